@@ -355,6 +355,9 @@ class Settings:
     use_unified_scheduling_engine: bool = False
     volatile: bool = False
     maintenance_settings: MaintenanceSettings | None = None
+    # Lowest Task/@version to register with ("1.2", "1.3", "1.4", "1.6"); rendering writes the
+    # higher of this and what the features used need. None: only what the features need.
+    compatibility: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,175 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``run`` and ``history`` messages of the host contract.
+
+Private to :mod:`contract`, which exports them: start tasks now, and read what Task Scheduler
+logged about their runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
+    ContractError,
+    Fields,
+    expect_op,
+    optional_time,
+    response_fields,
+    time_text,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
+
+__all__ = ["HistoryEvent", "HistoryRequest", "HistoryResult", "RunRequest", "RunResult", "TaskRun"]
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    tasks: tuple[str, ...]
+    wait: bool = True
+    timeout: int = 600  # seconds
+
+    def to_json(self) -> dict[str, object]:
+        return {"op": "run", "tasks": list(self.tasks), "wait": self.wait, "timeout": self.timeout}
+
+    @classmethod
+    def from_json(cls, data: object) -> RunRequest:
+        fields_ = Fields(data, "run request")
+        expect_op(fields_, "run")
+        wait = fields_.optional_bool("wait")
+        timeout = fields_.optional_int("timeout", minimum=0)
+        return cls(fields_.str_list("tasks"), True if wait is None else wait, 600 if timeout is None else timeout)
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    path: str
+    started: bool
+    finished: bool = False
+    timed_out: bool = False
+    last_result: int | None = None
+    start_time: dt.datetime | None = None
+    end_time: dt.datetime | None = None
+    duration: float | None = None  # seconds
+    message: str | None = None
+
+    @property
+    def last_result_text(self) -> str | None:
+        return None if self.last_result is None else decode_last_result(self.last_result)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "started": self.started,
+            "finished": self.finished,
+            "timed_out": self.timed_out,
+            "last_result": self.last_result,
+            "start_time": time_text(self.start_time),
+            "end_time": time_text(self.end_time),
+            "duration": self.duration,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> TaskRun:
+        fields_ = Fields(data, where)
+        return cls(
+            path=fields_.required_str("path"),
+            started=fields_.required_bool("started"),
+            finished=fields_.optional_bool("finished") or False,
+            timed_out=fields_.optional_bool("timed_out") or False,
+            last_result=fields_.optional_int("last_result", minimum=0, maximum=0xFFFFFFFF),
+            start_time=optional_time(fields_, "start_time"),
+            end_time=optional_time(fields_, "end_time"),
+            duration=fields_.optional_number("duration"),
+            message=fields_.optional_str("message"),
+        )
+
+
+@dataclass(frozen=True)
+class RunResult:
+    runs: tuple[TaskRun, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"op": "run", "runs": [run.to_json() for run in self.runs]}
+
+    @classmethod
+    def from_json(cls, data: object) -> RunResult:
+        fields_ = response_fields(data, "run")
+        return cls(tuple(TaskRun.from_json(item, where) for where, item in fields_.items("runs", required=True)))
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    tasks: tuple[str, ...]
+    max_events: int = 50
+
+    def to_json(self) -> dict[str, object]:
+        return {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events}
+
+    @classmethod
+    def from_json(cls, data: object) -> HistoryRequest:
+        fields_ = Fields(data, "history request")
+        expect_op(fields_, "history")
+        max_events = fields_.optional_int("max_events", minimum=1)
+        return cls(fields_.str_list("tasks"), 50 if max_events is None else max_events)
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    path: str
+    time: dt.datetime
+    event_id: int
+    result_code: int | None = None
+    activity_id: str | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "time": format_boundary(self.time),
+            "event_id": self.event_id,
+            "result_code": self.result_code,
+            "activity_id": self.activity_id,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> HistoryEvent:
+        fields_ = Fields(data, where)
+        time = optional_time(fields_, "time")
+        if time is None:
+            raise ContractError(f"{fields_.at('time')} is required")
+        return cls(
+            path=fields_.required_str("path"),
+            time=time,
+            event_id=fields_.required_int("event_id"),
+            result_code=fields_.optional_int("result_code"),
+            activity_id=fields_.optional_str("activity_id"),
+            message=fields_.optional_str("message"),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    events: tuple[HistoryEvent, ...]
+    available: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return {"op": "history", "events": [event.to_json() for event in self.events], "available": self.available}
+
+    @classmethod
+    def from_json(cls, data: object) -> HistoryResult:
+        fields_ = response_fields(data, "history")
+        return cls(
+            tuple(HistoryEvent.from_json(item, where) for where, item in fields_.items("events")),
+            fields_.required_bool("available"),
+        )

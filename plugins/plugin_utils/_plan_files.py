@@ -1,0 +1,120 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The directories, scripts and ACLs of one job: what to create, write and lock down.
+
+Private to :mod:`plan`. A script is written only when its bytes differ from the host's
+(``expected_hash`` = the hash read, ``None`` when it does not exist yet). With ACLs managed,
+a directory or file any account outside the job's list may write to gets a protected DACL
+giving FullControl to exactly that list; a new directory always gets it, so it never
+inherits a looser parent ACL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import ChangeList, DesiredJob, PlanProblem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import FieldChange
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
+
+__all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "plan_files"]
+
+_SHOWN_HASH = 12  # hex digits of a SHA-256 shown in a field change
+
+
+@dataclass(frozen=True)
+class ScriptDiff:
+    """A script this plan writes: previous content (``None``: new, or too big to read) and new."""
+
+    path: str
+    before: bytes | None = field(repr=False)
+    after: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    changes: tuple[FieldChange, ...]
+    change_ids: tuple[str, ...]
+    scripts: tuple[ScriptDiff, ...]
+    problems: tuple[PlanProblem, ...]
+
+
+def plan_files(job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool) -> FilePlan:
+    allowed, problems = _allowed_writers(job, state) if secure_acl and job.acl_sids else ((), [])
+    steps = _Steps(state, changes, allowed)
+    for directory in job.directories:
+        steps.directory(directory)
+    for item in job.files:
+        steps.file(item.path, item.content)
+    return FilePlan(tuple(steps.field_changes), tuple(steps.change_ids), tuple(steps.scripts), tuple(problems))
+
+
+class _Steps:
+    def __init__(self, state: ReadResult, changes: ChangeList, allowed: tuple[str, ...]) -> None:
+        self.state = state
+        self.changes = changes
+        self.allowed = allowed  # empty: ACLs are left alone
+        self.field_changes: list[FieldChange] = []
+        self.change_ids: list[str] = []
+        self.scripts: list[ScriptDiff] = []
+        self.directory_ids: dict[str, list[str]] = {}
+
+    def directory(self, path: str) -> None:
+        record = self.state.directory(path)
+        ids: list[str] = []
+        created = record is None or not record.exists
+        if created:
+            ids.append(self.changes.add_once("create_directory", path).id)
+            self.field_changes.append(FieldChange(f"directory {path}", None, "present"))
+        writers = () if record is None else record.writers
+        if self.allowed and (created or _foreign(writers, self.allowed)):
+            ids.append(self.changes.add_once("set_acl", path, requires=ids, full_control=self.allowed).id)
+            self.field_changes.append(_acl_change(path, writers, self.allowed))
+        self.directory_ids[path_key(path)] = ids
+        self.change_ids += ids
+
+    def file(self, path: str, content: bytes) -> None:
+        record = self.state.file(path)
+        # A file is written after its directory (and that directory's ACL) is in place.
+        parents = [change_id for folder, ids in self.directory_ids.items() if path_key(path).startswith(folder + "\\") for change_id in ids]
+        exists = record is not None and record.exists
+        previous_hash = record.file_hash if record is not None and exists else None
+        new_hash = sha256_hex(content)
+        ids: list[str] = []
+        if previous_hash != new_hash:
+            ids.append(self.changes.add("write_file", path, requires=parents, expected_hash=previous_hash, content=content).id)
+            previous = record.content if record is not None and exists else None
+            self.scripts.append(ScriptDiff(path, previous, content))
+            self.field_changes.append(FieldChange(f"script {path}", _hash_words(previous_hash), _hash_words(new_hash)))
+        writers = () if record is None else record.writers
+        if self.allowed and exists and _foreign(writers, self.allowed):
+            ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
+            self.field_changes.append(_acl_change(path, writers, self.allowed))
+        self.change_ids += ids
+
+
+def _allowed_writers(job: DesiredJob, state: ReadResult) -> tuple[tuple[str, ...], list[PlanProblem]]:
+    sids = state.sids()
+    allowed: list[str] = []
+    problems = []
+    for account in job.acl_sids:
+        canonical = canonical_account(account, sids)
+        if not canonical.startswith("S-"):
+            problems.append(PlanProblem(job.name, "acl", f"account '{account}' has no SID on the host: its access cannot be granted"))
+        elif canonical not in allowed:
+            allowed.append(canonical)
+    return tuple(allowed), problems
+
+
+def _foreign(writers: tuple[str, ...], allowed: tuple[str, ...]) -> bool:
+    return bool({canonical_account(writer) for writer in writers} - set(allowed))
+
+
+def _acl_change(path: str, writers: tuple[str, ...], allowed: tuple[str, ...]) -> FieldChange:
+    before = "writable by " + ",".join(writers) if writers else None
+    return FieldChange(f"acl {path}", before, "writable by " + ",".join(allowed))
+
+
+def _hash_words(digest: str | None) -> str | None:
+    return None if digest is None else f"sha256 {digest[:_SHOWN_HASH]}.."

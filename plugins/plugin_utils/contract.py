@@ -1,0 +1,521 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host contract (docs/host-contract.md) as typed, frozen messages.
+
+Every request and response has ``to_json()`` (a plain dict, ready for ``json.dumps``) and
+``from_json(data)``, which checks the shape and raises :class:`ContractError` naming the exact
+place (``read response: tasks[2].task_hash ...``) when a host answers something malformed. A
+host that could not serve a request at all (``{"failed": true, "msg": ...}``) raises
+:class:`HostFailure` instead.
+
+Passwords only travel in :attr:`ApplyRequest.passwords`; they are left out of ``repr`` and
+replaced by ``********`` in :meth:`ApplyRequest.redacted_json`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import (
+    HistoryEvent,
+    HistoryRequest,
+    HistoryResult,
+    RunRequest,
+    RunResult,
+    TaskRun,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
+    ContractError,
+    Fields,
+    HostFailure,
+    expect_op,
+    optional_time,
+    response_fields,
+    time_text,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
+
+__all__ = [
+    "CHANGE_KINDS",
+    "CHANGE_STATUSES",
+    "REDACTED",
+    "TASK_STATES",
+    "AccountRecord",
+    "ApplyRequest",
+    "ApplyResult",
+    "Change",
+    "ChangeResult",
+    "ContractError",
+    "DirectoryRecord",
+    "FileRecord",
+    "FolderQuery",
+    "FolderRecord",
+    "HistoryEvent",
+    "HistoryRequest",
+    "HistoryResult",
+    "HostFacts",
+    "HostFailure",
+    "HostPort",
+    "ReadRequest",
+    "ReadResult",
+    "RunRequest",
+    "RunResult",
+    "TaskRecord",
+    "TaskRun",
+    "decode_last_result",
+    "path_key",
+    "sha256_hex",
+]
+
+TASK_STATES = ("unknown", "disabled", "queued", "ready", "running")
+CHANGE_KINDS = ("create_folder", "create_directory", "write_file", "set_acl", "register_task", "delete_task")
+CHANGE_STATUSES = ("applied", "unchanged", "refused", "failed", "skipped")
+REDACTED = "********"
+_R = TypeVar("_R")
+# Kinds whose expected_hash is a precondition (null: must not exist yet).
+_HASHED_KINDS = ("write_file", "register_task", "delete_task")
+
+
+def sha256_hex(data: bytes) -> str:
+    """The contract's ``file_hash``/``task_hash``: lowercase hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- read --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FolderQuery:
+    path: str
+    recurse: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "recurse": self.recurse}
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "folder") -> FolderQuery:
+        fields_ = Fields(data, where)
+        return cls(fields_.required_str("path"), fields_.optional_bool("recurse") or False)
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    folders: tuple[FolderQuery, ...] = ()
+    tasks: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    directories: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "op": "read",
+            "folders": [folder.to_json() for folder in self.folders],
+            "tasks": list(self.tasks),
+            "files": list(self.files),
+            "directories": list(self.directories),
+            "accounts": list(self.accounts),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReadRequest:
+        fields_ = Fields(data, "read request")
+        expect_op(fields_, "read")
+        return cls(
+            folders=tuple(FolderQuery.from_json(item, where) for where, item in fields_.items("folders")),
+            tasks=fields_.str_list("tasks"),
+            files=fields_.str_list("files"),
+            directories=fields_.str_list("directories"),
+            accounts=fields_.str_list("accounts"),
+        )
+
+
+@dataclass(frozen=True)
+class HostFacts:
+    hostname: str
+    os_version: str | None = None
+    time_zone: str | None = None
+    utc_offset_minutes: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "hostname": self.hostname,
+            "os_version": self.os_version,
+            "time_zone": self.time_zone,
+            "utc_offset_minutes": self.utc_offset_minutes,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "host") -> HostFacts:
+        fields_ = Fields(data, where)
+        return cls(
+            hostname=fields_.required_str("hostname"),
+            os_version=fields_.optional_str("os_version"),
+            time_zone=fields_.optional_str("time_zone"),
+            utc_offset_minutes=fields_.optional_int("utc_offset_minutes"),
+        )
+
+
+@dataclass(frozen=True)
+class FolderRecord:
+    path: str
+    exists: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "exists": self.exists}
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> FolderRecord:
+        fields_ = Fields(data, where)
+        return cls(fields_.required_str("path"), fields_.required_bool("exists"))
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    path: str
+    xml: str
+    task_hash: str
+    enabled: bool
+    state: str
+    last_run_time: dt.datetime | None = None
+    last_result: int | None = None
+    next_run_time: dt.datetime | None = None
+    number_of_missed_runs: int | None = None
+
+    @property
+    def last_result_text(self) -> str | None:
+        return None if self.last_result is None else decode_last_result(self.last_result)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "xml": self.xml,
+            "task_hash": self.task_hash,
+            "enabled": self.enabled,
+            "state": self.state,
+            "last_run_time": time_text(self.last_run_time),
+            "last_result": self.last_result,
+            "next_run_time": time_text(self.next_run_time),
+            "number_of_missed_runs": self.number_of_missed_runs,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> TaskRecord:
+        fields_ = Fields(data, where)
+        return cls(
+            path=fields_.required_str("path"),
+            xml=fields_.required_str("xml"),
+            task_hash=fields_.hash("task_hash"),
+            enabled=fields_.required_bool("enabled"),
+            state=fields_.choice("state", TASK_STATES),
+            last_run_time=optional_time(fields_, "last_run_time"),
+            last_result=fields_.optional_int("last_result", minimum=0, maximum=0xFFFFFFFF),
+            next_run_time=optional_time(fields_, "next_run_time"),
+            number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
+        )
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    exists: bool
+    file_hash: str | None = None
+    size: int | None = None
+    content: bytes | None = field(default=None, repr=False)  # None when absent or over 1 MiB
+    writers: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        encoded = None if self.content is None else base64.b64encode(self.content).decode("ascii")
+        return {
+            "path": self.path,
+            "exists": self.exists,
+            "file_hash": self.file_hash,
+            "size": self.size,
+            "content_base64": encoded,
+            "writers": list(self.writers),
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> FileRecord:
+        fields_ = Fields(data, where)
+        record = cls(
+            path=fields_.required_str("path"),
+            exists=fields_.required_bool("exists"),
+            file_hash=fields_.optional_hash("file_hash"),
+            size=fields_.optional_int("size", minimum=0),
+            content=fields_.optional_base64("content_base64"),
+            writers=fields_.str_list("writers"),
+        )
+        if record.exists and record.file_hash is None:
+            raise ContractError(f"{fields_.at('file_hash')} is required for an existing file")
+        if record.content is not None and record.file_hash != sha256_hex(record.content):
+            raise ContractError(f"{fields_.at('content_base64')} does not match file_hash")
+        return record
+
+
+@dataclass(frozen=True)
+class DirectoryRecord:
+    path: str
+    exists: bool
+    writers: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "exists": self.exists, "writers": list(self.writers)}
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> DirectoryRecord:
+        fields_ = Fields(data, where)
+        return cls(fields_.required_str("path"), fields_.required_bool("exists"), fields_.str_list("writers"))
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    name: str
+    sid: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "sid": self.sid, "error": self.error}
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> AccountRecord:
+        fields_ = Fields(data, where)
+        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), fields_.optional_str("error"))
+        if (record.sid is None) == (record.error is None):
+            raise ContractError(f"{where}: exactly one of sid and error must be given for account {record.name!r}")
+        return record
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    host: HostFacts
+    folders: tuple[FolderRecord, ...] = ()
+    tasks: tuple[TaskRecord, ...] = ()
+    files: tuple[FileRecord, ...] = ()
+    directories: tuple[DirectoryRecord, ...] = ()
+    accounts: tuple[AccountRecord, ...] = ()
+
+    def folder(self, path: str) -> FolderRecord | None:
+        return _find(self.folders, path, lambda record: record.path)
+
+    def task(self, path: str) -> TaskRecord | None:
+        return _find(self.tasks, path, lambda record: record.path)
+
+    def file(self, path: str) -> FileRecord | None:
+        return _find(self.files, path, lambda record: record.path)
+
+    def directory(self, path: str) -> DirectoryRecord | None:
+        return _find(self.directories, path, lambda record: record.path)
+
+    def account(self, name: str) -> AccountRecord | None:
+        return _find(self.accounts, name, lambda record: record.name)
+
+    def sids(self) -> dict[str, str]:
+        """Resolved account names -> SIDs, for :func:`accounts.canonical_account`."""
+        return {record.name: record.sid for record in self.accounts if record.sid}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "op": "read",
+            "host": self.host.to_json(),
+            "folders": [record.to_json() for record in self.folders],
+            "tasks": [record.to_json() for record in self.tasks],
+            "files": [record.to_json() for record in self.files],
+            "directories": [record.to_json() for record in self.directories],
+            "accounts": [record.to_json() for record in self.accounts],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReadResult:
+        fields_ = response_fields(data, "read")
+        return cls(
+            host=HostFacts.from_json(fields_.value("host"), fields_.at("host")),
+            folders=tuple(FolderRecord.from_json(item, where) for where, item in fields_.items("folders")),
+            tasks=tuple(TaskRecord.from_json(item, where) for where, item in fields_.items("tasks")),
+            files=tuple(FileRecord.from_json(item, where) for where, item in fields_.items("files")),
+            directories=tuple(DirectoryRecord.from_json(item, where) for where, item in fields_.items("directories")),
+            accounts=tuple(AccountRecord.from_json(item, where) for where, item in fields_.items("accounts")),
+        )
+
+
+def _find(records: tuple[_R, ...], key: str, key_of: Callable[[_R], str]) -> _R | None:
+    """Windows paths and account names are case-insensitive; a trailing ``\\`` changes nothing."""
+    wanted = path_key(key)
+    return next((record for record in records if path_key(key_of(record)) == wanted), None)
+
+
+def path_key(path: str) -> str:
+    """The form two spellings of one Windows path share: case-folded, no trailing ``\\``."""
+    stripped = path.strip()
+    return (stripped.rstrip("\\") or stripped).casefold()
+
+
+# --- apply -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write. Kind-specific fields: ``content`` (write_file), ``full_control`` (set_acl),
+    ``xml``/``user``/``logon_type`` (register_task); ``expected_hash`` for write_file,
+    register_task and delete_task (``None``: must not exist yet)."""
+
+    id: str
+    kind: str
+    path: str
+    requires: tuple[str, ...] = ()
+    expected_hash: str | None = None
+    content: bytes | None = field(default=None, repr=False)
+    full_control: tuple[str, ...] = ()
+    xml: str | None = field(default=None, repr=False)
+    user: str | None = None
+    logon_type: LogonType | None = None
+
+    def __post_init__(self) -> None:
+        where = f"change {self.id!r} ({self.kind} {self.path})"
+        if self.kind not in CHANGE_KINDS:
+            raise ContractError(f"change {self.id!r}: kind {self.kind!r} must be one of {', '.join(CHANGE_KINDS)}")
+        if self.kind == "write_file" and self.content is None:
+            raise ContractError(f"{where}: content is required")
+        if self.kind == "set_acl" and not self.full_control:
+            raise ContractError(f"{where}: full_control must list at least one SID")
+        if self.kind == "register_task" and (self.xml is None or self.logon_type is None):
+            raise ContractError(f"{where}: xml and logon_type are required")
+        if self.expected_hash is not None and self.kind not in _HASHED_KINDS:
+            raise ContractError(f"{where}: expected_hash only applies to {', '.join(_HASHED_KINDS)}")
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"id": self.id, "kind": self.kind, "path": self.path}
+        if self.kind == "write_file" and self.content is not None:
+            data["content_base64"] = base64.b64encode(self.content).decode("ascii")
+        if self.kind == "set_acl":
+            data["full_control"] = list(self.full_control)
+        if self.kind == "register_task":
+            data.update(xml=self.xml, user=self.user, logon_type=self.logon_type.value if self.logon_type else None)
+        if self.kind in _HASHED_KINDS:
+            data["expected_hash"] = self.expected_hash
+        if self.requires:
+            data["requires"] = list(self.requires)
+        return data
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> Change:
+        fields_ = Fields(data, where)
+        kind = fields_.choice("kind", CHANGE_KINDS)
+        logon_type = fields_.optional_choice("logon_type", tuple(item.value for item in LogonType))
+        try:
+            return cls(
+                id=fields_.required_str("id"),
+                kind=kind,
+                path=fields_.required_str("path"),
+                requires=fields_.str_list("requires"),
+                expected_hash=fields_.optional_hash("expected_hash"),
+                content=fields_.optional_base64("content_base64"),
+                full_control=fields_.str_list("full_control"),
+                xml=fields_.optional_str("xml"),
+                user=fields_.optional_str("user"),
+                logon_type=LogonType(logon_type) if logon_type else None,
+            )
+        except ContractError as error:
+            raise ContractError(f"{where}: {error}") from None
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    changes: tuple[Change, ...]
+    passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        ids = [change.id for change in self.changes]
+        duplicates = sorted({change_id for change_id in ids if ids.count(change_id) > 1})
+        if duplicates:
+            raise ContractError(f"apply request: change ids must be unique, repeated: {', '.join(duplicates)}")
+        registered = {change.id for change in self.changes if change.kind == "register_task"}
+        stray = sorted(set(self.passwords) - registered)
+        if stray:
+            raise ContractError(f"apply request: passwords given for ids that are not register_task changes: {', '.join(stray)}")
+        for change in self.changes:
+            unknown = [required for required in change.requires if required not in ids[: ids.index(change.id)]]
+            if unknown:
+                raise ContractError(f"apply request: change {change.id!r} requires {', '.join(unknown)}, which no earlier change has")
+
+    def to_json(self) -> dict[str, object]:
+        """The request as sent to the host, passwords included: never log or return this."""
+        return {"op": "apply", "changes": [change.to_json() for change in self.changes], "passwords": dict(self.passwords)}
+
+    def redacted_json(self) -> dict[str, object]:
+        """The request with every password replaced by ``********``: safe to show and log."""
+        return {**self.to_json(), "passwords": {change_id: REDACTED for change_id in self.passwords}}
+
+    @classmethod
+    def from_json(cls, data: object) -> ApplyRequest:
+        fields_ = Fields(data, "apply request")
+        expect_op(fields_, "apply")
+        return cls(
+            changes=tuple(Change.from_json(item, where) for where, item in fields_.items("changes")),
+            passwords=fields_.str_mapping("passwords"),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    id: str
+    status: str
+    message: str | None = None
+    error_code: int | None = None
+    task_hash: str | None = None  # register_task, when applied
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in ("applied", "unchanged")
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"id": self.id, "status": self.status, "message": self.message}
+        if self.error_code is not None:
+            data["error_code"] = self.error_code
+        if self.task_hash is not None:
+            data["task_hash"] = self.task_hash
+        return data
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> ChangeResult:
+        fields_ = Fields(data, where)
+        return cls(
+            id=fields_.required_str("id"),
+            status=fields_.choice("status", CHANGE_STATUSES),
+            message=fields_.optional_str("message"),
+            error_code=fields_.optional_int("error_code"),
+            task_hash=fields_.optional_hash("task_hash"),
+        )
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    results: tuple[ChangeResult, ...]
+
+    def result(self, change_id: str) -> ChangeResult | None:
+        return next((result for result in self.results if result.id == change_id), None)
+
+    def to_json(self) -> dict[str, object]:
+        return {"op": "apply", "results": [result.to_json() for result in self.results]}
+
+    @classmethod
+    def from_json(cls, data: object) -> ApplyResult:
+        fields_ = response_fields(data, "apply")
+        return cls(tuple(ChangeResult.from_json(item, where) for where, item in fields_.items("results", required=True)))
+
+
+class HostPort(Protocol):
+    """What a host offers: one read, at most one apply per run, plus run and history."""
+
+    def read(self, request: ReadRequest) -> ReadResult: ...
+
+    def apply(self, request: ApplyRequest) -> ApplyResult: ...
+
+    def run(self, request: RunRequest) -> RunResult: ...
+
+    def history(self, request: HistoryRequest) -> HistoryResult: ...

@@ -1,0 +1,491 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""From the desired jobs and one read of a host to the one ordered list of writes it needs.
+
+A run is: :func:`read_request_for` -> host ``read`` -> :func:`plan` -> host ``apply`` (only
+when :attr:`Plan.changed`) -> :func:`outcome_after_apply`. Every decision is made here, from
+data; XML rendering and parsing are injected (``render=taskxml.render_xml``,
+``parse=taskxml.parse_xml``).
+
+Safety rules the plan keeps:
+
+- every write carries the hash the read saw (``expected_hash``; ``None``: must not exist yet),
+  so a change made by someone else in between is refused, never overwritten;
+- a task is deleted only when it carries this collection's ownership marker, and a prune only
+  looks at tasks directly inside the managed folder (never a sub-folder, never elsewhere);
+- a password task that must be (re)registered without a password is a :class:`PlanError`
+  before any change, because Windows refuses to register it;
+- passwords travel only in :attr:`Plan.passwords`, keyed by change id, never in a change or
+  a field change.
+"""
+
+from __future__ import annotations
+
+import ntpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ScriptDiff, plan_files
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import (
+    ChangeList,
+    DesiredFile,
+    DesiredJob,
+    PlanProblem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import (
+    FieldChange,
+    compare_definitions,
+    effective_logon_type,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    ApplyRequest,
+    ApplyResult,
+    Change,
+    FolderQuery,
+    ReadRequest,
+    ReadResult,
+    TaskRecord,
+    decode_last_result,
+    path_key,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
+    LogonTrigger,
+    LogonType,
+    SessionStateChangeTrigger,
+    TaskDefinition,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import compare_ownership, is_owned, mark
+
+__all__ = [
+    "OUTCOMES",
+    "PASSWORD_LOGON_TYPES",
+    "UPDATE_PASSWORD_CHOICES",
+    "DesiredFile",
+    "DesiredJob",
+    "JobPlan",
+    "JobResult",
+    "Plan",
+    "PlanError",
+    "PlanOptions",
+    "ScriptDiff",
+    "backup_entries",
+    "outcome_after_apply",
+    "plan",
+    "read_request_for",
+]
+
+OUTCOMES = ("created", "updated", "unchanged", "deleted", "absent", "pruned")
+UPDATE_PASSWORD_CHOICES = ("on_create", "always")
+# Logon types Windows registers only together with the account's password.
+PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
+
+Render = Callable[[TaskDefinition], str]
+
+
+class Parse(Protocol):
+    """How a task's XML text becomes a definition: ``taskxml.parse_xml`` (raises ValueError)."""
+
+    def __call__(self, xml: str, /, *, name: str, folder: str) -> TaskDefinition: ...
+
+
+class PlanError(ValueError):
+    """The jobs cannot be applied to this host as they are; nothing has been written.
+
+    ``job`` and ``field`` name the first problem; ``problems`` holds all of them, so a user
+    fixes everything in one go.
+    """
+
+    def __init__(self, problems: Sequence[PlanProblem]) -> None:
+        self.problems = tuple(problems)
+        self.job = self.problems[0].job
+        self.field = self.problems[0].field
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    folder: str  # the managed Task Scheduler folder, '\\Isotools'
+    prune: bool = False
+    update_password: str = "on_create"
+    secure_acl: bool = True
+
+    def __post_init__(self) -> None:
+        if self.update_password not in UPDATE_PASSWORD_CHOICES:
+            raise ValueError(f"update_password '{self.update_password}' must be one of {', '.join(UPDATE_PASSWORD_CHOICES)}")
+        if not self.folder.startswith("\\"):
+            raise ValueError(f"folder '{self.folder}' must be a Task Scheduler folder path starting with '\\'")
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """What the plan does to one job's task, and why (``changes``, in spec words)."""
+
+    name: str
+    path: str
+    outcome: str  # one of OUTCOMES
+    changes: tuple[FieldChange, ...] = ()
+    change_ids: tuple[str, ...] = ()  # the host changes this job needs, shared ones included
+    xml_before: str | None = None  # the task on the host, when there is one
+    xml_after: str | None = None  # the XML registered by this plan; None when not (re)registered
+    scripts: tuple[ScriptDiff, ...] = ()  # scripts written by this plan, with their previous content
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in ("created", "updated", "deleted", "pruned")
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    jobs: tuple[JobPlan, ...]
+    passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def apply_request(self) -> ApplyRequest:
+        return ApplyRequest(self.changes, dict(self.passwords))
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How one job fared once the host applied the plan."""
+
+    name: str
+    path: str
+    outcome: str  # the planned outcome
+    status: str  # 'unchanged' (nothing to do), 'applied', 'refused', 'failed' or 'skipped'
+    message: str | None = None  # why a change was not applied, from the host
+    applied: tuple[str, ...] = ()  # 'write_file D:\\...\\synchro.bat', ...
+    not_applied: tuple[str, ...] = ()
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in ("unchanged", "applied")
+
+
+def read_request_for(jobs: Sequence[DesiredJob], options: PlanOptions) -> ReadRequest:
+    """The one read the plan needs: the managed folder (not its sub-folders), every other folder
+    a job lives in, every job's task, file and directory, and every account to resolve."""
+    folders = _unique([options.folder, *(_task_folder(_job_path(job, options)) for job in jobs)])
+    present = [job for job in jobs if job.state == "present"]
+    return ReadRequest(
+        folders=tuple(FolderQuery(folder, recurse=False) for folder in folders),
+        tasks=_unique([_job_path(job, options) for job in jobs]),
+        files=_unique([item.path for job in present for item in job.files]),
+        directories=_unique([directory for job in present for directory in job.directories]),
+        accounts=_unique([name for job in present for name in _accounts_named(job) if not _resolves_locally(name)]),
+    )
+
+
+def plan(
+    jobs: Sequence[DesiredJob],
+    state: ReadResult,
+    options: PlanOptions,
+    *,
+    render: Render,
+    parse: Parse,
+) -> Plan:
+    """The changes that make the host match ``jobs``; raises :class:`PlanError` when it cannot."""
+    problems = _check_jobs(jobs, options)
+    if problems:
+        raise PlanError(problems)
+    planner = _Planner(state, options, render, parse)
+    job_plans = [planner.job(job) for job in jobs]
+    if options.prune:
+        job_plans += planner.prune({path_key(_job_path(job, options)) for job in jobs})
+    if planner.problems:
+        raise PlanError(planner.problems)
+    return Plan(
+        changes=planner.changes.changes(),
+        jobs=tuple(job_plans),
+        passwords=dict(planner.passwords),
+        warnings=tuple(planner.warnings),
+    )
+
+
+def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...]:
+    """Each job's fate once the host answered: which of its changes were applied, which not, why."""
+    by_id = {change.id: change for change in plan.changes}
+    outcomes = []
+    for job in plan.jobs:
+        applied: list[str] = []
+        not_applied: list[str] = []
+        statuses: list[str] = []
+        message = None
+        for change_id in job.change_ids:
+            change = by_id[change_id]
+            answer = result.result(change_id)
+            words = f"{change.kind} {change.path}"
+            if answer is not None and answer.succeeded:
+                applied.append(words)
+                continue
+            status = answer.status if answer is not None else "skipped"
+            reason = _reason(answer.message, answer.error_code) if answer is not None else "the host returned no result for it"
+            not_applied.append(words)
+            statuses.append(status)
+            message = message or f"{words}: {status}: {reason}"
+        status = _worst(statuses) if statuses else ("applied" if job.change_ids else "unchanged")
+        outcomes.append(JobResult(job.name, job.path, job.outcome, status, message, tuple(applied), tuple(not_applied)))
+    return tuple(outcomes)
+
+
+def backup_entries(plan: Plan) -> list[dict[str, object]]:
+    """What to keep before applying: the previous XML of each task re-registered or deleted and
+    the previous content of each script overwritten (``bytes``), one entry per job."""
+    entries: list[dict[str, object]] = []
+    for job in plan.jobs:
+        task_replaced = job.xml_before is not None and (job.xml_after is not None or job.outcome in ("deleted", "pruned"))
+        scripts = [{"path": script.path, "content": script.before} for script in job.scripts if script.before is not None]
+        if task_replaced or scripts:
+            entries.append(
+                {
+                    "job": job.name,
+                    "path": job.path,
+                    "outcome": job.outcome,
+                    "xml": job.xml_before if task_replaced else None,
+                    "scripts": scripts,
+                }
+            )
+    return entries
+
+
+# --- the planner -------------------------------------------------------------------------------
+
+
+class _Planner:
+    def __init__(self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse) -> None:
+        self.state = state
+        self.options = options
+        self.render = render
+        self.parse = parse
+        self.sids = state.sids()
+        self.changes = ChangeList()
+        self.passwords: dict[str, str] = {}
+        self.problems: list[PlanProblem] = []
+        self.warnings: list[str] = []
+
+    def job(self, job: DesiredJob) -> JobPlan:
+        # _check_jobs has refused a present job without a definition.
+        if job.state == "absent" or job.definition is None:
+            return self._absent(job)
+        return self._present(job, job.definition)
+
+    def _present(self, job: DesiredJob, definition: TaskDefinition) -> JobPlan:
+        path = definition.path
+        self.problems += _unresolved_accounts(job, self.state)
+        record = self.state.task(path)
+        task_changes: list[FieldChange] = []
+        warnings: list[str] = []
+        if record is not None:
+            actual = self._parse(job.name, record)
+            if actual is None:
+                return JobPlan(job.name, path, "unchanged", xml_before=record.xml)
+            task_changes = self._task_changes(job, definition, actual)
+            if task_changes and not is_owned(actual):
+                warnings.append(f"task '{path}' was not registered by isotools.shop_sync: it is adopted and marked as owned")
+        must_register = record is None or bool(task_changes)
+        # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
+        change_ids = self._folder(definition.folder) if must_register else []
+        files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl)
+        self.problems += files.problems
+        change_ids += files.change_ids
+        xml_after = None
+        if must_register:
+            xml_after = self._render(job, mark(definition, password_version=job.password_version))
+            change_ids.append(self._register(job, definition, xml_after, record, requires=change_ids))
+        changes = (*task_changes, *files.changes)
+        return JobPlan(
+            name=job.name,
+            path=path,
+            outcome="created" if record is None else ("updated" if changes else "unchanged"),
+            changes=changes,
+            change_ids=tuple(change_ids),
+            xml_before=record.xml if record is not None else None,
+            xml_after=xml_after,
+            scripts=files.scripts,
+            warnings=tuple(warnings),
+        )
+
+    def _task_changes(self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition) -> list[FieldChange]:
+        changes = [
+            *compare_definitions(definition, actual, sids=self.sids),
+            *compare_ownership(job.password_version, actual),
+        ]
+        if self.options.update_password == "always" and job.password is not None and self._needs_password(definition):
+            changes.append(FieldChange("principal.password", "(stored, unreadable)", "(set again: update_password is always)"))
+        return changes
+
+    def _register(self, job: DesiredJob, definition: TaskDefinition, xml: str, record: TaskRecord | None, *, requires: Sequence[str]) -> str:
+        principal = definition.principal
+        needs_password = self._needs_password(definition)
+        if needs_password and job.password is None:
+            self.problems.append(
+                PlanProblem(
+                    job.name,
+                    "principal.password",
+                    f"logon_type '{effective_logon_type(principal, self.sids).value}' for "
+                    f"'{principal.user_id}' needs the password to register the task (Windows refuses it "
+                    "otherwise): give principal.password, or use logon_type s4u (no network access)",
+                )
+            )
+        change = self.changes.add(
+            "register_task",
+            definition.path,
+            requires=requires,
+            expected_hash=record.task_hash if record is not None else None,
+            xml=xml,
+            user=principal.user_id or principal.group_id,
+            logon_type=effective_logon_type(principal, self.sids),
+        )
+        if needs_password and job.password is not None:
+            self.passwords[change.id] = job.password
+        return change.id
+
+    def _needs_password(self, definition: TaskDefinition) -> bool:
+        principal = definition.principal
+        return effective_logon_type(principal, self.sids) in PASSWORD_LOGON_TYPES and not principal.is_gmsa
+
+    def _absent(self, job: DesiredJob) -> JobPlan:
+        path = _job_path(job, self.options)
+        record = self.state.task(path)
+        if record is None:
+            return JobPlan(job.name, path, "absent")
+        actual = self._parse(job.name, record)
+        if actual is None or not is_owned(actual):
+            warning = f"task '{record.path}' exists but was not registered by isotools.shop_sync: it is left in place"
+            return JobPlan(job.name, record.path, "unchanged", xml_before=record.xml, warnings=(warning,))
+        change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
+        removal = FieldChange("task", record.path, None)
+        return JobPlan(job.name, record.path, "deleted", (removal,), (change.id,), xml_before=record.xml)
+
+    def prune(self, declared: set[str]) -> list[JobPlan]:
+        """Delete owned tasks directly in the managed folder that no job declares."""
+        pruned = []
+        managed = path_key(self.options.folder)
+        for record in self.state.tasks:
+            if path_key(_task_folder(record.path)) != managed or path_key(record.path) in declared:
+                continue
+            name = ntpath.basename(record.path)
+            try:
+                owned = is_owned(self.parse(record.xml, name=name, folder=_task_folder(record.path)))
+            except ValueError as error:
+                self.warnings.append(f"task '{record.path}' could not be read ({error}): not pruned")
+                continue
+            if owned:
+                change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
+                removal = FieldChange("task", record.path, None)
+                pruned.append(JobPlan(name, record.path, "pruned", (removal,), (change.id,), xml_before=record.xml))
+        return pruned
+
+    def _folder(self, folder: str) -> list[str]:
+        if path_key(folder) == "\\":
+            return []
+        existing = self.state.folder(folder)
+        if existing is not None and existing.exists:
+            return []
+        return [self.changes.add_once("create_folder", folder).id]
+
+    def _render(self, job: DesiredJob, definition: TaskDefinition) -> str:
+        try:
+            return self.render(definition)
+        except ValueError as error:
+            self.problems.append(PlanProblem(job.name, "task", f"cannot be written as Task Scheduler XML: {error}"))
+            return ""
+
+    def _parse(self, job: str, record: TaskRecord) -> TaskDefinition | None:
+        try:
+            return self.parse(record.xml, name=ntpath.basename(record.path), folder=_task_folder(record.path))
+        except ValueError as error:
+            self.problems.append(PlanProblem(job, "task", f"the task '{record.path}' on the host could not be read: {error}; fix or delete it by hand"))
+            return None
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanProblem]:
+    problems = []
+    seen: dict[str, str] = {}
+    for job in jobs:
+        if job.state not in ("present", "absent"):
+            problems.append(PlanProblem(job.name, "state", f"state '{job.state}' must be one of present, absent"))
+            continue
+        if job.state == "present" and job.definition is None:
+            problems.append(PlanProblem(job.name, "task", "a present job needs a task definition"))
+            continue
+        path = _job_path(job, options)
+        if path_key(path) in seen:
+            problems.append(PlanProblem(job.name, "name", f"task path '{path}' is declared twice (also by job '{seen[path_key(path)]}')"))
+        seen[path_key(path)] = job.name
+    return problems
+
+
+def _unresolved_accounts(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
+    problems = []
+    for where, name in _accounts_with_fields(job):
+        record = state.account(name)
+        if record is not None and record.error:
+            problems.append(PlanProblem(job.name, where, f"account '{name}' could not be resolved on the host: {record.error}"))
+    return problems
+
+
+def _accounts_with_fields(job: DesiredJob) -> list[tuple[str, str]]:
+    named: list[tuple[str, str]] = []
+    definition = job.definition
+    if definition is not None:
+        if definition.principal.user_id:
+            named.append(("principal.user", definition.principal.user_id))
+        if definition.principal.group_id:
+            named.append(("principal.group", definition.principal.group_id))
+        for index, trigger in enumerate(definition.triggers):
+            if isinstance(trigger, (LogonTrigger, SessionStateChangeTrigger)) and trigger.user_id:
+                named.append((f"triggers[{index}].user", trigger.user_id))
+    named += [("acl", account) for account in job.acl_sids]
+    return named
+
+
+def _accounts_named(job: DesiredJob) -> list[str]:
+    return [name for _, name in _accounts_with_fields(job)]
+
+
+def _resolves_locally(name: str) -> bool:
+    """SIDs and well-known accounts need no host to resolve them."""
+    return canonical_account(name).startswith("S-")
+
+
+def _job_path(job: DesiredJob, options: PlanOptions) -> str:
+    if job.definition is not None:
+        return job.definition.path
+    return options.folder.rstrip("\\") + "\\" + job.name
+
+
+def _task_folder(path: str) -> str:
+    return ntpath.dirname(path) or "\\"
+
+
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    unique = []
+    for value in values:
+        if path_key(value) not in seen:
+            seen.add(path_key(value))
+            unique.append(value)
+    return tuple(unique)
+
+
+_SEVERITY = ("skipped", "refused", "failed")
+
+
+def _worst(statuses: Sequence[str]) -> str:
+    return max(statuses, key=lambda status: _SEVERITY.index(status) if status in _SEVERITY else -1)
+
+
+def _reason(message: str | None, error_code: int | None) -> str:
+    reason = message or "no reason given"
+    return f"{reason} ({decode_last_result(error_code)})" if error_code is not None else reason

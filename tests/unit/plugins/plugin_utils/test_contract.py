@@ -1,0 +1,356 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host contract's messages: exact JSON round trips, precise errors, passwords never shown."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    AccountRecord,
+    ApplyRequest,
+    ApplyResult,
+    Change,
+    ContractError,
+    DirectoryRecord,
+    FileRecord,
+    FolderQuery,
+    HistoryRequest,
+    HistoryResult,
+    HostFailure,
+    ReadRequest,
+    ReadResult,
+    RunRequest,
+    RunResult,
+    TaskRecord,
+    sha256_hex,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+
+SCRIPT = b"@echo off\r\ncall synchro.exe stock\r\n"
+HASH = sha256_hex(SCRIPT)
+TASK_HASH = sha256_hex(b"<Task/>")
+
+READ_RESPONSE: dict[str, Any] = {
+    "op": "read",
+    "host": {
+        "hostname": "SHOP01",
+        "os_version": "10.0.20348",
+        "time_zone": "W. Europe Standard Time",
+        "utc_offset_minutes": 60,
+    },
+    "folders": [{"path": "\\Isotools", "exists": True}],
+    "tasks": [
+        {
+            "path": "\\Isotools\\Synchro Stock",
+            "xml": "<Task/>",
+            "task_hash": TASK_HASH,
+            "enabled": True,
+            "state": "ready",
+            "last_run_time": "2026-11-27T06:00:00",
+            "last_result": 0,
+            "next_run_time": "2026-11-28T06:00:00+01:00",
+            "number_of_missed_runs": 0,
+        }
+    ],
+    "files": [
+        {
+            "path": "D:\\Isotools\\Synchro_prod\\stock\\synchro.bat",
+            "exists": True,
+            "file_hash": HASH,
+            "size": len(SCRIPT),
+            "content_base64": "QGVjaG8gb2ZmDQpjYWxsIHN5bmNocm8uZXhlIHN0b2NrDQo=",
+            "writers": ["S-1-5-18", "S-1-5-32-544"],
+        },
+        {
+            "path": "D:\\missing.bat",
+            "exists": False,
+            "file_hash": None,
+            "size": None,
+            "content_base64": None,
+            "writers": [],
+        },
+    ],
+    "directories": [{"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "writers": ["S-1-5-32-544"]}],
+    "accounts": [
+        {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None},
+        {"name": "nobody", "sid": None, "error": "account not found"},
+    ],
+}
+
+APPLY_REQUEST: dict[str, Any] = {
+    "op": "apply",
+    "changes": [
+        {"id": "c1", "kind": "create_folder", "path": "\\Isotools"},
+        {"id": "c2", "kind": "create_directory", "path": "D:\\Isotools\\Synchro_prod\\stock"},
+        {
+            "id": "c3",
+            "kind": "write_file",
+            "path": "D:\\Isotools\\Synchro_prod\\stock\\synchro.bat",
+            "content_base64": "QGVjaG8gb2ZmDQpjYWxsIHN5bmNocm8uZXhlIHN0b2NrDQo=",
+            "expected_hash": None,
+            "requires": ["c2"],
+        },
+        {
+            "id": "c4",
+            "kind": "set_acl",
+            "path": "D:\\Isotools\\Synchro_prod\\stock",
+            "full_control": ["S-1-5-32-544", "S-1-5-18"],
+            "requires": ["c2"],
+        },
+        {
+            "id": "c5",
+            "kind": "register_task",
+            "path": "\\Isotools\\Synchro Stock",
+            "xml": "<Task/>",
+            "user": "svc_sync",
+            "logon_type": "password",
+            "expected_hash": None,
+            "requires": ["c1", "c3"],
+        },
+        {"id": "c6", "kind": "delete_task", "path": "\\Isotools\\Old", "expected_hash": TASK_HASH},
+    ],
+    "passwords": {"c5": "S3cret!pw"},
+}
+
+
+@pytest.mark.parametrize(
+    ("message_type", "data"),
+    [
+        (
+            ReadRequest,
+            {
+                "op": "read",
+                "folders": [{"path": "\\Isotools", "recurse": False}],
+                "tasks": ["\\Other\\One"],
+                "files": [],
+                "directories": [],
+                "accounts": ["svc"],
+            },
+        ),
+        (ReadResult, READ_RESPONSE),
+        (ApplyRequest, APPLY_REQUEST),
+        (
+            ApplyResult,
+            {
+                "op": "apply",
+                "results": [
+                    {"id": "c1", "status": "applied", "message": None, "task_hash": TASK_HASH},
+                    {"id": "c6", "status": "refused", "message": "changed concurrently, re-run", "error_code": 5},
+                ],
+            },
+        ),
+        (RunRequest, {"op": "run", "tasks": ["\\Isotools\\Synchro Stock"], "wait": True, "timeout": 600}),
+        (
+            RunResult,
+            {
+                "op": "run",
+                "runs": [
+                    {
+                        "path": "\\Isotools\\Synchro Stock",
+                        "started": True,
+                        "finished": True,
+                        "timed_out": False,
+                        "last_result": 1,
+                        "start_time": "2026-11-28T06:00:00",
+                        "end_time": "2026-11-28T06:00:12",
+                        "duration": 12.5,
+                        "message": None,
+                    }
+                ],
+            },
+        ),
+        (HistoryRequest, {"op": "history", "tasks": ["\\Isotools\\Synchro Stock"], "max_events": 50}),
+        (
+            HistoryResult,
+            {
+                "op": "history",
+                "available": True,
+                "events": [
+                    {
+                        "path": "\\Isotools\\Synchro Stock",
+                        "time": "2026-11-28T06:00:12Z",
+                        "event_id": 102,
+                        "result_code": 0,
+                        "activity_id": "a1",
+                        "message": "done",
+                    }
+                ],
+            },
+        ),
+    ],
+)
+def test_every_message_round_trips_exactly(message_type: Any, data: dict[str, Any]) -> None:
+    message = message_type.from_json(copy.deepcopy(data))
+    assert message.to_json() == data
+    assert json.loads(json.dumps(message.to_json())) == data
+
+
+def test_read_result_decodes_values_and_finds_records_whatever_the_case() -> None:
+    result = ReadResult.from_json(READ_RESPONSE)
+    task = result.task("\\ISOTOOLS\\synchro stock")
+    assert task is not None and task.last_run_time == dt.datetime(2026, 11, 27, 6)
+    assert task.next_run_time is not None and task.next_run_time.utcoffset() == dt.timedelta(hours=1)
+    file = result.file("d:\\isotools\\synchro_prod\\STOCK\\synchro.bat")
+    assert file is not None and file.content == SCRIPT
+    assert result.directory("D:\\Isotools\\Synchro_prod\\stock\\") is not None
+    assert result.folder("\\isotools") is not None
+    assert result.sids() == {"svc_sync": "S-1-5-21-1-2-3-1104"}
+    assert result.task("\\Isotools\\Other") is None
+
+
+def mutated(path: list[Any], value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(READ_RESPONSE)
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            ["tasks", 0, "task_hash"],
+            "ABC",
+            "read response: tasks[0].task_hash must be a lowercase hex SHA-256 (64 characters), got string 'ABC'",
+        ),
+        (
+            ["tasks", 0, "state"],
+            "sleeping",
+            "read response: tasks[0].state must be one of unknown, disabled, queued, ready, running, got string 'sleeping'",
+        ),
+        (["tasks", 0, "enabled"], "yes", "read response: tasks[0].enabled must be true or false, got string 'yes'"),
+        (["tasks", 0, "xml"], KeyError, "read response: tasks[0].xml is required"),
+        (
+            ["tasks", 0, "last_result"],
+            -1,
+            "read response: tasks[0].last_result must be between 0 and 4294967295, got int -1",
+        ),
+        (
+            ["tasks", 0, "last_run_time"],
+            "27/11/2026 06:00",
+            "read response: tasks[0].last_run_time: '27/11/2026 06:00' is not an ISO 8601 date-time",
+        ),
+        (["files", 0, "content_base64"], "not base64!", "read response: files[0].content_base64 is not valid base64"),
+        (["files", 0, "content_base64"], "aGVsbG8=", "read response: files[0].content_base64 does not match file_hash"),
+        (["files", 0, "file_hash"], None, "read response: files[0].file_hash is required for an existing file"),
+        (["files", 0, "writers"], ["S-1-5-18", 5], "read response: files[0].writers[1] must be a string, got int 5"),
+        (
+            ["accounts", 1, "error"],
+            None,
+            "read response: accounts[1]: exactly one of sid and error must be given for account 'nobody'",
+        ),
+        (["host"], "SHOP01", "read response: host must be a JSON object, got string 'SHOP01'"),
+        (["folders"], {"path": "\\"}, "read response: folders must be a list, got an object"),
+        (["op"], "apply", "read response: op must be 'read', got 'apply'"),
+    ],
+)
+def test_a_malformed_host_answer_is_named_precisely(path: list[Any], value: Any, message: str) -> None:
+    with pytest.raises(ContractError) as raised:
+        ReadResult.from_json(mutated(path, value))
+    assert str(raised.value).startswith(message)
+
+
+def test_a_host_that_failed_the_whole_request_raises_host_failure() -> None:
+    with pytest.raises(HostFailure, match="apply: Access is denied") as raised:
+        ApplyResult.from_json({"op": "apply", "failed": True, "msg": "Access is denied"})
+    assert raised.value.op == "apply"
+
+
+def test_an_answer_that_is_not_an_object_is_refused() -> None:
+    with pytest.raises(ContractError, match="run response must be a JSON object, got a list"):
+        RunResult.from_json([])
+
+
+def test_passwords_never_show_in_repr_or_redacted_json() -> None:
+    request = ApplyRequest.from_json(APPLY_REQUEST)
+    assert "S3cret!pw" not in repr(request)
+    assert "S3cret!pw" not in json.dumps(request.redacted_json())
+    assert request.redacted_json()["passwords"] == {"c5": "********"}
+    assert request.to_json()["passwords"] == {"c5": "S3cret!pw"}
+
+
+def test_file_contents_stay_out_of_repr() -> None:
+    assert "synchro.exe" not in repr(FileRecord("D:\\x.bat", True, HASH, len(SCRIPT), SCRIPT))
+
+
+@pytest.mark.parametrize(
+    ("changes", "passwords", "message"),
+    [
+        (
+            (Change("c1", "create_folder", "\\A"), Change("c1", "create_folder", "\\B")),
+            {},
+            "change ids must be unique, repeated: c1",
+        ),
+        (
+            (Change("c1", "create_folder", "\\A"),),
+            {"c1": "pw"},
+            "passwords given for ids that are not register_task changes: c1",
+        ),
+        (
+            (Change("c1", "create_folder", "\\A", requires=("c2",)), Change("c2", "create_folder", "\\B")),
+            {},
+            "change 'c1' requires c2, which no earlier change has",
+        ),
+    ],
+)
+def test_an_inconsistent_apply_request_is_refused(
+    changes: tuple[Change, ...], passwords: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ContractError, match=message):
+        ApplyRequest(changes, passwords)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "rename_task"}, "kind 'rename_task' must be one of create_folder, create_directory"),
+        ({"kind": "write_file"}, "content is required"),
+        ({"kind": "set_acl"}, "full_control must list at least one SID"),
+        ({"kind": "register_task", "xml": "<Task/>"}, "xml and logon_type are required"),
+        (
+            {"kind": "create_folder", "expected_hash": TASK_HASH},
+            "expected_hash only applies to write_file, register_task, delete_task",
+        ),
+    ],
+)
+def test_a_change_missing_its_kind_specific_fields_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ContractError, match=message):
+        Change(id="c1", path="\\X", **kwargs)
+
+
+def test_a_register_change_carries_the_logon_type_word() -> None:
+    change = Change("c1", "register_task", "\\X", xml="<Task/>", user="SYSTEM", logon_type=LogonType.SERVICE_ACCOUNT)
+    assert change.to_json() == {
+        "id": "c1",
+        "kind": "register_task",
+        "path": "\\X",
+        "xml": "<Task/>",
+        "user": "SYSTEM",
+        "logon_type": "service_account",
+        "expected_hash": None,
+    }
+
+
+def test_records_explain_last_results() -> None:
+    record = TaskRecord("\\X", "<Task/>", TASK_HASH, True, "ready", last_result=0x41303)
+    assert record.last_result_text == "not yet run: the task has not run since it was registered (0x00041303)"
+
+
+def test_defaults_of_optional_request_fields() -> None:
+    assert ReadRequest.from_json({"op": "read"}) == ReadRequest()
+    assert RunRequest.from_json({"op": "run", "tasks": ["\\X"]}) == RunRequest(("\\X",))
+    assert HistoryRequest.from_json({"op": "history", "tasks": []}).max_events == 50
+    assert FolderQuery.from_json({"path": "\\"}) == FolderQuery("\\", recurse=False)
+    assert DirectoryRecord.from_json({"path": "D:\\x", "exists": False}, "d") == DirectoryRecord("D:\\x", False)
+    assert AccountRecord.from_json({"name": "svc", "sid": "S-1-5-18"}, "a") == AccountRecord("svc", "S-1-5-18")

@@ -1,0 +1,296 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan: one host read + desired jobs -> one ordered list of changes, and what became of them.
+
+Table-driven from ``data/plan/*.yml`` (see plan_cases.py for the format), plus properties of
+the prune and of the apply outcome that no finite table proves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_cases import CASES, Case, FakeHost, load_case
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    ApplyResult,
+    ChangeResult,
+    FolderRecord,
+    HostFacts,
+    ReadResult,
+    TaskRecord,
+    path_key,
+    sha256_hex,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
+    DesiredFile,
+    DesiredJob,
+    Plan,
+    PlanError,
+    PlanOptions,
+    backup_entries,
+    outcome_after_apply,
+    plan,
+    read_request_for,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import parse_xml, render_xml
+
+CASE_FILES = sorted(CASES.glob("*.yml"))
+
+
+def run_case(case: Case) -> Plan:
+    state = case.host.read(read_request_for(case.jobs, case.options))
+    return plan(case.jobs, state, case.options, render=render_xml, parse=parse_xml)
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[path.stem for path in CASE_FILES])
+def test_plan_case(case_file: Path) -> None:
+    case = load_case(case_file)
+    expect = case.expect
+    if "error" in expect:
+        with pytest.raises(PlanError, match=expect["error"]["match"]) as raised:
+            run_case(case)
+        assert (raised.value.job, raised.value.field) == (expect["error"]["job"], expect["error"]["field"])
+        return
+    result = run_case(case)
+    assert [
+        _shown(change.to_json(), want, case.host)
+        for change, want in zip(result.changes, expect["changes"], strict=False)
+    ] == expect["changes"]
+    assert len(result.changes) == len(expect["changes"]), [change.to_json() for change in result.changes]
+    assert {job.name: job.outcome for job in result.jobs} == expect["outcomes"]
+    changed = {job.name: [str(change) for change in job.changes] for job in result.jobs if job.changes}
+    assert changed == expect.get("field_changes", {})
+    assert sorted(result.passwords) == sorted(expect.get("passwords", []))
+    for name, texts in expect.get("warnings", {}).items():
+        warnings = next(job.warnings for job in result.jobs if job.name == name)
+        assert all(any(text in warning for warning in warnings) for text in texts), warnings
+    assert result.changed is bool(expect["changes"])
+    _assert_no_password_leaks(case, result)
+
+
+def _shown(change: dict[str, Any], want: dict[str, Any], host: FakeHost) -> dict[str, Any]:
+    """The keys of ``change`` the case states, ``expected_hash: read`` resolved against the host."""
+    shown = {key: change.get(key, [] if key in ("requires", "full_control") else None) for key in want}
+    if want.get("expected_hash") == "read" and change.get("expected_hash") == host.hash_of(change["path"]) is not None:
+        shown["expected_hash"] = "read"
+    return shown
+
+
+def _assert_no_password_leaks(case: Case, result: Plan) -> None:
+    passwords = [job.password for job in case.jobs if job.password]
+    shown = json.dumps([change.to_json() for change in result.changes]) + repr(result) + repr(backup_entries(result))
+    shown += "".join(str(change) for job in result.jobs for change in job.changes)
+    assert not [password for password in passwords if password in shown]
+    assert all(result.passwords[change_id] in passwords for change_id in result.passwords)
+
+
+# --- outcomes after apply, backups -------------------------------------------------------------
+
+
+def _case(stem: str) -> tuple[Case, Plan]:
+    case = load_case(CASES / f"{stem}.yml")
+    return case, run_case(case)
+
+
+def test_every_job_is_applied_when_every_change_is() -> None:
+    _, planned = _case("create_from_empty")
+    answer = ApplyResult(tuple(ChangeResult(change.id, "applied") for change in planned.changes))
+    (result,) = outcome_after_apply(planned, answer)
+    assert (result.status, result.message, result.not_applied) == ("applied", None, ())
+    assert result.applied == tuple(f"{change.kind} {change.path}" for change in planned.changes)
+
+
+def test_a_refused_change_names_the_change_and_the_host_reason() -> None:
+    _, planned = _case("update_one_trigger")
+    (register,) = planned.changes
+    answer = ApplyResult((ChangeResult(register.id, "refused", "changed concurrently, re-run"),))
+    (result,) = outcome_after_apply(planned, answer)
+    assert result.status == "refused"
+    assert result.message == "register_task \\Isotools\\Synchro Stock: refused: changed concurrently, re-run"
+    assert result.not_applied == ("register_task \\Isotools\\Synchro Stock",)
+
+
+def test_a_failed_write_skips_the_registration_that_needs_it() -> None:
+    _, planned = _case("create_from_empty")
+
+    def answer(kind: str, change_id: str) -> ChangeResult:
+        if kind == "write_file":
+            return ChangeResult(change_id, "failed", "Access is denied", error_code=0x80070005)
+        return ChangeResult(change_id, "skipped" if kind == "register_task" else "applied")
+
+    (result,) = outcome_after_apply(
+        planned, ApplyResult(tuple(answer(change.kind, change.id) for change in planned.changes))
+    )
+    assert result.status == "failed"
+    assert result.message == (
+        "write_file D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat: failed: Access is denied (access denied (Win32 error 5, 0x80070005))"
+    )
+    assert result.not_applied == (
+        "write_file D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
+        "register_task \\Isotools\\Synchro Stock",
+    )
+
+
+def test_a_change_the_host_never_answered_counts_as_skipped() -> None:
+    _, planned = _case("update_one_trigger")
+    (result,) = outcome_after_apply(planned, ApplyResult(()))
+    assert (result.status, result.message) == (
+        "skipped",
+        "register_task \\Isotools\\Synchro Stock: skipped: the host returned no result for it",
+    )
+
+
+def test_unchanged_jobs_stay_unchanged_after_apply() -> None:
+    _, planned = _case("nothing_to_do")
+    assert [result.status for result in outcome_after_apply(planned, ApplyResult(()))] == ["unchanged"]
+
+
+def test_backups_hold_what_each_change_replaces() -> None:
+    case, planned = _case("script_only_change")
+    (entry,) = backup_entries(planned)
+    assert entry["xml"] is None  # the task itself is not replaced
+    assert entry["scripts"] == [
+        {
+            "path": "D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
+            "content": b"@echo off\r\ncd /d %~dp0\r\nsynchro.exe stock\r\n",
+        }
+    ]
+    case, planned = _case("absent_job")
+    (entry,) = backup_entries(planned)
+    assert (entry["path"], entry["outcome"]) == ("\\Isotools\\Old Sync", "deleted")
+    assert entry["xml"] == case.host.tasks[0].xml
+    _, planned = _case("nothing_to_do")
+    assert backup_entries(planned) == []
+
+
+# --- the read ----------------------------------------------------------------------------------
+
+
+def test_the_read_asks_for_the_managed_folder_jobs_files_and_accounts_to_resolve() -> None:
+    case = load_case(CASES / "create_from_empty.yml")
+    other = DesiredJob(
+        "Elsewhere",
+        definition=TaskDefinition(name="Elsewhere", folder="\\Other", actions=(ExecAction(command="x.exe"),)),
+    )
+    request = read_request_for((*case.jobs, other, DesiredJob("Gone", state="absent")), case.options)
+    assert request.to_json() == {
+        "op": "read",
+        "folders": [{"path": "\\Isotools", "recurse": False}, {"path": "\\Other", "recurse": False}],
+        "tasks": ["\\Isotools\\Synchro Stock", "\\Other\\Elsewhere", "\\Isotools\\Gone"],
+        "files": ["D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat"],
+        "directories": ["D:\\Isotools\\Synchro_prod\\localhost\\stock"],
+        "accounts": ["svc_sync"],  # SYSTEM, BUILTIN\\Administrators and SIDs need no host
+    }
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="update_password 'sometimes' must be one of on_create, always"):
+        PlanOptions(folder="\\Isotools", update_password="sometimes")
+    with pytest.raises(ValueError, match="must be a Task Scheduler folder path"):
+        PlanOptions(folder="Isotools")
+
+
+def test_a_task_declared_twice_is_refused() -> None:
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
+    jobs = [DesiredJob("one", definition=definition), DesiredJob("two", definition=definition)]
+    state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
+    with pytest.raises(PlanError, match="task path '\\\\Isotools\\\\A' is declared twice"):
+        plan(jobs, state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+
+def test_files_hold_their_bytes_out_of_repr() -> None:
+    assert "secret-ish" not in repr(DesiredFile("D:\\a.bat", b"secret-ish"))
+    assert "pw" not in repr(DesiredJob("x", password="pw"))
+
+
+# --- prune: only owned tasks directly in the managed folder, never declared ones ----------------
+
+FOLDERS = ["\\Isotools", "\\ISOTOOLS", "\\isotools\\Sub", "\\Isotools\\Sub\\Deeper", "\\Other", "\\", "\\Isotools2"]
+HOST_TASKS = st.lists(
+    st.tuples(
+        st.sampled_from(FOLDERS),
+        st.sampled_from(["Stock", "stock", "Prix", "Clients", "Old", "Commandes"]),
+        st.booleans(),
+    ),
+    max_size=10,
+    unique_by=lambda task: path_key(f"{task[0].rstrip(chr(92))}\\{task[1]}"),
+)
+
+
+def _definition(folder: str, name: str) -> TaskDefinition:
+    return TaskDefinition(
+        name=name,
+        folder=folder,
+        actions=(ExecAction(command="C:\\Windows\\System32\\cmd.exe", arguments=f"/k {name}.bat & exit"),),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    host_tasks=HOST_TASKS,
+    declared=st.sets(st.sampled_from(["Stock", "PRIX", "Old", "New"])),
+    absent=st.sets(st.sampled_from(["Clients", "Gone"])),
+)
+def test_prune_deletes_only_owned_undeclared_tasks_directly_in_the_managed_folder(
+    host_tasks: list[tuple[str, str, bool]], declared: set[str], absent: set[str]
+) -> None:
+    records = []
+    for folder, name, owned in host_tasks:
+        definition = _definition(folder, name)
+        xml = render_xml(mark(definition, password_version=None) if owned else definition)
+        records.append(TaskRecord(definition.path, xml, sha256_hex(xml.encode()), True, "ready"))
+    # A host that returns every task it has, sub-folders and other folders included.
+    state = ReadResult(
+        HostFacts("h"), folders=tuple(FolderRecord(folder, True) for folder in FOLDERS), tasks=tuple(records)
+    )
+    jobs = [DesiredJob(name, definition=_definition("\\Isotools", name)) for name in sorted(declared - absent)]
+    jobs += [DesiredJob(name, state="absent") for name in sorted(absent - declared)]
+    result = plan(jobs, state, PlanOptions("\\Isotools", prune=True), render=render_xml, parse=parse_xml)
+
+    deleted = {path_key(change.path) for change in result.changes if change.kind == "delete_task"}
+    present = {name.casefold() for name in declared - absent}
+    expected = {
+        path_key(f"{folder}\\{name}")
+        for folder, name, owned in host_tasks
+        if owned and path_key(folder) == path_key("\\Isotools") and name.casefold() not in present
+    }
+    assert deleted == expected
+    hashes = {path_key(record.path): record.task_hash for record in records}
+    assert all(
+        change.expected_hash == hashes[path_key(change.path)]
+        for change in result.changes
+        if change.kind == "delete_task"
+    )
+
+
+def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
+    state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
+
+    def refuse(_: TaskDefinition) -> str:
+        raise ValueError("no XML for you")
+
+    with pytest.raises(PlanError, match="job 'a': task: cannot be written as Task Scheduler XML: no XML for you"):
+        plan([DesiredJob("a", definition=definition)], state, PlanOptions("\\Isotools"), render=refuse, parse=parse_xml)
+    broken = ReadResult(
+        state.host, state.folders, (TaskRecord("\\Isotools\\A", "<Task", sha256_hex(b"<Task"), True, "ready"),)
+    )
+    with pytest.raises(
+        PlanError, match="job 'a': task: the task '\\\\Isotools\\\\A' on the host could not be read"
+    ) as raised:
+        plan(
+            [DesiredJob("a", definition=definition)],
+            broken,
+            PlanOptions("\\Isotools"),
+            render=render_xml,
+            parse=parse_xml,
+        )
+    assert raised.value.field == "task"
