@@ -1,0 +1,527 @@
+#!powershell
+
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+#AnsibleRequires -CSharpUtil Ansible.Basic
+
+# The Windows side of docs/host-contract.md: read, apply, run and history. Every decision is
+# taken on the controller; this script reads what is there and writes what it is told, each
+# write checked against the hash the controller planned from. Windows PowerShell 5.1.
+
+$spec = @{
+    options = @{
+        request = @{ type = 'str'; required = $true }
+        # A list of {id, password} rather than a dict: Ansible.Basic hides the values of no_log
+        # options only when they are strings, so each password must be an option of its own.
+        passwords = @{
+            type = 'list'
+            elements = 'dict'
+            default = @()
+            no_log = $true
+            options = @{
+                id = @{ type = 'str'; required = $true }
+                password = @{ type = 'str'; required = $true; no_log = $true }
+            }
+        }
+    }
+    supports_check_mode = $true
+}
+$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+$ErrorActionPreference = 'Stop'
+
+$TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')
+$LogonTypes = @{
+    password = 1; s4u = 2; interactive_token = 3; group = 4; service_account = 5; interactive_token_or_password = 6
+}
+$TASK_CREATE_OR_UPDATE = 6
+$TASK_ENUM_HIDDEN = 1
+$BUSY_STATES = @(2, 4)  # queued, running
+$NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
+$MAX_CONTENT_BYTES = 1048576
+# Rights that let a SID change what a file says or who may change it: write data, append data,
+# delete child, delete, change permissions, take ownership, generic all, generic write.
+$WRITE_RIGHTS = 0x2 -bor 0x4 -bor 0x40 -bor 0x10000 -bor 0x40000 -bor 0x80000 -bor 0x10000000 -bor 0x40000000
+$HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
+$CONCURRENT = 'changed concurrently, re-run'
+
+Function ConvertTo-Unsigned {
+    # Windows hands out 32-bit codes as signed integers; the contract carries them unsigned.
+    param ([Int64]$Value)
+    $Value -band 4294967295
+}
+
+Function Format-HostTime {
+    # ISO 8601 host-local time, never the locale's format; COM's zero date means "never".
+    param ($Value)
+    if ($Value -isnot [DateTime] -or $Value.Year -lt 1900) { return $null }
+    $Value.ToString('s', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+Function Get-Sha256Hex {
+    param ($InputObject)  # byte[] or an open Stream
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $digest = $sha.ComputeHash($InputObject) } finally { $sha.Dispose() }
+    ([System.BitConverter]::ToString($digest) -replace '-', '').ToLowerInvariant()
+}
+
+Function Get-TaskHash {
+    param ($Task)
+    Get-Sha256Hex -InputObject ([System.Text.Encoding]::UTF8.GetBytes([string]$Task.Xml))
+}
+
+Function Get-ErrorCode {
+    # The HRESULT (or Win32 code) behind an exception, when Windows gave one.
+    param ([System.Exception]$Exception)
+    $base = $Exception.GetBaseException()
+    if ($base -is [System.ComponentModel.Win32Exception]) { return $base.NativeErrorCode }
+    if ($base -is [System.Management.Automation.RuntimeException] -or $base.HResult -eq -2146233088) { return $null }
+    ConvertTo-Unsigned $base.HResult
+}
+
+Function Get-ErrorText {
+    param ([System.Management.Automation.ErrorRecord]$ErrorRecord)
+    $ErrorRecord.Exception.GetBaseException().Message
+}
+
+Function Split-TaskPath {
+    param ([string]$Path)
+    $cut = $Path.LastIndexOf('\')
+    $folder = '\'
+    if ($cut -gt 0) { $folder = $Path.Substring(0, $cut) }
+    @{ Folder = $folder; Name = $Path.Substring($cut + 1) }
+}
+
+Function Get-TaskFolder {
+    param ([string]$Path)
+    try { $script:scheduler.GetFolder($Path) }
+    catch { if ((Get-ErrorCode $_.Exception) -notin $NOT_FOUND_CODES) { throw } }
+}
+
+Function Get-RegisteredTask {
+    param ([string]$Path)
+    $parts = Split-TaskPath $Path
+    $folder = Get-TaskFolder $parts.Folder
+    if ($null -eq $folder) { return }
+    try { $folder.GetTask($parts.Name) }
+    catch { if ((Get-ErrorCode $_.Exception) -notin $NOT_FOUND_CODES) { throw } }
+}
+
+Function Get-TaskRecord {
+    param ($Task)
+    try {
+        @{
+            path = [string]$Task.Path
+            xml = [string]$Task.Xml
+            task_hash = Get-TaskHash $Task
+            enabled = [bool]$Task.Enabled
+            state = $TaskStates[[int]$Task.State]
+            last_run_time = Format-HostTime $Task.LastRunTime
+            last_result = ConvertTo-Unsigned $Task.LastTaskResult
+            next_run_time = Format-HostTime $Task.NextRunTime
+            number_of_missed_runs = [int]$Task.NumberOfMissedRuns
+        }
+    }
+    catch {
+        throw "reading task '$($Task.Path)': $(Get-ErrorText $_)"
+    }
+}
+
+Function Add-FolderTask {
+    param ($Folder, [bool]$Recurse, [System.Collections.Specialized.OrderedDictionary]$Into)
+    foreach ($task in $Folder.GetTasks($TASK_ENUM_HIDDEN)) {
+        $Into[$task.Path.ToLowerInvariant()] = Get-TaskRecord $task
+    }
+    if (-not $Recurse) { return }
+    foreach ($child in $Folder.GetFolders(0)) {
+        Add-FolderTask -Folder $child -Recurse $true -Into $Into
+    }
+}
+
+Function Get-Writer {
+    # Sorted SIDs of the allow entries that apply to the object itself and carry a write right.
+    param ([System.Security.AccessControl.FileSystemSecurity]$Security)
+    $sids = [System.Collections.Generic.SortedSet[string]]::new([System.StringComparer]::Ordinal)
+    $inheritOnly = [System.Security.AccessControl.PropagationFlags]::InheritOnly
+    foreach ($rule in $Security.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier])) {
+        $appliesHere = -not ($rule.PropagationFlags -band $inheritOnly)
+        $writes = ([int]$rule.FileSystemRights) -band $WRITE_RIGHTS
+        if ($rule.AccessControlType -eq 'Allow' -and $appliesHere -and $writes) {
+            $null = $sids.Add($rule.IdentityReference.Value)
+        }
+    }
+    , [string[]]@($sids)
+}
+
+Function Get-FileRecord {
+    param ([string]$Path)
+    $record = @{ path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null; writers = @() }
+    if (-not [System.IO.File]::Exists($Path)) { return $record }
+    $record.exists = $true
+    $record.size = [System.IO.FileInfo]::new($Path).Length
+    if ($record.size -le $MAX_CONTENT_BYTES) {
+        $bytes = [System.IO.File]::ReadAllBytes($Path)
+        $record.file_hash = Get-Sha256Hex -InputObject $bytes
+        $record.content_base64 = [System.Convert]::ToBase64String($bytes)
+    }
+    else {
+        $stream = [System.IO.File]::OpenRead($Path)
+        try { $record.file_hash = Get-Sha256Hex -InputObject $stream } finally { $stream.Dispose() }
+    }
+    $record.writers = Get-Writer ([System.IO.File]::GetAccessControl($Path, 'Access'))
+    $record
+}
+
+Function Get-DirectoryRecord {
+    param ([string]$Path)
+    if (-not [System.IO.Directory]::Exists($Path)) { return @{ path = $Path; exists = $false; writers = @() } }
+    @{ path = $Path; exists = $true; writers = Get-Writer ([System.IO.Directory]::GetAccessControl($Path, 'Access')) }
+}
+
+Function Resolve-Account {
+    # SIDs are taken as they are; names go through LookupAccountName (DOMAIN\x, x, x@domain).
+    param ([string]$Name)
+    try {
+        if ($Name -match '^S-1-\d+(-\d+)+$') { $sid = [System.Security.Principal.SecurityIdentifier]::new($Name) }
+        else { $sid = [System.Security.Principal.NTAccount]::new($Name).Translate([System.Security.Principal.SecurityIdentifier]) }
+        @{ name = $Name; sid = $sid.Value; error = $null }
+    }
+    catch {
+        $message = Get-ErrorText $_
+        if ($_.Exception.GetBaseException() -is [System.Security.Principal.IdentityNotMappedException]) {
+            $message = 'account not found'
+        }
+        @{ name = $Name; sid = $null; error = $message }
+    }
+}
+
+Function Get-HostFact {
+    # [Environment]::OSVersion says 6.2 to processes without a Windows 8.1+ manifest (the psrp
+    # host process among them), so the version comes from the registry.
+    $current = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $osVersion = "$($current.CurrentVersion).$($current.CurrentBuildNumber)"
+    if ($null -ne $current.CurrentMajorVersionNumber) {
+        $osVersion = "$($current.CurrentMajorVersionNumber).$($current.CurrentMinorVersionNumber).$($current.CurrentBuildNumber)"
+    }
+    $zone = [System.TimeZoneInfo]::Local
+    @{
+        hostname = [System.Environment]::MachineName
+        os_version = $osVersion
+        time_zone = $zone.Id
+        utc_offset_minutes = [int]$zone.GetUtcOffset([DateTime]::Now).TotalMinutes
+    }
+}
+
+Function Invoke-ReadOp {
+    param ($Request)
+    $response = @{ op = 'read'; host = Get-HostFact; folders = @(); tasks = @(); files = @(); directories = @(); accounts = @() }
+    $tasks = [ordered]@{}
+    foreach ($query in $Request.folders) {
+        $folder = Get-TaskFolder ([string]$query.path)
+        $response.folders += @{ path = [string]$query.path; exists = $null -ne $folder }
+        if ($null -ne $folder) { Add-FolderTask -Folder $folder -Recurse ([bool]$query.recurse) -Into $tasks }
+    }
+    foreach ($path in $Request.tasks) {
+        $task = Get-RegisteredTask ([string]$path)
+        if ($null -ne $task) { $tasks[$task.Path.ToLowerInvariant()] = Get-TaskRecord $task }
+    }
+    $response.tasks = @($tasks.Values)
+    foreach ($path in $Request.files) { $response.files += Get-FileRecord ([string]$path) }
+    foreach ($path in $Request.directories) { $response.directories += Get-DirectoryRecord ([string]$path) }
+    foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
+    $response
+}
+
+Function New-Outcome {
+    param ([string]$Status, $Message = $null, $ErrorCode = $null)
+    @{ status = $Status; message = $Message; error_code = $ErrorCode }
+}
+
+Function Test-ExpectedHash {
+    # null expected: the object must not exist yet; a hash: it must still be exactly that one.
+    param ($Expected, $Actual)
+    [string]$Expected -eq [string]$Actual
+}
+
+Function Add-TaskFolderChange {
+    param ($Change)
+    $path = [string]$Change.path
+    if ($null -ne (Get-TaskFolder $path)) { return New-Outcome 'unchanged' }
+    # Level by level from the root, so an existing part of a nested path is kept as it is.
+    $parent = $script:scheduler.GetFolder('\')
+    $walked = ''
+    foreach ($segment in $path.Trim('\').Split('\')) {
+        $walked = "$walked\$segment"
+        $folder = Get-TaskFolder $walked
+        if ($null -eq $folder) { $folder = $parent.CreateFolder($segment) }
+        $parent = $folder
+    }
+    New-Outcome 'applied'
+}
+
+Function Add-DirectoryChange {
+    param ($Change)
+    if ([System.IO.Directory]::Exists([string]$Change.path)) { return New-Outcome 'unchanged' }
+    $null = [System.IO.Directory]::CreateDirectory([string]$Change.path)
+    New-Outcome 'applied'
+}
+
+Function Write-FileChange {
+    param ($Change)
+    $path = [string]$Change.path
+    $current = $null
+    if ([System.IO.File]::Exists($path)) { $current = Get-Sha256Hex -InputObject ([System.IO.File]::ReadAllBytes($path)) }
+    if (-not (Test-ExpectedHash $Change.expected_hash $current)) { return New-Outcome 'refused' $CONCURRENT }
+    $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
+    $name = '.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
+    $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), $name)
+    try {
+        [System.IO.File]::WriteAllBytes($temp, $bytes)
+        # Replace keeps the target's ACL, attributes and identity; NullString: no backup file.
+        if ($null -eq $current) { [System.IO.File]::Move($temp, $path) }
+        else { [System.IO.File]::Replace($temp, $path, [NullString]::Value) }
+    }
+    finally {
+        if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
+    }
+    New-Outcome 'applied'
+}
+
+Function Set-AclChange {
+    param ($Change)
+    $path = [string]$Change.path
+    $isDirectory = [System.IO.Directory]::Exists($path)
+    if (-not $isDirectory -and -not [System.IO.File]::Exists($path)) { return New-Outcome 'refused' "'$path' does not exist" }
+    if (@($Change.full_control | Where-Object { $_ }).Count -eq 0) {
+        return New-Outcome 'refused' 'full_control lists no SID: nobody could open the object'
+    }
+    $inheritance = [System.Security.AccessControl.InheritanceFlags]::None
+    $security = [System.Security.AccessControl.FileSecurity]::new()
+    if ($isDirectory) {
+        $inheritance = [System.Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
+        $security = [System.Security.AccessControl.DirectorySecurity]::new()
+    }
+    # Protected, nothing kept from the parent: the listed SIDs are the whole DACL. A fresh
+    # security object writes only its DACL, so owner and SACL stay as they are.
+    $security.SetAccessRuleProtection($true, $false)
+    foreach ($sid in $Change.full_control) {
+        $identity = [System.Security.Principal.SecurityIdentifier]::new([string]$sid)
+        $rule = [System.Security.AccessControl.FileSystemAccessRule]::new($identity, 'FullControl', $inheritance, 'None', 'Allow')
+        $security.AddAccessRule($rule)
+    }
+    if ($isDirectory) { [System.IO.Directory]::SetAccessControl($path, $security) }
+    else { [System.IO.File]::SetAccessControl($path, $security) }
+    New-Outcome 'applied'
+}
+
+Function Get-CurrentTask {
+    # The task at the change's path and whether it is still the one the controller planned from.
+    param ($Change)
+    $task = Get-RegisteredTask ([string]$Change.path)
+    $hash = $null
+    if ($null -ne $task) { $hash = Get-TaskHash $task }
+    @{ Task = $task; Expected = Test-ExpectedHash $Change.expected_hash $hash }
+}
+
+Function Register-TaskChange {
+    param ($Change, $Password)
+    if (-not (Get-CurrentTask $Change).Expected) { return New-Outcome 'refused' $CONCURRENT }
+    $parts = Split-TaskPath ([string]$Change.path)
+    $folder = Get-TaskFolder $parts.Folder
+    if ($null -eq $folder) { return New-Outcome 'refused' "task folder '$($parts.Folder)' does not exist" }
+    # TASK_LOGON_NONE (0) lets Task Scheduler take the logon type from the XML.
+    $logonType = 0
+    if ($Change.logon_type) {
+        $logonType = $LogonTypes[[string]$Change.logon_type]
+        if ($null -eq $logonType) { return New-Outcome 'refused' "unknown logon_type '$($Change.logon_type)'" }
+    }
+    $user = $null
+    if ($Change.user) { $user = [string]$Change.user }
+    $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $TASK_CREATE_OR_UPDATE, $user, $Password, $logonType, $null)
+    $outcome = New-Outcome 'applied'
+    $outcome.task_hash = Get-TaskHash $task
+    $outcome
+}
+
+Function Remove-TaskChange {
+    param ($Change)
+    $current = Get-CurrentTask $Change
+    if (-not $current.Expected) { return New-Outcome 'refused' $CONCURRENT }
+    if ($null -eq $current.Task) { return New-Outcome 'unchanged' }
+    $parts = Split-TaskPath ([string]$Change.path)
+    (Get-TaskFolder $parts.Folder).DeleteTask($parts.Name, 0)
+    New-Outcome 'applied'
+}
+
+Function Invoke-Change {
+    param ($Change, $Password)
+    switch ([string]$Change.kind) {
+        'create_folder' { return Add-TaskFolderChange $Change }
+        'create_directory' { return Add-DirectoryChange $Change }
+        'write_file' { return Write-FileChange $Change }
+        'set_acl' { return Set-AclChange $Change }
+        'register_task' { return Register-TaskChange $Change $Password }
+        'delete_task' { return Remove-TaskChange $Change }
+        default { return New-Outcome 'refused' "unknown change kind '$($Change.kind)'" }
+    }
+}
+
+Function Invoke-ApplyOp {
+    param ($Request, [hashtable]$Passwords)
+    $succeeded = @{}
+    $results = [System.Collections.Generic.List[object]]::new()
+    foreach ($change in $Request.changes) {
+        $id = [string]$change.id
+        $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })
+        if ($module.CheckMode) {
+            $outcome = New-Outcome 'refused' 'check mode: nothing is written'
+        }
+        elseif ($missing.Count -gt 0) {
+            $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
+        }
+        else {
+            try { $outcome = Invoke-Change $change $Passwords[$id] }
+            catch { $outcome = New-Outcome -Status 'failed' -Message (Get-ErrorText $_) -ErrorCode (Get-ErrorCode $_.Exception) }
+        }
+        $outcome.id = $id
+        if ($outcome.status -in @('applied', 'unchanged')) { $succeeded[$id] = $true }
+        $results.Add($outcome)
+    }
+    @{ op = 'apply'; results = $results }
+}
+
+Function Wait-TaskRun {
+    # Poll every second until each started task has left the queued and running states, or the
+    # timeout. A task that has not yet reported its new run gets five seconds to do so.
+    param ([System.Collections.Generic.List[object]]$Trackers, [int]$Timeout)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $pending = $Trackers
+    while ($pending.Count -gt 0) {
+        $waiting = [System.Collections.Generic.List[object]]::new()
+        foreach ($tracker in $pending) {
+            $task = Get-RegisteredTask $tracker.Run.path
+            $reported = $null -ne $task -and $task.LastRunTime -ne $tracker.PreviousRun
+            $busy = $null -ne $task -and [int]$task.State -in $BUSY_STATES
+            if ($busy -or ($null -ne $task -and -not $reported -and $clock.Elapsed.TotalSeconds -lt 5)) {
+                $waiting.Add($tracker)
+                continue
+            }
+            $run = $tracker.Run
+            $end = [DateTime]::Now
+            $run.finished = $true
+            $run.end_time = Format-HostTime $end
+            $run.duration = [Math]::Round(($end - $tracker.Start).TotalSeconds, 1)
+            if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
+            else { $run.last_result = ConvertTo-Unsigned $task.LastTaskResult }
+            if ($null -ne $task -and -not $reported) { $run.message = 'the task reported no new run; see its history' }
+        }
+        $pending = $waiting
+        if ($pending.Count -eq 0) { return }
+        if ($clock.Elapsed.TotalSeconds -ge $Timeout) {
+            foreach ($tracker in $pending) {
+                $tracker.Run.timed_out = $true
+                $tracker.Run.message = "still running after $Timeout seconds"
+            }
+            return
+        }
+        Start-Sleep -Seconds 1
+    }
+}
+
+Function Invoke-RunOp {
+    param ($Request)
+    $runs = [System.Collections.Generic.List[object]]::new()
+    $started = [System.Collections.Generic.List[object]]::new()
+    foreach ($path in $Request.tasks) {
+        $run = [ordered]@{
+            path = [string]$path; started = $false; finished = $false; timed_out = $false; last_result = $null
+            start_time = $null; end_time = $null; duration = $null; message = $null
+        }
+        $runs.Add($run)
+        $task = Get-RegisteredTask ([string]$path)
+        if ($module.CheckMode) { $run.message = 'check mode: not started'; continue }
+        if ($null -eq $task) { $run.message = 'task not found'; continue }
+        if (-not $task.Enabled) { $run.message = 'The task is disabled.'; continue }
+        $previousRun = $task.LastRunTime
+        try { $null = $task.Run($null) }
+        catch { $run.message = Get-ErrorText $_; continue }
+        $start = [DateTime]::Now
+        $run.started = $true
+        $run.start_time = Format-HostTime $start
+        $started.Add(@{ Run = $run; Start = $start; PreviousRun = $previousRun })
+    }
+    # The contract's defaults: wait, for at most 600 seconds.
+    $timeout = 600
+    if ($null -ne $Request.timeout) { $timeout = [int]$Request.timeout }
+    if ($Request.wait -ne $false -and $started.Count -gt 0) { Wait-TaskRun -Trackers $started -Timeout $timeout }
+    @{ op = 'run'; runs = $runs }
+}
+
+Function ConvertTo-ResultCode {
+    param ([string]$Text)
+    if ($Text -match '^0x[0-9a-f]+$') { return ConvertTo-Unsigned ([System.Convert]::ToInt64($Text.Substring(2), 16)) }
+    ConvertTo-Unsigned ([System.Int64]::Parse($Text, [System.Globalization.CultureInfo]::InvariantCulture))
+}
+
+Function Invoke-HistoryOp {
+    param ($Request)
+    $maxEvents = 50
+    if ($null -ne $Request.max_events) { $maxEvents = [int]$Request.max_events }
+    $wanted = @{}
+    foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = [string]$path }
+    $filter = @{ LogName = $HISTORY_LOG }
+    # Data matches any EventData value; the TaskName check below keeps the right field only.
+    if ($wanted.Count -gt 0) { $filter.Data = [string[]]@($wanted.Values) }
+    $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
+    $records = @()
+    try { $records = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $maxEvents) }
+    catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
+    $events = [System.Collections.Generic.List[object]]::new()
+    foreach ($record in $records) {
+        $data = @{}
+        foreach ($item in ([xml]$record.ToXml()).Event.EventData.Data) { $data[$item.GetAttribute('Name')] = $item.InnerText }
+        $taskName = [string]$data['TaskName']
+        if ($wanted.Count -gt 0 -and -not $wanted.ContainsKey($taskName.ToLowerInvariant())) { continue }
+        $entry = @{
+            path = $taskName; time = Format-HostTime $record.TimeCreated; event_id = [int]$record.Id
+            result_code = $null; activity_id = $null; message = $record.Message
+        }
+        if ($data['ResultCode']) { $entry.result_code = ConvertTo-ResultCode $data['ResultCode'] }
+        if ($null -ne $record.ActivityId) { $entry.activity_id = [string]$record.ActivityId }
+        $events.Add($entry)
+    }
+    @{ op = 'history'; events = $events; available = $available }
+}
+
+# FailJson and ExitJson end the script through an exit that a catch-all must not intercept, so
+# they are only ever called outside try.
+$request = $null
+$failure = $null
+try { $request = ConvertFrom-Json -InputObject $module.Params.request } catch { $failure = $_ }
+if ($null -ne $failure) { $module.FailJson("request is not valid JSON: $(Get-ErrorText $failure)", $failure) }
+if ($null -eq $request) { $module.FailJson('request is empty: expected a JSON object (see docs/host-contract.md)') }
+$op = [string]$request.op
+$passwords = @{}
+foreach ($entry in $module.Params.passwords) { $passwords[[string]$entry.id] = [string]$entry.password }
+if ($passwords.Count -gt 0 -and $op -ne 'apply') { $module.FailJson("passwords are only accepted with apply, not with '$op'") }
+
+$response = $null
+try {
+    $scheduler = New-Object -ComObject Schedule.Service
+    $scheduler.Connect()
+    switch ($op) {
+        'read' { $response = Invoke-ReadOp $request }
+        'apply' { $response = Invoke-ApplyOp $request $passwords }
+        'run' { $response = Invoke-RunOp $request }
+        'history' { $response = Invoke-HistoryOp $request }
+        default { throw "unknown op '$op': expected read, apply, run or history" }
+    }
+}
+catch {
+    $failure = $_
+}
+if ($null -ne $failure) { $module.FailJson("$($op): $(Get-ErrorText $failure)", $failure) }
+if ($op -eq 'apply') { $module.Result.changed = @($response.results | Where-Object { $_.status -eq 'applied' }).Count -gt 0 }
+if ($op -eq 'run') { $module.Result.changed = @($response.runs | Where-Object { $_.started }).Count -gt 0 }
+$module.Result.response = $response
+$module.ExitJson()

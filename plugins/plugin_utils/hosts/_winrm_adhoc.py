@@ -1,0 +1,146 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A module run outside any playbook, through the ``ansible`` command: ``winrm.host_from_inventory``.
+
+That is how the contract tests reach a real Windows host from an inventory file. Each call is
+one ad-hoc run of ``ansible HOST -i INVENTORY -m MODULE``. The module arguments travel in the
+child's environment, each one JSON-encoded and read back by an ``env`` lookup, so a password is
+never on a command line nor in a file; the result is read from the ``minimal`` callback's
+``HOST | STATUS => {json}`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError
+
+__all__ = ["AdHocModule", "connection_plugin_name", "inventory_host", "options_from_host_vars", "parse_adhoc_output"]
+
+_ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}"
+_ARG_TEMPLATE = "{{{{ lookup('ansible.builtin.env', '{variable}') | from_json }}}}"
+_RESULT_LINE = re.compile(r"^(?P<host>\S+) \| (?P<status>SUCCESS|CHANGED|FAILED!|UNREACHABLE!) => ", re.MULTILINE)
+# The plain minimal callback, whatever the caller's configuration says.
+_ADHOC_ENV = {"ANSIBLE_LOAD_CALLBACK_PLUGINS": "0", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+_SHOWN_OUTPUT = 2000
+
+# Connection option -> the inventory variables that set it, strongest first (as the plugins' docs list them).
+_OPTION_VARIABLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "winrm": {
+        "port": ("ansible_winrm_port", "ansible_port"),
+        "scheme": ("ansible_winrm_scheme",),
+        "transport": ("ansible_winrm_transport",),
+        "remote_user": ("ansible_winrm_user", "ansible_user"),
+    },
+    "psrp": {
+        "port": ("ansible_psrp_port", "ansible_port"),
+        "protocol": ("ansible_psrp_protocol",),
+        "auth": ("ansible_psrp_auth",),
+        "message_encryption": ("ansible_psrp_message_encryption",),
+    },
+}
+
+
+@dataclass(frozen=True)
+class AdHocModule:
+    """``execute_module(module_name=..., module_args=...)`` for one host of an inventory file."""
+
+    inventory: str
+    host: str
+
+    def __call__(self, *, module_name: str, module_args: Mapping[str, Any]) -> dict[str, Any]:
+        environment = {**os.environ, **_ADHOC_ENV, **_collections_path()}
+        arguments = {}
+        for index, (name, value) in enumerate(module_args.items()):
+            variable = _ARG_VARIABLE.format(index=index)
+            environment[variable] = json.dumps(value)
+            arguments[name] = _ARG_TEMPLATE.format(variable=variable)
+        command = [_tool("ansible"), self.host, "-i", self.inventory, "-m", module_name]
+        if arguments:  # "-a {}" would be taken as raw parameters
+            command += ["-a", json.dumps(arguments)]
+        try:
+            completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+        except OSError as error:
+            raise HostError(f"cannot run {command[0]} for {self.host}: {error}") from None
+        return parse_adhoc_output(completed.stdout, completed.stderr, self.host)
+
+
+def parse_adhoc_output(stdout: str, stderr: str, host: str) -> dict[str, Any]:
+    """The module result an ad-hoc run printed for ``host``, marked failed/unreachable as shown."""
+    for match in _RESULT_LINE.finditer(stdout):
+        if match["host"] != host:
+            continue
+        try:
+            result = json.JSONDecoder().raw_decode(stdout, match.end())[0]
+        except ValueError:
+            break
+        if not isinstance(result, dict):
+            break
+        if match["status"] == "UNREACHABLE!":
+            result["unreachable"] = True
+        elif match["status"] == "FAILED!":
+            result["failed"] = True
+        return result
+    shown = (stderr.strip() or stdout.strip())[-_SHOWN_OUTPUT:]
+    raise HostError(f"ansible printed no result for {host}: {shown or 'no output'}")
+
+
+def inventory_host(inventory: str, host: str | None) -> tuple[str, dict[str, Any]]:
+    """The name and variables of ``host`` in ``inventory`` (default: its first host)."""
+    listed = _run_tool("ansible", [host or "all", "-i", inventory, "--list-hosts"])
+    names = [line.strip() for line in listed.splitlines()[1:] if line.strip()]
+    if not names:
+        raise HostError(f"inventory {inventory}: no host matches {host or 'all'}")
+    variables = json.loads(_run_tool("ansible-inventory", ["-i", inventory, "--host", names[0]]))
+    return names[0], variables if isinstance(variables, dict) else {}
+
+
+def options_from_host_vars(connection: str, host_vars: Mapping[str, Any]) -> Callable[[str], object]:
+    """A connection plugin's ``get_option`` answered from inventory variables (unset: None)."""
+    name = connection_plugin_name(connection)
+    variables = _OPTION_VARIABLES.get(name, {})
+
+    def get_option(option: str) -> object:
+        if option == "_extras" and name == "winrm":
+            return {key: value for key, value in host_vars.items() if key.startswith("ansible_winrm_")}
+        return next((host_vars[variable] for variable in variables.get(option, ()) if variable in host_vars), None)
+
+    return get_option
+
+
+def connection_plugin_name(connection: str) -> str:
+    """``winrm`` for ``winrm``, ``ansible.builtin.winrm`` or ``ansible.legacy.winrm``."""
+    return connection.strip().lower().removeprefix("ansible.builtin.").removeprefix("ansible.legacy.")
+
+
+def _collections_path() -> dict[str, str]:
+    # This file sits at <root>/ansible_collections/isotools/shop_sync/plugins/plugin_utils/hosts/.
+    root = Path(__file__).parents[6]
+    if Path(__file__).parents[5].name != "ansible_collections":
+        return {}
+    configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
+    return {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(filter(None, (str(root), configured)))}
+
+
+def _tool(name: str) -> str:
+    # The ansible that runs this Python first: the venv's, when there is one.
+    found = shutil.which(name, path=os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", ""))))
+    if found is None:
+        raise HostError(f"cannot find the {name} command (install ansible-core in this Python's environment)")
+    return found
+
+
+def _run_tool(name: str, arguments: list[str]) -> str:
+    completed = subprocess.run([_tool(name), *arguments], capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise HostError(f"{name} {' '.join(arguments)} failed: {(completed.stderr or completed.stdout).strip()[-_SHOWN_OUTPUT:]}")
+    return completed.stdout

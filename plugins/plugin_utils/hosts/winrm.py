@@ -1,0 +1,266 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The WinRM host: a real Windows machine, reached through the action's own Ansible connection.
+
+Each contract request (docs/host-contract.md) becomes one run of the ``win_sync_host``
+PowerShell module: the request, passwords left out, as JSON text in ``request``; the passwords
+of an ``apply`` in the module's no_log ``passwords`` option (a list of ``{id, password}``, so
+that Ansible.Basic masks every one of them). The module's ``response`` is the contract
+response; a module that fails answers ``{"op", "failed": true, "msg"}``, as the contract says a
+host that cannot serve a request does.
+
+A task password is only sent over a transport that encrypts it. Whether it does is read from
+the connection's options by :func:`connection_facts_from_vars` and judged by
+:func:`password_transport_problem`, both pure so they can be checked without a Windows host.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ansible.errors import AnsibleConnectionFailure
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import (
+    AdHocModule,
+    connection_plugin_name,
+    inventory_host,
+    options_from_host_vars,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
+
+__all__ = [
+    "MODULE_NAME",
+    "ConnectionFacts",
+    "ExecuteModule",
+    "WinRMHost",
+    "connection_facts_from_vars",
+    "host_from_inventory",
+    "password_transport_problem",
+]
+
+MODULE_NAME = "isotools.shop_sync.win_sync_host"
+
+ExecuteModule = Callable[..., Mapping[str, Any]]
+GetOption = Callable[[str], object]
+
+# Authentications that can encrypt each message themselves when the transport is plain HTTP.
+_MESSAGE_ENCRYPTING_AUTH = frozenset({"ntlm", "kerberos", "credssp", "negotiate"})
+# Connection plugins that always run inside an encrypted channel.
+_ENCRYPTED_CONNECTIONS = frozenset({"ssh", "paramiko_ssh"})
+_WINRM_HTTP_PORT = 5985
+_SHOWN_OUTPUT = 2000
+_REDACTED = "********"
+
+
+@dataclass(frozen=True)
+class ConnectionFacts:
+    """What decides whether a password may cross the connection, resolved as the plugin does.
+
+    ``scheme`` is winrm's ``scheme`` or psrp's ``protocol``; ``transports`` the winrm transports
+    tried in order, or psrp's one ``auth``.
+    """
+
+    connection: str
+    scheme: str | None = None
+    port: int | None = None
+    transports: tuple[str, ...] = ()
+    message_encryption: str = "auto"
+
+
+def connection_facts_from_vars(get_option: GetOption, connection_name: str) -> ConnectionFacts:
+    """The facts of a connection, from its plugin's ``get_option`` and its (possibly FQ) name."""
+    name = connection_plugin_name(connection_name)
+    if name == "winrm":
+        return _winrm_facts(get_option)
+    if name == "psrp":
+        return _psrp_facts(get_option)
+    return ConnectionFacts(connection=name)
+
+
+def password_transport_problem(facts: ConnectionFacts) -> str | None:
+    """Why a password sent over this connection could be read on the wire, or None if it cannot."""
+    if facts.connection in _ENCRYPTED_CONNECTIONS:
+        return None
+    if facts.connection not in ("winrm", "psrp"):
+        return f"connection {facts.connection or '(unnamed)'}, whose encryption cannot be checked"
+    if facts.scheme == "https":
+        return None
+    where = f"{facts.connection} over {facts.scheme or 'http'}"
+    if facts.message_encryption == "never":
+        return f"{where} with message_encryption never"
+    # winrm tries its transports in order: any clear one may be the one that ends up used.
+    clear = [transport for transport in facts.transports if transport not in _MESSAGE_ENCRYPTING_AUTH]
+    if clear or not facts.transports:
+        label = "transport" if facts.connection == "winrm" else "auth"
+        return f"{where} with {label} {', '.join(clear) or '(none)'}"
+    return None
+
+
+class WinRMHost:
+    """A contract host served by ``win_sync_host`` through ``execute_module``.
+
+    ``execute_module(module_name=..., module_args=...)`` is the action's ``_execute_module``;
+    it returns the module's result dict. :meth:`call` answers the contract response, or
+    ``{"op", "failed": true, "msg"}`` when the module failed; it raises :class:`HostError` when
+    the request is not sent (a password over a clear transport) or the module's answer is not
+    a response, and :class:`HostUnreachable` when the connection fails.
+    """
+
+    def __init__(
+        self,
+        execute_module: ExecuteModule,
+        connection_facts: ConnectionFacts,
+        *,
+        allow_unencrypted_password: bool = False,
+    ) -> None:
+        self._execute_module = execute_module
+        self._facts = connection_facts
+        self._allow_unencrypted_password = allow_unencrypted_password
+
+    @property
+    def connection_facts(self) -> ConnectionFacts:
+        return self._facts
+
+    def call(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """Serve one contract request (JSON shape, passwords included for apply)."""
+        op = str(request.get("op") or "")
+        passwords = _passwords_of(request, op)
+        if passwords and not self._allow_unencrypted_password:
+            problem = password_transport_problem(self._facts)
+            if problem is not None:
+                raise HostError(
+                    f"refusing to send a task password over an unencrypted transport ({problem}); use HTTPS, "
+                    "or NTLM/Kerberos/CredSSP with message encryption, or set allow_unencrypted_password"
+                )
+        payload = {key: value for key, value in request.items() if key != "passwords"}
+        _refuse_inline_passwords(payload)
+        module_args = {
+            "request": json.dumps(payload, separators=(",", ":")),
+            "passwords": [{"id": change_id, "password": password} for change_id, password in passwords.items()],
+        }
+        try:
+            result = self._execute_module(module_name=MODULE_NAME, module_args=module_args)
+        except AnsibleConnectionFailure as error:
+            raise HostUnreachable(_scrub(f"win_sync_host {op}: {error}", passwords)) from None
+        return _response_of(op, result, passwords)
+
+    def read(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "read"})
+
+    def apply(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "apply"})
+
+    def run(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "run"})
+
+    def history(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "history"})
+
+
+def host_from_inventory(inventory: str, host: str | None = None, *, allow_unencrypted_password: bool = False) -> WinRMHost:
+    """A WinRM host for ``host`` of an inventory file (default: its first host), outside any playbook.
+
+    Each call runs the ``ansible`` command once (see ``_winrm_adhoc``); the contract tests use it
+    to run against a real Windows host (``SHOP_SYNC_WINRM_INVENTORY``).
+    """
+    name, host_vars = inventory_host(inventory, host)
+    connection = str(host_vars.get("ansible_connection") or "ssh")
+    facts = connection_facts_from_vars(options_from_host_vars(connection, host_vars), connection)
+    return WinRMHost(AdHocModule(inventory, name), facts, allow_unencrypted_password=allow_unencrypted_password)
+
+
+def _option(get_option: GetOption, name: str) -> object:
+    # get_option raises KeyError for an option the plugin (or its version) does not define.
+    try:
+        return get_option(name)
+    except KeyError:
+        return None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value).strip().lower()
+
+
+def _port(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _listed(value: object) -> list[object]:
+    # A list option given as a plain string in the inventory: "ntlm,kerberos".
+    if isinstance(value, str):
+        return list(value.split(","))
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _winrm_facts(get_option: GetOption) -> ConnectionFacts:
+    port = _port(_option(get_option, "port"))
+    scheme = _text(_option(get_option, "scheme")) or ("http" if port == _WINRM_HTTP_PORT else "https")
+    transports = tuple(name for name in (_text(item) for item in _listed(_option(get_option, "transport"))) if name)
+    if not transports:
+        # The plugin's own default: Kerberos for a UPN, else basic auth (ssl/plaintext).
+        user = str(_option(get_option, "remote_user") or "")
+        transports = ("kerberos",) if "@" in user else ("ssl",) if scheme == "https" else ("plaintext",)
+    extras = _option(get_option, "_extras")
+    encryption = extras.get("ansible_winrm_message_encryption") if isinstance(extras, Mapping) else None
+    return ConnectionFacts("winrm", scheme, port, transports, _text(encryption) or "auto")
+
+
+def _psrp_facts(get_option: GetOption) -> ConnectionFacts:
+    port = _port(_option(get_option, "port"))
+    scheme = _text(_option(get_option, "protocol")) or ("http" if port == _WINRM_HTTP_PORT else "https")
+    auth = _text(_option(get_option, "auth")) or "negotiate"
+    encryption = _text(_option(get_option, "message_encryption")) or "auto"
+    return ConnectionFacts("psrp", scheme, port, (auth,), encryption)
+
+
+def _passwords_of(request: Mapping[str, Any], op: str) -> dict[str, str]:
+    passwords = request.get("passwords") or {}
+    if not isinstance(passwords, Mapping):
+        raise HostError(f"{op} request: passwords must map change ids to passwords")
+    if passwords and op != "apply":
+        raise HostError(f"{op} request: passwords are only sent with apply")
+    return {str(change_id): str(password) for change_id, password in passwords.items()}
+
+
+def _refuse_inline_passwords(payload: Mapping[str, Any]) -> None:
+    # The request JSON is module argument text, shown and logged as such: no secret may ride in it.
+    for change in payload.get("changes") or ():
+        if isinstance(change, Mapping) and "password" in change:
+            raise HostError(f"apply request: change {change.get('id')!r} carries a password; passwords travel only in 'passwords'")
+
+
+def _response_of(op: str, result: Mapping[str, Any], passwords: Mapping[str, str]) -> dict[str, Any]:
+    if result.get("unreachable"):
+        raise HostUnreachable(_scrub(f"win_sync_host {op}: {_failure_text(result)}", passwords))
+    if result.get("failed"):
+        return {"op": op, "failed": True, "msg": _scrub(f"win_sync_host {op}: {_failure_text(result)}", passwords)}
+    response = result.get("response")
+    if not isinstance(response, dict):
+        raise HostError(f"win_sync_host {op}: the module returned no response ({_failure_text(result)})")
+    if response.get("op") != op:
+        raise HostError(f"win_sync_host {op}: the module answered op {response.get('op')!r}")
+    return response
+
+
+def _failure_text(result: Mapping[str, Any]) -> str:
+    message = str(result.get("msg") or "no message")
+    # A module that crashed before it could answer leaves its reasons on stderr/stdout only.
+    output = str(result.get("module_stderr") or result.get("module_stdout") or "").strip()
+    if output and output not in message:
+        message = f"{message}: {output[:_SHOWN_OUTPUT]}"
+    return message
+
+
+def _scrub(text: str, passwords: Mapping[str, str]) -> str:
+    for password in sorted(passwords.values(), key=len, reverse=True):
+        if password:
+            text = text.replace(password, _REDACTED)
+    return text

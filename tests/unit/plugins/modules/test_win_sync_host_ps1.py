@@ -1,0 +1,276 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""win_sync_host.ps1 read as a syntax tree (tree-sitter-powershell), without a Windows host.
+
+It must parse cleanly, serve every op and change kind of the host contract, declare what its
+docs-only twin win_sync_host.py documents, keep passwords no_log, and avoid what broke peers:
+Write-Host, locale-dependent time formatting, and PowerShell 7-only syntax on hosts that only
+have Windows PowerShell 5.1. Each check is also run on a bad snippet, to show it can fail.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tree_sitter
+import tree_sitter_powershell
+import yaml
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    CHANGE_KINDS,
+    ApplyRequest,
+    HistoryRequest,
+    ReadRequest,
+    RunRequest,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+
+REPO = Path(__file__).resolve().parents[4]
+SCRIPT = REPO / "plugins" / "modules" / "win_sync_host.ps1"
+DOCS = REPO / "plugins" / "modules" / "win_sync_host.py"
+
+OPS = {str(request.to_json()["op"]) for request in (ReadRequest(), ApplyRequest(()), RunRequest(()), HistoryRequest(()))}
+# COM TASK_LOGON_TYPE values (taskschd.h).
+TASK_LOGON = {"password": 1, "s4u": 2, "interactive_token": 3, "group": 4, "service_account": 5, "interactive_token_or_password": 6}
+PS7_TOKENS = {"??", "??=", "?.", "?[", "&&", "||", "?"}
+_LEAF_CONTAINERS = {"string_literal", "comment"}
+_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def parse(source: str) -> tree_sitter.Node:
+    return _PARSER.parse(source.encode("utf-8")).root_node
+
+
+@pytest.fixture(scope="module")
+def script() -> tree_sitter.Node:
+    return parse(SCRIPT.read_text(encoding="utf-8"))
+
+
+def nodes(root: tree_sitter.Node, *types: str) -> Iterator[tree_sitter.Node]:
+    if not types or root.type in types:
+        yield root
+    for child in root.children:
+        yield from nodes(child, *types)
+
+
+def text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8")
+
+
+def where(node: tree_sitter.Node) -> str:
+    return f"line {node.start_point.row + 1}, column {node.start_point.column + 1}"
+
+
+# --- the checks, each a function of a syntax tree returning what it found wrong ----------------
+
+
+def syntax_errors(root: tree_sitter.Node) -> list[str]:
+    return [f"{where(node)}: {'missing' if node.is_missing else 'error'} at {text(node)[:40]!r}" for node in nodes(root) if node.is_error or node.is_missing]
+
+
+def write_host_calls(root: tree_sitter.Node) -> list[str]:
+    found = [node for node in nodes(root, "command_name") if text(node).lower() == "write-host"]
+    found += [node for node in nodes(root, "invokation_expression") if text(node).lower().startswith("[console]::write")]
+    return [f"{where(node)}: {text(node)[:40]}" for node in found]
+
+
+def locale_time_formatting(root: tree_sitter.Node) -> list[str]:
+    """Get-Date -Format/-UFormat, and any instance .ToString() not given the invariant culture."""
+    found = []
+    for command in nodes(root, "command"):
+        name = command.child_by_field_name("command_name") or command.children[0]
+        parameters = {text(node).lower() for node in nodes(command, "command_parameter")}
+        if text(name).lower() == "get-date" and parameters & {"-format", "-uformat"}:
+            found.append(f"{where(command)}: {text(command)[:50]}")
+    for call in nodes(root, "invokation_expression"):
+        member = next((child for child in call.children if child.type == "member_name"), None)
+        arguments = next((child for child in call.children if child.type == "argument_list"), None)
+        instance_call = any(child.type == "." for child in call.children)  # not [BitConverter]::ToString(bytes)
+        if instance_call and member is not None and text(member).lower() == "tostring" and "invariantculture" not in text(arguments or call).lower():
+            found.append(f"{where(call)}: {text(call)[:50]}")
+    return found
+
+
+def powershell_7_syntax(root: tree_sitter.Node) -> list[str]:
+    found = []
+    for node in nodes(root):
+        if node.child_count or any(parent.type in _LEAF_CONTAINERS for parent in ancestors(node)):
+            continue
+        if node.type in PS7_TOKENS or text(node).strip() in PS7_TOKENS or text(node).lower() == "-parallel":
+            found.append(f"{where(node)}: {text(node)!r}")
+    return found
+
+
+def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+# --- reading the script's own data ---------------------------------------------------------------
+
+
+def value_of(node: tree_sitter.Node) -> Any:
+    """A literal PowerShell value as Python: hashtables, strings, numbers, $true/$false/$null, @()."""
+    while node.named_child_count == 1 and node.type not in ("hash_literal_expression", "string_literal", "variable"):
+        node = node.named_children[0]
+    if node.type == "hash_literal_expression":
+        return {text(entry.named_children[0]): value_of(entry.named_children[-1]) for entry in nodes(node, "hash_entry") if entry.parent == body(node)}
+    if node.type == "string_literal":
+        return text(node)[1:-1]
+    if node.type == "variable":
+        return {"$true": True, "$false": False, "$null": None}.get(text(node).lower(), text(node))
+    if node.type == "array_expression" and node.named_child_count == 0:
+        return []
+    if node.type == "decimal_integer_literal":
+        return int(text(node))
+    return text(node)
+
+
+def body(hashtable: tree_sitter.Node) -> tree_sitter.Node | None:
+    return next((child for child in hashtable.children if child.type == "hash_literal_body"), None)
+
+
+def assigned(root: tree_sitter.Node, variable: str) -> Any:
+    for assignment in nodes(root, "assignment_expression"):
+        if text(assignment.children[0]).lower() == variable.lower():
+            return value_of(assignment.children[-1])
+    raise AssertionError(f"{variable} is never assigned")
+
+
+def switch_labels(root: tree_sitter.Node, subject: str) -> dict[str, set[str]]:
+    """For ``switch (<subject>)``: each clause label -> the commands its body calls."""
+    for switch in nodes(root, "switch_statement"):
+        condition = next(child for child in switch.children if child.type == "switch_condition")
+        if text(condition).strip("() ").lower() != subject.lower():
+            continue
+        return {
+            text(clause.children[0]).strip("'\""): {text(name) for name in nodes(clause.children[-1], "command_name")}
+            for clause in nodes(switch, "switch_clause")
+        }
+    raise AssertionError(f"no switch on {subject}")
+
+
+def functions(root: tree_sitter.Node) -> set[str]:
+    return {text(name) for name in nodes(root, "function_name")}
+
+
+def documented_options() -> dict[str, Any]:
+    module = ast.parse(DOCS.read_text(encoding="utf-8"))
+    documentation = next(
+        node.value.value
+        for node in module.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and getattr(node.targets[0], "id", None) == "DOCUMENTATION"
+    )
+    options: dict[str, Any] = yaml.safe_load(documentation)["options"]
+    return options
+
+
+def spec_as_documented(options: dict[str, Any]) -> dict[str, Any]:
+    """The Ansible.Basic spec shape of documented options (what validate-modules compares)."""
+    shaped = {}
+    for name, option in options.items():
+        entry = {key: option[key] for key in ("type", "required", "default", "elements") if key in option}
+        if "suboptions" in option:
+            entry["options"] = spec_as_documented(option["suboptions"])
+        shaped[name] = entry
+    return shaped
+
+
+def spec_without_no_log(options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: {key: spec_without_no_log(value) if key == "options" else value for key, value in option.items() if key != "no_log"}
+        for name, option in options.items()
+    }
+
+
+# --- the script ----------------------------------------------------------------------------------
+
+
+def test_the_script_parses_without_error_or_missing_nodes(script: tree_sitter.Node) -> None:
+    assert syntax_errors(script) == []
+
+
+def test_every_op_of_the_contract_is_dispatched_to_a_defined_function(script: tree_sitter.Node) -> None:
+    labels = switch_labels(script, "$op")
+
+    assert set(labels) - {"default"} == OPS
+    for op in OPS:
+        assert labels[op] and labels[op] <= functions(script), f"op {op} calls {labels[op]}"
+
+
+def test_every_change_kind_of_the_contract_is_handled_by_a_defined_function(script: tree_sitter.Node) -> None:
+    labels = switch_labels(script, "[string]$Change.kind")
+
+    assert set(labels) - {"default"} == set(CHANGE_KINDS)
+    for kind in CHANGE_KINDS:
+        assert labels[kind] and labels[kind] <= functions(script), f"{kind} calls {labels[kind]}"
+
+
+def test_every_logon_type_of_the_model_maps_to_its_com_value(script: tree_sitter.Node) -> None:
+    assert assigned(script, "$LogonTypes") == {logon_type.value: TASK_LOGON[logon_type.value] for logon_type in LogonType}
+
+
+def test_the_spec_is_what_the_docs_say(script: tree_sitter.Node) -> None:
+    spec = assigned(script, "$spec")
+
+    assert spec["supports_check_mode"] is True
+    assert spec_without_no_log(spec["options"]) == spec_as_documented(documented_options())
+
+
+def test_passwords_are_no_log_down_to_each_string(script: tree_sitter.Node) -> None:
+    passwords = assigned(script, "$spec")["options"]["passwords"]
+
+    assert passwords["no_log"] is True
+    # Ansible.Basic masks no_log values only when they are strings: each password must be one.
+    assert passwords["options"]["password"] == {"type": "str", "required": True, "no_log": True}
+
+
+def test_the_script_never_writes_to_the_host_console(script: tree_sitter.Node) -> None:
+    assert write_host_calls(script) == []
+
+
+def test_times_are_never_formatted_by_the_locale(script: tree_sitter.Node) -> None:
+    assert locale_time_formatting(script) == []
+
+
+def test_the_script_uses_no_powershell_7_only_syntax(script: tree_sitter.Node) -> None:
+    assert powershell_7_syntax(script) == []
+
+
+# --- each check catches what it is for -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("check", "snippet", "expected"),
+    [
+        (syntax_errors, "Function F {\n    if ($a) { 1 \n}\n", "line"),
+        (write_host_calls, "Write-Host 'done'\n", "line 1, column 1: Write-Host"),
+        (write_host_calls, "[Console]::WriteLine('done')\n", "line 1, column 1"),
+        (locale_time_formatting, "$t = Get-Date -Format 'yyyy-MM-dd'\n", "line 1, column 6"),
+        (locale_time_formatting, "$t = $task.LastRunTime.ToString()\n", "line 1, column 6"),
+        (locale_time_formatting, "$t = [DateTime]::Now.ToString('s')\n", "line 1, column 6"),
+        (powershell_7_syntax, "Get-Item x && Get-Item y\n", "'&&'"),
+        (powershell_7_syntax, "$items | ForEach-Object -Parallel { $_ }\n", "'-Parallel'"),
+        (syntax_errors, "$v = $a ?? $b\n", "line 1"),
+        (syntax_errors, "$v = $a ? 1 : 2\n", "line 1"),
+    ],
+)
+def test_each_check_finds_what_it_looks_for(check: Any, snippet: str, expected: str) -> None:
+    findings = check(parse(snippet))
+
+    assert findings, f"{check.__name__} found nothing in {snippet!r}"
+    assert expected in findings[0]
+
+
+def test_the_checks_leave_strings_and_comments_alone() -> None:
+    snippet = "# a ?? b && c\n$m = 'Write-Host && ??'\n$t = $d.ToString('s', [Globalization.CultureInfo]::InvariantCulture)\n"
+
+    tree = parse(snippet)
+
+    assert (syntax_errors(tree), write_host_calls(tree), locale_time_formatting(tree), powershell_7_syntax(tree)) == ([], [], [], [])
