@@ -1,0 +1,72 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The accounts of a directory host: Windows' well-known ones plus ``ROOT/accounts.json``.
+
+``accounts.json`` maps ``DOMAIN\\name`` or ``name`` to a SID. Lookups are case-insensitive and
+follow ``LookupAccountName`` as far as it matters here: ``name@domain`` is ``DOMAIN\\name``
+(the domain's first label is its NetBIOS name), ``.\\name`` and ``HOSTNAME\\name`` are local
+accounts, and a bare ``name`` is a well-known or local account, or one of the host's domain
+when ``host.json`` names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import load_json
+
+__all__ = ["AccountBook", "load_accounts"]
+
+
+@dataclass(frozen=True)
+class AccountBook:
+    hostname: str
+    domain: str | None
+    declared: Mapping[str, str]  # lowercased name as declared -> SID
+
+    def resolve(self, name: str) -> str | None:
+        """The SID of ``name`` (any spelling), or ``None`` when Windows would find no account."""
+        text = name.strip()
+        if not text:
+            return None
+        if is_sid(text):
+            sid = "S" + text[1:]
+            return sid if sid in WELL_KNOWN_SIDS.values() or sid in self.declared.values() else None
+        lowered = text.lower()
+        known = WELL_KNOWN_SIDS.get(lowered)
+        if known is not None:
+            return known
+        return next((self.declared[key] for key in self._candidates(lowered) if key in self.declared), None)
+
+    def _candidates(self, lowered: str) -> tuple[str, ...]:
+        host = self.hostname.lower()
+        if "\\" in lowered:
+            domain, user = lowered.split("\\", 1)
+            if domain in (".", host):
+                return (f"{host}\\{user}", user)
+            return (lowered,)
+        if "@" in lowered:
+            user, domain = lowered.rsplit("@", 1)
+            netbios = domain.split(".", 1)[0]
+            return (f"{domain}\\{user}", f"{netbios}\\{user}")
+        candidates = [f"{host}\\{lowered}", lowered]
+        if self.domain:
+            candidates.append(f"{self.domain.lower()}\\{lowered}")
+        return tuple(candidates)
+
+
+def load_accounts(path: Path, hostname: str, domain: str | None) -> AccountBook:
+    """The accounts declared in ``path`` (absent: only the well-known ones)."""
+    raw = load_json(path, {})
+    if not isinstance(raw, dict):
+        raise RequestError(f"{path} must be a JSON object mapping account names to SIDs")
+    declared: dict[str, str] = {}
+    for name, sid in raw.items():
+        if not isinstance(sid, str) or not is_sid(sid):
+            raise RequestError(f"{path}: account '{name}' maps to {sid!r}, which is not a SID (S-1-5-21-...)")
+        declared[name.strip().lower()] = "S" + sid.strip()[1:]
+    return AccountBook(hostname=hostname, domain=domain, declared=declared)

@@ -1,0 +1,395 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``apply`` operation of the directory host: each change on its own, in order.
+
+Every change either happens completely or leaves the image as it was: the one write that makes
+it happen is atomic (temporary file, then rename), and the bookkeeping written after it is
+undone with it when that fails. The caller holds the image's lock, so the ``expected_hash``
+check and the write it guards cannot interleave with another process's apply.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import errno
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import AccountBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import load_acl
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+    E_ACCESS_DENIED,
+    E_ALREADY_EXISTS,
+    E_FILE_NOT_FOUND,
+    E_INVALID_NAME,
+    E_INVALIDARG,
+    E_LOGON_FAILURE,
+    E_NONE_MAPPED,
+    E_PATH_NOT_FOUND,
+    SCHED_E_ALREADY_RUNNING,
+    ChangeFailed,
+    ChangeRefused,
+    RequestError,
+    windows_error_of,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import FaultBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import load_state
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+    Image,
+    Resolved,
+    WindowsPath,
+    atomic_write,
+    display_task_path,
+    encode_task_text,
+    hash_file,
+    invalid_name_reason,
+    load_json,
+    load_task,
+    make_dirs,
+    parse_folder_path,
+    parse_task_path,
+    parse_windows_path,
+    remove_dirs,
+    save_json,
+    sha256_hex,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import (
+    TaskXmlError,
+    check_registrable,
+)
+
+__all__ = ["ApplyContext", "apply_changes", "checked_changes"]
+
+CONCURRENT = "changed concurrently, re-run"
+_SUCCEEDED = ("applied", "unchanged")
+_PASSWORD_LOGONS = ("password", "interactive_token_or_password")
+_LOGON_TYPES = ("password", "s4u", "interactive_token", "interactive_token_or_password", "service_account", "group")
+_Inject = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ApplyContext:
+    image: Image
+    accounts: AccountBook
+    now: str  # host-local time text, for the credential bookkeeping
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    message: str | None = None
+    task_hash: str | None = None
+
+
+def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The changes and passwords of an apply request, or :class:`RequestError` for a bad shape."""
+    changes = request.get("changes", [])
+    if not isinstance(changes, list):
+        raise RequestError("apply: 'changes' must be a list")
+    seen: set[str] = set()
+    for index, change in enumerate(changes):
+        if not isinstance(change, dict) or not isinstance(change.get("id"), str) or not isinstance(change.get("kind"), str):
+            raise RequestError(f"apply: changes[{index}] must be an object with a string 'id' and 'kind'")
+        requires = change.get("requires") or []
+        if not isinstance(requires, list) or not all(isinstance(required, str) for required in requires):
+            raise RequestError(f"apply: changes[{index}].requires must be a list of change ids")
+        if change["id"] in seen:
+            raise RequestError(f"apply: change id '{change['id']}' is used twice")
+        seen.add(change["id"])
+    passwords = request.get("passwords") or {}
+    if not isinstance(passwords, dict) or not all(isinstance(value, str) for value in passwords.values()):
+        raise RequestError("apply: 'passwords' must map change ids to strings")
+    return changes, passwords
+
+
+def apply_changes(
+    context: ApplyContext, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The result of each change, in order; and the id of the change the connection was lost at."""
+    results: list[dict[str, Any]] = []
+    succeeded: set[str] = set()
+    for change in changes:
+        missing = [required for required in change.get("requires") or () if required not in succeeded]
+        if missing:
+            message = f"not applied because {', '.join(missing)} was not applied"
+            results.append(_result(change["id"], _Outcome("skipped", message), None))
+            continue
+        fault = faults.take(change)
+        if fault == "connection_lost":
+            return results, change["id"]
+        result = _apply_one(context, change, passwords.get(change["id"]), fault)
+        results.append(result)
+        if result["status"] in _SUCCEEDED:
+            succeeded.add(change["id"])
+    return results, None
+
+
+def _apply_one(context: ApplyContext, change: dict[str, Any], password: str | None, fault: str | None) -> dict[str, Any]:
+    handler = _HANDLERS.get(change["kind"])
+    try:
+        if handler is None:
+            raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"unknown change kind '{change['kind']}' (known: {', '.join(_HANDLERS)})"))
+        if fault == "unknown_account":
+            raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"fault injected for change {change['id']}"))
+        if fault == "task_running":
+            raise ChangeFailed(SCHED_E_ALREADY_RUNNING, f"the task is running; fault injected for change {change['id']}")
+        return _result(change["id"], handler(context, change, password, _injector(fault)), None)
+    except ChangeRefused as refusal:
+        return _result(change["id"], _Outcome("refused", refusal.message), refusal.error_code)
+    except RequestError as error:
+        return _result(change["id"], _Outcome("refused", E_INVALIDARG.describe(str(error))), E_INVALIDARG.code)
+    except ChangeFailed as failure:
+        return _result(change["id"], _Outcome("failed", failure.message), failure.error_code)
+    except OSError as error:
+        windows = windows_error_of(error)
+        detail = f"{change['kind']} {change.get('path')}"
+        if isinstance(error, _InjectedFault):
+            detail += f"; fault injected for change {change['id']}"
+        return _result(change["id"], _Outcome("failed", windows.describe(detail)), windows.code)
+
+
+def _result(change_id: str, outcome: _Outcome, error_code: int | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"id": change_id, "status": outcome.status, "message": outcome.message, "error_code": error_code}
+    if outcome.task_hash is not None:
+        result["task_hash"] = outcome.task_hash
+    return result
+
+
+class _InjectedFault(OSError):
+    """A file-system error faults.json asked for."""
+
+
+def _injector(fault: str | None) -> _Inject:
+    """What happens at the moment a change writes: nothing, or the injected file-system error."""
+
+    def inject() -> None:
+        if fault == "access_denied":
+            raise _InjectedFault(errno.EACCES, os.strerror(errno.EACCES))
+        if fault == "disk_full":
+            raise _InjectedFault(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return inject
+
+
+# --- task folders and tasks ----------------------------------------------------------------------
+
+
+def _create_folder(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    parts = _valid_names(parse_folder_path(change.get("path")), change)
+    folder = context.image.task(parts)
+    if folder.exists and folder.path.is_dir():
+        return _Outcome("unchanged", "the folder exists")
+    if folder.exists:
+        raise ChangeFailed(E_ALREADY_EXISTS, f"a task named {display_task_path(folder.names)} is in the way")
+    inject()
+    make_dirs(folder.path)
+    return _Outcome("applied")
+
+
+def _register_task(context: ApplyContext, change: dict[str, Any], password: str | None, inject: _Inject) -> _Outcome:
+    parts = _valid_names(parse_task_path(change.get("path")), change)
+    xml = change.get("xml")
+    if not isinstance(xml, str):
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe("register_task needs the task's xml"))
+    try:
+        facts = check_registrable(xml)
+    except TaskXmlError as error:
+        raise ChangeRefused(error.error, str(error)) from None
+    logon_type = change.get("logon_type") or facts.logon_type or _default_logon(context, facts.user_id, facts.group_id)
+    user = change.get("user") or facts.user_id or facts.group_id
+    sid = _registration_account(context, change, user, logon_type, password)
+    task = context.image.task(parts)
+    if task.exists and task.path.is_dir():
+        raise ChangeFailed(E_ALREADY_EXISTS, f"a task folder named {display_task_path(task.names)} is in the way")
+    previous = task.path.read_bytes() if task.exists else None
+    _check_hash(change, _task_hash(task) if task.exists else None, task.exists)
+    # Both read before anything is written, so that a broken file refuses the change untouched.
+    state = load_state(context.image.state_file)
+    credentials = _credentials(context) if password else None
+    created = make_dirs(task.path.parent)
+    try:
+        atomic_write(task.path, encode_task_text(xml), before_replace=inject)
+    except BaseException:
+        remove_dirs(created)
+        raise
+    try:
+        # A new task starts without the runtime state a deleted namesake may have left.
+        if previous is None and state.forget(display_task_path(task.names).lower()):
+            state.save()
+        if credentials is not None and sid is not None:
+            credentials[sid] = {"set_at": context.now}  # that a password was set, never the password
+            save_json(context.image.credentials_file, credentials)
+    except BaseException:
+        _restore(task.path, previous)
+        remove_dirs(created)
+        raise
+    return _Outcome("applied", None, sha256_hex(xml.encode("utf-8")))
+
+
+def _default_logon(context: ApplyContext, user_id: str | None, group_id: str | None) -> str:
+    """Windows' choice when neither the call nor the XML names a logon type."""
+    if group_id and not user_id:
+        return "group"
+    if user_id and context.accounts.resolve(user_id) in SERVICE_ACCOUNT_SIDS:
+        return "service_account"
+    return "interactive_token"
+
+
+def _registration_account(context: ApplyContext, change: dict[str, Any], user: str | None, logon_type: str, password: str | None) -> str | None:
+    """The SID the task is registered for; refuses what RegisterTaskDefinition refuses."""
+    path = change.get("path")
+    if logon_type not in _LOGON_TYPES:
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"logon_type '{logon_type}' is not one of {', '.join(_LOGON_TYPES)}"))
+    sid = None if user is None else context.accounts.resolve(user)
+    if user is not None and sid is None:
+        raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"account '{user}' given for task {path}"))
+    gmsa = bool(user and user.endswith("$"))
+    takes_password = logon_type in _PASSWORD_LOGONS and not gmsa
+    if password and not takes_password:
+        why = "a group managed service account has no password" if gmsa else f"logon type {logon_type} takes none"
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"a password was given for task {path}, but {why}"))
+    if takes_password and (sid is None or not password):
+        raise ChangeRefused(
+            E_LOGON_FAILURE,
+            E_LOGON_FAILURE.describe(f"task {path} with logon type {logon_type} needs the password of '{user}' on every registration"),
+        )
+    if logon_type == "service_account" and sid not in SERVICE_ACCOUNT_SIDS:
+        raise ChangeRefused(
+            E_INVALIDARG,
+            E_INVALIDARG.describe(f"logon type service_account needs SYSTEM, LOCAL SERVICE or NETWORK SERVICE, not '{user}'"),
+        )
+    return sid
+
+
+def _credentials(context: ApplyContext) -> dict[str, Any]:
+    """``credentials.json``: account SID -> when a password was last set for it."""
+    credentials = load_json(context.image.credentials_file, {})
+    if not isinstance(credentials, dict):
+        raise RequestError(f"{context.image.credentials_file} must be a JSON object")
+    return credentials
+
+
+def _delete_task(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    parts = parse_task_path(change.get("path"))
+    task = context.image.task(parts)
+    exists = task.exists and task.path.is_file()
+    _check_hash(change, _task_hash(task) if exists else None, exists)
+    if not exists:
+        return _Outcome("unchanged", "the task does not exist")
+    previous = task.path.read_bytes()
+    state = load_state(context.image.state_file)
+    inject()
+    os.unlink(task.path)
+    try:
+        if state.forget(display_task_path(task.names).lower()):
+            state.save()
+    except BaseException:
+        _restore(task.path, previous)
+        raise
+    return _Outcome("applied")
+
+
+def _task_hash(task: Resolved) -> str | None:
+    loaded = load_task(task.path)
+    return None if loaded.text is None else sha256_hex(loaded.text.encode("utf-8"))
+
+
+def _restore(path: Path, previous: bytes | None) -> None:
+    if previous is None:
+        path.unlink(missing_ok=True)
+    else:
+        atomic_write(path, previous)
+
+
+# --- files and directories -----------------------------------------------------------------------
+
+
+def _create_directory(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(context, change)
+    if resolved.exists and resolved.path.is_dir():
+        return _Outcome("unchanged", "the directory exists")
+    if resolved.exists:
+        raise ChangeFailed(E_ALREADY_EXISTS, f"a file named {target.text} is in the way")
+    inject()
+    make_dirs(resolved.path)
+    return _Outcome("applied")
+
+
+def _write_file(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(context, change)
+    try:
+        content = base64.b64decode(change.get("content_base64") or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"content_base64 of {target.text} is not base64")) from None
+    if resolved.exists and resolved.path.is_dir():
+        raise ChangeFailed(E_ACCESS_DENIED, f"{target.text} is a directory")
+    current = hash_file(resolved.path) if resolved.exists else None
+    _check_hash(change, current, resolved.exists)
+    if not resolved.path.parent.is_dir():
+        raise ChangeFailed(E_PATH_NOT_FOUND, f"the directory of {target.text} does not exist")
+    if current == sha256_hex(content):
+        return _Outcome("unchanged", "the file has this content")
+    atomic_write(resolved.path, content, before_replace=inject)
+    return _Outcome("applied")
+
+
+def _set_acl(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(context, change)
+    given = change.get("full_control")
+    if not isinstance(given, list) or not given or not all(isinstance(item, str) for item in given):
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"full_control of {target.text} must list at least one SID"))
+    sids = []
+    for account in given:
+        sid = context.accounts.resolve(account)
+        if sid is None:
+            raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"account '{account}' in full_control of {target.text}"))
+        sids.append(sid)
+    if not resolved.exists:
+        raise ChangeRefused(E_FILE_NOT_FOUND, E_FILE_NOT_FOUND.describe(f"set_acl on {target.text}"))
+    load_acl(context.image.acl_file).save_with(target, sids, before_replace=inject)
+    return _Outcome("applied")
+
+
+def _file_target(context: ApplyContext, change: dict[str, Any]) -> tuple[WindowsPath, Resolved]:
+    target = parse_windows_path(change.get("path"))
+    _valid_names(target.parts, change)
+    resolved = context.image.file(target)
+    if resolved is None:
+        raise ChangeFailed(E_PATH_NOT_FOUND, f"drive {target.drive}: does not exist on this host ({target.text})")
+    return target, resolved
+
+
+# --- shared checks -------------------------------------------------------------------------------
+
+
+def _valid_names(parts: tuple[str, ...], change: dict[str, Any]) -> tuple[str, ...]:
+    for part in parts:
+        reason = invalid_name_reason(part)
+        if reason:
+            raise ChangeRefused(E_INVALID_NAME, E_INVALID_NAME.describe(f"{change['kind']} {change.get('path')}: {reason}"))
+    return parts
+
+
+def _check_hash(change: dict[str, Any], current: str | None, exists: bool) -> None:
+    """``expected_hash``: absent, no check; ``null``, must not exist; a hash, must still match."""
+    if "expected_hash" not in change:
+        return
+    expected = change["expected_hash"]
+    if (expected is None and exists) or (expected is not None and (not exists or current != str(expected).lower())):
+        raise ChangeRefused(None, CONCURRENT)
+
+
+_Handler = Callable[[ApplyContext, dict[str, Any], str | None, _Inject], _Outcome]
+_HANDLERS: Mapping[str, _Handler] = {
+    "create_folder": _create_folder,
+    "create_directory": _create_directory,
+    "write_file": _write_file,
+    "set_acl": _set_acl,
+    "register_task": _register_task,
+    "delete_task": _delete_task,
+}

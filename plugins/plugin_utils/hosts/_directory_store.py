@@ -1,0 +1,403 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where the directory host keeps a Windows machine on disk, and how it reads and writes it.
+
+``ROOT/C/...`` is drive ``C:``, ``ROOT/D/...`` drive ``D:``; registered tasks live under
+``ROOT/C/Windows/System32/Tasks`` as UTF-16LE files with a BOM, as Windows stores them. Windows
+names are case-insensitive, so every lookup matches each path component case-insensitively
+while anything created keeps the case it was given. Writes are atomic: a temporary file in the
+same directory, then a rename over the target.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
+
+__all__ = [
+    "TASKS_DIR",
+    "TEMP_PREFIX",
+    "MAX_TASK_FILE_BYTES",
+    "WindowsPath",
+    "Resolved",
+    "LoadedTask",
+    "parse_windows_path",
+    "parse_task_path",
+    "parse_folder_path",
+    "invalid_name_reason",
+    "display_task_path",
+    "resolve",
+    "scan_folder",
+    "load_task",
+    "encode_task_text",
+    "sha256_hex",
+    "hash_file",
+    "atomic_write",
+    "make_dirs",
+    "remove_dirs",
+    "load_json",
+    "save_json",
+    "append_json_line",
+    "iter_json_lines",
+    "Image",
+]
+
+TASKS_DIR = ("C", "Windows", "System32", "Tasks")
+# Temporary files of atomic writes start with this; listings never report them as tasks.
+TEMP_PREFIX = ".shop_sync-tmp-"
+# A real task definition is a few KiB; anything past this is not read (the record says why).
+MAX_TASK_FILE_BYTES = 1 << 20
+_CHUNK = 1 << 20
+
+_DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
+# What NTFS and Task Scheduler refuse in a name (besides the separators).
+_FORBIDDEN_CHARACTERS = set('<>:"|?*') | {chr(code) for code in range(32)}
+_RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"com{digit}" for digit in range(1, 10)] + [f"lpt{digit}" for digit in range(1, 10)])
+
+
+@dataclass(frozen=True)
+class WindowsPath:
+    """An absolute Windows file path: ``D:\\Isotools\\x`` is drive ``D`` and two parts."""
+
+    drive: str
+    parts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.drive}:\\" + "\\".join(self.parts)
+
+    @property
+    def key(self) -> str:
+        """The case-insensitive identity of the path (how acl.json names it)."""
+        return self.text.lower()
+
+    @property
+    def parent(self) -> WindowsPath | None:
+        return WindowsPath(self.drive, self.parts[:-1]) if self.parts else None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a Windows path is on disk: existing components with their on-disk case."""
+
+    path: Path
+    exists: bool
+    names: tuple[str, ...]  # on-disk names of existing components, the given ones after
+
+
+@dataclass(frozen=True)
+class LoadedTask:
+    """A task file read from disk: its text, or why it could not be read."""
+
+    text: str | None
+    error: str | None
+
+
+def parse_windows_path(text: object) -> WindowsPath:
+    """``D:\\Isotools\\x`` (``/`` accepted as Windows does); relative or ``..`` paths are refused."""
+    if not isinstance(text, str):
+        raise RequestError(f"file path {text!r} must be a string")
+    match = _DRIVE.match(text.strip())
+    if not match:
+        raise RequestError(f"file path '{text}' must be absolute with a drive letter (e.g. D:\\Isotools\\x)")
+    parts = tuple(part for part in re.split(r"[\\/]+", text.strip()[2:]) if part not in ("", "."))
+    return WindowsPath(match.group(1).upper(), _inside(parts, f"file path '{text}'"))
+
+
+def parse_task_path(text: object) -> tuple[str, ...]:
+    """``\\Isotools\\Synchro Stock`` -> ``("Isotools", "Synchro Stock")``."""
+    if not isinstance(text, str) or not text.startswith("\\") or text.endswith("\\") or "\\\\" in text:
+        raise RequestError(f"task path {text!r} must look like \\Folder\\Name (or \\Name in the root folder)")
+    return _inside(tuple(text[1:].split("\\")), f"task path '{text}'")
+
+
+def parse_folder_path(text: object) -> tuple[str, ...]:
+    """``\\`` -> ``()``; ``\\A\\B`` (or ``\\A\\B\\``) -> ``("A", "B")``."""
+    if not isinstance(text, str) or not text.startswith("\\") or "\\\\" in text:
+        raise RequestError(f"task folder {text!r} must be \\ or look like \\Folder (\\A\\B when nested)")
+    stripped = text.strip("\\")
+    return _inside(tuple(stripped.split("\\")), f"task folder '{text}'") if stripped else ()
+
+
+def _inside(parts: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """``parts``, refused when one of them would lead the path out of where it belongs on disk."""
+    for part in parts:
+        if part in (".", "..") or "/" in part or "\x00" in part:
+            raise RequestError(f"{what} must not contain '.', '..', '/' or NUL as or in a name")
+    return parts
+
+
+def invalid_name_reason(name: str) -> str | None:
+    """Why Windows would refuse ``name`` as a file, folder or task name, or ``None``."""
+    if name in ("", ".", ".."):
+        return f"'{name}' is not a name"
+    bad = sorted({character for character in name if character in _FORBIDDEN_CHARACTERS or character == "/"})
+    if bad:
+        shown = " ".join(repr(character) for character in bad)
+        return f"'{name}' contains {shown}; names cannot contain \\ / : * ? \" < > | or control characters"
+    if name[-1] in ". ":
+        return f"'{name}' ends with a dot or a space, which Windows strips from names"
+    if name.split(".")[0].lower() in _RESERVED_NAMES:
+        return f"'{name}' is a reserved device name on Windows"
+    return None
+
+
+def display_task_path(names: Sequence[str]) -> str:
+    return "\\" + "\\".join(names)
+
+
+def resolve(base: Path, parts: Sequence[str]) -> Resolved:
+    """``base/parts``, each existing component found case-insensitively, as Windows does."""
+    current = base
+    names: list[str] = []
+    for index, part in enumerate(parts):
+        match = part if os.path.lexists(current / part) else _casefold_match(current, part)
+        if match is None:
+            rest = tuple(parts[index:])
+            return Resolved(current.joinpath(*rest), False, tuple(names) + rest)
+        current = current / match
+        names.append(match)
+    return Resolved(current, True, tuple(names))
+
+
+def _casefold_match(directory: Path, name: str) -> str | None:
+    wanted = name.casefold()
+    try:
+        with os.scandir(directory) as entries:
+            matches = sorted(entry.name for entry in entries if entry.name.casefold() == wanted)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return matches[0] if matches else None
+
+
+def scan_folder(directory: Path) -> tuple[list[str], list[str]]:
+    """The task files and the sub-folders of a task folder, each sorted case-insensitively."""
+    files: list[str] = []
+    folders: list[str] = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(TEMP_PREFIX):
+                    continue
+                (folders if entry.is_dir() else files).append(entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    files.sort(key=lambda name: (name.casefold(), name))
+    folders.sort(key=lambda name: (name.casefold(), name))
+    return files, folders
+
+
+def load_task(path: Path) -> LoadedTask:
+    """A task file as text: UTF-16 (with or without BOM) as Windows writes it, or UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TASK_FILE_BYTES:
+            return LoadedTask(None, f"task file is {size} bytes, more than the {MAX_TASK_FILE_BYTES} a task definition can hold; not read")
+        data = path.read_bytes()
+    except OSError as error:
+        return LoadedTask(None, f"task file cannot be read: {error.strerror or error}")
+    try:
+        return LoadedTask(_decode_task_bytes(data), None)
+    except UnicodeDecodeError as error:
+        return LoadedTask(None, f"task file is neither UTF-16 nor UTF-8 text ({error.reason} at byte {error.start})")
+
+
+def _decode_task_bytes(data: bytes) -> str:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding)
+    # Without a BOM, the first character ('<') tells UTF-16 by its zero byte.
+    if len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        return data.decode("utf-16-le")
+    if len(data) >= 2 and data[0] == 0 and data[1] != 0:
+        return data.decode("utf-16-be")
+    return data.decode("utf-8")
+
+
+def encode_task_text(text: str) -> bytes:
+    """What Windows writes to System32\\Tasks: UTF-16LE with a BOM."""
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def atomic_write(target: Path, data: bytes, *, before_replace: Callable[[], None] | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``.
+
+    ``before_replace`` runs between the two (fault injection); whatever fails, the temporary
+    file is removed and ``target`` keeps its previous content.
+    """
+    descriptor, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if before_replace is not None:
+            before_replace()
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def make_dirs(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents; the ones created, outermost first."""
+    missing: list[Path] = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    created: list[Path] = []
+    try:
+        for directory in reversed(missing):
+            directory.mkdir()
+            created.append(directory)
+    except OSError:
+        remove_dirs(created)
+        raise
+    return created
+
+
+def remove_dirs(created: Sequence[Path]) -> None:
+    """Undo :func:`make_dirs` (innermost first); a directory someone filled meanwhile stays."""
+    for directory in reversed(created):
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
+def load_json(path: Path, default: Any) -> Any:
+    """A JSON file of the image; ``default`` when absent. A broken file names itself."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise RequestError(f"{path} is not valid JSON: {error}") from None
+
+
+def save_json(path: Path, value: Any, *, before_replace: Callable[[], None] | None = None) -> None:
+    text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write(path, text.encode("utf-8"), before_replace=before_replace)
+
+
+def append_json_line(path: Path, value: dict[str, Any]) -> None:
+    """Append one JSON object as a line, in one write so lines of concurrent writers never mix."""
+    line = (json.dumps(value, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON-lines file with their line numbers; a torn last line is skipped."""
+    try:
+        stream = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    with stream:
+        for number, line in enumerate(stream):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                yield number, value
+
+
+@dataclass(frozen=True)
+class Image:
+    """The files of one directory host under its ROOT."""
+
+    root: Path
+
+    @property
+    def tasks_dir(self) -> Path:
+        return resolve(self.root, TASKS_DIR).path
+
+    def task(self, parts: Sequence[str]) -> Resolved:
+        """A task (or task folder) by its path components."""
+        return resolve(self.tasks_dir, parts)
+
+    def file(self, path: WindowsPath) -> Resolved | None:
+        """A file or directory; ``None`` when its drive does not exist on this machine.
+
+        ``C:`` always exists (its folder is created when first written); another drive exists
+        when ``ROOT/<letter>`` does.
+        """
+        drive = resolve(self.root, (path.drive,))
+        if not drive.exists and path.drive != "C":
+            return None
+        return resolve(drive.path, path.parts)
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def journal_file(self) -> Path:
+        return self.root / "journal.jsonl"
+
+    @property
+    def history_file(self) -> Path:
+        return self.root / "history.jsonl"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.root / "credentials.json"
+
+    @property
+    def acl_file(self) -> Path:
+        return self.root / "acl.json"
+
+    @property
+    def faults_file(self) -> Path:
+        return self.root / "faults.json"
+
+    @property
+    def accounts_file(self) -> Path:
+        return self.root / "accounts.json"
+
+    @property
+    def host_file(self) -> Path:
+        return self.root / "host.json"
+
+    @property
+    def outcomes_file(self) -> Path:
+        return self.root / "outcomes.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / ".lock"

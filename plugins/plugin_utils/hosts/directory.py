@@ -1,0 +1,371 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The directory host: an offline Windows machine on local disk, serving the host contract.
+
+A folder ``ROOT`` stands for one Windows machine (docs/host-contract.md, "The directory host"
+in the architecture brief):
+
+- ``ROOT/C/...`` is drive ``C:``, ``ROOT/D/...`` drive ``D:`` (a drive other than ``C:``
+  exists when its folder does); names are matched case-insensitively.
+- ``ROOT/C/Windows/System32/Tasks/<folder>/<name>``: each task's XML, UTF-16LE with a BOM, as
+  the controller registered it. A real server's ``C:\\Windows\\System32\\Tasks`` copied there
+  is read as it is (UTF-16 or UTF-8 files).
+- ``ROOT/host.json``: ``{"hostname", "os_version", "time_zone", "utc_offset_minutes",
+  "domain"}``, every key optional (``DIRECTORY-HOST``, ``10.0.20348``, ``UTC``, 0, none).
+- ``ROOT/accounts.json``: ``{"DOMAIN\\\\name" or "name": SID}`` beyond the well-known accounts.
+- ``ROOT/acl.json``: who may write each path (see ``_directory_acl``).
+- ``ROOT/state.json``: runtime state of the tasks; ``ROOT/history.jsonl``: their events;
+  ``ROOT/outcomes.json``: what runs exit with (see ``_directory_runs``).
+- ``ROOT/credentials.json``: ``{SID: {"set_at": time}}`` — that a password was set for an
+  account, and when. Passwords themselves are never stored, not even hashed: the directory
+  host cannot check one, so it accepts any non-empty password.
+- ``ROOT/faults.json``: faults a test injects into ``apply`` (see ``_directory_faults``).
+- ``ROOT/journal.jsonl``: one line per call (operation and counts; never a password or a
+  file's content), so round trips can be counted and audited.
+
+Calls are serialised across processes by an exclusive ``fcntl`` lock on ``ROOT/.lock``: the
+``expected_hash`` check of a change and its write happen under it, so of two runs applying
+against the same state, one applies and the other's stale change is refused.
+
+Times are the host's local time (``utc_offset_minutes`` from the injected clock), written as
+``2026-11-28T06:00:00``. Limits of the imitation: the XML is stored as given (Windows rewrites
+the principal and re-serialises it), next run times are not computed, and nothing is executed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import (
+    AccountBook,
+    load_accounts,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import AclBook, load_acl
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_apply import (
+    ApplyContext,
+    apply_changes,
+    checked_changes,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+    HostConnectionError,
+    RequestError,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import load_faults
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_runs import (
+    Runner,
+    load_outcomes,
+    read_history,
+    time_text,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import (
+    StateBook,
+    load_state,
+    runtime_fields,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+    Image,
+    append_json_line,
+    display_task_path,
+    hash_file,
+    load_json,
+    load_task,
+    parse_folder_path,
+    parse_task_path,
+    parse_windows_path,
+    scan_folder,
+    sha256_hex,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import TaskXmlError, task_facts
+
+__all__ = ["DirectoryHost", "HostConnectionError", "OPERATIONS"]
+
+OPERATIONS = ("read", "apply", "run", "history")
+_HOST_DEFAULTS: dict[str, Any] = {
+    "hostname": "DIRECTORY-HOST",
+    "os_version": "10.0.20348",
+    "time_zone": "UTC",
+    "utc_offset_minutes": 0,
+}
+_MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
+_Journal = dict[str, Any]
+
+
+class DirectoryHost:
+    """One Windows machine kept in the folder ``root``; JSON in, JSON out (docs/host-contract.md).
+
+    ``clock`` gives the current time (aware, or naive host-local); it defaults to the system
+    clock and is injected by tests so that run times are reproducible.
+    """
+
+    def __init__(self, root: str | Path, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"directory host root {self.root} does not exist: create it (an empty folder is an empty Windows machine)")
+        self._image = Image(self.root)
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Serve one request; ``{"op", "failed": true, "msg"}`` when it cannot be served at all.
+
+        Raises :class:`HostConnectionError` when a fault injected the loss of the connection
+        in the middle of an ``apply``.
+        """
+        op = request.get("op") if isinstance(request, dict) else None
+        handlers = {"read": self._read, "apply": self._apply, "run": self._run, "history": self._history}
+        handler = handlers.get(op) if isinstance(op, str) else None
+        with self._locked():
+            if handler is None:
+                response, journal = _failed(op, f"unknown operation {op!r}: use one of {', '.join(OPERATIONS)}")
+            else:
+                try:
+                    response, journal = handler(request)
+                except _ConnectionLost as lost:
+                    self._journal(lost.journal)
+                    raise lost.error from None
+                except (RequestError, OSError) as error:
+                    response, journal = _failed(op, f"directory host {self.root}: {error}")
+            self._journal(journal)
+        return response
+
+    def read(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "read"})
+
+    def apply(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "apply"})
+
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "run"})
+
+    def history(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self.call({**request, "op": "history"})
+
+    # --- read ------------------------------------------------------------------------------------
+
+    def _read(self, request: dict[str, Any]) -> tuple[dict[str, Any], _Journal]:
+        folders = _list(request, "folders")
+        host = self._host_facts()
+        state = self._settled_state()
+        accounts = load_accounts(self._image.accounts_file, host["hostname"], host.get("domain"))
+        acl = load_acl(self._image.acl_file)
+        folder_records: list[dict[str, Any]] = []
+        tasks: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for folder in folders:
+            if not isinstance(folder, dict):
+                raise RequestError(f"read: folder {folder!r} must be an object with 'path' and 'recurse'")
+            parts = parse_folder_path(folder.get("path"))
+            resolved = self._image.task(parts)
+            exists = not parts or (resolved.exists and resolved.path.is_dir())
+            folder_records.append({"path": display_task_path(resolved.names) if exists else folder["path"], "exists": exists})
+            if exists:
+                self._collect_folder(resolved.path, resolved.names, bool(folder.get("recurse")), state, tasks, seen)
+        for path in _strings(request, "tasks"):
+            resolved = self._image.task(parse_task_path(path))
+            key = display_task_path(resolved.names).lower()
+            if resolved.exists and resolved.path.is_file() and key not in seen:
+                seen.add(key)
+                tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state))
+        files = [self._file_record(path, acl) for path in _strings(request, "files")]
+        directories = [self._directory_record(path, acl) for path in _strings(request, "directories")]
+        account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
+        response = {
+            "op": "read",
+            "host": {key: host[key] for key in _HOST_DEFAULTS},
+            "folders": folder_records,
+            "tasks": tasks,
+            "files": files,
+            "directories": directories,
+            "accounts": account_records,
+        }
+        counts = {"folders": len(folder_records), "tasks": len(tasks), "files": len(files), "directories": len(directories), "accounts": len(account_records)}
+        return response, {"op": "read", **counts}
+
+    def _collect_folder(
+        self,
+        directory: Path,
+        names: tuple[str, ...],
+        recurse: bool,
+        state: StateBook,
+        tasks: list[dict[str, Any]],
+        seen: set[str],
+    ) -> None:
+        # One folder at a time, one file at a time: only the records stay in memory.
+        pending = [(directory, names)]
+        while pending:
+            current, current_names = pending.pop()
+            files, subfolders = scan_folder(current)
+            for name in files:
+                shown = display_task_path((*current_names, name))
+                if shown.lower() not in seen:
+                    seen.add(shown.lower())
+                    tasks.append(_task_record(current / name, shown, state))
+            if recurse:
+                pending.extend((current / name, (*current_names, name)) for name in reversed(subfolders))
+
+    def _file_record(self, path: str, acl: AclBook) -> dict[str, Any]:
+        target = parse_windows_path(path)
+        resolved = self._image.file(target)
+        if resolved is None or not (resolved.exists and resolved.path.is_file()):
+            return {"path": path, "exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
+        size = resolved.path.stat().st_size
+        content = None
+        if size <= _MAX_CONTENT_BYTES:
+            data = resolved.path.read_bytes()
+            content, file_hash = base64.b64encode(data).decode("ascii"), sha256_hex(data)
+        else:
+            file_hash = hash_file(resolved.path)
+        return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": content, "writers": acl.writers(target)}
+
+    def _directory_record(self, path: str, acl: AclBook) -> dict[str, Any]:
+        target = parse_windows_path(path)
+        resolved = self._image.file(target)
+        exists = resolved is not None and resolved.exists and resolved.path.is_dir()
+        return {"path": path, "exists": exists, "writers": acl.writers(target) if exists else []}
+
+    # --- apply -----------------------------------------------------------------------------------
+
+    def _apply(self, request: dict[str, Any]) -> tuple[dict[str, Any], _Journal]:
+        changes, passwords = checked_changes(request)
+        host = self._host_facts()
+        accounts = load_accounts(self._image.accounts_file, host["hostname"], host.get("domain"))
+        self._settled_state()
+        faults = load_faults(self._image.faults_file)
+        context = ApplyContext(self._image, accounts, time_text(self._now()))
+        results, lost_at = apply_changes(context, changes, passwords, faults)
+        faults.save()
+        journal: _Journal = {"op": "apply", "changes": len(changes), **_status_counts(results)}
+        if lost_at is not None:
+            message = (
+                f"connection to the directory host {self.root} lost at change {lost_at} "
+                f"({len(results)} of {len(changes)} changes processed; the rest were not applied)"
+            )
+            raise _ConnectionLost(HostConnectionError(message, results=tuple(results), lost_at=lost_at), {**journal, "connection_lost": True})
+        return {"op": "apply", "results": results}, journal
+
+    # --- run and history -------------------------------------------------------------------------
+
+    def _run(self, request: dict[str, Any]) -> tuple[dict[str, Any], _Journal]:
+        paths = _strings(request, "tasks")
+        wait = request.get("wait", True)
+        timeout = request.get("timeout", 600)
+        if not isinstance(wait, bool) or not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
+            raise RequestError("run: 'wait' must be true or false and 'timeout' a number of seconds >= 0")
+        state = load_state(self._image.state_file)
+        runner = Runner(self._image, state, load_outcomes(self._image.outcomes_file), self._now())
+        runner.settle()
+        runs = [runner.run(path, wait=wait, timeout=float(timeout)) for path in paths]
+        self._record(runner, state)
+        started = sum(1 for run in runs if run["started"])
+        return {"op": "run", "runs": runs}, {"op": "run", "tasks": len(paths), "started": started}
+
+    def _history(self, request: dict[str, Any]) -> tuple[dict[str, Any], _Journal]:
+        paths = _strings(request, "tasks")
+        max_events = request.get("max_events", 50)
+        if not isinstance(max_events, int) or isinstance(max_events, bool) or max_events < 1:
+            raise RequestError("history: 'max_events' must be a positive integer")
+        self._settled_state()
+        wanted = [display_task_path(parse_task_path(path)).lower() for path in paths]
+        events = read_history(self._image.history_file, wanted, max_events)
+        response = {"op": "history", "events": events, "available": True}
+        return response, {"op": "history", "tasks": len(paths), "events": len(events)}
+
+    # --- shared ----------------------------------------------------------------------------------
+
+    def _settled_state(self) -> StateBook:
+        """The runtime state, after completing the runs whose end the clock has passed."""
+        state = load_state(self._image.state_file)
+        runner = Runner(self._image, state, {}, self._now())
+        if runner.settle():
+            self._record(runner, state)
+        return state
+
+    def _record(self, runner: Runner, state: StateBook) -> None:
+        for event in runner.events:
+            append_json_line(self._image.history_file, event)
+        state.save()
+
+    def _host_facts(self) -> dict[str, Any]:
+        given = load_json(self._image.host_file, {})
+        if not isinstance(given, dict):
+            raise RequestError(f"{self._image.host_file} must be a JSON object")
+        return {**_HOST_DEFAULTS, **given}
+
+    def _now(self) -> dt.datetime:
+        """The host's local time, naive, as Task Scheduler writes it."""
+        moment = self._clock()
+        if moment.tzinfo is None:
+            return moment
+        offset = self._host_facts().get("utc_offset_minutes") or 0
+        return moment.astimezone(dt.timezone(dt.timedelta(minutes=int(offset)))).replace(tzinfo=None)
+
+    def _journal(self, fields: _Journal) -> None:
+        append_json_line(self._image.journal_file, {"time": time_text(self._now()), **fields})
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        descriptor = os.open(self._image.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing the descriptor releases the lock
+
+
+class _ConnectionLost(Exception):
+    """Carries the error to raise and the journal line to write before raising it."""
+
+    def __init__(self, error: HostConnectionError, journal: _Journal) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.journal = journal
+
+
+def _task_record(path: Path, shown: str, state: StateBook) -> dict[str, Any]:
+    loaded = load_task(path)
+    entry = state.entries.get(shown.lower())
+    if loaded.text is None:
+        return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": loaded.error}
+    record = {"path": shown, "xml": loaded.text, "task_hash": sha256_hex(loaded.text.encode("utf-8"))}
+    try:
+        enabled = task_facts(loaded.text).enabled
+    except TaskXmlError as error:
+        return {**record, **runtime_fields(entry, None), "error": f"task XML Windows would not load: {error}"}
+    return {**record, **runtime_fields(entry, enabled)}
+
+
+def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:
+    sid = accounts.resolve(name)
+    return {"name": name, "sid": sid, "error": None if sid else "account not found"}
+
+
+def _status_counts(results: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {status: 0 for status in ("applied", "unchanged", "refused", "failed", "skipped")}
+    for result in results:
+        counts[result["status"]] += 1
+    return counts
+
+
+def _failed(op: object, message: str) -> tuple[dict[str, Any], _Journal]:
+    shown = op if isinstance(op, str) else repr(op)
+    return {"op": op, "failed": True, "msg": message}, {"op": shown[:40], "failed": True, "msg": message}
+
+
+def _list(request: dict[str, Any], key: str) -> list[Any]:
+    value = request.get(key) or []
+    if not isinstance(value, list):
+        raise RequestError(f"{request.get('op')}: '{key}' must be a list")
+    return value
+
+
+def _strings(request: dict[str, Any], key: str) -> list[str]:
+    values = _list(request, key)
+    if not all(isinstance(value, str) for value in values):
+        raise RequestError(f"{request.get('op')}: '{key}' must be a list of strings")
+    return values

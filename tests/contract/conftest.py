@@ -1,0 +1,93 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The hosts the contract tests run against: the directory host always, a real Windows host
+when one is configured.
+
+A real host is used when ``SHOP_SYNC_WINRM_INVENTORY`` names an inventory and
+``plugins/plugin_utils/hosts/winrm.py`` offers ``host_from_inventory(inventory, host)``
+(``SHOP_SYNC_WINRM_HOST`` picks the host, default the inventory's first). Each test then works
+in its own task folder ``\\ShopSyncContract\\t<random>`` and directory under
+``SHOP_SYNC_WINRM_BASE_DIR`` (default ``C:\\ShopSyncContract``); the tasks it registered are
+deleted afterwards (empty folders stay: the contract has no change that removes one). Password
+logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``.
+
+Every response goes through the typed contract (``contract.py``) before a test sees it, so a
+host answering a malformed message fails every test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from host_under_test import HostUnderTest
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
+
+_WINRM_MODULE = "ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm"
+# The directory host's own account for password logons; it accepts any non-empty password.
+_DIRECTORY_USER = "SHOPSYNC\\svc_contract"
+_DIRECTORY_USER_SID = "S-1-5-21-1004336348-1177238915-682003330-1104"
+
+
+@pytest.fixture(params=["directory", "winrm"])
+def host(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HostUnderTest]:
+    if request.param == "directory":
+        yield _directory_host(tmp_path)
+    else:
+        yield from _windows_host()
+
+
+def _directory_host(tmp_path: Path) -> HostUnderTest:
+    root = tmp_path / "image"
+    (root / "D").mkdir(parents=True)
+    (root / "accounts.json").write_text(json.dumps({_DIRECTORY_USER: _DIRECTORY_USER_SID}), encoding="utf-8")
+    directory_host = DirectoryHost(root)
+    return HostUnderTest(
+        kind="directory",
+        send=directory_host.call,
+        folder="\\ShopSyncContract",
+        base_dir="D:\\ShopSyncContract",
+        user=_DIRECTORY_USER,
+        password="contract-test-password",
+    )
+
+
+def _windows_host() -> Iterator[HostUnderTest]:
+    inventory = os.environ.get("SHOP_SYNC_WINRM_INVENTORY")
+    if not inventory:
+        pytest.skip("no real Windows host: set SHOP_SYNC_WINRM_INVENTORY to an inventory to run the contract against one")
+    if importlib.util.find_spec(_WINRM_MODULE) is None:
+        pytest.skip("plugins/plugin_utils/hosts/winrm.py does not exist yet: no WinRM host to test")
+    factory = getattr(importlib.import_module(_WINRM_MODULE), "host_from_inventory", None)
+    if factory is None:
+        pytest.skip("hosts/winrm.py offers no host_from_inventory(inventory, host): cannot build a WinRM host from an inventory")
+    windows_host = factory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
+    unique = f"t{uuid.uuid4().hex[:8]}"
+    base = os.environ.get("SHOP_SYNC_WINRM_BASE_DIR", "C:\\ShopSyncContract").rstrip("\\")
+    under_test = HostUnderTest(
+        kind="winrm",
+        send=windows_host.call,
+        folder=f"\\ShopSyncContract\\{unique}",
+        base_dir=f"{base}\\{unique}",
+        user=os.environ.get("SHOP_SYNC_WINRM_TEST_USER"),
+        password=os.environ.get("SHOP_SYNC_WINRM_TEST_PASSWORD"),
+    )
+    yield under_test
+    _delete_tasks_of(under_test)
+
+
+def _delete_tasks_of(under_test: HostUnderTest) -> None:
+    """Leave the real host without the tasks the test registered."""
+    read = under_test.send({"op": "read", "folders": [{"path": under_test.folder, "recurse": True}]})
+    deletions = [
+        {"id": f"d{index}", "kind": "delete_task", "path": task["path"], "expected_hash": task["task_hash"]} for index, task in enumerate(read.get("tasks", []))
+    ]
+    if deletions:
+        under_test.send({"op": "apply", "changes": deletions})

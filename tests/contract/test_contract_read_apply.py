@@ -1,0 +1,270 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``read`` and ``apply`` as docs/host-contract.md defines them, on every host.
+
+Only the contract's messages are looked at, never a host's insides, so the same assertions
+hold for the directory host and a real Windows machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import pytest
+from host_samples import b64, register, sha256, statuses, synchro_task_xml
+from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
+
+NOT_YET_RUN = 0x41303
+CONCURRENT = "changed concurrently, re-run"
+NONE_MAPPED = 0x80070534
+
+
+def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> None:
+    response = host.call(
+        {
+            "op": "read",
+            "folders": [{"path": host.folder, "recurse": True}],
+            "tasks": [host.task("Nothing here")],
+            "files": [host.file("stock", "synchro.bat")],
+            "directories": [host.file("stock")],
+        }
+    )
+
+    assert response["host"]["hostname"]
+    assert [(folder["exists"]) for folder in response["folders"]] == [False]
+    assert response["tasks"] == []
+    assert response["files"] == [
+        {"path": host.file("stock", "synchro.bat"), "exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
+    ]
+    assert response["directories"] == [{"path": host.file("stock"), "exists": False, "writers": []}]
+
+
+@pytest.mark.parametrize(
+    ("name", "sid"),
+    [
+        ("SYSTEM", "S-1-5-18"),
+        ("NT AUTHORITY\\SYSTEM", "S-1-5-18"),
+        ("S-1-5-18", "S-1-5-18"),
+        ("NT AUTHORITY\\NETWORK SERVICE", "S-1-5-20"),
+        ("BUILTIN\\Administrators", "S-1-5-32-544"),
+        ("builtin\\users", "S-1-5-32-545"),
+    ],
+)
+def test_accounts_are_read_as_sids(host: HostUnderTest, name: str, sid: str) -> None:
+    response = host.call({"op": "read", "accounts": [name]})
+
+    assert response["accounts"] == [{"name": name, "sid": sid, "error": None}]
+
+
+def test_an_unknown_account_is_read_as_not_found(host: HostUnderTest) -> None:
+    name = f"SHOPSYNC\\nobody_{uuid.uuid4().hex[:8]}"
+
+    response = host.call({"op": "read", "accounts": [name]})
+
+    assert response["accounts"] == [{"name": name, "sid": None, "error": "account not found"}]
+
+
+def test_what_one_apply_created_the_next_read_shows_with_its_hashes(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    response = read_all(host, installed)
+
+    assert response["folders"][0]["exists"] is True
+    task = the_task(response, installed.task)
+    assert task["path"] == installed.task
+    assert task["task_hash"] == sha256(task["xml"].encode("utf-8")) == installed.task_hash
+    assert "/k synchro.bat &amp; exit" in task["xml"]
+    assert (task["enabled"], task["state"], task["last_result"]) == (True, "ready", NOT_YET_RUN)
+    (script,) = response["files"]
+    assert (script["exists"], script["file_hash"], script["size"]) == (True, sha256(SCRIPT), len(SCRIPT))
+    assert base64.b64decode(script["content_base64"]) == SCRIPT
+    assert response["directories"][0]["exists"] is True
+
+
+def test_paths_are_found_whatever_their_case(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    response = host.call(
+        {
+            "op": "read",
+            "folders": [{"path": host.folder.upper(), "recurse": False}],
+            "tasks": [installed.task.lower()],
+            "files": [installed.script.upper()],
+            "directories": [installed.directory.lower()],
+        }
+    )
+
+    assert response["folders"][0]["exists"] is True
+    assert [task["path"] for task in response["tasks"]] == [installed.task]  # the registered case
+    assert response["files"][0]["file_hash"] == sha256(SCRIPT)
+    assert response["directories"][0]["exists"] is True
+
+
+def test_creating_a_folder_or_directory_that_exists_changes_nothing(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    response = host.call(
+        {
+            "op": "apply",
+            "changes": [
+                {"id": "f", "kind": "create_folder", "path": host.folder.lower()},
+                {"id": "d", "kind": "create_directory", "path": installed.directory.upper()},
+            ],
+        }
+    )
+
+    assert statuses(response) == {"f": "unchanged", "d": "unchanged"}
+
+
+def test_registering_the_same_xml_again_applies_and_keeps_the_hash(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    response = host.call(
+        {
+            "op": "apply",
+            "changes": [register("again", installed.task, installed.xml, user="SYSTEM", logon_type="service_account", expected_hash=installed.task_hash)],
+        }
+    )
+
+    assert statuses(response) == {"again": "applied"}
+    assert response["results"][0]["task_hash"] == installed.task_hash
+    assert the_task(read_all(host, installed), installed.task)["task_hash"] == installed.task_hash
+
+
+def test_an_updated_definition_replaces_the_task_in_place(host: HostUnderTest) -> None:
+    installed = install(host)
+    updated = synchro_task_xml(installed.directory, description="Synchro stock, every day")
+
+    response = host.call(
+        {"op": "apply", "changes": [register("u", installed.task, updated, user="S-1-5-18", logon_type="service_account", expected_hash=installed.task_hash)]}
+    )
+
+    assert statuses(response) == {"u": "applied"}
+    task = the_task(read_all(host, installed), installed.task)
+    assert "Synchro stock, every day" in task["xml"]
+    assert task["task_hash"] == response["results"][0]["task_hash"] != installed.task_hash
+
+
+@pytest.mark.parametrize("stale", ["0" * 64, None], ids=["other-hash", "must-not-exist"])
+def test_a_change_made_against_a_stale_state_is_refused(host: HostUnderTest, stale: str | None) -> None:
+    installed = install(host)
+    changed_xml = synchro_task_xml(installed.directory, description="someone else's edit")
+
+    response = host.call(
+        {
+            "op": "apply",
+            "changes": [
+                register("t", installed.task, changed_xml, user="S-1-5-18", logon_type="service_account", expected_hash=stale),
+                {"id": "f", "kind": "write_file", "path": installed.script, "content_base64": b64(b"rem other\r\n"), "expected_hash": stale},
+            ],
+        }
+    )
+
+    assert statuses(response) == {"t": "refused", "f": "refused"}
+    assert {result["message"] for result in response["results"]} == {CONCURRENT}
+    after = read_all(host, installed)
+    assert the_task(after, installed.task)["task_hash"] == installed.task_hash
+    assert after["files"][0]["file_hash"] == sha256(SCRIPT)
+
+
+def test_a_change_whose_requirement_was_not_applied_is_skipped(host: HostUnderTest) -> None:
+    installed = install(host)
+    other = host.task("Synchro Prix")
+
+    response = host.call(
+        {
+            "op": "apply",
+            "changes": [
+                {"id": "s", "kind": "write_file", "path": installed.script, "content_base64": b64(b"rem new\r\n"), "expected_hash": "0" * 64},
+                register("t", other, installed.xml, user="S-1-5-18", logon_type="service_account", requires=("s",)),
+            ],
+        }
+    )
+
+    assert statuses(response) == {"s": "refused", "t": "skipped"}
+    assert task_record(host.call({"op": "read", "tasks": [other]}), other) is None
+
+
+def test_a_task_is_deleted_only_when_its_hash_still_matches(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    wrong = host.call({"op": "apply", "changes": [{"id": "d", "kind": "delete_task", "path": installed.task, "expected_hash": "f" * 64}]})
+    still_there = task_record(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
+    right = host.call({"op": "apply", "changes": [{"id": "d", "kind": "delete_task", "path": installed.task, "expected_hash": installed.task_hash}]})
+
+    assert (statuses(wrong), wrong["results"][0]["message"]) == ({"d": "refused"}, CONCURRENT)
+    assert still_there is not None
+    assert statuses(right) == {"d": "applied"}
+    assert host.call({"op": "read", "tasks": [installed.task]})["tasks"] == []
+
+
+def test_a_password_logon_without_its_password_is_not_registered(host: HostUnderTest) -> None:
+    if host.user is None:
+        pytest.skip("no account with a password configured for this host")
+    path = host.task("Needs a password")
+    xml = synchro_task_xml(host.file("stock"), user=host.user, logon_type="password")
+
+    response = host.call({"op": "apply", "changes": [register("p", path, xml, user=host.user, logon_type="password")]})
+
+    assert statuses(response)["p"] in ("refused", "failed")
+    assert response["results"][0]["message"]
+    assert host.call({"op": "read", "tasks": [path]})["tasks"] == []
+
+
+def test_a_password_logon_with_its_password_is_registered_and_the_password_never_echoed(host: HostUnderTest) -> None:
+    if host.user is None or host.password is None:
+        pytest.skip("no account with a password configured for this host")
+    installed = install(host)
+    xml = synchro_task_xml(installed.directory, user=host.user, logon_type="password")
+    path = host.task("With a password")
+
+    response = host.call({"op": "apply", "changes": [register("p", path, xml, user=host.user, logon_type="password")], "passwords": {"p": host.password}})
+    read = host.call({"op": "read", "tasks": [path]})
+
+    assert statuses(response) == {"p": "applied"}
+    assert host.password not in repr(response) + repr(read)
+    assert task_record(read, path) is not None
+
+
+def test_an_unknown_account_is_refused_and_nothing_is_written(host: HostUnderTest) -> None:
+    nobody = f"SHOPSYNC\\nobody_{uuid.uuid4().hex[:8]}"
+    path = host.task("Unknown account")
+    xml = synchro_task_xml(host.file("stock"), user=nobody, logon_type="s4u")
+
+    response = host.call({"op": "apply", "changes": [register("u", path, xml, user=nobody, logon_type="s4u")]})
+
+    assert statuses(response)["u"] in ("refused", "failed")
+    assert response["results"][0]["error_code"] == NONE_MAPPED
+    assert host.call({"op": "read", "tasks": [path]})["tasks"] == []
+
+
+def test_an_s4u_logon_needs_no_password(host: HostUnderTest) -> None:
+    if host.user is None:
+        pytest.skip("no account configured for this host")
+    installed = install(host)
+    path = host.task("S4U")
+    xml = synchro_task_xml(installed.directory, user=host.user, logon_type="s4u")
+
+    response = host.call({"op": "apply", "changes": [register("s", path, xml, user=host.user, logon_type="s4u")]})
+
+    assert statuses(response) == {"s": "applied"}
+
+
+def test_set_acl_leaves_exactly_the_given_writers_and_children_inherit_them(host: HostUnderTest) -> None:
+    installed = install(host)
+    writers = ["S-1-5-32-544", "S-1-5-18"]
+
+    response = host.call({"op": "apply", "changes": [{"id": "a", "kind": "set_acl", "path": installed.directory, "full_control": writers}]})
+    read = read_all(host, installed)
+
+    assert statuses(response) == {"a": "applied"}
+    assert read["directories"][0]["writers"] == sorted(writers)
+    assert read["files"][0]["writers"] == sorted(writers)
+
+
+def test_an_unknown_operation_fails_the_whole_request(host: HostUnderTest) -> None:
+    response = host.call({"op": "format_c"})
+
+    assert response["failed"] is True
+    assert response["msg"]

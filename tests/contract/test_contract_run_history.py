@@ -1,0 +1,69 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``run`` and ``history`` as docs/host-contract.md defines them, on every host."""
+
+from __future__ import annotations
+
+from host_under_test import HostUnderTest, install, the_task
+
+COMPLETED = 102
+STARTED = 100
+
+
+def test_a_run_waited_for_returns_the_exit_code_and_the_read_shows_it(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    response = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+    task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
+
+    (run,) = response["runs"]
+    assert (run["path"].lower(), run["started"], run["finished"], run["timed_out"]) == (installed.task.lower(), True, True, False)
+    assert run["last_result"] == 0
+    assert run["start_time"] is not None and run["end_time"] is not None
+    assert (task["last_result"], task["state"]) == (0, "ready")
+    assert task["last_run_time"] is not None
+
+
+def test_the_history_has_the_run_newest_event_first(host: HostUnderTest) -> None:
+    installed = install(host)
+    host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+
+    response = host.call({"op": "history", "tasks": [installed.task], "max_events": 50})
+
+    if not response["available"]:
+        return  # the Operational log is disabled on this host: nothing to look at, by contract
+    events = [event for event in response["events"] if event["path"].lower() == installed.task.lower()]
+    ids = [event["event_id"] for event in events]
+    assert STARTED in ids and COMPLETED in ids
+    assert ids.index(COMPLETED) < ids.index(STARTED)
+    times = [event["time"] for event in events]
+    assert times == sorted(times, reverse=True)
+
+
+def test_max_events_bounds_the_history(host: HostUnderTest) -> None:
+    installed = install(host)
+    host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+
+    response = host.call({"op": "history", "tasks": [installed.task], "max_events": 1})
+
+    assert len(response["events"]) <= 1
+
+
+def test_a_disabled_task_is_not_started(host: HostUnderTest) -> None:
+    installed = install(host, enabled=False)
+
+    response = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+    task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
+
+    (run,) = response["runs"]
+    assert (run["started"], run["finished"]) == (False, False)
+    assert run["message"]
+    assert (task["enabled"], task["state"]) == (False, "disabled")
+
+
+def test_a_task_that_does_not_exist_is_not_started(host: HostUnderTest) -> None:
+    response = host.call({"op": "run", "tasks": [host.task("Never registered")], "wait": True, "timeout": 120})
+
+    (run,) = response["runs"]
+    assert run["started"] is False
+    assert run["message"]

@@ -1,0 +1,99 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Requests the host tests send: the knowledge-base task as Windows exports it, and helpers.
+
+``synchro_task_xml`` is the task the Isotools procedure clicks together (``cmd.exe /k
+synchro.bat & exit`` started in the script's folder), in the element order of a Windows
+export, with the principal and settings a test varies.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+from xml.sax.saxutils import escape
+
+_LOGON_WORDS = {
+    "password": "Password",
+    "s4u": "S4U",
+    "interactive_token": "InteractiveToken",
+    "interactive_token_or_password": "InteractiveTokenOrPassword",
+}
+
+
+def synchro_task_xml(
+    working_directory: str,
+    *,
+    user: str = "S-1-5-18",
+    logon_type: str | None = None,
+    enabled: bool = True,
+    allow_demand_start: bool = True,
+    arguments: str = "/k synchro.bat & exit",
+    description: str = "Synchro Isotools Stock",
+) -> str:
+    logon = f"\n      <LogonType>{_LOGON_WORDS[logon_type]}</LogonType>" if logon_type in _LOGON_WORDS else ""
+    return f"""<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Description>{escape(description)}</Description>
+    <Source>isotools.shop_sync</Source>
+  </RegistrationInfo>
+  <Triggers>
+    <CalendarTrigger>
+      <StartBoundary>2020-01-01T06:00:00</StartBoundary>
+      <Enabled>true</Enabled>
+      <ScheduleByDay>
+        <DaysInterval>1</DaysInterval>
+      </ScheduleByDay>
+    </CalendarTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <UserId>{escape(user)}</UserId>{logon}
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <AllowStartOnDemand>{str(allow_demand_start).lower()}</AllowStartOnDemand>
+    <Enabled>{str(enabled).lower()}</Enabled>
+    <ExecutionTimeLimit>PT72H</ExecutionTimeLimit>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>C:\\Windows\\System32\\cmd.exe</Command>
+      <Arguments>{escape(arguments)}</Arguments>
+      <WorkingDirectory>{escape(working_directory)}</WorkingDirectory>
+    </Exec>
+  </Actions>
+</Task>""".replace("\n", "\r\n")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def register(change_id: str, path: str, xml: str, *, user: str, logon_type: str, expected_hash: Any = None, requires: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A ``register_task`` change (``expected_hash`` ``None``: the task must not exist yet)."""
+    change: dict[str, Any] = {
+        "id": change_id,
+        "kind": "register_task",
+        "path": path,
+        "xml": xml,
+        "user": user,
+        "logon_type": logon_type,
+        "expected_hash": expected_hash,
+    }
+    if requires:
+        change["requires"] = list(requires)
+    return change
+
+
+def statuses(response: dict[str, Any]) -> dict[str, str]:
+    """Change id -> status of an apply response."""
+    return {result["id"]: result["status"] for result in response["results"]}

@@ -1,0 +1,148 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who may write what on the directory host, and which accounts it knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from directory_host_support import (
+    GMSA_SID,
+    LOCAL_USER_SID,
+    SCRIPT,
+    SCRIPT_DIR,
+    SVC_SYNC_SID,
+    Image,
+    install_seed,
+    new_image,
+)
+from host_samples import b64, statuses
+
+USERS_CAN_WRITE = ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Image:
+    return new_image(tmp_path)
+
+
+def writers(image: Image, *, files: tuple[str, ...] = (), directories: tuple[str, ...] = ()) -> list[list[str]]:
+    response = image.call({"op": "read", "files": list(files), "directories": list(directories)})
+    return [record["writers"] for record in response["files"] + response["directories"]]
+
+
+def test_a_new_directory_lets_ordinary_users_write_as_one_created_under_d_does(image: Image) -> None:
+    image.call({"op": "apply", "changes": [{"id": "d", "kind": "create_directory", "path": SCRIPT_DIR}]})
+
+    assert writers(image, directories=(SCRIPT_DIR, "D:\\Isotools")) == [USERS_CAN_WRITE, USERS_CAN_WRITE]
+
+
+def test_set_acl_gives_exactly_the_listed_writers_to_the_directory_and_what_it_contains(image: Image) -> None:
+    install_seed(image)  # sets Administrators and SYSTEM on the script directory
+
+    assert writers(image, files=(SCRIPT,), directories=(SCRIPT_DIR, "D:\\Isotools\\Synchro_prod")) == [
+        ["S-1-5-18", "S-1-5-32-544"],
+        ["S-1-5-18", "S-1-5-32-544"],
+        USERS_CAN_WRITE,
+    ]
+
+
+def test_set_acl_resolves_names_and_a_later_one_replaces_the_earlier(image: Image) -> None:
+    install_seed(image)
+    newer = {
+        "id": "a",
+        "kind": "set_acl",
+        "path": SCRIPT_DIR.lower(),
+        "full_control": ["BUILTIN\\Administrators", "svc_sync@contoso.com"],
+    }
+
+    response = image.call({"op": "apply", "changes": [newer]})
+
+    assert statuses(response) == {"a": "applied"}
+    assert writers(image, files=(SCRIPT,)) == [sorted(["S-1-5-32-544", SVC_SYNC_SID])]
+
+
+def test_a_file_with_its_own_acl_keeps_it_when_its_directory_changes(image: Image) -> None:
+    install_seed(image)
+    own = {"id": "f", "kind": "set_acl", "path": SCRIPT, "full_control": ["S-1-5-18"]}
+    parent = {"id": "d", "kind": "set_acl", "path": SCRIPT_DIR, "full_control": ["S-1-5-32-544"]}
+
+    image.call({"op": "apply", "changes": [own, parent]})
+
+    assert writers(image, files=(SCRIPT,), directories=(SCRIPT_DIR,)) == [["S-1-5-18"], ["S-1-5-32-544"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"path": "D:\\Nowhere", "full_control": ["S-1-5-18"]}, "refused", 0x80070002),
+        ({"path": SCRIPT_DIR, "full_control": ["CONTOSO\\nobody"]}, "refused", 0x80070534),
+        ({"path": SCRIPT_DIR, "full_control": []}, "refused", 0x80070057),
+    ],
+    ids=["missing-path", "unknown-account", "no-writers"],
+)
+def test_set_acl_that_windows_cannot_do_is_refused_and_changes_nothing(image: Image, change: dict[str, object], status: str, code: int) -> None:
+    install_seed(image)
+
+    response = image.call({"op": "apply", "changes": [{"id": "a", "kind": "set_acl", **change}]})
+
+    assert (statuses(response), response["results"][0]["error_code"]) == ({"a": status}, code)
+    assert writers(image, directories=(SCRIPT_DIR,)) == [["S-1-5-18", "S-1-5-32-544"]]
+
+
+def test_writing_a_file_keeps_the_acl_of_its_path(image: Image) -> None:
+    install_seed(image)
+    script = image.call({"op": "read", "files": [SCRIPT]})["files"][0]
+
+    rewrite = {
+        "id": "w",
+        "kind": "write_file",
+        "path": SCRIPT,
+        "content_base64": b64(b"rem v2\r\n"),
+        "expected_hash": script["file_hash"],
+    }
+
+    assert statuses(image.call({"op": "apply", "changes": [rewrite]})) == {"w": "applied"}
+
+    assert writers(image, files=(SCRIPT,)) == [["S-1-5-18", "S-1-5-32-544"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "sid"),
+    [
+        ("CONTOSO\\svc_sync", SVC_SYNC_SID),
+        ("contoso\\SVC_SYNC", SVC_SYNC_SID),
+        ("svc_sync@contoso.com", SVC_SYNC_SID),
+        ("svc_sync@CONTOSO", SVC_SYNC_SID),
+        ("svc_sync", SVC_SYNC_SID),  # bare: the host's domain (host.json) after local accounts
+        (SVC_SYNC_SID.lower(), SVC_SYNC_SID),
+        ("SHOP01\\operator", LOCAL_USER_SID),
+        (".\\operator", LOCAL_USER_SID),
+        ("operator", LOCAL_USER_SID),
+        ("CONTOSO\\gmsa_sync$", GMSA_SID),
+        ("Everyone", "S-1-1-0"),
+        ("NT AUTHORITY\\Authenticated Users", "S-1-5-11"),
+        ("INTERACTIVE", "S-1-5-4"),
+        ("LOCAL SERVICE", "S-1-5-19"),
+        ("Users", "S-1-5-32-545"),
+        ("Administrators", "S-1-5-32-544"),
+        ("OTHER\\svc_sync", None),
+        ("operator@contoso.com", None),
+        ("S-1-5-21-9-9-9-500", None),
+        ("", None),
+    ],
+)
+def test_accounts_resolve_as_lookup_account_name_does(image: Image, name: str, sid: str | None) -> None:
+    response = image.call({"op": "read", "accounts": [name]})
+
+    assert response["accounts"] == [{"name": name, "sid": sid, "error": None if sid else "account not found"}]
+
+
+def test_a_broken_accounts_file_fails_the_request_naming_the_file(image: Image) -> None:
+    image.write_json("accounts.json", {"CONTOSO\\svc_sync": "not-a-sid"})
+
+    response = image.call({"op": "read", "accounts": ["svc_sync"]})
+
+    assert response["failed"] is True
+    assert "accounts.json: account 'CONTOSO\\svc_sync' maps to 'not-a-sid', which is not a SID" in response["msg"]
