@@ -17,9 +17,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import (
     HistoryEvent,
@@ -47,6 +47,7 @@ __all__ = [
     "REDACTED",
     "TASK_STATES",
     "AccountRecord",
+    "UnreadableTask",
     "ApplyRequest",
     "ApplyResult",
     "Change",
@@ -77,7 +78,6 @@ TASK_STATES = ("unknown", "disabled", "queued", "ready", "running")
 CHANGE_KINDS = ("create_folder", "create_directory", "write_file", "set_acl", "register_task", "delete_task")
 CHANGE_STATUSES = ("applied", "unchanged", "refused", "failed", "skipped")
 REDACTED = "********"
-_R = TypeVar("_R")
 # Kinds whose expected_hash is a precondition (null: must not exist yet).
 _HASHED_KINDS = ("write_file", "register_task", "delete_task")
 
@@ -292,6 +292,29 @@ class AccountRecord:
 
 
 @dataclass(frozen=True)
+class UnreadableTask:
+    """A task the host found but could not read (undecodable, oversized, not XML).
+
+    It is reported, never planned against: no update (its hash is unknown) and never pruned.
+    """
+
+    path: str
+    error: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "xml": None, "task_hash": None, "enabled": None, "state": "unknown", "error": self.error}
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> UnreadableTask:
+        fields_ = Fields(data, where)
+        return cls(path=fields_.required_str("path"), error=fields_.required_str("error"))
+
+
+def _is_unreadable(item: object) -> bool:
+    return isinstance(item, Mapping) and item.get("error") is not None
+
+
+@dataclass(frozen=True)
 class ReadResult:
     host: HostFacts
     folders: tuple[FolderRecord, ...] = ()
@@ -299,21 +322,38 @@ class ReadResult:
     files: tuple[FileRecord, ...] = ()
     directories: tuple[DirectoryRecord, ...] = ()
     accounts: tuple[AccountRecord, ...] = ()
+    unreadable: tuple[UnreadableTask, ...] = ()
 
     def folder(self, path: str) -> FolderRecord | None:
-        return _find(self.folders, path, lambda record: record.path)
+        return self._index("folders").get(path_key(path))  # type: ignore[return-value]
 
     def task(self, path: str) -> TaskRecord | None:
-        return _find(self.tasks, path, lambda record: record.path)
+        return self._index("tasks").get(path_key(path))  # type: ignore[return-value]
+
+    def unreadable_task(self, path: str) -> UnreadableTask | None:
+        return self._index("unreadable").get(path_key(path))  # type: ignore[return-value]
 
     def file(self, path: str) -> FileRecord | None:
-        return _find(self.files, path, lambda record: record.path)
+        return self._index("files").get(path_key(path))  # type: ignore[return-value]
 
     def directory(self, path: str) -> DirectoryRecord | None:
-        return _find(self.directories, path, lambda record: record.path)
+        return self._index("directories").get(path_key(path))  # type: ignore[return-value]
 
     def account(self, name: str) -> AccountRecord | None:
-        return _find(self.accounts, name, lambda record: record.name)
+        return self._index("accounts").get(path_key(name))  # type: ignore[return-value]
+
+    def _index(self, kind: str) -> dict[str, object]:
+        """Case-insensitive lookup table per record kind, built once: a plan of 500 jobs looks
+        up thousands of paths, and a linear scan each time would make it quadratic."""
+        cache: dict[str, dict[str, object]] = self.__dict__.setdefault("_indexes", {})
+        if kind not in cache:
+            records: tuple[object, ...] = getattr(self, kind)
+            table: dict[str, object] = {}
+            for record in records:
+                key = path_key(record.name if isinstance(record, AccountRecord) else record.path)  # type: ignore[attr-defined]
+                table.setdefault(key, record)
+            cache[kind] = table
+        return cache[kind]
 
     def sids(self) -> dict[str, str]:
         """Resolved account names -> SIDs, for :func:`accounts.canonical_account`."""
@@ -328,25 +368,21 @@ class ReadResult:
             "files": [record.to_json() for record in self.files],
             "directories": [record.to_json() for record in self.directories],
             "accounts": [record.to_json() for record in self.accounts],
-        }
+        } | ({"tasks": [record.to_json() for record in self.tasks] + [record.to_json() for record in self.unreadable]} if self.unreadable else {})
 
     @classmethod
     def from_json(cls, data: object) -> ReadResult:
         fields_ = response_fields(data, "read")
+        task_items = list(fields_.items("tasks"))
         return cls(
             host=HostFacts.from_json(fields_.value("host"), fields_.at("host")),
             folders=tuple(FolderRecord.from_json(item, where) for where, item in fields_.items("folders")),
-            tasks=tuple(TaskRecord.from_json(item, where) for where, item in fields_.items("tasks")),
+            tasks=tuple(TaskRecord.from_json(item, where) for where, item in task_items if not _is_unreadable(item)),
+            unreadable=tuple(UnreadableTask.from_json(item, where) for where, item in task_items if _is_unreadable(item)),
             files=tuple(FileRecord.from_json(item, where) for where, item in fields_.items("files")),
             directories=tuple(DirectoryRecord.from_json(item, where) for where, item in fields_.items("directories")),
             accounts=tuple(AccountRecord.from_json(item, where) for where, item in fields_.items("accounts")),
         )
-
-
-def _find(records: tuple[_R, ...], key: str, key_of: Callable[[_R], str]) -> _R | None:
-    """Windows paths and account names are case-insensitive; a trailing ``\\`` changes nothing."""
-    wanted = path_key(key)
-    return next((record for record in records if path_key(key_of(record)) == wanted), None)
 
 
 def path_key(path: str) -> str:

@@ -279,6 +279,12 @@ class _Planner:
     def _present(self, job: DesiredJob, definition: TaskDefinition) -> JobPlan:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
+        unreadable = self.state.unreadable_task(path)
+        if unreadable is not None:
+            self.problems.append(
+                PlanProblem(job.name, "task", f"the task '{unreadable.path}' on the host could not be read: {unreadable.error}; fix or delete it by hand")
+            )
+            return JobPlan(job.name, path, "unchanged")
         record = self.state.task(path)
         task_changes: list[FieldChange] = []
         warnings: list[str] = []

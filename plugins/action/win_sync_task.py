@@ -1,0 +1,107 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of ``isotools.shop_sync.win_sync_task``: one task present or absent.
+
+Documentation: plugins/modules/win_sync_task.py. The task is a job without a script, run
+through the same :func:`hosts._sync.sync` as win_sync_jobs; this action only reshapes the one
+job's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import task_job
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+    Result,
+    folder_option,
+    passwords_in,
+    run_guarded,
+    trace,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import SyncRun, empty_sync_result, sync
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS, parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import render_xml
+
+# The task options are checked deeply by spec.parse_spec; here they are only named, so that
+# anything else is refused as an unknown option.
+ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
+    **{key: {"type": "raw"} for key in TOP_KEYS},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "update_password": {"type": "str", "choices": list(UPDATE_PASSWORD_CHOICES), "default": "on_create", "no_log": False},
+    "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
+}
+
+
+def _empty_result() -> Result:
+    return {"changed": False, "path": None, "outcome": None, "changes": [], "xml": None, "previous_xml": None, "diff": {}, "warnings": []}
+
+
+class ActionModule(ActionBase):
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
+        self._supports_check_mode = True
+        self._supports_async = False
+        variables = task_vars or {}
+        secrets = passwords_in(self._task.args)
+
+        def body(result: Result) -> None:
+            super(ActionModule, self).run(tmp, variables)
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+            job, folder = _job(args)
+            if job.definition is not None:
+                result["xml"] = render_xml(mark(job.definition, password_version=job.password_version))
+            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
+            run = SyncRun(
+                PlanOptions(folder, update_password=args["update_password"], secure_acl=False),
+                check_mode=bool(self._task.check_mode),
+                diff=bool(self._task.diff),
+                host_name=host_label(variables),
+            )
+            synced = empty_sync_result()
+            try:
+                the_plan = sync(host, [job], run, synced, lambda message: trace("win_sync_task", message, secrets=secrets, host=run.host_name))
+            finally:
+                _reshape(synced, result)
+            planned = the_plan.jobs[0]
+            result["path"] = planned.path
+            if planned.changed:
+                result["previous_xml"] = planned.xml_before
+
+        return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _job(args: Mapping[str, Any]) -> tuple[DesiredJob, str]:
+    """The one job and its folder; an absent task needs only its name and folder."""
+    options = {key: args[key] for key in TOP_KEYS if args.get(key) is not None}
+    if args["state"] == "present":
+        spec = parse_spec(options)
+        return task_job(spec), spec.definition.folder
+    name = options.get("name")
+    if not isinstance(name, str) or not name:
+        raise AnsibleActionFail("name is required: the task to remove")
+    problem = name_problem(name)
+    if problem:
+        raise AnsibleActionFail(f"task '{name}': name {problem}")
+    return DesiredJob(name=name, state="absent"), folder_option(str(options.get("folder", "\\")))
+
+
+def _reshape(synced: Mapping[str, Any], result: Result) -> None:
+    """The one job's entry of the jobs result, as this module's own keys."""
+    for key in ("changed", "warnings", "failed", "unreachable", "msg"):
+        if key in synced:
+            result[key] = synced[key]
+    if synced["jobs"]:
+        job = synced["jobs"][0]
+        result.update(path=job["path"], outcome=job["outcome"], changes=job["changes"])
+        if job["message"]:
+            result["msg"] = job["message"]
+    if synced["diff"]:
+        result["diff"] = synced["diff"][0]

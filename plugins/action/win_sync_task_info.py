@@ -1,0 +1,112 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of ``isotools.shop_sync.win_sync_task_info``: read tasks, one host read.
+
+Documentation: plugins/modules/win_sync_task_info.py. With ``history``, one more host call
+fetches the tasks' recent events, folded into runs by :func:`task_runs.runs_from_events`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.parsing.convert_bool import BOOLEANS, boolean
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    FolderQuery,
+    HistoryRequest,
+    HistoryResult,
+    ReadRequest,
+    ReadResult,
+    path_key,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+    Result,
+    folder_option,
+    passwords_in,
+    run_guarded,
+    trace,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import task_entry, unreadable_entry
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import runs_from_events
+
+ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
+    "folder": {"type": "str", "default": "\\Isotools"},
+    "name": {"type": "str"},
+    "recurse": {"type": "bool", "default": False},
+    # false, true (DEFAULT_HISTORY_EVENTS) or the number of events to fetch per task.
+    "history": {"type": "raw", "default": False},
+    "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
+}
+DEFAULT_HISTORY_EVENTS = 50
+
+
+def _empty_result() -> Result:
+    return {"changed": False, "folder": None, "exists": False, "host": {}, "tasks": [], "history_available": None}
+
+
+class ActionModule(ActionBase):
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
+        self._supports_check_mode = True
+        self._supports_async = False
+        variables = task_vars or {}
+        secrets = passwords_in(self._task.args)
+
+        def body(result: Result) -> None:
+            super(ActionModule, self).run(tmp, variables)
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+            folder = folder_option(args["folder"])
+            events_per_task = _history_events(args["history"])
+            request = _read_request(folder, args["name"], args["recurse"])
+            result["folder"] = folder
+            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
+            log = host_label(variables)
+            trace("win_sync_task_info", f"read {folder} (recurse: {args['recurse']}, name: {args['name']})", secrets=secrets, host=log)
+            state = ReadResult.from_json(host.call(request.to_json()))
+            folder_record = state.folder(folder)
+            result["exists"] = folder_record.exists if folder_record is not None else bool(state.tasks)
+            result["host"] = state.host.to_json()
+            records = [record for record in state.tasks if _wanted(record.path, request)]
+            runs: Mapping[str, list[dict[str, Any]]] = {}
+            if events_per_task and records:
+                history = HistoryRequest(tuple(record.path for record in records), events_per_task * len(records))
+                answer = HistoryResult.from_json(host.call(history.to_json()))
+                result["history_available"] = answer.available
+                runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
+            result["tasks"] = [task_entry(record, runs.get(path_key(record.path), [])) for record in records] + [
+                unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)
+            ]
+
+        return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _read_request(folder: str, name: str | None, recurse: bool) -> ReadRequest:
+    if name is None:
+        return ReadRequest(folders=(FolderQuery(folder, recurse=recurse),))
+    problem = name_problem(name)
+    if problem:
+        raise AnsibleActionFail(f"name {problem}")
+    return ReadRequest(tasks=(folder.rstrip("\\") + "\\" + name,))
+
+
+def _wanted(path: str, request: ReadRequest) -> bool:
+    """With ``name``, only that task, whatever else the host sent."""
+    return not request.tasks or path_key(path) in {path_key(task) for task in request.tasks}
+
+
+def _history_events(value: object) -> int:
+    """``history``: false/true, or how many events to fetch per task (a run logs about five)."""
+    if isinstance(value, bool) or (isinstance(value, str) and value.lower() in BOOLEANS):
+        return DEFAULT_HISTORY_EVENTS if boolean(value) else 0
+    try:
+        count = int(str(value))
+    except ValueError:
+        raise AnsibleActionFail(f"history must be true, false or a number of events per task, got '{value}'") from None
+    if count < 0:
+        raise AnsibleActionFail(f"history must be a positive number of events per task, got {count}")
+    return count

@@ -1,0 +1,99 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of ``isotools.shop_sync.win_sync_task_run``: run a task now, one host call.
+
+Documentation: plugins/modules/win_sync_task_run.py. In check mode nothing is run and the host
+is not contacted; the result says what would run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import RunRequest, RunResult, TaskRun
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+    Result,
+    folder_option,
+    passwords_in,
+    run_guarded,
+    trace,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_summary
+
+ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
+    "name": {"type": "str", "required": True},
+    "folder": {"type": "str", "default": "\\Isotools"},
+    "wait": {"type": "bool", "default": True},
+    "timeout": {"type": "int", "default": 600},
+    "fail_on_error": {"type": "bool", "default": True},
+    "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
+}
+
+
+def _empty_result() -> Result:
+    return {
+        "changed": False,
+        "path": None,
+        "started": False,
+        "finished": False,
+        "timed_out": False,
+        "exit_code": None,
+        "last_result": None,
+        "last_result_text": None,
+        "start_time": None,
+        "end_time": None,
+        "duration": None,
+        "message": None,
+    }
+
+
+class ActionModule(ActionBase):
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
+        self._supports_check_mode = True
+        self._supports_async = False
+        variables = task_vars or {}
+        secrets = passwords_in(self._task.args)
+
+        def body(result: Result) -> None:
+            super(ActionModule, self).run(tmp, variables)
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+            problem = name_problem(args["name"])
+            if problem:
+                result.update(failed=True, msg=f"name {problem}")
+                return
+            if args["timeout"] < 0:
+                result.update(failed=True, msg=f"timeout must be a number of seconds >= 0, got {args['timeout']}")
+                return
+            path = folder_option(args["folder"]).rstrip("\\") + "\\" + args["name"]
+            result["path"] = path
+            if self._task.check_mode:
+                result.update(changed=True, message=f"check mode: {path} would be run")
+                return
+            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
+            trace("win_sync_task_run", f"run {path} (wait: {args['wait']}, timeout: {args['timeout']} s)", secrets=secrets, host=host_label(variables))
+            answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()))
+            run = answer.runs[0] if answer.runs else TaskRun(path=path, started=False, message="the host reported no run")
+            result.update(run_summary(run), path=run.path, changed=run.started)
+            failure = _failure(run, wait=args["wait"], timeout=args["timeout"], fail_on_error=args["fail_on_error"])
+            if failure:
+                result.update(failed=True, msg=failure)
+
+        return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _failure(run: TaskRun, *, wait: bool, timeout: int, fail_on_error: bool) -> str | None:
+    """Why the task fails: it did not start; or, when waited for with ``fail_on_error``, it is
+    still running after ``timeout`` or its last result is not 0."""
+    if not run.started:
+        return f"task '{run.path}' was not started: {run.message or 'the host gave no reason'}"
+    if not (wait and fail_on_error):
+        return None
+    if run.timed_out or not run.finished:
+        return f"task '{run.path}' is still running after {timeout} s (timeout); it was not stopped"
+    if run.last_result != 0:
+        return f"task '{run.path}' ended with {run.last_result_text}"
+    return None

@@ -1,0 +1,290 @@
+#!/usr/bin/python
+
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: win_sync_jobs
+short_description: Ensure a host's sync jobs (synchro.bat scripts and their scheduled tasks) in one call
+version_added: 0.1.0
+description:
+  - Makes a Windows host's sync jobs match the list given in O(jobs). A job is a Task Scheduler
+    task in O(folder) and, optionally, the script it runs (C(synchro.bat)) in its own working
+    directory.
+  - "Every job is checked before the host is contacted; all problems are reported at once, each
+    naming the job and the field (C(job 'stock': task.triggers[0].at '25:00' ...)), and the host
+    is left untouched."
+  - Whatever the number of jobs, the host is read once and, when something differs and not in
+    check mode, written once. Every write carries what was read, so a task or script changed
+    on the host in between is refused (C(changed concurrently, re-run)), never overwritten.
+  - Tasks are compared by meaning (see M(isotools.shop_sync.win_sync_task)); scripts by their
+    bytes.
+  - A task registered by this module is marked as owned by the collection. Only owned tasks are
+    ever deleted, by O(jobs[].state=absent) or by O(prune), and only directly inside O(folder).
+options:
+  jobs:
+    description:
+      - The jobs of the host.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - The job's name, which is the task's name in O(folder) (case-insensitive, unique among
+            the jobs).
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) ensures the job's directory, script and task; V(absent) deletes the task if
+            this collection registered it (the directory and script are left in place).
+        type: str
+        choices: [present, absent]
+        default: present
+      working_directory:
+        description:
+          - The job's folder on the host, an absolute path on a drive (C(D:\Isotools\Synchro_prod\stock)).
+          - Created when missing; the script is written there and the task starts in it.
+          - Required when O(jobs[].state=present).
+        type: str
+      script:
+        description:
+          - The script the task runs, written to O(jobs[].working_directory). Leave it out to keep
+            whatever script the host has.
+          - Exactly one of O(jobs[].script.content) and O(jobs[].script.template) is required.
+          - Scripts are written in UTF-8 without a byte order mark. C(.bat) and C(.cmd) scripts get
+            Windows (CRLF) line ends, whatever the template or content has, since C(cmd.exe)
+            misreads a batch file with bare LF line ends.
+        type: dict
+        suboptions:
+          name:
+            description:
+              - The script's file name in the working directory.
+            type: str
+            default: synchro.bat
+          content:
+            description:
+              - The script's text, written as it is (apart from the line ends).
+            type: str
+          template:
+            description:
+              - A Jinja2 template on the controller, rendered there and written as the script.
+              - Found like the template module finds its C(src), through the C(templates/) folders
+                of the role and the playbook; an absolute path is used as it is.
+              - The template sees the play's variables, the variables of O(jobs[].script.vars),
+                and the whole job (O(jobs[]) entry, password left out) as C(job) and
+                C(shop_sync_job).
+            type: str
+          vars:
+            description:
+              - Variables for O(jobs[].script.template).
+            type: dict
+      task:
+        description:
+          - The job's task, with the options of M(isotools.shop_sync.win_sync_task) (see there, or
+            C(docs/task-options.md)); C(description), C(author), C(documentation), C(actions),
+            C(triggers), C(principal), C(settings), C(password_version).
+          - C(name) and C(folder) are not given here; they are O(jobs[].name) and O(folder).
+          - C(actions) defaults to the seed procedure's one action, C(C:\Windows\System32\cmd.exe
+            /c <script name>) started in O(jobs[].working_directory).
+          - C(principal.password) is never returned, shown in a diff, logged or written.
+        type: dict
+        default: {}
+  folder:
+    description:
+      - The Task Scheduler folder of the jobs' tasks, created when missing.
+      - Write it in single quotes in YAML (C('\Isotools')).
+    type: str
+    default: '\Isotools'
+  prune:
+    description:
+      - Also delete the tasks directly in O(folder) that no job names, when this collection
+        registered them. Tasks made by hand, and tasks in sub-folders or elsewhere, are never
+        pruned.
+    type: bool
+    default: false
+  update_password:
+    description:
+      - When a job's password (C(task.principal.password)) is sent to the host.
+      - V(on_create) sends it only when the task is registered anyway (created, changed, or its
+        C(password_version) changed); V(always) registers every password task again on each run.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  secure_acl:
+    description:
+      - Keep each job's directory and script writable only by Administrators, SYSTEM and the
+        task's run-as account. A new directory gets that ACL (not inheriting its parent's); an
+        existing directory or script anyone else may write to gets it too, reported as a change.
+      - With V(false), ACLs are left as they are.
+    type: bool
+    default: true
+  backup:
+    description:
+      - Before changing anything, keep the previous XML of each task updated or deleted and the
+        previous content of each script overwritten, returned in RV(backups).
+      - With O(backup_dir), also write them to files.
+    type: bool
+    default: false
+  backup_dir:
+    description:
+      - A controller directory for the backups of O(backup) (relative, from the playbook's
+        directory).
+      - "Files are written to C(<backup_dir>/<inventory host>/<UTC timestamp>/): C(<task name>.xml)
+        (UTF-16, as Windows stores it, ready for C(schtasks /create /xml)) and each script under
+        its Windows path with C(\\) and C(:) replaced (C(D_Isotools_stock_synchro.bat))."
+      - Ignored unless O(backup=true).
+    type: str
+extends_documentation_fragment:
+  - isotools.shop_sync.host
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - The host is read and every change planned and reported; nothing is written.
+  diff_mode:
+    support: full
+    details:
+      - One diff per changed job, with the task XML before and after, the field changes, and a unified
+        diff of each script written.
+  platform:
+    platforms: windows
+notes:
+  - When a change is refused, fails or is skipped on the host, the task fails with a message
+    naming what was applied and what was not; RV(jobs) still has every job's outcome.
+seealso:
+  - module: isotools.shop_sync.win_sync_task
+  - module: isotools.shop_sync.win_sync_task_info
+  - module: isotools.shop_sync.win_sync_task_run
+author:
+  - Isotools shop_sync developers (@isotools)
+"""
+
+EXAMPLES = r"""
+- name: Deploy the shop's sync jobs
+  isotools.shop_sync.win_sync_jobs:
+    folder: '\Isotools'
+    prune: true
+    backup: true
+    backup_dir: backups
+    jobs:
+      - name: Synchro Stock
+        working_directory: 'D:\Isotools\Synchro_prod\localhost\stock'
+        script:
+          template: synchro.bat.j2
+          vars:
+            sync_command: 'synchro.exe --stock'
+        task:
+          triggers:
+            - type: daily
+              at: '06:00'
+              every: 15m
+              until: '22:00'
+          principal:
+            user: 'SHOP01\svc_sync'
+            logon_type: password
+            password: '{{ vault_svc_sync_password }}'
+          password_version: '2026-01'
+      - name: Synchro Prices
+        working_directory: 'D:\Isotools\Synchro_prod\localhost\prices'
+        script:
+          content: |
+            @echo off
+            synchro.exe --prices
+        task:
+          triggers:
+            - type: weekly
+              days_of_week: [monday, thursday]
+              at: '02:00'
+          principal:
+            user: SYSTEM
+      - name: Synchro Old
+        state: absent
+  register: sync
+
+- name: Show what changed
+  ansible.builtin.debug:
+    msg: "{{ sync.jobs | selectattr('outcome', 'ne', 'unchanged') | map(attribute='name') | list }}"
+"""
+
+RETURN = r"""
+jobs:
+  description:
+    - One entry per job, then one per task pruned, in that order.
+  returned: always (empty when the jobs were refused)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The job's name (the task's name).
+      type: str
+      sample: Synchro Stock
+    path:
+      description: The task's full path.
+      type: str
+      sample: '\Isotools\Synchro Stock'
+    outcome:
+      description:
+        - V(created), V(updated), V(unchanged), V(deleted), V(absent) (already not there) or
+          V(pruned). In check mode, what would be done.
+      type: str
+      sample: updated
+    changes:
+      description: One line per difference, for the task, its directory, script and ACLs.
+      type: list
+      elements: str
+      sample: ['script D:\Isotools\stock\synchro.bat: sha256 1f2e3d4c5b6a.. -> sha256 96ff60874249..']
+    applied:
+      description: Whether the job's changes were written to the host (false in check mode and when unchanged).
+      type: bool
+    message:
+      description: Why a change of the job was not applied (refused, failed or skipped), else null.
+      type: str
+backups:
+  description:
+    - With O(backup), what was replaced or deleted, taken before the apply.
+  returned: always (empty unless O(backup) and something changed; always empty in check mode)
+  type: list
+  elements: dict
+  contains:
+    job:
+      description: The job's name.
+      type: str
+    path:
+      description: The task's full path.
+      type: str
+    outcome:
+      description: What the change does to the task.
+      type: str
+    xml:
+      description: The task's previous XML, when it is re-registered or deleted.
+      type: str
+    scripts:
+      description: The previous content of each script overwritten (C(path), C(content)).
+      type: list
+      elements: dict
+    files:
+      description: The backup files written under O(backup_dir).
+      type: list
+      elements: str
+diff:
+  description: With C(--diff), one entry per changed job (C(before), C(after), C(prepared)).
+  returned: always (empty without diff mode)
+  type: list
+  elements: dict
+msg:
+  description: What was applied and what was not, when a change was not applied; or why the jobs were refused.
+  returned: on failure
+  type: str
+  sample: "job 'stock': task.triggers[0].at '25:00' is not a time of day (HH:MM, 00:00 to 23:59)"
+"""

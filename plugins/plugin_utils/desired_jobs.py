@@ -1,0 +1,292 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``jobs`` option of win_sync_jobs (and the one task of win_sync_task) as desired jobs.
+
+A job is a task plus, optionally, the script it runs in its own working directory:
+
+    {name: 'Synchro Stock', state: present, working_directory: 'D:\\Isotools\\...\\stock',
+     script: {name: synchro.bat, content: ... | template: synchro.bat.j2, vars: {...}},
+     task: {triggers: [...], principal: {...}, settings: {...}}}
+
+:func:`desired_jobs` validates every job before anything else happens and raises one
+:class:`spec.SpecError` listing every problem of every job, each naming the job and the field
+(``job 'stock': task.triggers[0].at '25:00' ...``). Templates are rendered through the
+``render`` callback the action passes in (Jinja2 lives on the controller, not here). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
+    name_problem,
+    working_directory_problem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
+    Report,
+    Section,
+    describe,
+    kind_of,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
+    ADMINISTRATORS_SID,
+    SYSTEM_SID,
+    canonical_account,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Problem, SpecError, TaskSpec, parse_spec
+
+__all__ = [
+    "DEFAULT_COMMAND",
+    "DEFAULT_SCRIPT_NAME",
+    "JOB_KEYS",
+    "SCRIPT_KEYS",
+    "ScriptTemplateError",
+    "TemplateRender",
+    "task_job",
+    "desired_jobs",
+    "script_bytes",
+]
+
+DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
+DEFAULT_SCRIPT_NAME = "synchro.bat"
+JOB_KEYS = ("name", "state", "working_directory", "script", "task")
+SCRIPT_KEYS = ("name", "content", "template", "vars")
+_STATES = ("present", "absent")
+# The job sets these itself; a task spec that repeats them would be ambiguous.
+_SET_BY_JOB = {
+    "name": "is set by the job's name: remove it from task",
+    "folder": "is set by the module's folder option: remove it from task",
+}
+_FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
+_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
+# cmd.exe reads a batch file line by line and needs CRLF line ends (a lone LF can make it skip
+# or merge lines after a label or a parenthesised block).
+_CRLF_EXTENSIONS = frozenset({".bat", ".cmd"})
+
+
+class ScriptTemplateError(ValueError):
+    """A script template could not be found or rendered; the message says why."""
+
+
+# (template path as given, template variables) -> rendered text; raises ScriptTemplateError.
+TemplateRender = Callable[[str, Mapping[str, object]], str]
+
+
+def task_job(spec: TaskSpec) -> DesiredJob:
+    """The single task of win_sync_task as a job: no script, no directory, ACLs left alone."""
+    return DesiredJob(
+        name=spec.definition.name,
+        definition=spec.definition,
+        password=spec.password,
+        password_version=spec.password_version,
+    )
+
+
+def desired_jobs(
+    jobs: Sequence[object], *, folder: str, secure_acl: bool, render: TemplateRender
+) -> tuple[DesiredJob, ...]:
+    """Every job of the ``jobs`` option, validated; raises :class:`SpecError` listing all problems."""
+    problems: list[Problem] = []
+    desired: list[DesiredJob] = []
+    first_of: dict[str, str] = {}
+    for index, job in enumerate(jobs):
+        built, found = _job(job, index, folder, secure_acl, render)
+        problems += found
+        name = job.get("name") if isinstance(job, Mapping) else None
+        if isinstance(name, str) and name:
+            key = name.casefold()
+            if key in first_of:
+                message = f"is also the name of job '{first_of[key]}' (task names are case-insensitive on Windows)"
+                problems.append(Problem(name, "name", message, _label(name)))
+                continue
+            first_of[key] = name
+        if built is not None:
+            desired.append(built)
+    if problems:
+        raise SpecError(problems)
+    return tuple(desired)
+
+
+def _label(name: str) -> str:
+    return f"job '{name}'"
+
+
+def script_bytes(file_name: str, text: str) -> bytes:
+    """The bytes written for a script: UTF-8 without a byte order mark (cmd.exe would run the
+    mark as a command), CRLF line ends for ``.bat``/``.cmd``."""
+    if ntpath.splitext(file_name)[1].lower() in _CRLF_EXTENSIONS:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    return text.encode("utf-8")
+
+
+def _job(
+    job: object, index: int, folder: str, secure_acl: bool, render: TemplateRender
+) -> tuple[DesiredJob | None, list[Problem]]:
+    if not isinstance(job, Mapping):
+        label = f"jobs[{index}]"
+        return None, [Problem(label, "", f"must be a mapping with at least a name, got {kind_of(job)}", label)]
+    given_name = job.get("name")
+    name = given_name if isinstance(given_name, str) and given_name.strip() else f"jobs[{index}]"
+    label = _label(name) if name == given_name else name
+    report = Report()
+    entry = Section(job, "", report)
+    entry.check_keys(JOB_KEYS)
+    entry.text("name", "", required=True, non_empty=True)
+    if name == given_name:
+        problem = name_problem(name)
+        if problem:
+            entry.problem("name", problem)
+    before_state = report.mark()
+    state = entry.choice("state", _STATES, "present")
+    built: DesiredJob | None = None
+    problems: list[Problem] = []
+    # With a state that means nothing, what else the job needs is unknown: say only that.
+    if report.clean_since(before_state):
+        built, problems = _build(entry, state, name, label, folder, secure_acl, render)
+    own = [Problem(name, path, message, label) for path, message in report.problems]
+    return (built if not own and not problems else None), own + problems
+
+
+def _build(
+    entry: Section, state: str, name: str, label: str, folder: str, secure_acl: bool, render: TemplateRender
+) -> tuple[DesiredJob | None, list[Problem]]:
+    working_directory = _working_directory(entry, state)
+    if state == "absent":
+        return DesiredJob(name=name, state="absent"), []
+    files = _script(entry, working_directory, render)
+    task_spec, problems = _task(entry, name, label, folder, working_directory, files)
+    if task_spec is None or files is None:
+        return None, problems
+    job = DesiredJob(
+        name=name,
+        definition=task_spec.definition,
+        password=task_spec.password,
+        password_version=task_spec.password_version,
+        files=files,
+        directories=(working_directory,) if working_directory else (),
+        acl_sids=_acl_accounts(task_spec) if secure_acl else (),
+    )
+    return job, problems
+
+
+def _working_directory(entry: Section, state: str) -> str:
+    given = entry.text("working_directory", "", required=state == "present", non_empty=state == "present")
+    if not given:
+        return ""
+    problem = working_directory_problem(given)
+    if problem:
+        entry.problem("working_directory", problem)
+        return ""
+    if not _DRIVE_PATH.match(given):
+        entry.problem(
+            "working_directory",
+            f"{describe(given)} must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there",
+        )
+        return ""
+    return given.rstrip("\\") if len(given) > 3 else given
+
+
+def _script(entry: Section, working_directory: str, render: TemplateRender) -> tuple[DesiredFile, ...] | None:
+    """The job's script file (empty: the job has none); ``None`` when it could not be built."""
+    options = entry.child("script", SCRIPT_KEYS)
+    if options is None:
+        return None if entry.has("script") else ()
+    start = entry.report.mark()
+    file_name = options.text("name", DEFAULT_SCRIPT_NAME, non_empty=True)
+    if file_name in (".", "..") or any(character in file_name for character in _FORBIDDEN_IN_FILE_NAMES):
+        options.problem("name", f"{describe(file_name)} must be a file name in the job's working_directory, without \\ / : * ? \" < > |")
+    content = options.text("content", None)
+    template = options.text("template", None, non_empty=True)
+    variables = options.raw("vars")
+    if variables is not None and not isinstance(variables, Mapping):
+        options.problem("vars", f"must be a mapping of template variables, got {kind_of(variables)}")
+    if content is not None and (template is not None or variables is not None):
+        options.problem("content", "cannot be given with template or vars (content is written as it is)")
+    if content is None and template is None and entry.report.clean_since(start):
+        options.problem("content", "or script.template is required (or leave out script to keep the host's own script)")
+    if not entry.report.clean_since(start) or not working_directory:
+        return None
+    if content is None:
+        job = _plain(entry.data)
+        try:
+            content = render(str(template), {**_template_vars(variables), "job": job, "shop_sync_job": job})
+        except ScriptTemplateError as error:
+            options.problem("template", str(error))
+            return None
+    return (DesiredFile(ntpath.join(working_directory, file_name), script_bytes(file_name, content)),)
+
+
+def _task(
+    entry: Section,
+    name: str,
+    label: str,
+    folder: str,
+    working_directory: str,
+    files: tuple[DesiredFile, ...] | None,
+) -> tuple[TaskSpec | None, list[Problem]]:
+    task = entry.raw("task")
+    if task is None:
+        task = {}
+    if not isinstance(task, Mapping):
+        return None, [Problem(name, "task", f"must be a mapping of task options, got {kind_of(task)}", label)]
+    problems = [Problem(name, f"task.{key}", message, label) for key, message in _SET_BY_JOB.items() if task.get(key) is not None]
+    # Keys stay as given: a non-string key is reported by parse_spec, not hidden by str().
+    options: dict[Any, object] = {key: value for key, value in task.items() if key not in _SET_BY_JOB}
+    options["name"] = name
+    options["folder"] = folder
+    if options.get("actions") is None:
+        options["actions"] = [_default_action(working_directory, files)]
+    try:
+        spec = parse_spec(options, task_label=label)
+    except SpecError as error:
+        problems += [_under_task(problem, label) for problem in error.problems]
+        return None, problems
+    return (None if problems else spec), problems
+
+
+def _default_action(working_directory: str, files: tuple[DesiredFile, ...] | None) -> dict[str, object]:
+    script_name = ntpath.basename(files[0].path) if files else DEFAULT_SCRIPT_NAME
+    action: dict[str, object] = {"command": DEFAULT_COMMAND, "arguments": f"/c {script_name}"}
+    if working_directory:
+        action["working_directory"] = working_directory
+    return action
+
+
+def _under_task(problem: Problem, label: str) -> Problem:
+    """A problem of the task spec, its field named from the job (``task.triggers[0].at``)."""
+    field = problem.field
+    if field and not field.startswith(("name", "folder")):
+        field = f"task.{field}"
+    return Problem(problem.task, field, problem.message, label)
+
+
+def _acl_accounts(spec: TaskSpec) -> tuple[str, ...]:
+    """Who may write a job's directory and script: Administrators, SYSTEM and the run-as account."""
+    principal = spec.definition.principal
+    accounts = [ADMINISTRATORS_SID, SYSTEM_SID]
+    run_as = principal.user_id or principal.group_id
+    if run_as and canonical_account(run_as) not in accounts:
+        accounts.append(run_as)
+    return tuple(accounts)
+
+
+def _template_vars(variables: object) -> dict[str, object]:
+    if not isinstance(variables, Mapping):
+        return {}
+    return {str(key): value for key, value in variables.items()}
+
+
+def _plain(job: Mapping[object, object]) -> dict[str, object]:
+    """The job as the template sees it (``job.name``, ``job.task.description``), without the
+    password: a script must never carry it."""
+    plain = {str(key): value for key, value in job.items()}
+    task = plain.get("task")
+    principal = task.get("principal") if isinstance(task, Mapping) else None
+    if isinstance(task, Mapping) and isinstance(principal, Mapping) and "password" in principal:
+        safe_principal = {key: value for key, value in principal.items() if key != "password"}
+        plain["task"] = {**task, "principal": safe_principal}
+    return plain

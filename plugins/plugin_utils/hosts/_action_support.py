@@ -1,0 +1,175 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``run()`` skeleton the four shop_sync actions share.
+
+Every action builds its result in one dict that already has its full shape (so ``register``
+needs no guards), fills it step by step, and lets :func:`run_guarded` turn whatever goes wrong
+into that same result. It is the one place where exceptions become results:
+
+- :class:`HostUnreachable`, Ansible's ``AnsibleConnectionFailure`` or a ``ConnectionError``:
+  ``unreachable: true``;
+- input and planning errors (``SpecError``, ``PlanError``, ``TaskXmlError``,
+  ``AnsibleActionFail``) and a host that could not serve a request (``HostError``,
+  ``HostFailure``, ``ContractError``): ``failed: true`` and ``msg`` naming the problem;
+- anything else: ``failed: true``, ``msg`` with the exception text, ``exception`` the traceback.
+
+Whatever happens, every string of the result is scrubbed of the passwords found in the task
+arguments before it leaves the action.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import normalise_folder
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import ScriptTemplateError, TemplateRender
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19 trusts every template it is given
+
+    def trust_as_template(value: str) -> str:
+        return value
+
+__all__ = [
+    "Result",
+    "passwords_in",
+    "scrubbed",
+    "run_guarded",
+    "trace",
+    "controller_path",
+    "folder_option",
+    "script_renderer",
+]
+
+Result = dict[str, Any]
+
+# Keys whose values are secrets wherever they appear in task arguments (principal.password).
+_SECRET_KEYS = frozenset({"password"})
+_EXPECTED_FAILURES = (SpecError, PlanError, TaskXmlError, AnsibleActionFail, HostError, HostFailure, ContractError)
+# A connection lost mid-call: Ansible's own, the WinRM host's, or the directory host's.
+_UNREACHABLE = (HostUnreachable, AnsibleConnectionFailure, ConnectionError)
+
+_display = Display()
+
+
+def passwords_in(arguments: object) -> tuple[str, ...]:
+    """Every non-empty value held under a ``password`` key, at any depth of ``arguments``."""
+    return tuple(sorted({secret for secret in _walk_secrets(arguments) if secret}, key=len, reverse=True))
+
+
+def scrubbed(value: Any, secrets: Iterable[str]) -> Any:
+    """``value`` with each secret replaced wherever it appears, in any string at any depth."""
+    hidden = [secret for secret in secrets if secret]
+    if not hidden:
+        return value
+    return remove_values(value, hidden)
+
+
+def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iterable[str]) -> Result:
+    """Run ``body(result)`` and return ``result``, failed or not, scrubbed of ``secrets``.
+
+    ``result`` must already hold every key the action returns; ``body`` updates it as it goes,
+    so what it learnt before a failure (a plan, per-job outcomes) is still reported.
+    """
+    secrets = tuple(secrets)
+    try:
+        body(result)
+    except _UNREACHABLE as error:
+        result["unreachable"] = True
+        result["msg"] = _message(error)
+    except _EXPECTED_FAILURES as error:
+        result["failed"] = True
+        result["msg"] = _message(error)
+    except Exception as error:  # noqa: BLE001 - the one place any failure becomes a result
+        result["failed"] = True
+        result["msg"] = f"{type(error).__name__}: {_message(error)}"
+        result["exception"] = traceback.format_exc()
+    return scrubbed(result, secrets)  # type: ignore[no-any-return]
+
+
+def trace(action: str, message: str, *, secrets: Iterable[str], host: str | None = None) -> None:
+    """Show ``message`` at -vvv, scrubbed: the only way the actions write to the display."""
+    _display.vvv(f"{action}: {scrubbed(message, secrets)}", host=host)
+
+
+def controller_path(action: ActionBase, task_vars: Mapping[str, Any], path: str) -> str:
+    """``path`` on the controller; a relative one is taken from the playbook's directory."""
+    expanded = os.path.expanduser(path)
+    if not os.path.isabs(expanded):
+        base = task_vars.get("playbook_dir") or action._loader.get_basedir()
+        expanded = os.path.join(str(base), expanded)
+    return os.path.normpath(expanded)
+
+
+def folder_option(text: str, option: str = "folder") -> str:
+    """A Task Scheduler folder option, normalised (``Isotools\\`` -> ``\\Isotools``)."""
+    try:
+        return normalise_folder(text)
+    except ValueError as error:
+        raise AnsibleActionFail(f"{option} {error}") from None
+
+
+def script_renderer(action: ActionBase, task_vars: Mapping[str, Any]) -> TemplateRender:
+    """Render a job's script template the way the template module does: found through the
+    role's and the playbook's ``templates/`` search path, with the task's variables plus the
+    template's own ``vars``, backslashes kept as written (Windows paths)."""
+
+    def render(template: str, variables: Mapping[str, object]) -> str:
+        try:
+            source = action._find_needle("templates", template)
+        except AnsibleError as error:
+            raise ScriptTemplateError(f"'{template}' was not found in the templates search path: {_message(error)}") from None
+        try:
+            text = _text_of(action, source)
+            templar = action._templar.copy_with_new_env(
+                searchpath=[os.path.dirname(source), *task_vars.get("ansible_search_path", [])],
+                available_variables={**task_vars, **variables},
+            )
+            rendered = templar.template(trust_as_template(text), escape_backslashes=False)
+        except AnsibleError as error:
+            raise ScriptTemplateError(f"'{template}' could not be rendered: {_message(error)}") from None
+        return "" if rendered is None else str(rendered)
+
+    return render
+
+
+def _text_of(action: ActionBase, path: str) -> str:
+    """A controller file's text through the loader, which decrypts a vaulted template."""
+    loader = action._loader
+    if hasattr(loader, "get_text_file_contents"):
+        return str(loader.get_text_file_contents(path))
+    data, _shown = loader._get_file_contents(path)  # ansible-core < 2.19
+    return str(data.decode("utf-8"))
+
+
+def _message(error: BaseException) -> str:
+    # AnsibleError.message is the text without the task-origin decoration str() adds.
+    message = getattr(error, "message", None)
+    return str(message) if isinstance(message, str) and message else str(error)
+
+
+def _walk_secrets(value: object) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None:
+                # str() also reveals a vaulted value, so its clear text is scrubbed too.
+                yield str(item)
+            else:
+                yield from _walk_secrets(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk_secrets(item)

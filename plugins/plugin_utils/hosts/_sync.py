@@ -1,0 +1,225 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Make a host match a set of desired jobs: one read, a plan, at most one apply.
+
+The one code path behind win_sync_jobs and win_sync_task (a task is a job without a script).
+:func:`sync` fills the action's result as it goes, so a failure half way still reports what was
+planned and what was applied. Keys it sets:
+
+    changed   something was applied (in check mode: something would be)
+    jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
+              per field change), applied (bool), message (why a change was not applied)
+    diff      one entry per changed job: the task XML before/after, the field changes and the
+              scripts' unified diffs as ``prepared``
+    warnings  adopted tasks, tasks left in place, unreadable tasks not pruned
+    backups   with ``backup``: the previous XML and scripts of everything changed or deleted,
+              and the files they were saved to under ``backup_dir``
+    failed/msg  when a change was refused, failed or skipped: what was applied and what not
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import describe
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    ApplyResult,
+    ChangeResult,
+    ReadResult,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import HostCaller
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
+    DesiredJob,
+    JobPlan,
+    JobResult,
+    Plan,
+    PlanOptions,
+    backup_entries,
+    outcome_after_apply,
+    plan,
+    read_request_for,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
+
+__all__ = ["SyncRun", "sync", "empty_sync_result"]
+
+Trace = Callable[[str], None]
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """How this run goes: planning options, check/diff mode and where backups are kept."""
+
+    options: PlanOptions
+    check_mode: bool = False
+    diff: bool = False
+    backup: bool = False
+    backup_dir: str | None = None  # controller folder; None: backups are only returned
+    host_name: str = "localhost"
+
+
+def empty_sync_result() -> dict[str, Any]:
+    """The result's full shape before anything is known."""
+    return {"changed": False, "jobs": [], "diff": [], "warnings": [], "backups": []}
+
+
+def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dict[str, Any], trace: Trace) -> Plan:
+    """Read ``host``, plan ``jobs`` against it and apply the plan unless in check mode.
+
+    Raises :class:`plan.PlanError` (nothing written) when the jobs cannot be applied to this host.
+    """
+    request = read_request_for(jobs, run.options)
+    trace(f"read: {len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)")
+    state = ReadResult.from_json(host.call(request.to_json()))
+    the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
+    result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
+    result["jobs"] = [_job_entry(job, applied=False, message=None) for job in the_plan.jobs]
+    if run.diff:
+        result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
+    if not the_plan.changed:
+        return the_plan
+    if run.check_mode:
+        result["changed"] = True
+        return the_plan
+    if run.backup:
+        result["backups"] = _backups(the_plan, run)
+    trace(f"apply: {len(the_plan.changes)} change(s)")
+    answer, lost = _apply(host, the_plan)
+    outcomes = outcome_after_apply(the_plan, answer)
+    result["jobs"] = [_job_entry(job, applied=bool(outcome.applied), message=outcome.message) for job, outcome in zip(the_plan.jobs, outcomes, strict=True)]
+    result["changed"] = any(outcome.applied for outcome in outcomes)
+    failures = [outcome for outcome in outcomes if not outcome.succeeded]
+    if lost is not None:
+        result["unreachable"] = True
+        result["msg"] = f"{lost}; {_summary(outcomes, failures)}"
+    elif failures:
+        result["failed"] = True
+        result["msg"] = _summary(outcomes, failures)
+    return the_plan
+
+
+def _parse(xml: str, folder: str, name: str) -> TaskDefinition:
+    return parse_xml(xml, name=name, folder=folder)
+
+
+def _apply(host: HostCaller, the_plan: Plan) -> tuple[ApplyResult, str | None]:
+    """The host's answer; when the connection is lost midway, what was processed before it
+    (the rest counts as skipped) and why."""
+    try:
+        return ApplyResult.from_json(host.call(the_plan.apply_request().to_json())), None
+    except ConnectionError as error:
+        processed = getattr(error, "results", ())
+        partial = ApplyResult.from_json({"op": "apply", "results": list(processed)}).results
+        done = {item.id for item in partial}
+        skipped = tuple(
+            ChangeResult(change.id, "skipped", "the connection was lost before this change")
+            for change in the_plan.changes
+            if change.id not in done
+        )
+        return ApplyResult(partial + skipped), str(error)
+
+
+def _job_entry(job: JobPlan, *, applied: bool, message: str | None) -> dict[str, Any]:
+    return {
+        "name": job.name,
+        "path": job.path,
+        "outcome": job.outcome,
+        "changes": describe(job.changes),
+        "applied": applied,
+        "message": message,
+    }
+
+
+def _summary(outcomes: Sequence[JobResult], failures: Sequence[JobResult]) -> str:
+    not_applied = "; ".join(f"job '{outcome.name}': {outcome.message}" for outcome in failures)
+    applied = [f"job '{outcome.name}'" for outcome in outcomes if outcome.applied and outcome.succeeded]
+    partly = [f"job '{outcome.name}' ({', '.join(outcome.applied)})" for outcome in failures if outcome.applied]
+    done = ", ".join(applied + partly) or "nothing"
+    return f"{len(failures)} job(s) not fully applied: {not_applied}. Applied: {done}"
+
+
+def _diff(job: JobPlan) -> dict[str, Any]:
+    before = job.xml_before or ""
+    after = job.xml_after if job.xml_after is not None else ("" if job.outcome in ("deleted", "pruned") else before)
+    lines = [f"{job.path} ({job.outcome}):", *(f"  {line}" for line in describe(job.changes))]
+    for script in job.scripts:
+        lines += _script_diff(script.path, script.before, script.after)
+    return {
+        "before_header": job.path,
+        "after_header": job.path,
+        "before": before,
+        "after": after,
+        "prepared": "\n".join(lines) + "\n",
+    }
+
+
+def _script_diff(path: str, before: bytes | None, after: bytes) -> list[str]:
+    old = _text(before).splitlines() if before is not None else []
+    new = _text(after).splitlines()
+    header = "(new)" if before is None else path
+    return list(difflib.unified_diff(old, new, fromfile=header, tofile=path, lineterm=""))
+
+
+def _text(content: bytes | None) -> str:
+    return "" if content is None else content.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def _backups(the_plan: Plan, run: SyncRun) -> list[dict[str, Any]]:
+    """What is about to be replaced, returned and (with ``backup_dir``) written to disk first."""
+    folder = None
+    if run.backup_dir is not None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        folder = os.path.join(run.backup_dir, _safe(run.host_name), stamp)
+    backups = []
+    for entry in backup_entries(the_plan):
+        scripts = [{"path": str(item["path"]), "content": _text(_bytes(item["content"]))} for item in _list(entry["scripts"])]
+        record: dict[str, Any] = {
+            "job": entry["job"],
+            "path": entry["path"],
+            "outcome": entry["outcome"],
+            "xml": entry["xml"],
+            "scripts": scripts,
+            "files": [],
+        }
+        if folder is not None:
+            record["files"] = _write_backup(folder, str(entry["job"]), entry["xml"], _list(entry["scripts"]))
+        backups.append(record)
+    return backups
+
+
+def _write_backup(folder: str, job: str, xml: object, scripts: Sequence[dict[str, Any]]) -> list[str]:
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    written = []
+    if isinstance(xml, str):
+        # As Windows keeps it: `schtasks /create /xml <file>` registers the backup again.
+        written.append(_write(os.path.join(folder, job + ".xml"), encode_for_host(xml)))
+    for script in scripts:
+        written.append(_write(os.path.join(folder, _safe(str(script["path"]))), _bytes(script["content"])))
+    return written
+
+
+def _write(path: str, content: bytes) -> str:
+    with open(path, "wb") as stream:
+        stream.write(content)
+    return path
+
+
+def _safe(name: str) -> str:
+    """A file name for a Windows path: ``D:\\Isotools\\x\\synchro.bat`` -> ``D_Isotools_x_synchro.bat``."""
+    return _UNSAFE_IN_FILE_NAMES.sub("_", name).strip("_") or "_"
+
+
+def _bytes(value: object) -> bytes:
+    return value if isinstance(value, bytes) else b""
+
+
+def _list(value: object) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -1,0 +1,124 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What win_sync_task_info says about each task the host read. Pure: no I/O.
+
+The ``spec`` of a supported task is exactly valid input for win_sync_task (and the ``task:`` of
+a win_sync_jobs job, without ``name`` and ``folder``): applied to the same host it changes
+nothing, which is how a hand-made task is adopted. That is checked, not assumed: the spec is
+validated again and compared with the task by meaning, and a task whose spec fails either test
+is reported unsupported with the reasons (real exports hold values the options refuse, such as
+a start-in folder written "[PATH]", or parts a spec cannot say). A task file that cannot be
+parsed is reported the same way, never fatal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ntpath
+from collections.abc import Sequence
+from typing import Any
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TaskRecord, UnreadableTask
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import ownership_of
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec, spec_from_definition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError, parse_xml
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
+
+__all__ = ["task_entry", "unreadable_entry", "split_task_path"]
+
+
+def split_task_path(path: str) -> tuple[str, str]:
+    """``\\Isotools\\Stock`` -> (``\\Isotools``, ``Stock``); ``\\Stock`` -> (``\\``, ``Stock``)."""
+    return ntpath.dirname(path) or "\\", ntpath.basename(path)
+
+
+def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """One entry of ``tasks``: where the task is, whether it can be managed, its spec and state.
+
+    Keys: path, name, folder, supported, unsupported_reasons, spec, owned, password_version,
+    enabled, state, last_run_time, last_result, last_result_text, next_run_time,
+    number_of_missed_runs, history.
+    """
+    folder, name = split_task_path(record.path)
+    entry: dict[str, Any] = {
+        "path": record.path,
+        "name": name,
+        "folder": folder,
+        "supported": False,
+        "unsupported_reasons": [],
+        "spec": None,
+        "owned": False,
+        "password_version": None,
+        "enabled": record.enabled,
+        "state": record.state,
+        "last_run_time": _time(record.last_run_time),
+        "last_result": record.last_result,
+        "last_result_text": record.last_result_text,
+        "next_run_time": _time(record.next_run_time),
+        "number_of_missed_runs": record.number_of_missed_runs,
+        "history": list(history),
+    }
+    try:
+        definition = parse_xml(record.xml, name=name, folder=folder)
+    except TaskXmlError as error:
+        entry["unsupported_reasons"] = [f"the task XML could not be read: {error}"]
+        return entry
+    ownership = ownership_of(definition)
+    entry.update(
+        supported=definition.supported,
+        unsupported_reasons=list(definition.unsupported_reasons),
+        owned=ownership.owned,
+        password_version=ownership.password_version,
+    )
+    if not definition.supported:
+        return entry
+    spec = spec_from_definition(definition)
+    if ownership.password_version is not None:
+        spec["password_version"] = ownership.password_version
+    reasons = _spec_problems(spec, definition)
+    if reasons:
+        entry.update(supported=False, unsupported_reasons=reasons)
+    else:
+        entry["spec"] = spec
+    return entry
+
+
+def unreadable_entry(record: UnreadableTask) -> dict[str, Any]:
+    """The entry of a task the host found but could not read: reported, never fatal."""
+    folder, name = split_task_path(record.path)
+    return {
+        "path": record.path,
+        "name": name,
+        "folder": folder,
+        "supported": False,
+        "unsupported_reasons": [f"the host could not read the task: {record.error}"],
+        "spec": None,
+        "owned": False,
+        "password_version": None,
+        "enabled": None,
+        "state": "unknown",
+        "last_run_time": None,
+        "last_result": None,
+        "last_result_text": None,
+        "next_run_time": None,
+        "number_of_missed_runs": None,
+        "history": [],
+    }
+
+
+def _spec_problems(spec: dict[str, Any], definition: TaskDefinition) -> list[str]:
+    """Why ``spec`` would not re-apply to ``definition`` with no change (empty: it would)."""
+    try:
+        parsed = parse_spec(spec)
+    except SpecError as error:
+        return [f"the task holds values the options refuse: {problem.field} {problem.message}" for problem in error.problems]
+    return [
+        f"{change.path} cannot be said in the task options ({change.before})"
+        for change in compare_definitions(parsed.definition, definition)
+    ]
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return None if value is None else format_boundary(value)

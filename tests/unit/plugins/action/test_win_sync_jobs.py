@@ -1,0 +1,184 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""win_sync_jobs through its action plugin, against a directory host on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from action_harness import SVC_SYNC, Harness, daily_job
+from host_samples import synchro_task_xml
+
+ROOT = "D:\\Isotools\\Synchro_prod\\localhost"
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Harness:
+    return Harness.create(tmp_path)
+
+
+def twenty_jobs() -> list[dict[str, Any]]:
+    return [daily_job(f"Synchro {index:02d}", f"{ROOT}\\synchrof{index:05d}", at=f"{index % 24:02d}:15") for index in range(20)]
+
+
+def test_twenty_jobs_deploy_in_one_read_and_one_apply_then_nothing(harness: Harness) -> None:
+    first = harness.run("win_sync_jobs", {"jobs": twenty_jobs()})
+    assert first["changed"] is True
+    assert [job["outcome"] for job in first["jobs"]] == ["created"] * 20
+    assert all(job["applied"] and job["message"] is None for job in first["jobs"])
+    assert harness.ops() == ["read", "apply"]
+    assert harness.journal()[1]["applied"] == harness.journal()[1]["changes"]
+
+    harness.forget_journal()
+    again = harness.run("win_sync_jobs", {"jobs": twenty_jobs()})
+    assert again["changed"] is False
+    assert {job["outcome"] for job in again["jobs"]} == {"unchanged"}
+    assert harness.ops() == ["read"]
+
+
+def test_scripts_are_written_with_crlf_and_the_default_action_runs_them(harness: Harness) -> None:
+    job = daily_job("Synchro Stock", f"{ROOT}\\stock", content="@echo off\ncall php sync.php stock\n")
+    result = harness.run("win_sync_jobs", {"jobs": [job]})
+    assert result["changed"] is True
+    script = harness.windows_path(f"{ROOT}\\stock\\synchro.bat")
+    assert script.read_bytes() == b"@echo off\r\ncall php sync.php stock\r\n"
+    task = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
+    assert "<Command>C:\\Windows\\System32\\cmd.exe</Command>" in task
+    assert "<Arguments>/c synchro.bat</Arguments>" in task
+    assert f"<WorkingDirectory>{ROOT}\\stock</WorkingDirectory>" in task
+
+
+def test_a_template_is_found_in_the_playbook_templates_and_sees_the_job(harness: Harness) -> None:
+    (harness.playbook_dir / "templates" / "synchro.bat.j2").write_text(
+        "@echo off\nrem {{ job.name }} in {{ shop_sync_job.working_directory }}\ncall {{ sync_command }}\n", encoding="utf-8"
+    )
+    job = daily_job("Synchro Stock", f"{ROOT}\\stock")
+    job["script"] = {"template": "synchro.bat.j2", "vars": {"sync_command": "php D:\\shop\\sync.php stock"}}
+    assert harness.run("win_sync_jobs", {"jobs": [job]})["changed"] is True
+    written = harness.windows_path(f"{ROOT}\\stock\\synchro.bat").read_bytes()
+    assert written == f"@echo off\r\nrem Synchro Stock in {ROOT}\\stock\r\ncall php D:\\shop\\sync.php stock\r\n".encode()
+    assert harness.run("win_sync_jobs", {"jobs": [job]})["changed"] is False
+
+
+def test_every_problem_of_every_job_is_reported_and_the_host_untouched(harness: Harness) -> None:
+    jobs = [
+        daily_job("stock", f"{ROOT}\\stock", at="25:00"),
+        daily_job("Prices", "Isotools\\prices"),
+        daily_job("STOCK", f"{ROOT}\\stock2"),
+        {"name": "orders", "working_directory": f"{ROOT}\\orders", "script": {"template": "missing.j2"}},
+        {"name": "clients", "working_directory": f"{ROOT}\\clients", "task": {"folder": "\\Other", "settings": {"priorty": 3}}},
+    ]
+    result = harness.run("win_sync_jobs", {"jobs": jobs})
+    assert result["failed"] is True
+    message = result["msg"]
+    assert "job 'stock': task.triggers[0].at '25:00'" in message
+    assert "job 'Prices': working_directory 'Isotools\\prices' must be an absolute folder" in message
+    assert "job 'STOCK': name is also the name of job 'stock'" in message
+    assert "job 'orders': script.template 'missing.j2' was not found" in message
+    assert "job 'clients': task.folder is set by the module's folder option" in message
+    assert "job 'clients': task.settings.priorty is not a known option (did you mean priority?)" in message
+    assert result["changed"] is False and result["jobs"] == []
+    assert harness.ops() == []
+
+
+def test_check_mode_reports_the_plan_and_writes_nothing(harness: Harness) -> None:
+    result = harness.run("win_sync_jobs", {"jobs": twenty_jobs()[:3]}, check_mode=True)
+    assert result["changed"] is True
+    assert [job["outcome"] for job in result["jobs"]] == ["created"] * 3
+    assert not any(job["applied"] for job in result["jobs"])
+    assert harness.ops() == ["read"]
+    assert not harness.windows_path(ROOT).exists()
+
+
+def test_diff_has_one_entry_per_changed_job_with_xml_and_script(harness: Harness) -> None:
+    jobs = [daily_job("Stock", f"{ROOT}\\stock"), daily_job("Prices", f"{ROOT}\\prices")]
+    harness.run("win_sync_jobs", {"jobs": jobs})
+    jobs[1] = daily_job("Prices", f"{ROOT}\\prices", content="@echo off\nsynchro.exe --prices\n")
+    result = harness.run("win_sync_jobs", {"jobs": jobs}, diff=True)
+    assert [entry["before_header"] for entry in result["diff"]] == ["\\Isotools\\Prices"]
+    prepared = result["diff"][0]["prepared"]
+    assert "-synchro.exe" in prepared and "+synchro.exe --prices" in prepared
+    assert result["diff"][0]["before"] == result["diff"][0]["after"]  # the task itself is unchanged
+
+
+def test_prune_deletes_only_owned_tasks_directly_in_the_folder(harness: Harness) -> None:
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Keep", f"{ROOT}\\keep"), daily_job("Old", f"{ROOT}\\old")]})
+    harness.run("win_sync_jobs", {"folder": "\\Isotools\\Archive", "jobs": [daily_job("Archived", f"{ROOT}\\archived")]})
+    hand_made = synchro_task_xml(f"{ROOT}\\manual").replace("<Source>isotools.shop_sync</Source>", "")
+    harness.put_task("\\Isotools", "Made by hand", hand_made)
+
+    without_prune = harness.run("win_sync_jobs", {"jobs": [daily_job("Keep", f"{ROOT}\\keep")]})
+    assert without_prune["changed"] is False
+    assert harness.task_file("\\Isotools", "Old").exists()
+
+    pruned = harness.run("win_sync_jobs", {"prune": True, "jobs": [daily_job("Keep", f"{ROOT}\\keep")]})
+    assert pruned["changed"] is True
+    assert [(job["name"], job["outcome"]) for job in pruned["jobs"]] == [("Keep", "unchanged"), ("Old", "pruned")]
+    assert not harness.task_file("\\Isotools", "Old").exists()
+    assert harness.task_file("\\Isotools", "Made by hand").exists()
+    assert harness.task_file("\\Isotools\\Archive", "Archived").exists()
+
+
+def test_backups_keep_the_previous_task_and_script_before_the_apply(harness: Harness) -> None:
+    job = daily_job("Synchro Stock", f"{ROOT}\\stock", content="@echo off\nold.exe\n")
+    harness.run("win_sync_jobs", {"jobs": [job]})
+    previous_xml = harness.task_file("\\Isotools", "Synchro Stock").read_bytes()
+    changed = daily_job("Synchro Stock", f"{ROOT}\\stock", at="07:00", content="@echo off\nnew.exe\n")
+    result = harness.run("win_sync_jobs", {"jobs": [changed], "backup": True, "backup_dir": "backups"})
+    assert result["changed"] is True
+    [backup] = result["backups"]
+    assert backup["job"] == "Synchro Stock" and backup["outcome"] == "updated"
+    assert backup["scripts"] == [{"path": f"{ROOT}\\stock\\synchro.bat", "content": "@echo off\nold.exe\n"}]
+    files = sorted(Path(path) for path in backup["files"])
+    assert [path.name for path in files] == ["D_Isotools_Synchro_prod_localhost_stock_synchro.bat", "Synchro Stock.xml"]
+    assert files[0].parent.parent == harness.playbook_dir / "backups" / "shop01"
+    assert files[0].read_bytes() == b"@echo off\r\nold.exe\r\n"
+    # As Windows stores a task (UTF-16, CRLF), whatever line ends the host returned.
+    assert files[1].read_bytes().decode("utf-16").splitlines() == previous_xml.decode("utf-16").splitlines()
+
+
+def test_a_refused_change_fails_naming_what_was_and_was_not_applied(harness: Harness) -> None:
+    harness.write_json("faults.json", [{"change": "*\\prices\\synchro.bat", "fault": "access_denied"}])
+    jobs = [daily_job("Stock", f"{ROOT}\\stock"), daily_job("Prices", f"{ROOT}\\prices")]
+    result = harness.run("win_sync_jobs", {"jobs": jobs})
+    assert result["failed"] is True
+    assert result["changed"] is True
+    by_name = {job["name"]: job for job in result["jobs"]}
+    assert by_name["Stock"]["applied"] is True and by_name["Stock"]["message"] is None
+    assert "write_file" in by_name["Prices"]["message"] and "Access is denied" in by_name["Prices"]["message"]
+    assert result["msg"].startswith("1 job(s) not fully applied: job 'Prices': ")
+    assert "Applied: job 'Stock'" in result["msg"]
+    assert harness.ops() == ["read", "apply"]
+    assert harness.task_file("\\Isotools", "Stock").exists()
+    assert not harness.task_file("\\Isotools", "Prices").exists()
+
+
+def test_a_password_job_needs_its_password_and_an_unknown_account_is_refused(harness: Harness) -> None:
+    needs_password = daily_job("Stock", f"{ROOT}\\stock", principal={"user": SVC_SYNC, "logon_type": "password"})
+    result = harness.run("win_sync_jobs", {"jobs": [needs_password]})
+    assert result["failed"] is True
+    assert "job 'Stock': principal.password" in result["msg"]
+    unknown = daily_job("Stock", f"{ROOT}\\stock", principal={"user": "CONTOSO\\nobody", "logon_type": "s4u"})
+    result = harness.run("win_sync_jobs", {"jobs": [unknown]})
+    assert "account 'CONTOSO\\nobody' could not be resolved on the host" in result["msg"]
+    assert harness.ops() == ["read", "read"]
+
+
+def test_secure_acl_grants_the_run_as_account(harness: Harness) -> None:
+    job = daily_job("Stock", f"{ROOT}\\stock", principal={"user": SVC_SYNC, "logon_type": "s4u"})
+    result = harness.run("win_sync_jobs", {"jobs": [job]})
+    acl_change = next(change for change in result["jobs"][0]["changes"] if change.startswith("acl "))
+    assert acl_change.endswith("writable by S-1-5-32-544,S-1-5-18,S-1-5-21-3623811015-3361044348-30300820-1104")
+    assert harness.run("win_sync_jobs", {"jobs": [job]})["changed"] is False
+    loose = harness.run("win_sync_jobs", {"jobs": [daily_job("Other", f"{ROOT}\\other")], "secure_acl": False})
+    assert not any(change.startswith("acl ") for change in loose["jobs"][0]["changes"])
+
+
+def test_an_absent_job_deletes_its_task(harness: Harness) -> None:
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Stock", f"{ROOT}\\stock")]})
+    result = harness.run("win_sync_jobs", {"jobs": [{"name": "Stock", "state": "absent"}]})
+    assert [(job["name"], job["outcome"]) for job in result["jobs"]] == [("Stock", "deleted")]
+    assert not harness.task_file("\\Isotools", "Stock").exists()
+    assert harness.windows_path(f"{ROOT}\\stock\\synchro.bat").exists()
