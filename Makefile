@@ -1,0 +1,107 @@
+# isotools.shop_sync tool chain. Needs only Python 3.11+, make and git: `make demo`, `make test`.
+# See DEVELOPERS.md for what each target checks and how to run one check alone.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+VENV_BIN := $(CURDIR)/$(VENV)/bin
+VENV_PYTHON := $(VENV_BIN)/python
+# A copy of the requirements the venv was last installed from: a changed file re-installs.
+VENV_STAMP := $(VENV)/.requirements-dev.txt
+COLLECTION_LINK := build/collections/ansible_collections/isotools/shop_sync
+
+# Only the test directories that exist; tests/tools tests the tool chain itself.
+TEST_DIRS := $(wildcard tests/unit tests/contract tests/playbooks tests/tools)
+PYTEST_ARGS ?=
+
+export PATH := $(VENV_BIN):$(PATH)
+
+.PHONY: help venv test demo unit sanity lint ruff mypy ansible-lint molecule bench clean distclean
+
+help:
+	@echo "make demo       run playbooks/demo.yml against the offline demo host"
+	@echo "make test       every check CI runs: $(CHECKS), then pytest (make unit)"
+	@echo "make unit       pytest: $(TEST_DIRS)"
+	@echo "make lint       ruff + mypy + ansible-lint"
+	@echo "make sanity     ansible-test sanity (tests/tools/sanity.sh)"
+	@echo "make molecule   molecule test --all in each scenario directory"
+	@echo "make bench      pytest-benchmark on tests/bench (not part of test)"
+	@echo "make venv       create/update .venv from requirements-dev.txt"
+	@echo "make clean      remove build/ and tool caches; distclean also removes .venv"
+
+venv:
+	@if ! "$(VENV_PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+		"$(PYTHON)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+			"Python 3.11+ is needed, $(PYTHON) is %d.%d: run make PYTHON=python3.11 ..." % sys.version_info[:2])'; \
+		echo "== creating $(VENV) with $$("$(PYTHON)" --version)"; \
+		rm -rf "$(VENV)"; \
+		"$(PYTHON)" -m venv "$(VENV)"; \
+	fi
+	@if ! cmp -s requirements-dev.txt "$(VENV_STAMP)"; then \
+		echo "== installing requirements-dev.txt into $(VENV)"; \
+		"$(VENV_PYTHON)" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+		cp requirements-dev.txt "$(VENV_STAMP)"; \
+	fi
+	@if [ "$$(readlink "$(COLLECTION_LINK)" 2>/dev/null)" != "../../../.." ]; then \
+		mkdir -p "$(dir $(COLLECTION_LINK))"; \
+		rm -f "$(COLLECTION_LINK)"; \
+		ln -s ../../../.. "$(COLLECTION_LINK)"; \
+	fi
+
+# Every check runs even when an earlier one fails, so one run shows all problems; pytest runs
+# last so that its summary line closes the output of a green run.
+CHECKS := ruff mypy ansible-lint sanity molecule
+
+test: venv
+	@failed=(); \
+	for check in $(CHECKS); do \
+		echo "== make $$check"; started=$$SECONDS; \
+		if $(MAKE) --no-print-directory $$check; then verdict=passed; else verdict=FAILED; failed+=("$$check"); fi; \
+		echo "== $$check $$verdict in $$((SECONDS - started))s"; \
+	done; \
+	echo "== make unit"; \
+	$(MAKE) --no-print-directory unit || failed+=(unit); \
+	if (( $${#failed[@]} )); then echo "== make test FAILED: $${failed[*]}"; exit 1; fi
+
+demo: venv
+	@tests/tools/demo.sh
+
+unit: venv
+	"$(VENV_PYTHON)" -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+
+lint: ruff mypy ansible-lint
+
+ruff: venv
+	"$(VENV_BIN)/ruff" check .
+
+# mypy checks the files under the link (pyproject.toml); paths are shown relative to the repo.
+mypy: venv
+	"$(VENV_BIN)/mypy" | sed 's|^$(COLLECTION_LINK)/||'
+
+ansible-lint: venv
+	"$(VENV_BIN)/ansible-lint"
+
+sanity: venv
+	tests/tools/sanity.sh
+
+# Scenarios may live at the repo root (molecule/ or extensions/molecule/) or inside a role.
+molecule: venv
+	@tests/tools/molecule.sh
+
+bench: venv
+	@if [ -d tests/bench ]; then \
+		"$(VENV_PYTHON)" -m pytest tests/bench --benchmark-only $(PYTEST_ARGS); \
+	else \
+		echo "tests/bench does not exist: no benchmark to run"; exit 1; \
+	fi
+
+clean:
+	rm -rf build tests/output .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)"
