@@ -360,15 +360,17 @@ class ReadResult:
         return {record.name: record.sid for record in self.accounts if record.sid}
 
     def to_json(self) -> dict[str, object]:
+        tasks: list[dict[str, object]] = [record.to_json() for record in self.tasks]
+        tasks += [record.to_json() for record in self.unreadable]
         return {
             "op": "read",
             "host": self.host.to_json(),
             "folders": [record.to_json() for record in self.folders],
-            "tasks": [record.to_json() for record in self.tasks],
+            "tasks": tasks,
             "files": [record.to_json() for record in self.files],
             "directories": [record.to_json() for record in self.directories],
             "accounts": [record.to_json() for record in self.accounts],
-        } | ({"tasks": [record.to_json() for record in self.tasks] + [record.to_json() for record in self.unreadable]} if self.unreadable else {})
+        }
 
     @classmethod
     def from_json(cls, data: object) -> ReadResult:

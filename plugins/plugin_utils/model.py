@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import ClassVar, Union
+from typing import ClassVar
 
 __all__ = [
     "NAMESPACE",
@@ -234,20 +234,20 @@ class UnsupportedTrigger(TriggerBase):
     xml: str = ""
 
 
-Trigger = Union[
-    TimeTrigger,
-    DailyTrigger,
-    WeeklyTrigger,
-    MonthlyTrigger,
-    MonthlyDayOfWeekTrigger,
-    BootTrigger,
-    LogonTrigger,
-    IdleTrigger,
-    RegistrationTrigger,
-    SessionStateChangeTrigger,
-    EventTrigger,
-    UnsupportedTrigger,
-]
+Trigger = (
+    TimeTrigger
+    | DailyTrigger
+    | WeeklyTrigger
+    | MonthlyTrigger
+    | MonthlyDayOfWeekTrigger
+    | BootTrigger
+    | LogonTrigger
+    | IdleTrigger
+    | RegistrationTrigger
+    | SessionStateChangeTrigger
+    | EventTrigger
+    | UnsupportedTrigger
+)
 
 TRIGGER_TYPES: dict[str, type[TriggerBase]] = {
     cls.TYPE: cls
@@ -284,7 +284,7 @@ class UnsupportedAction:
     id: str | None = None
 
 
-Action = Union[ExecAction, UnsupportedAction]
+Action = ExecAction | UnsupportedAction
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -457,7 +457,7 @@ def _accounts_with_fields(job: DesiredJob) -> list[tuple[str, str]]:
 
 
 def _accounts_named(job: DesiredJob) -> list[str]:
-    return [name for _, name in _accounts_with_fields(job)]
+    return [name for _field, name in _accounts_with_fields(job)]
 
 
 def _resolves_locally(name: str) -> bool:

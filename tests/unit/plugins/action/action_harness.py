@@ -113,7 +113,7 @@ class Harness:
 
     def windows_path(self, path: str) -> Path:
         """The file in the image for ``D:\\a\\b`` (drive letter and names as written)."""
-        drive, _, rest = path.partition(":\\")
+        drive, _separator, rest = path.partition(":\\")
         return self.root.joinpath(drive, *[part for part in rest.split("\\") if part])
 
     def task_file(self, folder: str, name: str) -> Path:

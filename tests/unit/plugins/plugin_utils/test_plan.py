@@ -79,7 +79,8 @@ def test_plan_case(case_file: Path) -> None:
 def _shown(change: dict[str, Any], want: dict[str, Any], host: FakeHost) -> dict[str, Any]:
     """The keys of ``change`` the case states, ``expected_hash: read`` resolved against the host."""
     shown = {key: change.get(key, [] if key in ("requires", "full_control") else None) for key in want}
-    if want.get("expected_hash") == "read" and change.get("expected_hash") == host.hash_of(change["path"]) is not None:
+    read_hash = host.hash_of(change["path"])
+    if want.get("expected_hash") == "read" and read_hash is not None and change.get("expected_hash") == read_hash:
         shown["expected_hash"] = "read"
     return shown
 
@@ -101,7 +102,7 @@ def _case(stem: str) -> tuple[Case, Plan]:
 
 
 def test_every_job_is_applied_when_every_change_is() -> None:
-    _, planned = _case("create_from_empty")
+    planned = _case("create_from_empty")[1]
     answer = ApplyResult(tuple(ChangeResult(change.id, "applied") for change in planned.changes))
     (result,) = outcome_after_apply(planned, answer)
     assert (result.status, result.message, result.not_applied) == ("applied", None, ())
@@ -109,7 +110,7 @@ def test_every_job_is_applied_when_every_change_is() -> None:
 
 
 def test_a_refused_change_names_the_change_and_the_host_reason() -> None:
-    _, planned = _case("update_one_trigger")
+    planned = _case("update_one_trigger")[1]
     (register,) = planned.changes
     answer = ApplyResult((ChangeResult(register.id, "refused", "changed concurrently, re-run"),))
     (result,) = outcome_after_apply(planned, answer)
@@ -119,7 +120,7 @@ def test_a_refused_change_names_the_change_and_the_host_reason() -> None:
 
 
 def test_a_failed_write_skips_the_registration_that_needs_it() -> None:
-    _, planned = _case("create_from_empty")
+    planned = _case("create_from_empty")[1]
 
     def answer(kind: str, change_id: str) -> ChangeResult:
         if kind == "write_file":
@@ -140,7 +141,7 @@ def test_a_failed_write_skips_the_registration_that_needs_it() -> None:
 
 
 def test_a_change_the_host_never_answered_counts_as_skipped() -> None:
-    _, planned = _case("update_one_trigger")
+    planned = _case("update_one_trigger")[1]
     (result,) = outcome_after_apply(planned, ApplyResult(()))
     assert (result.status, result.message) == (
         "skipped",
@@ -149,7 +150,7 @@ def test_a_change_the_host_never_answered_counts_as_skipped() -> None:
 
 
 def test_unchanged_jobs_stay_unchanged_after_apply() -> None:
-    _, planned = _case("nothing_to_do")
+    planned = _case("nothing_to_do")[1]
     assert [result.status for result in outcome_after_apply(planned, ApplyResult(()))] == ["unchanged"]
 
 
@@ -167,7 +168,7 @@ def test_backups_hold_what_each_change_replaces() -> None:
     (entry,) = backup_entries(planned)
     assert (entry["path"], entry["outcome"]) == ("\\Isotools\\Old Sync", "deleted")
     assert entry["xml"] == case.host.tasks[0].xml
-    _, planned = _case("nothing_to_do")
+    planned = _case("nothing_to_do")[1]
     assert backup_entries(planned) == []
 
 
@@ -275,7 +276,7 @@ def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
     definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
     state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
 
-    def refuse(_: TaskDefinition) -> str:
+    def refuse(_definition: TaskDefinition) -> str:
         raise ValueError("no XML for you")
 
     with pytest.raises(PlanError, match="job 'a': task: cannot be written as Task Scheduler XML: no XML for you"):

@@ -109,4 +109,4 @@ def test_problem_without_a_field_reads_as_a_sentence() -> None:
 
 def test_a_spec_error_needs_a_problem() -> None:
     with pytest.raises(ValueError, match="at least one problem"):
-        SpecError(())
+        raise SpecError(())

@@ -534,4 +534,3 @@ def test_parse_time_of_day(text: object, expected: dt.time) -> None:
 def test_parse_time_of_day_refuses(text: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_time_of_day(text)
-
