@@ -357,9 +357,95 @@ def build_task(definition: TaskDefinition, version: str) -> ET.Element:
 
 
 def serialize(root: ET.Element) -> str:
-    """The document text, indented like a Windows export, with the declaration Windows writes."""
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    # A carriage return in text would come back as a line feed (XML end-of-line handling);
-    # a character reference keeps it. ElementTree already escapes it inside attributes.
-    return '<?xml version="1.0" encoding="UTF-16"?>\n' + body.replace("\r", "&#13;")
+    """The document text, indented like a Windows export, with the declaration Windows writes.
+
+    The text is what ``ET.indent(root, space="  ")`` then ``ET.tostring(root)`` give, written in
+    one pass: ElementTree's namespace discovery and separate indenting pass cost more than
+    building the tree. A name in another namespace than the task's (only in XML kept from a
+    read) needs a prefix ElementTree chooses, so such a document is left to ElementTree.
+    """
+    parts = [_DECLARATION]
+    try:
+        _write(root, "\n", parts)
+    except _QualifiedName:
+        ET.indent(root, space=_INDENT)
+        return _DECLARATION + ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
+    return "".join(parts)
+
+
+_DECLARATION = '<?xml version="1.0" encoding="UTF-16"?>\n'
+_INDENT = "  "
+
+
+class _QualifiedName(Exception):
+    """An element or attribute name in a namespace (``{uri}name``): ElementTree must prefix it."""
+
+
+def _write(element: ET.Element, line_start: str, out: list[str]) -> None:
+    """``element`` without its tail; ``line_start`` is the line break and indentation before it."""
+    tag = element.tag
+    if tag[:1] == "{":
+        raise _QualifiedName
+    out.append("<" + tag)
+    for name, value in element.items():
+        if name[:1] == "{":
+            raise _QualifiedName
+        out.append(f' {name}="{_attribute_text(value)}"')
+    text = element.text
+    if len(element):
+        # As ET.indent: whitespace-only text and tails are indentation, replaced; others are kept.
+        child_line_start = line_start + _INDENT
+        out.append(">" + (_text(text) if text and text.strip() else child_line_start))
+        indented = True
+        for child in element:
+            _write(child, child_line_start, out)
+            tail = child.tail
+            indented = not (tail and tail.strip())
+            if tail and not indented:
+                out.append(_text(tail))
+            else:
+                out.append(child_line_start)
+        if indented:
+            # The closing tag goes back to this element's own indentation.
+            out[-1] = line_start
+        out.append(f"</{tag}>")
+    elif text:
+        out.append(f">{_text(text)}</{tag}>")
+    else:
+        out.append(" />")
+
+
+def _text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it, and a carriage return as ``&#13;``.
+
+    A carriage return in text would come back as a line feed (XML end-of-line handling); a
+    character reference keeps it.
+    """
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _attribute_text(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it (line breaks and tabs as references)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text

@@ -82,6 +82,8 @@ _SPEC_NAMES = {
 _COMPATIBILITY = {"1.2": "vista", "1.3": "win7", "1.4": "win8", "1.6": "win10"}
 _SKIP = object()
 _WHITESPACE = re.compile(r"\s+")
+# Values that are their own comparison key: the bulk of every field compared.
+_PLAIN = (str, int, dt.timedelta, frozenset, enum.Enum, type(None))
 
 
 @dataclass(frozen=True)
@@ -111,29 +113,37 @@ def compare_definitions(
 
     ``sids`` maps account names (any spelling) to the SIDs the host read resolved.
     """
+    # Equal values mean the same, so each part is compared by meaning, field by field, only when
+    # its values differ: a plan compares every task it manages, and most have not drifted.
     changes: list[FieldChange] = []
     if desired.name.casefold() != actual.name.casefold():
         changes.append(FieldChange("name", actual.name, desired.name))
     if _folder_key(desired.folder) != _folder_key(actual.folder):
         changes.append(FieldChange("folder", actual.folder, desired.folder))
-    _diff_views("", _registration_view(actual.registration_info), _registration_view(desired.registration_info), changes)
-    changes.extend(_compare_triggers(desired.triggers, actual.triggers, sids))
-    _diff_views("principal", _principal_view(actual.principal, sids), _principal_view(desired.principal, sids), changes)
+    if desired.registration_info != actual.registration_info:
+        _diff_views("", _registration_view(actual.registration_info), _registration_view(desired.registration_info), changes)
+    if desired.triggers != actual.triggers:
+        changes.extend(_compare_triggers(desired.triggers, actual.triggers, sids))
+    if desired.principal != actual.principal:
+        _diff_views("principal", _principal_view(actual.principal, sids), _principal_view(desired.principal, sids), changes)
     _diff(
         "actions_context",
         _context(actual.actions_context, actual.principal),
         _context(desired.actions_context, desired.principal),
         changes,
     )
-    _diff_views(
-        "settings",
-        _settings_view(_without_unset_idle(actual.settings, desired.settings)),
-        _settings_view(desired.settings),
-        changes,
-    )
-    changes.extend(_compare_actions(desired.actions, actual.actions))
+    if desired.settings != actual.settings:
+        _diff_views(
+            "settings",
+            _settings_view(_without_unset_idle(actual.settings, desired.settings)),
+            _settings_view(desired.settings),
+            changes,
+        )
+    if desired.actions != actual.actions:
+        changes.extend(_compare_actions(desired.actions, actual.actions))
     changes.extend(_compare_version(desired.settings.compatibility, actual.version))
-    changes.extend(_compare_unknown(desired, actual))
+    if desired.unknown_elements != actual.unknown_elements:
+        changes.extend(_compare_unknown(desired, actual))
     return tuple(changes)
 
 
@@ -175,18 +185,32 @@ def _account(name: str | None, sid: str | None, sids: Mapping[str, str]) -> _Acc
     return _Account(name, canonical_account(sid or name, sids))
 
 
+# Dataclass reflection is slow and every value compared would ask it: it is asked once per type.
+_RECORD_FIELDS: dict[type, tuple[tuple[str, str], ...] | None] = {}
+
+
+def _record_fields(kind: type) -> tuple[tuple[str, str], ...] | None:
+    """``(attribute, spec name)`` of each field of the dataclass ``kind``; ``None`` for other types."""
+    if kind not in _RECORD_FIELDS:
+        _RECORD_FIELDS[kind] = tuple((item.name, _SPEC_NAMES.get(item.name, item.name)) for item in fields(kind)) if is_dataclass(kind) else None
+    return _RECORD_FIELDS[kind]
+
+
 def _key(value: object) -> object:
     """A hashable value equal for two values that mean the same."""
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, _Account):
         return ("account", value.canonical)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return ("local", value)
         return ("instant", value.astimezone(dt.timezone.utc))
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_key(getattr(value, item.name)) for item in fields(value)))
     if isinstance(value, tuple):
         return tuple(_key(item) for item in value)
+    names = _record_fields(type(value))
+    if names is not None:
+        return (type(value).__name__, *(_key(getattr(value, attribute)) for attribute, _ in names))
     return value
 
 
@@ -207,9 +231,10 @@ def _human(value: object) -> str | None:
         return ",".join(str(item) for item in _ordered(value))
     if isinstance(value, Repetition):
         return _repetition_words(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        parts = ((item.name, _human(getattr(value, item.name))) for item in fields(value))
-        return ", ".join(f"{_SPEC_NAMES.get(name, name)}={text}" for name, text in parts if text is not None)
+    names = _record_fields(type(value))
+    if names is not None:
+        parts = ((name, _human(getattr(value, attribute))) for attribute, name in names)
+        return ", ".join(f"{name}={text}" for name, text in parts if text is not None)
     if isinstance(value, tuple):
         return "; ".join("=".join(item) if isinstance(item, tuple) else str(item) for item in value)
     if isinstance(value, str):
@@ -246,7 +271,10 @@ _View = dict[str, object]
 
 def _view(obj: DataclassInstance, overrides: Mapping[str, object] = _NO_VALUES) -> _View:
     """The fields of a dataclass under their spec names, some replaced or (``_SKIP``) dropped."""
-    view: _View = {_SPEC_NAMES.get(item.name, item.name): getattr(obj, item.name) for item in fields(obj)}
+    names = _record_fields(type(obj))
+    if names is None:
+        raise TypeError(f"{type(obj).__name__} is not a dataclass")
+    view: _View = {name: getattr(obj, attribute) for attribute, name in names}
     for name, value in overrides.items():
         if name not in view:
             continue
@@ -267,7 +295,7 @@ def _diff_views(prefix: str, before: _View, after: _View, out: list[FieldChange]
 
 
 def _diff(path: str, before: object, after: object, out: list[FieldChange]) -> None:
-    if is_dataclass(before) and type(before) is type(after) and not isinstance(before, _Account):
+    if _record_fields(type(before)) is not None and type(before) is type(after) and not isinstance(before, _Account):
         _diff_views(path, _view(before), _view(after), out)  # type: ignore[arg-type]
     elif _key(before) != _key(after):
         out.append(FieldChange(path, _human(before), _human(after)))
@@ -310,11 +338,11 @@ def _context(context: str | None, principal: Principal) -> str | None:
 def _without_unset_idle(actual: Settings, desired: Settings) -> Settings:
     """Idle duration/timeout the user left unset are whatever Windows filled in: not drift."""
     idle = actual.idle_settings
-    if desired.idle_settings.duration is None:
-        idle = replace(idle, duration=None)
-    if desired.idle_settings.wait_timeout is None:
-        idle = replace(idle, wait_timeout=None)
-    return replace(actual, idle_settings=idle)
+    duration = None if desired.idle_settings.duration is None else idle.duration
+    wait_timeout = None if desired.idle_settings.wait_timeout is None else idle.wait_timeout
+    if (duration, wait_timeout) == (idle.duration, idle.wait_timeout):
+        return actual
+    return replace(actual, idle_settings=replace(idle, duration=duration, wait_timeout=wait_timeout))
 
 
 def _settings_view(settings: Settings) -> _View:
@@ -420,7 +448,7 @@ def _meaning(trigger: Trigger, sids: Mapping[str, str]) -> _TriggerMeaning:
         if getattr(trigger, name, _SKIP) is None:
             overrides[name] = dt.timedelta(0)
     view = _view(trigger, overrides)
-    return _TriggerMeaning(trigger, view, (trigger.TYPE, _key(tuple(view.items()))))
+    return _TriggerMeaning(trigger, view, (trigger.TYPE, tuple((name, _key(value)) for name, value in view.items())))
 
 
 def _compare_triggers(desired: Sequence[Trigger], actual: Sequence[Trigger], sids: Mapping[str, str]) -> list[FieldChange]:
