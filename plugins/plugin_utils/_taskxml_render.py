@@ -16,9 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as _defused_fromstring
-
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import UnsafeXmlError, parse_untrusted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_vocab import (
     DAY_WORDS,
     LOGON_TYPE_WORDS,
@@ -144,8 +142,8 @@ def _checked(text: str, path: str) -> str:
 
 def _fragment(xml: str, field: str) -> ET.Element:
     try:
-        return bare_names(_defused_fromstring(xml, forbid_dtd=True))
-    except (ET.ParseError, DefusedXmlException) as error:
+        return bare_names(parse_untrusted(xml))
+    except (ET.ParseError, UnsafeXmlError) as error:
         raise XmlProblem(field, f"{field}: the XML kept for it is not well-formed ({error})") from None
 
 

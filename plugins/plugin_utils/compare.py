@@ -210,7 +210,7 @@ def _key(value: object) -> object:
         return tuple(_key(item) for item in value)
     names = _record_fields(type(value))
     if names is not None:
-        return (type(value).__name__, *(_key(getattr(value, attribute)) for attribute, _ in names))
+        return (type(value).__name__, *(_key(getattr(value, attribute)) for attribute, _label in names))
     return value
 
 

@@ -25,9 +25,7 @@ import codecs
 import re
 import xml.etree.ElementTree as ET
 
-from defusedxml import DefusedXmlException, DTDForbidden
-from defusedxml.ElementTree import fromstring as _defused_fromstring
-
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import DoctypeRefused, UnsafeXmlError, parse_untrusted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_parse import read_task
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_render import build_task, serialize
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_vocab import (
@@ -129,18 +127,18 @@ def parse_xml(data: bytes | str, *, name: str, folder: str = "\\", max_bytes: in
         raise TaskXmlError(task, f"the XML is {size} bytes, more than the {max_bytes} a task definition may have")
     try:
         text = data.lstrip("\ufeff") if isinstance(data, str) else _decode(data)
-        root = _defused_fromstring(_DECLARATION.sub("", text, count=1), forbid_dtd=True)
+        root = parse_untrusted(_DECLARATION.sub("", text, count=1))
         return read_task(root, name=name, folder=folder)
     except XmlProblem as problem:
         raise TaskXmlError(task, problem.message, problem.field) from None
-    except DTDForbidden:
+    except DoctypeRefused:
         raise TaskXmlError(
             task,
             "the XML has a document type declaration (<!DOCTYPE ...>); task XML never has one, and it could "
             "expand entities or read external files, so it is refused",
         ) from None
-    except DefusedXmlException as error:
-        raise TaskXmlError(task, f"the XML uses entities or external references, which are refused ({error!r})") from None
+    except UnsafeXmlError as error:
+        raise TaskXmlError(task, f"the XML uses entities or external references, which are refused ({error})") from None
     except ET.ParseError as error:
         raise TaskXmlError(task, f"the XML is not well-formed (truncated or damaged?): {error}") from None
     except UnicodeEncodeError as error:

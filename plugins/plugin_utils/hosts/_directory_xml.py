@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import MissingDefusedXml, UnsafeXmlError, parse_untrusted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
     SCHED_E_INVALIDVALUE,
     SCHED_E_MALFORMEDXML,
@@ -24,14 +25,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     WinError,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import NAMESPACE
-
-try:
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
-
-    _DEFUSEDXML_MISSING: ImportError | None = None
-except ImportError as missing:  # ansible-test's import check runs without the collection's requirements
-    _DEFUSEDXML_MISSING = missing
 
 __all__ = ["TaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable", "LOGON_TYPES"]
 
@@ -116,13 +109,13 @@ def check_registrable(text: str) -> TaskFacts:
 
 
 def _parse(text: str) -> Element:
-    if _DEFUSEDXML_MISSING is not None:
-        raise RequestError(f"the directory host needs the Python package defusedxml on the controller ({_DEFUSEDXML_MISSING})")
     try:
-        root = fromstring(text)
+        root = parse_untrusted(text)
+    except MissingDefusedXml as error:
+        raise RequestError(str(error)) from None
     except ParseError as error:
         raise TaskXmlError(SCHED_E_MALFORMEDXML, str(error)) from None
-    except DefusedXmlException as error:
+    except UnsafeXmlError as error:
         raise TaskXmlError(SCHED_E_MALFORMEDXML, f"DTDs and entities are not allowed ({error})") from None
     if root.tag == _NS + "Task":
         return root
