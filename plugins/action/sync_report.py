@@ -1,0 +1,99 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of ``isotools.shop_sync.sync_report``: write the drift report on the controller.
+
+Documentation: plugins/modules/sync_report.py. The report itself is made by the pure
+:mod:`plugin_utils.report` and :mod:`plugin_utils.report_html`; this action only reads its
+options, writes the three files (each atomically) and returns the counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from typing import Any
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
+    Report,
+    host_report,
+    render_junit,
+    render_markdown,
+    summarize,
+    summary_lines,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+
+ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
+    "dest": {"type": "path", "required": True},
+    "hosts": {
+        "type": "list",
+        "elements": "dict",
+        "required": True,
+        "options": {
+            "host": {"type": "str", "required": True},
+            "jobs": {"type": "dict"},
+            "info": {"type": "dict"},
+        },
+    },
+    "enforce": {"type": "bool", "default": False},
+    "title": {"type": "str", "default": "Isotools sync jobs: drift report"},
+}
+FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml"}
+
+
+class ActionModule(ActionBase):
+    _requires_connection = False
+    _supports_check_mode = True
+
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+        dest = os.path.abspath(os.path.expanduser(str(args["dest"])))
+        enforce = bool(args["enforce"])
+        report = Report(
+            hosts=tuple(host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce) for entry in args["hosts"]),
+            generated=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
+            enforce=enforce,
+            title=str(args["title"]),
+        )
+        counts = summarize(report)
+        files = {kind: os.path.join(dest, name) for kind, name in FILE_NAMES.items()}
+        result.update(
+            changed=True,
+            dest=dest,
+            files=files,
+            counts=counts.as_dict(),
+            drift=counts.drift,
+            summary=summary_lines(report),
+        )
+        if self._task.check_mode:
+            result["msg"] = f"check mode: the report would be written to {dest}"
+            return result
+        contents = {"html": render_html(report), "markdown": render_markdown(report), "junit": render_junit(report)}
+        try:
+            os.makedirs(dest, exist_ok=True)
+            for kind, text in contents.items():
+                _write_atomically(files[kind], text)
+        except OSError as error:
+            raise AnsibleActionFail(f"the report could not be written to {dest}: {error}") from None
+        result["msg"] = f"report written to {files['html']}"
+        return result
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    directory = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".sync_report.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,71 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters of the role ``sync_jobs``: inventory jobs to ``win_sync_jobs`` jobs, and back.
+
+``to_sync_jobs`` and ``sync_job_problems`` read a host's ``shop_sync_jobs`` the way the role
+documents them; ``to_inventory_jobs`` turns existing tasks into inventory jobs (adoption).
+Documentation: the ``.yml`` files beside this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import (
+    JobDefaults,
+    JobsProblem,
+    adopt_tasks,
+    translate_jobs,
+)
+
+__all__ = ["FilterModule", "to_sync_jobs", "sync_job_problems", "to_inventory_jobs"]
+
+_DEFAULT_FIELDS = tuple(item.name for item in fields(JobDefaults))
+
+
+def _job_defaults(defaults: object) -> JobDefaults:
+    if defaults is None:
+        return JobDefaults()
+    if not isinstance(defaults, Mapping):
+        raise AnsibleFilterError(f"defaults must be a mapping of {', '.join(_DEFAULT_FIELDS)}")
+    unknown = sorted(str(key) for key in defaults if key not in _DEFAULT_FIELDS)
+    if unknown:
+        raise AnsibleFilterError(f"defaults has unknown keys {', '.join(unknown)}; known: {', '.join(_DEFAULT_FIELDS)}")
+    given = {str(key): value for key, value in defaults.items() if value is not None}
+    if "settings" in given and not isinstance(given["settings"], Mapping):
+        raise AnsibleFilterError("defaults.settings (shop_sync_default_settings) must be a mapping of task settings")
+    return JobDefaults(**given)
+
+
+def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[dict[str, object]]:
+    """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem of every job."""
+    translated, problems = translate_jobs(jobs, _job_defaults(defaults), host)
+    if problems:
+        raise AnsibleFilterError(str(JobsProblem(problems)))
+    return translated
+
+
+def sync_job_problems(jobs: object, host: str = "", defaults: object = None) -> list[str]:
+    """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good)."""
+    return translate_jobs(jobs, _job_defaults(defaults), host)[1]
+
+
+def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
+    """Inventory jobs (with review notes and skipped tasks) for ``win_sync_task_info`` tasks."""
+    if not isinstance(tasks, Sequence) or isinstance(tasks, (str, bytes)):
+        raise AnsibleFilterError("to_inventory_jobs expects the tasks list of win_sync_task_info")
+    return adopt_tasks([task for task in tasks if isinstance(task, Mapping)], root=root, folder=folder)
+
+
+class FilterModule:
+    """isotools.shop_sync sync job filters."""
+
+    def filters(self) -> dict[str, Callable[..., object]]:
+        return {
+            "to_sync_jobs": to_sync_jobs,
+            "sync_job_problems": sync_job_problems,
+            "to_inventory_jobs": to_inventory_jobs,
+        }

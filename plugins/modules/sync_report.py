@@ -1,0 +1,181 @@
+#!/usr/bin/python
+
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: sync_report
+short_description: Write the drift report of the sync jobs (HTML, Markdown, JUnit XML)
+version_added: 0.1.0
+description:
+  - Turns the results of M(isotools.shop_sync.win_sync_jobs) (in check mode, or an enforcing
+    run) and M(isotools.shop_sync.win_sync_task_info) of every host into a report, and writes it
+    on the controller.
+  - C(report.html) is a self-contained page (no script, no external file) with the counts, a
+    hosts x jobs matrix (in sync, drifted with what differs, missing, unmanaged extra, corrected,
+    error, last run failed) and each host's details.
+  - C(summary.md) is the same in Markdown; C(junit.xml) has one test suite per host and one test
+    case per job, drift and failed last runs being failures, for CI and AWX.
+  - Every text that comes from a host or the inventory is escaped.
+  - This is what the C(isotools.shop_sync.drift) playbook runs once, on the controller, after
+    checking every host.
+options:
+  dest:
+    description:
+      - The directory the three files are written to; created when missing. A relative path is
+        taken from the current directory.
+    type: path
+    required: true
+  hosts:
+    description:
+      - One entry per host checked.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      host:
+        description: The host's inventory name.
+        type: str
+        required: true
+      jobs:
+        description:
+          - The registered result of M(isotools.shop_sync.win_sync_jobs) for the host (check mode,
+            or the run that corrected the drift). A failed or unreachable result is reported as a
+            host that could not be checked.
+        type: dict
+      info:
+        description:
+          - The registered result of M(isotools.shop_sync.win_sync_task_info) for the managed
+            folder, which gives the last run results and the tasks the inventory does not list.
+        type: dict
+  enforce:
+    description:
+      - The C(jobs) results come from a run that corrected the drift (C(shop_sync_enforce=true)),
+        so the jobs it changed are reported as corrected.
+    type: bool
+    default: false
+  title:
+    description: The title of the report.
+    type: str
+    default: "Isotools sync jobs: drift report"
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - In check mode nothing is written; the counts are returned.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+    details:
+      - Runs on the controller only; it never contacts the host it runs for.
+notes:
+  - A last result counts as a failed run unless it is C(0) (success), C(0x41300) (ready),
+    C(0x41301) (running), C(0x41303) (not yet run) or C(0x41325) (queued).
+  - Drift is any job that is drifted, missing, or an unmanaged extra. Corrected jobs and failed
+    last runs are not drift.
+seealso:
+  - module: isotools.shop_sync.win_sync_jobs
+  - module: isotools.shop_sync.win_sync_task_info
+author:
+  - Isotools shop_sync developers (@isotools)
+"""
+
+EXAMPLES = r"""
+- name: Compare a host with the inventory
+  isotools.shop_sync.win_sync_jobs:
+    folder: '\Isotools'
+    jobs: "{{ shop_sync_resolved_jobs }}"
+  check_mode: true
+  register: shop_sync_check
+
+- name: Read the managed folder (last results, tasks the inventory does not list)
+  isotools.shop_sync.win_sync_task_info:
+    folder: '\Isotools'
+  register: shop_sync_info
+
+- name: Keep what this host's check found
+  ansible.builtin.set_fact:
+    shop_sync_drift:
+      host: "{{ inventory_hostname }}"
+      jobs: "{{ shop_sync_check }}"
+      info: "{{ shop_sync_info }}"
+
+- name: Write one report for every host of the play
+  isotools.shop_sync.sync_report:
+    dest: "reports/{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}"
+    hosts: "{{ ansible_play_hosts_all | map('extract', hostvars, 'shop_sync_drift') | list }}"
+  run_once: true
+  delegate_to: localhost
+  check_mode: false
+  register: shop_sync_report
+
+- name: Show where it is
+  ansible.builtin.debug:
+    msg: "{{ [shop_sync_report.files.html] + shop_sync_report.summary }}"
+  run_once: true
+"""
+
+RETURN = r"""
+dest:
+  description: The directory the report was written to, absolute.
+  returned: always
+  type: str
+  sample: /srv/awx/projects/shops/reports/20261128T060000Z
+files:
+  description: The path of each file.
+  returned: always
+  type: dict
+  contains:
+    html:
+      description: The HTML page.
+      type: str
+      sample: /srv/awx/projects/shops/reports/20261128T060000Z/report.html
+    markdown:
+      description: The Markdown summary.
+      type: str
+      sample: /srv/awx/projects/shops/reports/20261128T060000Z/summary.md
+    junit:
+      description: The JUnit XML.
+      type: str
+      sample: /srv/awx/projects/shops/reports/20261128T060000Z/junit.xml
+counts:
+  description: How many hosts and jobs are in each state.
+  returned: always
+  type: dict
+  sample:
+    hosts: 2
+    hosts_with_errors: 0
+    jobs: 6
+    in_sync: 4
+    drifted: 1
+    missing: 0
+    extra: 1
+    corrected: 0
+    errors: 0
+    failed_runs: 0
+    drift: true
+drift:
+  description: Whether a job is drifted, missing or an unmanaged extra.
+  returned: always
+  type: bool
+  sample: true
+summary:
+  description: The counts, then one line per job that needs a look.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "2 host(s), 6 job(s): 4 in sync, 1 drifted, 0 missing, 1 unmanaged extra, 0 corrected, 0 error(s), 0 last run(s) failed, 0 host(s) not checked"
+    - "shop01 / Synchro Prix: drifted: triggers[daily 02:00].start_boundary: 02:00 -> 03:30"
+"""

@@ -1,0 +1,527 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Sync jobs as the inventory says them, translated into ``win_sync_jobs`` jobs (and back).
+
+The role ``isotools.shop_sync.sync_jobs`` lets the inventory say a job in a person's words:
+a name, a schedule in plain words, a run-as account, a sync command; everything else follows
+from the role's defaults. :func:`translate_jobs` turns that into the jobs of ``win_sync_jobs``
+(each with its task spec and its script), collecting every problem of every job with the host,
+the job and the field, so a bad inventory is refused before any host is touched.
+:func:`adopt_tasks` goes the other way for adoption: existing tasks (``win_sync_task_info``)
+become inventory jobs ready for review. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import os.path
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
+    name_problem,
+    working_directory_problem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
+    Report,
+    Section,
+    describe,
+    index_path,
+    kind_of,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Principal
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import (
+    schedule_to_triggers,
+    triggers_to_schedule,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
+
+__all__ = [
+    "DEFAULT_COMMAND",
+    "JOB_KEYS",
+    "SCRIPT_KEYS",
+    "LOGON_TYPES",
+    "JobDefaults",
+    "JobsProblem",
+    "translate_jobs",
+    "adopt_tasks",
+]
+
+# The full path, as the seed's procedure has it: a bare cmd.exe would be looked up along the
+# account's PATH, which someone could put a folder of their own in front of.
+DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
+
+JOB_KEYS = (
+    "name",
+    "state",
+    "description",
+    "author",
+    "documentation",
+    "working_directory",
+    "sync_command",
+    "script",
+    "command",
+    "arguments",
+    "actions",
+    "schedule",
+    "triggers",
+    "account",
+    "logon_type",
+    "password",
+    "password_version",
+    "run_level",
+    "enabled",
+    "settings",
+)
+SCRIPT_KEYS = ("name", "content", "template", "vars")
+LOGON_TYPES = (
+    "auto",
+    "password",
+    "s4u",
+    "interactive_token",
+    "interactive_token_or_password",
+    "service_account",
+    "group",
+)
+_PASSWORD_LOGONS = frozenset({"password", "interactive_token_or_password"})
+_STATES = ("present", "absent")
+_RUN_LEVELS = ("limited", "highest")
+_PRINCIPAL_FIELDS = {"user": "account", "group": "account", "logon_type": "logon_type", "password": "password", "run_level": "run_level"}
+_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
+_MOST_LOGS_KEPT = 99
+_FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobDefaults:
+    """What a job gets when the inventory does not say (the role's ``shop_sync_default_*``)."""
+
+    root: str = ""  # shop_sync_root: job folders are <root>\<job name>
+    account: str = "SYSTEM"
+    logon_type: str = "auto"
+    password: str | None = None
+    password_version: str | None = None
+    run_level: str | None = None
+    settings: Mapping[str, object] = field(default_factory=dict)
+    script_name: str = "synchro.bat"
+    default_template: str = ""  # controller path of the role's synchro.bat.j2
+    template_dir: str = ""  # relative script templates are looked up here (the inventory's folder)
+    log_keep: int = 10
+    log_max_kb: int = 1024
+
+
+class JobsProblem(ValueError):
+    """The jobs of a host cannot be deployed; ``problems`` lists every reason, each naming the
+    host, the job and the field."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the sync jobs:\n" + "\n".join(self.problems))
+
+
+def translate_jobs(jobs: object, defaults: JobDefaults, host: str) -> tuple[list[dict[str, object]], list[str]]:
+    """The ``win_sync_jobs`` jobs for a host's ``shop_sync_jobs``, and every problem found.
+
+    A problem reads ``host 'shop01', job 'Synchro Stock': schedule[0].until '25:00' is not a
+    time of day ...``. Jobs with problems are left out of the result.
+    """
+    prefix = f"host '{host}'"
+    if jobs is None:
+        return [], []
+    if not isinstance(jobs, list):
+        return [], [f"{prefix}: shop_sync_jobs must be a list of jobs, got {kind_of(jobs)}"]
+    problems: list[str] = []
+    problems.extend(_defaults_problems(defaults, prefix))
+    translated: list[dict[str, object]] = []
+    first_by_name: dict[str, str] = {}
+    first_by_script: dict[str, str] = {}
+    for index, job in enumerate(jobs):
+        label = _label(job, index)
+        report = Report()
+        result = _translate(job, defaults, report)
+        if result is not None:
+            _check_unique(result, label, first_by_name, first_by_script, report)
+        problems.extend(f"{prefix}, {label}: {path}{' ' if path else ''}{message}" for path, message in report.problems)
+        if result is not None and not report.problems:
+            translated.append(result)
+    return translated, problems
+
+
+def _is_gmsa(account: str) -> bool:
+    return Principal(user_id=account).is_gmsa
+
+
+def _label(job: object, index: int) -> str:
+    name = job.get("name") if isinstance(job, Mapping) else None
+    if isinstance(name, str) and name.strip():
+        return f"job '{name}'"
+    return f"job shop_sync_jobs[{index}] (no name)"
+
+
+def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
+    problems = []
+    if defaults.root:
+        problem = working_directory_problem(defaults.root) or _off_drive_problem(defaults.root)
+        if problem:
+            problems.append(f"{prefix}: shop_sync_root {problem}")
+    if not 1 <= defaults.log_keep <= _MOST_LOGS_KEPT:
+        problems.append(f"{prefix}: shop_sync_log_keep {defaults.log_keep} must be between 1 and {_MOST_LOGS_KEPT}")
+    if defaults.log_max_kb < 1:
+        problems.append(f"{prefix}: shop_sync_log_max_kb {defaults.log_max_kb} must be at least 1")
+    if defaults.logon_type not in LOGON_TYPES:
+        problems.append(f"{prefix}: shop_sync_default_logon_type {describe(defaults.logon_type)} is not one of {', '.join(LOGON_TYPES)}")
+    return problems
+
+
+def _check_unique(job: Mapping[str, object], label: str, names: dict[str, str], scripts: dict[str, str], report: Report) -> None:
+    key = str(job["name"]).casefold()
+    if key in names:
+        report.add("name", f"is also the name of {names[key]} (task names are case-insensitive on Windows)")
+    else:
+        names[key] = label
+    script = job.get("script")
+    if job["state"] != "present" or not isinstance(script, Mapping):
+        return
+    script_path = ntpath.join(str(job["working_directory"]), str(script["name"])).casefold()
+    if script_path in scripts:
+        report.add("working_directory", f"{describe(job['working_directory'])} holds {script['name']}, which {scripts[script_path]} writes too")
+    else:
+        scripts[script_path] = label
+
+
+def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, object] | None:
+    if not isinstance(job, Mapping):
+        report.add("", f"must be a mapping with at least a name, got {kind_of(job)}")
+        return None
+    entry = Section(job, "", report)
+    entry.check_keys(JOB_KEYS)
+    name = entry.text("name", "", required=True, non_empty=True)
+    if name:
+        problem = name_problem(name)
+        if problem:
+            entry.problem("name", problem)
+    state = entry.choice("state", _STATES, "present")
+    working_directory = _working_directory(entry, name, defaults)
+    if state == "absent":
+        absent: dict[str, object] = {"name": name, "state": "absent"}
+        if working_directory:
+            absent["working_directory"] = working_directory
+        return absent
+    script = _script(entry, name, working_directory, defaults)
+    task: dict[str, object] = {}
+    for key in ("description", "author", "documentation"):
+        text = entry.text(key, None)
+        if text is not None:
+            task[key] = text
+    task["actions"] = _actions(entry, working_directory, script, defaults)
+    triggers = schedule_to_triggers(entry.raw("schedule"), "schedule", report)
+    from_schedule = len(triggers)
+    triggers.extend(_raw_list(entry, "triggers", "[{type: daily, at: '02:00'}]"))
+    if triggers:
+        task["triggers"] = triggers
+    task["principal"] = _principal(entry, defaults)
+    settings = _settings(entry, defaults)
+    if settings:
+        task["settings"] = settings
+    password_version = entry.text("password_version", defaults.password_version)
+    if password_version:
+        task["password_version"] = password_version
+    if report.clean_since(0):
+        _check_task(task, name, from_schedule, entry)
+    result: dict[str, object] = {"name": name, "state": "present", "working_directory": working_directory, "task": task}
+    if script is not None:
+        result["script"] = script
+    return result
+
+
+def _check_task(task: Mapping[str, object], name: str, from_schedule: int, entry: Section) -> None:
+    """What win_sync_jobs would refuse in the task, said in the inventory's words, now rather
+    than once the play reaches the host."""
+    try:
+        parse_spec({**task, "name": name})
+    except SpecError as error:
+        for problem in error.problems:
+            entry.report.add(_inventory_field(problem.field, from_schedule, entry.has("actions")), problem.message)
+
+
+def _inventory_field(field: str, from_schedule: int, own_actions: bool) -> str:
+    """The job field a task spec field came from (``principal.user`` is the job's ``account``)."""
+    head, _dot, rest = field.partition(".")
+    trigger = re.match(r"^triggers\[(\d+)\](.*)$", field)
+    if trigger:
+        index = int(trigger[1])
+        path = f"schedule (its trigger {index + 1})" if index < from_schedule else f"triggers[{index - from_schedule}]"
+        return path + trigger[2]
+    if head == "principal":
+        return _PRINCIPAL_FIELDS.get(rest.split(".")[0], "account")
+    if not own_actions and field.startswith("actions[0]"):
+        return rest or "command"
+    return field
+
+
+def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
+    given = entry.text("working_directory", None)
+    if given is None:
+        if not defaults.root:
+            entry.problem("working_directory", "is required when shop_sync_root is not set")
+            return ""
+        return ntpath.join(defaults.root, name) if name else ""
+    problem = working_directory_problem(given) or _off_drive_problem(given)
+    if problem:
+        entry.problem("working_directory", problem)
+        return ""
+    return given
+
+
+def _off_drive_problem(path: str) -> str | None:
+    if _DRIVE_PATH.match(path):
+        return None
+    return f"{describe(path)} must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there"
+
+
+def _script(entry: Section, name: str, working_directory: str, defaults: JobDefaults) -> dict[str, object] | None:
+    sync_command = entry.text("sync_command", None, non_empty=True)
+    options = entry.child("script", SCRIPT_KEYS)
+    if entry.has("script") and options is None:
+        return None
+    if options is None and sync_command is None:
+        return None
+    file_name = defaults.script_name if options is None else options.text("name", defaults.script_name, non_empty=True)
+    if options is not None and any(character in file_name for character in _FORBIDDEN_IN_FILE_NAMES):
+        options.problem("name", f"{describe(file_name)} must be a file name in the job's folder, without \\ / : * ? \" < > |")
+    content = None if options is None else options.text("content", None)
+    template = None if options is None else options.text("template", None, non_empty=True)
+    user_vars = None if options is None else options.raw("vars")
+    if user_vars is not None and not isinstance(user_vars, Mapping):
+        entry.problem("script.vars", f"must be a mapping of template variables, got {kind_of(user_vars)}")
+        user_vars = None
+    if content is not None and (template is not None or user_vars is not None):
+        entry.problem("script.content", "cannot be given with script.template or script.vars (content is written as it is)")
+        return None
+    if content is not None:
+        if sync_command is not None:
+            entry.problem("sync_command", "is only used by a templated script; script.content is written as it is")
+        return {"name": file_name, "content": content}
+    if template is None:
+        if sync_command is None:
+            entry.problem(
+                "sync_command",
+                "is required by the role's default synchro.bat (or give script.content or script.template, "
+                "or leave out script to keep the host's own script)",
+            )
+            return None
+        template = defaults.default_template
+    elif not os.path.isabs(template) and defaults.template_dir:
+        template = os.path.join(defaults.template_dir, template)
+    variables: dict[str, object] = {
+        "job_name": name,
+        "working_directory": working_directory,
+        "script_name": file_name,
+        "log_stem": ntpath.splitext(file_name)[0],
+        "log_keep": defaults.log_keep,
+        "log_max_kb": defaults.log_max_kb,
+    }
+    if sync_command is not None:
+        variables["sync_command"] = sync_command
+    variables.update(user_vars or {})
+    return {"name": file_name, "template": template, "vars": variables}
+
+
+def _actions(entry: Section, working_directory: str, script: Mapping[str, object] | None, defaults: JobDefaults) -> list[dict[str, object]]:
+    if entry.has("actions"):
+        for key in ("command", "arguments"):
+            if entry.has(key):
+                entry.problem(key, "cannot be given with actions (put it in the action)")
+        return _raw_list(entry, "actions", "[{command: 'C:\\Windows\\System32\\cmd.exe', arguments: '/c synchro.bat'}]")
+    command = entry.text("command", DEFAULT_COMMAND, non_empty=True)
+    script_name = defaults.script_name if script is None else str(script["name"])
+    default_arguments = f"/c {script_name}" if command == DEFAULT_COMMAND else None
+    arguments = entry.text("arguments", default_arguments)
+    action: dict[str, object] = {"command": command}
+    if arguments:
+        action["arguments"] = arguments
+    if working_directory:
+        action["working_directory"] = working_directory
+    return [action]
+
+
+def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
+    account = entry.text("account", defaults.account, non_empty=True)
+    logon_type = entry.choice("logon_type", LOGON_TYPES, defaults.logon_type)
+    if logon_type == "auto":
+        # The seed's "run whether the user is logged on or not": a stored password for a named
+        # account; Windows' own choice for service accounts and gMSAs.
+        logon_type = "" if is_service_account(account) or _is_gmsa(account) else "password"
+    principal: dict[str, object] = {"group": account} if logon_type == "group" else {"user": account}
+    if logon_type and logon_type != "group":
+        principal["logon_type"] = logon_type
+    password = entry.text("password", None)
+    if password is None and logon_type in _PASSWORD_LOGONS and not _is_gmsa(account):
+        password = defaults.password
+    if password is not None:
+        principal["password"] = password
+    run_level = entry.choice("run_level", _RUN_LEVELS, defaults.run_level)
+    if run_level:
+        principal["run_level"] = run_level
+    return principal
+
+
+def _settings(entry: Section, defaults: JobDefaults) -> dict[str, object]:
+    own = entry.raw("settings")
+    if own is not None and not isinstance(own, Mapping):
+        entry.problem("settings", f"must be a mapping of task settings, got {kind_of(own)}")
+        own = None
+    settings = {**defaults.settings, **(own or {})}
+    if entry.has("enabled"):
+        if own is not None and "enabled" in own:
+            entry.problem("enabled", "cannot be given with settings.enabled (keep one)")
+        enabled = entry.flag("enabled", True)
+        if enabled is False:
+            settings["enabled"] = False
+        else:
+            settings.pop("enabled", None)
+    return settings
+
+
+def _raw_list(entry: Section, key: str, example: str) -> list[dict[str, object]]:
+    items = entry.sequence(key, example)
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            entry.report.add(index_path(key, index), f"must be a mapping, got {kind_of(item)}")
+    return [dict(item) for item in items if isinstance(item, Mapping)]
+
+
+# Existing tasks back to inventory jobs (adoption) ---------------------------------------------
+
+# Where an adopted job's folder would be when shop_sync_root is not set, only to check the job.
+_ADOPTION_CHECK_ROOT = "C:\\Isotools"
+_PLAIN_ACTION_KEYS = frozenset({"command", "arguments", "working_directory"})
+_PLAIN_PRINCIPAL_KEYS = frozenset({"user", "group", "logon_type", "run_level"})
+
+
+def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
+    """Inventory jobs for the tasks ``win_sync_task_info`` returned.
+
+    Returns ``{"jobs": [...], "notes": {job name: [what to review]}, "skipped": [{"path",
+    "reasons"}]}``: ``jobs`` re-apply with no change to the task except where a note says so
+    (whatever can be said in plain words is); ``notes`` tell a reviewer what the adoption could not
+    decide; ``skipped`` are the tasks the collection cannot manage as they are (unsupported actions
+    or triggers, a start-in folder off the host's drives, ...), with the reasons.
+    """
+    jobs: list[dict[str, object]] = []
+    notes: dict[str, list[str]] = {}
+    skipped: list[dict[str, object]] = []
+    for task in tasks:
+        path = str(task.get("path") or task.get("name") or "?")
+        spec = task.get("spec")
+        if not task.get("supported", False) or not isinstance(spec, Mapping):
+            reasons = task.get("unsupported_reasons")
+            skipped.append({"path": path, "reasons": [str(reason) for reason in _sequence(reasons)] or ["the task cannot be read into a spec"]})
+            continue
+        job, job_notes = _adopt(spec, root)
+        problems = _adoption_problems(job, root)
+        if problems:
+            skipped.append({"path": path, "reasons": problems})
+            continue
+        task_folder = str(task.get("folder") or spec.get("folder") or "\\")
+        if task_folder.casefold() != folder.casefold():
+            job_notes.append(f"was in the folder {task_folder}; deploying creates it in {folder} (delete the original once the new one runs)")
+        if not task.get("owned", False):
+            job_notes.append("was made by hand: the first deploy re-registers it as managed by isotools.shop_sync")
+        if not root and "working_directory" not in job:
+            job_notes.append("takes its folder from shop_sync_root, which is not set: set it, or give working_directory")
+        jobs.append(job)
+        notes[str(job["name"])] = job_notes
+    return {"jobs": jobs, "notes": notes, "skipped": skipped}
+
+
+def _adoption_problems(job: Mapping[str, object], root: str) -> list[str]:
+    """Why the adopted job would not deploy (``working_directory '%TEMP%' must be on a drive``)."""
+    report = Report()
+    _translate(job, JobDefaults(root=root or _ADOPTION_CHECK_ROOT), report)
+    return [f"{path} {message}" if path else message for path, message in report.problems]
+
+
+def _adopt(spec: Mapping[str, object], root: str) -> tuple[dict[str, object], list[str]]:
+    name = str(spec["name"])
+    job: dict[str, object] = {"name": name}
+    notes: list[str] = []
+    for key in ("description", "author", "documentation"):
+        if spec.get(key) is not None:
+            job[key] = spec[key]
+    _adopt_actions(spec, job, root, notes)
+    schedule, raw = triggers_to_schedule(_mappings(spec.get("triggers")))
+    if schedule:
+        job["schedule"] = schedule
+    if raw:
+        job["triggers"] = raw
+    _adopt_principal(spec, job, notes)
+    settings = dict(spec["settings"]) if isinstance(spec.get("settings"), Mapping) else {}  # type: ignore[call-overload]
+    if settings.pop("enabled", True) is False:
+        job["enabled"] = False
+    if settings:
+        job["settings"] = settings
+    if spec.get("password_version") is not None:
+        job["password_version"] = spec["password_version"]
+    notes.append("script not managed: add sync_command (or script) to let the role write synchro.bat")
+    return job, notes
+
+
+def _adopt_actions(spec: Mapping[str, object], job: dict[str, object], root: str, notes: list[str]) -> None:
+    actions = _mappings(spec.get("actions"))
+    if len(actions) != 1 or not set(actions[0]) <= _PLAIN_ACTION_KEYS:
+        job["actions"] = actions
+        notes.append("keeps its actions as they are (several actions, or action ids)")
+        return
+    action = actions[0]
+    directory = action.get("working_directory")
+    if directory is None:
+        notes.append("has no start-in folder; deploying adds one (working_directory)")
+    elif not root or directory != ntpath.join(root, str(job["name"])):
+        job["working_directory"] = directory
+    command = str(action.get("command", ""))
+    arguments = action.get("arguments")
+    if command != DEFAULT_COMMAND or arguments != "/c synchro.bat":
+        job["command"] = command
+        job["arguments"] = arguments if arguments is not None else ""
+    if isinstance(arguments, str) and "/k" in arguments.lower():
+        notes.append("runs cmd.exe /k: the task's last result is cmd's, not the script's (use /c to see failures)")
+
+
+def _adopt_principal(spec: Mapping[str, object], job: dict[str, object], notes: list[str]) -> None:
+    principal = spec.get("principal")
+    principal = principal if isinstance(principal, Mapping) else {}
+    if principal.get("group") is not None:
+        job["account"] = principal["group"]
+        job["logon_type"] = "group"
+    elif principal.get("user") is not None:
+        account = str(principal["user"])
+        job["account"] = account
+        # Left out of a spec, the logon type is Windows' default for the account: the service
+        # logon for SYSTEM and gMSAs (which "auto" gives too), else only-when-logged-on.
+        logon_type = principal.get("logon_type")
+        if logon_type is None and not (is_service_account(account) or _is_gmsa(account)):
+            logon_type = "interactive_token"
+        if logon_type is not None:
+            job["logon_type"] = logon_type
+    else:
+        notes.append("names no account (Windows ran it as whoever registered it): the role's default account applies")
+    if principal.get("run_level") is not None:
+        job["run_level"] = principal["run_level"]
+    if job.get("logon_type") in _PASSWORD_LOGONS:
+        notes.append("stores a password: put it in the vault (password, password_version) before a rotation or a rebuild")
+    for key in sorted(set(principal) - _PLAIN_PRINCIPAL_KEYS):
+        notes.append(f"principal.{key} is not kept by the inventory")
+
+
+def _sequence(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _mappings(value: object) -> list[dict[str, object]]:
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [dict(item) for item in value if isinstance(item, Mapping)]

@@ -1,0 +1,388 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift report: what each host's sync jobs look like against the inventory.
+
+The ``drift`` playbook compares every host with the inventory (``win_sync_jobs`` in check mode,
+or for real with ``shop_sync_enforce``) and reads the tasks of the managed folder
+(``win_sync_task_info``). :func:`host_report` turns those two results into a
+:class:`HostReport`; the renderers turn a :class:`Report` into a Markdown summary and JUnit XML
+for CI/AWX (the HTML page a person reads is :mod:`report_html`). Every text from a host or the
+inventory is escaped. Pure functions, no I/O: the action plugin ``sync_report`` writes the files.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+__all__ = [
+    "JobState",
+    "JobStatus",
+    "HostReport",
+    "Report",
+    "Counts",
+    "RUN_RESULTS_NOT_FAILED",
+    "host_report",
+    "summarize",
+    "summary_lines",
+    "render_markdown",
+    "render_junit",
+]
+
+
+class JobState(str, enum.Enum):
+    """Where one job of one host stands against the inventory."""
+
+    IN_SYNC = "in_sync"  # the host has what the inventory says (or declares absent and is absent)
+    DRIFTED = "drifted"  # the task or script differs (``changes`` says how)
+    MISSING = "missing"  # declared, not on the host
+    EXTRA = "extra"  # in the managed folder, not in the inventory
+    CORRECTED = "corrected"  # differed, and the enforce run put it right
+    ERROR = "error"  # could not be checked or corrected (``message`` says why)
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    JobState.IN_SYNC: "in sync",
+    JobState.DRIFTED: "drifted",
+    JobState.MISSING: "missing",
+    JobState.EXTRA: "unmanaged extra",
+    JobState.CORRECTED: "corrected",
+    JobState.ERROR: "error",
+}
+
+# Last results that are not a failed run: success, ready, running, not yet run, queued.
+RUN_RESULTS_NOT_FAILED = frozenset({0, 0x41300, 0x41301, 0x41303, 0x41325})
+
+_OUTCOME_STATES_CHECK = {
+    "created": JobState.MISSING,
+    "updated": JobState.DRIFTED,
+    "deleted": JobState.DRIFTED,
+    "pruned": JobState.EXTRA,
+    "unchanged": JobState.IN_SYNC,
+    "absent": JobState.IN_SYNC,
+}
+_CHANGING_OUTCOMES = frozenset({"created", "updated", "deleted", "pruned"})
+_OUTCOME_NOTES = {
+    "created": "not on the host: the deploy creates it",
+    "deleted": "declared absent, still on the host: the deploy deletes it",
+    "pruned": "registered by this collection, no longer in the inventory: a deploy with prune deletes it",
+}
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobStatus:
+    name: str
+    state: JobState
+    changes: tuple[str, ...] = ()
+    message: str | None = None
+    last_result: int | None = None
+    last_result_text: str | None = None
+    last_run_time: str | None = None
+    next_run_time: str | None = None
+
+    @property
+    def last_run_failed(self) -> bool:
+        return self.last_result is not None and self.last_result not in RUN_RESULTS_NOT_FAILED
+
+    @property
+    def last_result_hex(self) -> str:
+        return "" if self.last_result is None else f"0x{self.last_result:X}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HostReport:
+    host: str
+    jobs: tuple[JobStatus, ...] = ()
+    errors: tuple[str, ...] = ()  # the host (or part of it) could not be checked
+
+    def job(self, name: str) -> JobStatus | None:
+        wanted = name.casefold()
+        return next((job for job in self.jobs if job.name.casefold() == wanted), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    hosts: tuple[HostReport, ...]
+    generated: str  # when the report was made, ISO 8601 (2026-11-28T06:00:00+01:00)
+    enforce: bool = False  # the run corrected the drift instead of only reporting it
+    title: str = "Isotools sync jobs: drift report"
+
+    @property
+    def job_names(self) -> tuple[str, ...]:
+        """Every job of every host, once (letter case ignored, first spelling kept), in order."""
+        seen: dict[str, str] = {}
+        for host in self.hosts:
+            for job in host.jobs:
+                seen.setdefault(job.name.casefold(), job.name)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Counts:
+    hosts: int
+    hosts_with_errors: int
+    jobs: int
+    in_sync: int
+    drifted: int
+    missing: int
+    extra: int
+    corrected: int
+    errors: int
+    failed_runs: int
+
+    @property
+    def drift(self) -> bool:
+        """Something on a host differs from the inventory (and was not corrected)."""
+        return bool(self.drifted or self.missing or self.extra)
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "drift": self.drift}
+
+
+def host_report(host: str, jobs_result: Mapping[str, object] | None, info_result: Mapping[str, object] | None, *, enforce: bool = False) -> HostReport:
+    """One host's report from its ``win_sync_jobs`` result (check mode, or the enforce run) and
+    its ``win_sync_task_info`` result for the managed folder; either may be missing or failed.
+
+    A host whose comparison failed says why once (the folder read usually failed the same way);
+    the jobs it did report are kept, and no task of the folder is called extra.
+    """
+    compared = jobs_result is not None and not (jobs_result.get("unreachable") or jobs_result.get("failed"))
+    errors = [] if compared else [_failure(jobs_result)]
+    read = info_result is not None and not (info_result.get("unreachable") or info_result.get("failed"))
+    if compared and info_result is not None and not read:
+        errors.append(f"last results not read: {info_result.get('msg') or 'no message'}")
+    tasks = _mappings(info_result.get("tasks")) if read and info_result is not None else []
+    runtime = {str(task.get("name", "")).casefold(): task for task in tasks}
+    statuses = [_job_status(job, runtime.pop(str(job.get("name", "")).casefold(), {}), enforce) for job in _mappings((jobs_result or {}).get("jobs"))]
+    if compared:
+        for task in runtime.values():
+            extra = JobStatus(name=str(task.get("name", "?")), state=JobState.EXTRA, message="in the managed folder, not in the inventory")
+            statuses.append(_with_runtime(extra, task))
+    return HostReport(host=host, jobs=tuple(statuses), errors=tuple(errors))
+
+
+def _failure(result: Mapping[str, object] | None) -> str:
+    if result is None:
+        return "not compared: no result from win_sync_jobs"
+    kind = "unreachable" if result.get("unreachable") else "failed"
+    return f"{kind}: {result.get('msg') or 'no message'}"
+
+
+def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: bool) -> JobStatus:
+    outcome = str(job.get("outcome", ""))
+    if enforce and outcome in _CHANGING_OUTCOMES:
+        state = JobState.CORRECTED if job.get("applied") else JobState.ERROR
+    else:
+        state = _OUTCOME_STATES_CHECK.get(outcome, JobState.ERROR)
+    status = JobStatus(
+        name=str(job.get("name", "?")),
+        state=state,
+        changes=tuple(str(change) for change in _sequence(job.get("changes"))),
+        message=_job_message(outcome, state, job.get("message")),
+    )
+    return _with_runtime(status, task)
+
+
+def _job_message(outcome: str, state: JobState, message: object) -> str | None:
+    if message is not None:
+        return str(message)
+    if state is JobState.ERROR:
+        return "not applied" if outcome in _CHANGING_OUTCOMES else f"unknown outcome '{outcome}'"
+    if state in (JobState.MISSING, JobState.DRIFTED, JobState.EXTRA):
+        return _OUTCOME_NOTES.get(outcome)
+    return None
+
+
+def _with_runtime(status: JobStatus, task: Mapping[str, object]) -> JobStatus:
+    last_result = task.get("last_result")
+    return JobStatus(
+        name=status.name,
+        state=status.state,
+        changes=status.changes,
+        message=status.message,
+        last_result=last_result if isinstance(last_result, int) and not isinstance(last_result, bool) else None,
+        last_result_text=_text(task.get("last_result_text")),
+        last_run_time=_text(task.get("last_run_time")),
+        next_run_time=_text(task.get("next_run_time")),
+    )
+
+
+def summarize(report: Report) -> Counts:
+    jobs = [job for host in report.hosts for job in host.jobs]
+    by_state = {state: sum(1 for job in jobs if job.state is state) for state in JobState}
+    return Counts(
+        hosts=len(report.hosts),
+        hosts_with_errors=sum(1 for host in report.hosts if host.errors),
+        jobs=len(jobs),
+        in_sync=by_state[JobState.IN_SYNC],
+        drifted=by_state[JobState.DRIFTED],
+        missing=by_state[JobState.MISSING],
+        extra=by_state[JobState.EXTRA],
+        corrected=by_state[JobState.CORRECTED],
+        errors=by_state[JobState.ERROR],
+        failed_runs=sum(1 for job in jobs if job.last_run_failed),
+    )
+
+
+def summary_lines(report: Report) -> list[str]:
+    """A few lines for the play's output: the counts, then each job that needs a look."""
+    counts = summarize(report)
+    lines = [
+        f"{counts.hosts} host(s), {counts.jobs} job(s): {counts.in_sync} in sync, {counts.drifted} drifted, "
+        f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.corrected} corrected, "
+        f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked",
+    ]
+    for host in report.hosts:
+        lines.extend(f"{host.host}: {error}" for error in host.errors)
+        for job in host.jobs:
+            if job.state is not JobState.IN_SYNC:
+                detail = "; ".join(job.changes) or job.message or ""
+                lines.append(f"{host.host} / {job.name}: {job.state.label}{': ' + detail if detail else ''}")
+            if job.last_run_failed:
+                lines.append(f"{host.host} / {job.name}: last run failed ({_result_words(job)})")
+    return lines
+
+
+def _result_words(job: JobStatus) -> str:
+    return job.last_result_text or job.last_result_hex
+
+
+def render_markdown(report: Report) -> str:
+    counts = summarize(report)
+    mode = "enforce (drift corrected)" if report.enforce else "check (nothing changed)"
+    lines = [
+        f"# {_md(report.title)}",
+        "",
+        f"Generated {_md(report.generated)}, mode: {mode}.",
+        "",
+        "| | count |",
+        "|---|---:|",
+        f"| hosts | {counts.hosts} |",
+        f"| hosts not checked | {counts.hosts_with_errors} |",
+        f"| jobs | {counts.jobs} |",
+        *(f"| {state.label} | {getattr(counts, _COUNT_FIELDS[state])} |" for state in JobState),
+        f"| last run failed | {counts.failed_runs} |",
+        "",
+    ]
+    attention = [host for host in report.hosts if host.errors or any(job.state is not JobState.IN_SYNC or job.last_run_failed for job in host.jobs)]
+    if not attention:
+        lines.append("Every job of every host is in sync and its last run succeeded.")
+        return "\n".join(lines) + "\n"
+    lines.append("## Needs a look")
+    for host in attention:
+        lines += ["", f"### {_md(host.host)}", ""]
+        lines.extend(f"- **host not checked**: {_md(error)}" for error in host.errors)
+        for job in host.jobs:
+            if job.state is not JobState.IN_SYNC:
+                lines.append(f"- **{_md(job.name)}**: {job.state.label}{': ' + _md(job.message) if job.message else ''}")
+                lines.extend(f"  - {_code(change)}" for change in job.changes)
+            if job.last_run_failed:
+                lines.append(f"- **{_md(job.name)}**: last run failed ({_md(_result_words(job))}, {_md(job.last_run_time or 'time unknown')})")
+    return "\n".join(lines) + "\n"
+
+
+_COUNT_FIELDS = {
+    JobState.IN_SYNC: "in_sync",
+    JobState.DRIFTED: "drifted",
+    JobState.MISSING: "missing",
+    JobState.EXTRA: "extra",
+    JobState.CORRECTED: "corrected",
+    JobState.ERROR: "errors",
+}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def _md(text: str) -> str:
+    """Text shown as itself in Markdown: its special characters escaped, no HTML, one line."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text))
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code(text: str) -> str:
+    """Text as an inline code span (Windows paths and field changes stay readable in the raw
+    file): the fence is one backtick longer than the longest run of backticks inside."""
+    line = _one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{padding}{line}{padding}{fence}"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: a test suite per host, a test case per job; drift and failed runs are failures,
+    a host or job that could not be checked an error."""
+    counts = summarize(report)
+    root = ElementTree.Element("testsuites", name=_xml(report.title), tests="0", failures="0", errors="0")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for host in report.hosts:
+        suite = ElementTree.SubElement(root, "testsuite", name=_xml(host.host), timestamp=_xml(report.generated[:19]))
+        tally = {"tests": 0, "failures": 0, "errors": 0}
+        for error in host.errors:
+            case = ElementTree.SubElement(suite, "testcase", classname=_classname(host.host), name="host")
+            ElementTree.SubElement(case, "error", message=_xml(error), type="host").text = _xml(error)
+            tally["tests"] += 1
+            tally["errors"] += 1
+        for job in host.jobs:
+            tally["tests"] += 1
+            case = ElementTree.SubElement(suite, "testcase", classname=_classname(host.host), name=_xml(job.name))
+            outcome = _junit_outcome(job)
+            if outcome is not None:
+                tag, kind, message, details = outcome
+                ElementTree.SubElement(case, tag, message=_xml(message), type=kind).text = _xml(details)
+                tally["errors" if tag == "error" else "failures"] += 1
+            elif job.state is JobState.CORRECTED:
+                ElementTree.SubElement(case, "system-out").text = _xml("corrected: " + "; ".join(job.changes or (job.message or "",)))
+        for key, value in tally.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("drift", "true" if counts.drift else "false")
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def _junit_outcome(job: JobStatus) -> tuple[str, str, str, str] | None:
+    """(element, type, message, details) of a job's test case, or ``None`` when it passed."""
+    run = f"last run failed: {_result_words(job)} at {job.last_run_time or 'an unknown time'}" if job.last_run_failed else ""
+    if job.state is JobState.ERROR:
+        return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run)))
+    if job.state in (JobState.DRIFTED, JobState.MISSING, JobState.EXTRA):
+        details = "\n".join(filter(None, (job.message, *job.changes, run)))
+        return "failure", job.state.value, f"{job.state.label}{': ' + job.message if job.message else ''}", details
+    if run:
+        return "failure", "last_run_failed", run, run
+    return None
+
+
+def _classname(host: str) -> str:
+    return _xml(f"shop_sync.{host}")
+
+
+def _xml(text: str) -> str:
+    """Characters XML 1.0 cannot hold at all are dropped; ElementTree escapes the rest."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _mappings(value: object) -> list[Mapping[str, object]]:
+    return [item for item in _sequence(value) if isinstance(item, Mapping)]
+
+
+def _sequence(value: object) -> Sequence[object]:
+    return value if isinstance(value, (list, tuple)) else ()

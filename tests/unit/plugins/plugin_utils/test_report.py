@@ -1,0 +1,293 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift report: statuses from the module results, counts, and the three renderings."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+import pytest
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
+    HostReport,
+    JobState,
+    JobStatus,
+    Report,
+    host_report,
+    render_junit,
+    render_markdown,
+    summarize,
+    summary_lines,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+
+HOSTILE = "<script>alert('x')</script> & \"quotes\" | *stars* `ticks`"
+
+
+def jobs_result(*jobs: dict[str, object], **extra: object) -> dict[str, object]:
+    return {"changed": False, "jobs": list(jobs), **extra}
+
+
+def job(name: str, outcome: str, *changes: str, applied: bool = False, message: str | None = None) -> dict[str, object]:
+    return {"name": name, "path": f"\\Isotools\\{name}", "outcome": outcome, "changes": list(changes), "applied": applied, "message": message}
+
+
+def info(*tasks: dict[str, object]) -> dict[str, object]:
+    return {"changed": False, "tasks": list(tasks)}
+
+
+def task(name: str, last_result: int | None = 0, text: str | None = None) -> dict[str, object]:
+    return {"name": name, "path": f"\\Isotools\\{name}", "last_result": last_result, "last_result_text": text, "last_run_time": "2026-11-28T06:00:00"}
+
+
+@pytest.mark.parametrize(
+    ("outcome", "enforce", "applied", "state"),
+    [
+        ("unchanged", False, False, JobState.IN_SYNC),
+        ("absent", False, False, JobState.IN_SYNC),
+        ("updated", False, False, JobState.DRIFTED),
+        ("deleted", False, False, JobState.DRIFTED),
+        ("created", False, False, JobState.MISSING),
+        ("pruned", False, False, JobState.EXTRA),
+        ("updated", True, True, JobState.CORRECTED),
+        ("created", True, True, JobState.CORRECTED),
+        ("updated", True, False, JobState.ERROR),
+        ("unchanged", True, False, JobState.IN_SYNC),
+        ("exploded", False, False, JobState.ERROR),
+    ],
+)
+def test_each_outcome_gives_a_state(outcome: str, enforce: bool, applied: bool, state: JobState) -> None:
+    report = host_report("shop01", jobs_result(job("Synchro Stock", outcome, applied=applied)), info(), enforce=enforce)
+    [status] = report.jobs
+    assert status.state is state
+    if state is JobState.ERROR:
+        assert status.message in ("not applied", "unknown outcome 'exploded'")
+
+
+def test_changes_and_last_results_are_kept_and_extras_come_from_the_folder() -> None:
+    report = host_report(
+        "shop01",
+        jobs_result(job("Synchro Prix", "updated", "triggers[daily 02:00].start_boundary: 03:30 -> 02:00"), job("Synchro Stock", "unchanged")),
+        info(task("synchro prix", 2, "exit code 2"), task("Synchro Stock", 0x41303), task("Synchro Test Kevin")),
+    )
+    prix, stock, extra = report.jobs
+    assert prix.changes == ("triggers[daily 02:00].start_boundary: 03:30 -> 02:00",)
+    assert (prix.last_result, prix.last_run_failed, prix.last_result_text) == (2, True, "exit code 2")
+    assert (stock.last_result, stock.last_run_failed) == (0x41303, False)
+    assert (extra.name, extra.state) == ("Synchro Test Kevin", JobState.EXTRA)
+
+
+@pytest.mark.parametrize(
+    ("result", "failed"),
+    [(0, False), (0x41300, False), (0x41301, False), (0x41303, False), (0x41325, False), (None, False), (1, True), (0x8007052E, True), (0xC000013A, True)],
+)
+def test_which_last_results_are_failed_runs(result: int | None, failed: bool) -> None:
+    assert JobStatus(name="x", state=JobState.IN_SYNC, last_result=result).last_run_failed is failed
+
+
+@pytest.mark.parametrize(
+    ("jobs", "information", "error"),
+    [
+        ({"unreachable": True, "msg": "ntlm: the specified credentials were rejected"}, None, "unreachable: ntlm: the specified credentials were rejected"),
+        ({"failed": True, "msg": "host 'shop01': job 'A': password is required", "jobs": []}, info(task("A")), "failed: host 'shop01'"),
+        (None, None, "not compared: no result from win_sync_jobs"),
+        (jobs_result(job("A", "unchanged")), {"failed": True, "msg": "access denied"}, "last results not read: access denied"),
+    ],
+)
+def test_a_host_that_could_not_be_checked_says_why(jobs: dict[str, object] | None, information: dict[str, object] | None, error: str) -> None:
+    report = host_report("shop01", jobs, information)
+    assert report.errors and report.errors[0].startswith(error)
+    assert all(status.state is not JobState.EXTRA for status in report.jobs)  # a failed read lists no "extra" task
+
+
+def test_a_host_that_failed_says_why_once() -> None:
+    failure = {"failed": True, "msg": "shop_sync_directory_root '/x' is not a folder"}
+    assert host_report("shop01", failure, failure).errors == ("failed: shop_sync_directory_root '/x' is not a folder",)
+
+
+def sample_report(*, enforce: bool = False) -> Report:
+    return Report(
+        generated="2026-11-28T06:00:00+01:00",
+        enforce=enforce,
+        hosts=(
+            HostReport(
+                host="shop01",
+                jobs=(
+                    JobStatus(name="Synchro Stock", state=JobState.IN_SYNC, last_result=0),
+                    JobStatus(
+                        name="Synchro Prix", state=JobState.DRIFTED, changes=("a: 1 -> 2", "b: x -> y"), last_result=1, last_result_text="incorrect function"
+                    ),
+                    JobStatus(name="Synchro Commandes", state=JobState.MISSING, message="not on the host"),
+                ),
+            ),
+            HostReport(
+                host="shop02",
+                jobs=(
+                    JobStatus(name="synchro stock", state=JobState.IN_SYNC),
+                    JobStatus(name="Synchro Test", state=JobState.EXTRA, message="in the managed folder, not in the inventory"),
+                ),
+            ),
+            HostReport(host="shop03", errors=("unreachable: timed out",)),
+        ),
+    )
+
+
+def test_counts() -> None:
+    counts = summarize(sample_report())
+    assert counts.as_dict() == {
+        "hosts": 3,
+        "hosts_with_errors": 1,
+        "jobs": 5,
+        "in_sync": 2,
+        "drifted": 1,
+        "missing": 1,
+        "extra": 1,
+        "corrected": 0,
+        "errors": 0,
+        "failed_runs": 1,
+        "drift": True,
+    }
+
+
+def test_corrected_jobs_and_failed_runs_are_not_drift() -> None:
+    report = Report(
+        generated="now",
+        enforce=True,
+        hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.CORRECTED, last_result=1),)),),
+    )
+    counts = summarize(report)
+    assert (counts.drift, counts.corrected, counts.failed_runs) == (False, 1, 1)
+
+
+def test_job_columns_are_every_job_once_ignoring_case() -> None:
+    assert sample_report().job_names == ("Synchro Stock", "Synchro Prix", "Synchro Commandes", "Synchro Test")
+
+
+def test_summary_lines_name_each_job_that_needs_a_look() -> None:
+    lines = summary_lines(sample_report())
+    assert lines[0].startswith("3 host(s), 5 job(s): 2 in sync, 1 drifted, 1 missing, 1 unmanaged extra")
+    assert "shop01 / Synchro Prix: drifted: a: 1 -> 2; b: x -> y" in lines
+    assert "shop01 / Synchro Prix: last run failed (incorrect function)" in lines
+    assert "shop03: unreachable: timed out" in lines
+    assert not any("Synchro Stock" in line for line in lines)
+
+
+def hostile_report() -> Report:
+    return Report(
+        generated="2026-11-28T06:00:00",
+        title=f"title {HOSTILE}",
+        hosts=(
+            HostReport(
+                host=f"host {HOSTILE}",
+                jobs=(
+                    JobStatus(
+                        name=f"job {HOSTILE}",
+                        state=JobState.DRIFTED,
+                        changes=(f"change {HOSTILE}",),
+                        message=f"msg {HOSTILE}",
+                        last_result=1,
+                        last_result_text=HOSTILE,
+                    ),
+                ),
+                errors=(f"error {HOSTILE}",),
+            ),
+        ),
+    )
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_escapes_everything_from_hosts_and_the_inventory() -> None:
+    page = render_html(hostile_report())
+    assert "<script>" not in page
+    parser = _Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags
+    text = "".join(parser.text)
+    for what in ("title", "host", "job", "change", "error"):
+        assert f"{what} {HOSTILE}" in text  # shown as itself, once unescaped by the browser
+
+
+def test_html_is_self_contained_and_tells_each_state_in_words() -> None:
+    page = render_html(sample_report())
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)
+    assert "<script" not in page and "<link" not in page
+    for label in ("in sync", "drifted", "missing", "unmanaged extra", "last run failed", "not checked"):
+        assert label in page
+    matrix = page[page.index('class="matrix"') : page.index("</table>")]
+    assert matrix.count("<tr>") == 1 + 3  # the header row and one row per host
+    assert "a: 1 -&gt; 2" in matrix
+
+
+def test_html_says_when_all_is_well() -> None:
+    report = Report(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC, last_result=0),)),))
+    assert 'class="verdict ok"' in render_html(report)
+    assert 'class="verdict bad"' in render_html(sample_report())
+
+
+def test_markdown_escapes_names_and_keeps_changes_readable() -> None:
+    text = render_markdown(hostile_report())
+    # Inside a code span a renderer shows <script> as text; everywhere else it is escaped.
+    assert "<script>" not in re.sub(r"(`+) .*? \1|(`+)[^`]*\2", "", text)
+    assert "**job &lt;script&gt;alert\\('x'\\)&lt;/script&gt; &amp; \"quotes\" \\| \\*stars\\* \\`ticks\\`**" in text
+    assert "  - `` change <script>alert('x')</script> & \"quotes\" | *stars* `ticks` ``" in text
+    path = render_markdown(
+        Report(
+            generated="now",
+            hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.DRIFTED, changes=("script D:\\Isotools\\a\\synchro.bat: x -> y",)),)),),
+        )
+    )
+    assert "`script D:\\Isotools\\a\\synchro.bat: x -> y`" in path
+
+
+def test_markdown_counts_and_all_well() -> None:
+    text = render_markdown(sample_report())
+    assert "| drifted | 1 |" in text and "| hosts not checked | 1 |" in text
+    assert "### shop03" in text and "host not checked" in text
+    report = Report(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC),)),))
+    assert "Every job of every host is in sync" in render_markdown(report)
+
+
+def test_junit_is_valid_xml_with_a_case_per_job_and_the_right_counts() -> None:
+    root = ElementTree.fromstring(render_junit(sample_report()))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("drift")) == ("6", "3", "1", "true")
+    suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
+    assert list(suites) == ["shop01", "shop02", "shop03"]
+    shop01 = suites["shop01"]
+    assert (shop01.get("tests"), shop01.get("failures"), shop01.get("errors")) == ("3", "2", "0")
+    prix = next(case for case in shop01 if case.get("name") == "Synchro Prix")
+    failure = prix.find("failure")
+    assert failure is not None and failure.get("type") == "drifted"
+    assert "a: 1 -> 2" in (failure.text or "") and "last run failed" in (failure.text or "")
+    assert suites["shop03"].find("testcase/error") is not None
+    assert suites["shop02"].find("testcase[@name='synchro stock']/failure") is None
+
+
+def test_junit_survives_hostile_text_and_control_characters() -> None:
+    names = [case.get("name") for case in ElementTree.fromstring(render_junit(hostile_report())).iter("testcase")]
+    assert f"job {HOSTILE}" in names
+    nasty = Report(generated="now", hosts=(HostReport(host="h\x00\x1b", jobs=(JobStatus(name="a\x07b", state=JobState.EXTRA, message="m\x0c"),)),))
+    root = ElementTree.fromstring(render_junit(nasty))
+    assert root.find("testsuite").get("name") == "h"  # type: ignore[union-attr]
+    assert root.find("testsuite/testcase").get("name") == "ab"  # type: ignore[union-attr]
+
+
+def test_junit_reports_corrected_jobs_as_passed() -> None:
+    report = Report(generated="now", enforce=True, hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.CORRECTED, changes=("x: 1 -> 2",)),)),))
+    root = ElementTree.fromstring(render_junit(report))
+    assert root.get("failures") == "0"
+    assert "corrected: x: 1 -> 2" in (root.findtext("testsuite/testcase/system-out") or "")
