@@ -95,7 +95,7 @@ EXAMPLES = r"""
 - name: Compare a host with the inventory
   isotools.shop_sync.win_sync_jobs:
     folder: '\Isotools'
-    jobs: "{{ shop_sync_resolved_jobs }}"
+    jobs: "{{ sync_jobs_resolved }}"
   check_mode: true
   register: shop_sync_check
 

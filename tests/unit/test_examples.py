@@ -47,7 +47,7 @@ def host_vars(inventory: str) -> dict[str, dict[str, Any]]:
         found = {**role_defaults, **variables.get_vars(host=host), "role_path": str(ROLE), "playbook_dir": str(REPO / "playbooks")}
         found.update(role_vars)
         templar = Templar(loader=loader, variables=found)
-        wanted = [key for key in found if key.startswith(("shop_sync_", "_shop_sync_", "ansible_", "vault_"))]
+        wanted = [key for key in found if key.startswith(("shop_sync_", "sync_jobs_", "ansible_", "vault_"))]
         hosts[host.name] = {key: templar.template(trust_as_template(f"{{{{ {key} }}}}")) for key in wanted}
     return hosts
 
@@ -58,7 +58,7 @@ def test_every_host_of_every_example_has_valid_jobs(inventory: str) -> None:
     assert hosts
     for host, found in hosts.items():
         assert found["shop_sync_jobs"], host
-        assert sync_job_problems(found["shop_sync_jobs"], host=host, defaults=found["_shop_sync_job_defaults"]) == []
+        assert sync_job_problems(found["shop_sync_jobs"], host=host, defaults=found["sync_jobs_job_defaults"]) == []
 
 
 @pytest.mark.parametrize("inventory", ["staging", "production"])
@@ -66,7 +66,7 @@ def test_the_vaulted_passwords_open_with_the_example_password_and_reach_the_jobs
     for host, found in host_vars(inventory).items():
         password = found["vault_svc_sync_password"]
         assert password == f"example-{inventory}-svc_sync_password-Chang3Me!"
-        jobs = to_sync_jobs(found["shop_sync_jobs"], host=host, defaults=found["_shop_sync_job_defaults"])
+        jobs = to_sync_jobs(found["shop_sync_jobs"], host=host, defaults=found["sync_jobs_job_defaults"])
         principals = [job["task"]["principal"] for job in jobs]
         assert all(principal == {"user": "SHOPS\\svc_sync", "logon_type": "password", "password": password, "run_level": "limited"} for principal in principals)
         assert all(job["task"]["password_version"] == "2026-11" for job in jobs)
