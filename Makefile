@@ -94,7 +94,7 @@ molecule: venv
 
 bench: venv
 	@if [ -d tests/bench ]; then \
-		"$(VENV_PYTHON)" -m pytest tests/bench --benchmark-only $(PYTEST_ARGS); \
+		"$(VENV_PYTHON)" -m pytest tests/bench -s $(PYTEST_ARGS); \
 	else \
 		echo "tests/bench does not exist: no benchmark to run"; exit 1; \
 	fi
