@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(VENV_BIN):$(PATH)
 
-.PHONY: help venv test demo unit sanity lint ruff mypy ansible-lint molecule bench clean distclean
+.PHONY: help venv test demo unit sanity lint ruff mypy ansible-lint molecule bench docs clean distclean
 
 help:
 	@echo "make demo       run playbooks/demo.yml against the offline demo host"
@@ -30,6 +30,7 @@ help:
 	@echo "make sanity     ansible-test sanity (tests/tools/sanity.sh)"
 	@echo "make molecule   molecule test --all in each scenario directory"
 	@echo "make bench      pytest-benchmark on tests/bench (not part of test)"
+	@echo "make docs       regenerate docs/reference from the plugins' and role's documentation"
 	@echo "make venv       create/update .venv from requirements-dev.txt"
 	@echo "make clean      remove build/ and tool caches; distclean also removes .venv"
 
@@ -91,6 +92,9 @@ sanity: venv
 # Scenarios may live at the repo root (molecule/ or extensions/molecule/) or inside a role.
 molecule: venv
 	@tests/tools/molecule.sh
+
+docs: venv
+	"$(VENV_PYTHON)" tests/tools/render_reference.py
 
 bench: venv
 	@if [ -d tests/bench ]; then \

@@ -100,7 +100,7 @@ def test_twenty_jobs_cost_two_host_calls_then_one(base: Path) -> None:
 
 
 def test_five_hundred_jobs_take_at_most_three_times_one_job(base: Path) -> None:
-    one = min(_deploy(base, 1)[0] for _ in range(2))
+    one = min(_deploy(base, 1)[0] for _attempt in range(2))
     many, changed, ops = _deploy(base, 500)
     again, changed_again, ops_again = _deploy(base, 500)
     print(f"\nwall time: 1 job {one:.2f} s; 500 jobs {many:.2f} s first deploy ({many / one:.2f}x), {again:.2f} s unchanged ({again / one:.2f}x)")

@@ -121,7 +121,7 @@ def test_a_bad_inventory_stops_the_play_before_any_host_is_touched(workspace: Pa
         {"name": "SYNCHRO STOCK", "working_directory": "Synchro\\stock"},
         {"name": "Synchro Prix", "schedule": [{"daily": "02:00"}], "color": "blue"},
     ]
-    code, output, _ = run(workspace, playbook("deploy"), inventory=write_inventory(workspace, bad, ("shopC", [])))
+    code, output, _recap = run(workspace, playbook("deploy"), inventory=write_inventory(workspace, bad, ("shopC", [])))
     assert code != 0
     for message in (
         "host 'shopB', job 'Synchro Stock': schedule[0].daily '25:00' is not a time of day",
@@ -168,7 +168,7 @@ def test_drift_reports_changes_made_by_hand_and_fails_when_asked(workspace: Path
     task.write_bytes(xml.replace("T03:00:00</StartBoundary>", "T04:15:00</StartBoundary>").encode("utf-16"))
     applies_before = journal(workspace, "shopA").count("apply")
 
-    code, output, _ = run(workspace, playbook("drift"), "-e", "shop_sync_report_dir=report-1", "-e", "shop_sync_fail_on_drift=true")
+    code, output, _recap = run(workspace, playbook("drift"), "-e", "shop_sync_report_dir=report-1", "-e", "shop_sync_fail_on_drift=true")
 
     assert code != 0 and "2 drifted, 0 missing, 0 unmanaged extra" in output, output
     assert journal(workspace, "shopA").count("apply") == applies_before, "drift changed a host"
@@ -197,7 +197,7 @@ def test_drift_with_enforce_corrects_it(workspace: Path) -> None:
 def test_run_now_runs_the_jobs_and_fails_on_the_one_that_fails(workspace: Path) -> None:
     runs_on_b = journal(workspace, "shopB").count("run")
     (workspace / "shopA" / "outcomes.json").write_text(json.dumps({"\\Isotools\\Synchro Prix": {"exit_code": 3, "duration": 1.0}}), encoding="utf-8")
-    code, output, _ = run(workspace, playbook("run_now"), "--limit", "shopA")
+    code, output, _recap = run(workspace, playbook("run_now"), "--limit", "shopA")
     assert code != 0
     assert "Synchro Stock: exit code 0" in output, output
     assert "host 'shopA': these jobs did not succeed: Synchro Prix" in output
@@ -207,7 +207,7 @@ def test_run_now_runs_the_jobs_and_fails_on_the_one_that_fails(workspace: Path) 
 def test_adopt_writes_reviewable_inventory_for_a_hand_made_task(workspace: Path) -> None:
     hand_made = (REPO / "playbooks" / "files" / "demo_hand_made_task.xml").read_text(encoding="utf-8")
     workspace.joinpath("shopB", *TASKS, "Synchro Test Kevin").write_text(hand_made, encoding="utf-8")
-    code, output, _ = run(workspace, playbook("adopt"), "--limit", "shopB", "-e", f"shop_sync_adopt_dir={workspace / 'adopted'}")
+    code, output, _recap = run(workspace, playbook("adopt"), "--limit", "shopB", "-e", f"shop_sync_adopt_dir={workspace / 'adopted'}")
     assert code == 0, output
     text = (workspace / "adopted" / "host_vars" / "shopB.yml").read_text(encoding="utf-8")
     assert "# Synchro Test Kevin: was made by hand" in text
