@@ -250,6 +250,22 @@ jobs:
     message:
       description: Why a change of the job was not applied (refused, failed or skipped), else null.
       type: str
+    applied_changes:
+      description:
+        - After an apply, each host change of the job that was made (or was already in place),
+          as C(<kind> <path>). Empty in check mode and when nothing was to be done.
+      type: list
+      elements: str
+      sample: ['create_directory D:\Isotools\stock', 'write_file D:\Isotools\stock\synchro.bat']
+    not_applied_changes:
+      description:
+        - "After an apply, each host change of the job that was not made, as
+          C(<kind> <path>: <status>: <reason>); the status is V(refused), V(failed) or V(skipped)
+          (a change it needs was not made, or the connection was lost first). Nothing of these
+          changes was written."
+      type: list
+      elements: str
+      sample: ['register_task \Isotools\Synchro Stock: refused: changed concurrently, re-run']
 backups:
   description:
     - With O(backup), what was replaced or deleted, taken before the apply.

@@ -6,21 +6,42 @@ Private to :mod:`plan`. A script is written only when its bytes differ from the 
 (``expected_hash`` = the hash read, ``None`` when it does not exist yet). With ACLs managed,
 a directory or file any account outside the job's list may write to gets a protected DACL
 giving FullControl to exactly that list; a new directory always gets it, so it never
-inherits a looser parent ACL.
+inherits a looser parent ACL. The change names accounts as a person reads them
+(``acl D:\\...\\synchro.bat: writable by BUILTIN\\Users -> writable only by
+BUILTIN\\Administrators, NT AUTHORITY\\SYSTEM``): who may write that should not, then who will.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import ChangeList, DesiredJob, PlanProblem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
+    ADMINISTRATORS_SID,
+    LOCAL_SERVICE_SID,
+    NETWORK_SERVICE_SID,
+    SYSTEM_SID,
+    USERS_SID,
+    canonical_account,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import FieldChange
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
 
 __all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "plan_files"]
 
 _SHOWN_HASH = 12  # hex digits of a SHA-256 shown in a field change
+# How Windows shows the well-known accounts an ACL names (icacls, the Security tab).
+_ACCOUNT_WORDS = {
+    ADMINISTRATORS_SID: "BUILTIN\\Administrators",
+    USERS_SID: "BUILTIN\\Users",
+    SYSTEM_SID: "NT AUTHORITY\\SYSTEM",
+    LOCAL_SERVICE_SID: "NT AUTHORITY\\LOCAL SERVICE",
+    NETWORK_SERVICE_SID: "NT AUTHORITY\\NETWORK SERVICE",
+    "S-1-5-11": "NT AUTHORITY\\Authenticated Users",
+    "S-1-5-4": "NT AUTHORITY\\INTERACTIVE",
+    "S-1-1-0": "Everyone",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +63,7 @@ class FilePlan:
 
 def plan_files(job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool) -> FilePlan:
     allowed, problems = _allowed_writers(job, state) if secure_acl and job.acl_sids else ((), [])
-    steps = _Steps(state, changes, allowed)
+    steps = _Steps(state, changes, allowed, _account_names(job, state))
     for directory in job.directories:
         steps.directory(directory)
     for item in job.files:
@@ -51,10 +72,11 @@ def plan_files(job: DesiredJob, state: ReadResult, changes: ChangeList, *, secur
 
 
 class _Steps:
-    def __init__(self, state: ReadResult, changes: ChangeList, allowed: tuple[str, ...]) -> None:
+    def __init__(self, state: ReadResult, changes: ChangeList, allowed: tuple[str, ...], names: dict[str, str]) -> None:
         self.state = state
         self.changes = changes
         self.allowed = allowed  # empty: ACLs are left alone
+        self.names = names  # SID -> the account's name, for the change text
         self.field_changes: list[FieldChange] = []
         self.change_ids: list[str] = []
         self.scripts: list[ScriptDiff] = []
@@ -70,7 +92,7 @@ class _Steps:
         writers = () if record is None else record.writers
         if self.allowed and (created or _foreign(writers, self.allowed)):
             ids.append(self.changes.add_once("set_acl", path, requires=ids, full_control=self.allowed).id)
-            self.field_changes.append(_acl_change(path, writers, self.allowed))
+            self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.directory_ids[path_key(path)] = ids
         self.change_ids += ids
 
@@ -90,7 +112,7 @@ class _Steps:
         writers = () if record is None else record.writers
         if self.allowed and exists and _foreign(writers, self.allowed):
             ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
-            self.field_changes.append(_acl_change(path, writers, self.allowed))
+            self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.change_ids += ids
 
 
@@ -111,9 +133,21 @@ def _foreign(writers: tuple[str, ...], allowed: tuple[str, ...]) -> bool:
     return bool({canonical_account(writer) for writer in writers} - set(allowed))
 
 
-def _acl_change(path: str, writers: tuple[str, ...], allowed: tuple[str, ...]) -> FieldChange:
-    before = "writable by " + ",".join(writers) if writers else None
-    return FieldChange(f"acl {path}", before, "writable by " + ",".join(allowed))
+def _account_names(job: DesiredJob, state: ReadResult) -> dict[str, str]:
+    """SID -> name for the accounts of the job's ACL, as the job names them."""
+    sids = state.sids()
+    return {canonical_account(account, sids): account for account in job.acl_sids}
+
+
+def _acl_change(path: str, writers: tuple[str, ...], allowed: tuple[str, ...], names: dict[str, str]) -> FieldChange:
+    foreign = [writer for writer in writers if canonical_account(writer) not in allowed]
+    before = "writable by " + _accounts_words(foreign, names) if foreign else None
+    return FieldChange(f"acl {path}", before, "writable only by " + _accounts_words(allowed, names))
+
+
+def _accounts_words(sids: Sequence[str], names: dict[str, str]) -> str:
+    # A SID nobody named stays a SID: on the host, `wmic useraccount where sid=...` names it.
+    return ", ".join(_ACCOUNT_WORDS.get(canonical_account(sid)) or names.get(canonical_account(sid)) or sid for sid in sids)
 
 
 def _hash_words(digest: str | None) -> str | None:

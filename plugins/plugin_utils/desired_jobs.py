@@ -96,8 +96,8 @@ def desired_jobs(
     for index, job in enumerate(jobs):
         built, found = _job(job, index, folder, secure_acl, render)
         problems += found
-        name = job.get("name") if isinstance(job, Mapping) else None
-        if isinstance(name, str) and name:
+        name = _given_name(job)
+        if name:
             key = name.casefold()
             if key in first_of:
                 message = f"is also the name of job '{first_of[key]}' (task names are case-insensitive on Windows)"
@@ -115,6 +115,15 @@ def _label(name: str) -> str:
     return f"job '{name}'"
 
 
+def _given_name(job: object) -> str | None:
+    """The job's name as its task is named: a whole number counts as its digits (``name: 42``
+    names the task '42'), as every other text option of a spec takes it."""
+    name = job.get("name") if isinstance(job, Mapping) else None
+    if isinstance(name, int) and not isinstance(name, bool):
+        return str(name)
+    return name if isinstance(name, str) else None
+
+
 def script_bytes(file_name: str, text: str) -> bytes:
     """The bytes written for a script: UTF-8 without a byte order mark (cmd.exe would run the
     mark as a command), CRLF line ends for ``.bat``/``.cmd``."""
@@ -129,8 +138,8 @@ def _job(
     if not isinstance(job, Mapping):
         label = f"jobs[{index}]"
         return None, [Problem(label, "", f"must be a mapping with at least a name, got {kind_of(job)}", label)]
-    given_name = job.get("name")
-    name = given_name if isinstance(given_name, str) and given_name.strip() else f"jobs[{index}]"
+    given_name = _given_name(job)
+    name = given_name if given_name is not None and given_name.strip() else f"jobs[{index}]"
     label = _label(name) if name == given_name else name
     report = Report()
     entry = Section(job, "", report)

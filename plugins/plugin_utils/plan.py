@@ -163,6 +163,7 @@ class JobResult:
     message: str | None = None  # why a change was not applied, from the host
     applied: tuple[str, ...] = ()  # 'write_file D:\\...\\synchro.bat', ...
     not_applied: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # one per not_applied change: 'failed: Access is denied (...)'
 
     @property
     def succeeded(self) -> bool:
@@ -216,6 +217,7 @@ def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...
     for job in plan.jobs:
         applied: list[str] = []
         not_applied: list[str] = []
+        reasons: list[str] = []
         statuses: list[str] = []
         message = None
         for change_id in job.change_ids:
@@ -228,10 +230,11 @@ def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...
             status = answer.status if answer is not None else "skipped"
             reason = _reason(answer.message, answer.error_code) if answer is not None else "the host returned no result for it"
             not_applied.append(words)
+            reasons.append(f"{status}: {reason}")
             statuses.append(status)
             message = message or f"{words}: {status}: {reason}"
         status = _worst(statuses) if statuses else ("applied" if job.change_ids else "unchanged")
-        outcomes.append(JobResult(job.name, job.path, job.outcome, status, message, tuple(applied), tuple(not_applied)))
+        outcomes.append(JobResult(job.name, job.path, job.outcome, status, message, tuple(applied), tuple(not_applied), tuple(reasons)))
     return tuple(outcomes)
 
 
@@ -360,6 +363,10 @@ class _Planner:
     def _absent(self, job: DesiredJob) -> JobPlan:
         path = _job_path(job, self.options)
         record = self.state.task(path)
+        unreadable = self.state.unreadable_task(path)
+        if unreadable is not None:
+            warning = f"task '{unreadable.path}' exists but could not be read ({unreadable.error}): it is left in place"
+            return JobPlan(job.name, unreadable.path, "unchanged", warnings=(warning,))
         if record is None:
             return JobPlan(job.name, path, "absent")
         actual = self._parse(job.name, record)
@@ -387,6 +394,9 @@ class _Planner:
                 change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
                 removal = FieldChange("task", record.path, None)
                 pruned.append(JobPlan(name, record.path, "pruned", (removal,), (change.id,), xml_before=record.xml))
+        for unreadable in self.state.unreadable:
+            if path_key(_task_folder(unreadable.path)) == managed and path_key(unreadable.path) not in declared:
+                self.warnings.append(f"task '{unreadable.path}' could not be read ({unreadable.error}): not pruned")
         return pruned
 
     def _folder(self, folder: str) -> list[str]:

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from ansible.release import __version__ as ansible_core_version
 import reference_markdown
 import render_reference
+from ansible.release import __version__ as ansible_core_version
 
 REFERENCE = render_reference.REPO / "docs" / "reference"
 # The pages are rendered with the pinned ansible-core of Python 3.11; other cores word the

@@ -8,7 +8,9 @@ planned and what was applied. Keys it sets:
 
     changed   something was applied (in check mode: something would be)
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
-              per field change), applied (bool), message (why a change was not applied)
+              per field change), applied (bool), message (why a change was not applied), and
+              after an apply, applied_changes / not_applied_changes: each host change of the
+              job ('write_file D:\\...'), the ones not applied with their status and reason
     diff      one entry per changed job: the task XML before/after, the field changes and the
               scripts' unified diffs as ``prepared``
     warnings  adopted tasks, tasks left in place, unreadable tasks not pruned
@@ -33,6 +35,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ChangeResult,
     ReadResult,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
@@ -51,6 +54,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import 
 __all__ = ["SyncRun", "sync", "empty_sync_result"]
 
 Trace = Callable[[str], None]
+_IN_DOUBT = "the connection was lost during the apply: whether this change was made is not known until the next read (re-run)"
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -81,7 +85,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     state = ReadResult.from_json(host.call(request.to_json()))
     the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
     result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
-    result["jobs"] = [_job_entry(job, applied=False, message=None) for job in the_plan.jobs]
+    result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     if run.diff:
         result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
     if not the_plan.changed:
@@ -94,7 +98,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     trace(f"apply: {len(the_plan.changes)} change(s)")
     answer, lost = _apply(host, the_plan)
     outcomes = outcome_after_apply(the_plan, answer)
-    result["jobs"] = [_job_entry(job, applied=bool(outcome.applied), message=outcome.message) for job, outcome in zip(the_plan.jobs, outcomes, strict=True)]
+    result["jobs"] = [_job_entry(job, outcome) for job, outcome in zip(the_plan.jobs, outcomes, strict=True)]
     result["changed"] = any(outcome.applied for outcome in outcomes)
     failures = [outcome for outcome in outcomes if not outcome.succeeded]
     if lost is not None:
@@ -115,26 +119,28 @@ def _apply(host: HostCaller, the_plan: Plan) -> tuple[ApplyResult, str | None]:
     (the rest counts as skipped) and why."""
     try:
         return ApplyResult.from_json(host.call(the_plan.apply_request().to_json())), None
-    except ConnectionError as error:
-        processed = getattr(error, "results", ())
-        partial = ApplyResult.from_json({"op": "apply", "results": list(processed)}).results
+    except (HostUnreachable, ConnectionError) as error:
+        # A host that knows where it stopped hands back the results before the loss; one that
+        # does not (WinRM) leaves every change in doubt until the next read.
+        processed = getattr(error, "results", None)
+        partial = ApplyResult.from_json({"op": "apply", "results": list(processed or ())}).results
+        why = "the connection was lost before this change" if processed is not None else _IN_DOUBT
         done = {item.id for item in partial}
-        skipped = tuple(
-            ChangeResult(change.id, "skipped", "the connection was lost before this change")
-            for change in the_plan.changes
-            if change.id not in done
-        )
+        skipped = tuple(ChangeResult(change.id, "skipped", why) for change in the_plan.changes if change.id not in done)
         return ApplyResult(partial + skipped), str(error)
 
 
-def _job_entry(job: JobPlan, *, applied: bool, message: str | None) -> dict[str, Any]:
+def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]:
+    """A job as the result shows it; ``outcome`` once the host applied the plan."""
     return {
         "name": job.name,
         "path": job.path,
         "outcome": job.outcome,
         "changes": describe(job.changes),
-        "applied": applied,
-        "message": message,
+        "applied": bool(outcome and outcome.applied),
+        "message": outcome.message if outcome else None,
+        "applied_changes": list(outcome.applied) if outcome else [],
+        "not_applied_changes": [f"{words}: {why}" for words, why in zip(outcome.not_applied, outcome.reasons, strict=True)] if outcome else [],
     }
 
 

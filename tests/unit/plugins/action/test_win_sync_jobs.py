@@ -170,7 +170,7 @@ def test_secure_acl_grants_the_run_as_account(harness: Harness) -> None:
     job = daily_job("Stock", f"{ROOT}\\stock", principal={"user": SVC_SYNC, "logon_type": "s4u"})
     result = harness.run("win_sync_jobs", {"jobs": [job]})
     acl_change = next(change for change in result["jobs"][0]["changes"] if change.startswith("acl "))
-    assert acl_change.endswith("writable by S-1-5-32-544,S-1-5-18,S-1-5-21-3623811015-3361044348-30300820-1104")
+    assert acl_change.endswith("writable only by BUILTIN\\Administrators, NT AUTHORITY\\SYSTEM, CONTOSO\\svc_sync")
     assert harness.run("win_sync_jobs", {"jobs": [job]})["changed"] is False
     loose = harness.run("win_sync_jobs", {"jobs": [daily_job("Other", f"{ROOT}\\other")], "secure_acl": False})
     assert not any(change.startswith("acl ") for change in loose["jobs"][0]["changes"])

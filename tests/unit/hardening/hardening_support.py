@@ -1,0 +1,162 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the hardening suites share: their data, their matrices, and the figures
+docs/reliability.md and docs/security.md publish (checked against the docs by
+test_hardening_docs.py, so a figure cannot drift from what the tests run)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from action_harness import SVC_SYNC, SVC_SYNC_SID
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS
+
+REPO = Path(__file__).resolve().parents[3]
+BAD_SPECS = REPO / "tests" / "unit" / "plugins" / "plugin_utils" / "data" / "bad_specs.yml"
+BAD_JOBS = Path(__file__).parent / "data" / "bad_jobs.yml"
+PLAYBOOKS = REPO / "playbooks"
+# demo.yml rebuilds the demo's own hosts from scratch (examples/demo); the others are the ops playbooks.
+NOT_OPS_PLAYBOOKS = frozenset({"demo.yml"})
+
+ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
+GMSA, GMSA_SID = "CONTOSO\\gmsa_sync$", "S-1-5-21-3623811015-3361044348-30300820-2201"
+WORKING_DIRECTORY = ROOT + "\\stock"
+
+# Faults the directory host injects (docs/directory-host.md) and the change kinds of an apply.
+FAULTS = ("access_denied", "unknown_account", "disk_full", "task_running", "connection_lost")
+TASK_ONLY_FAULTS = frozenset({"task_running"})  # Windows only refuses changes to a task that runs
+TASK_KINDS = frozenset({"register_task", "delete_task"})
+# The change kinds each fault scenario's apply holds (test_hardening_faults.py).
+SCENARIO_KINDS = {
+    "first deploy": ("create_folder", "create_directory", "set_acl", "write_file", "register_task"),
+    "update": ("create_directory", "set_acl", "write_file", "register_task", "delete_task"),
+}
+RACE_ROUNDS = 3  # per race variant (test_hardening_races.py)
+RACE_VARIANTS = ("task only", "task and script")
+PRUNE_EXAMPLES = 25  # hypothesis examples of the prune property
+# The playbook runs of the secrets test, in order (the last three side by side).
+SECRET_RUNS = ("deploy.yml", "drift.yml (enforce)", "drift.yml", "run_now.yml", "adopt.yml")
+# (id, connection plugin, its options, allow_unencrypted_password, is the password sent?)
+TRANSPORTS: list[tuple[str, str, dict[str, Any], bool, bool]] = [
+    ("winrm-http-basic", "winrm", {"port": 5985, "scheme": "http", "transport": ["basic"]}, False, False),
+    ("winrm-http-default-transport", "winrm", {"port": 5985}, False, False),
+    ("winrm-http-certificate", "winrm", {"port": 5985, "scheme": "http", "transport": ["certificate"]}, False, False),
+    ("winrm-http-ntlm-then-basic", "winrm", {"port": 5985, "scheme": "http", "transport": "ntlm,basic"}, False, False),
+    (
+        "winrm-http-ntlm-encryption-never",
+        "winrm",
+        {"scheme": "http", "transport": ["ntlm"], "_extras": {"ansible_winrm_message_encryption": "never"}},
+        False,
+        False,
+    ),
+    ("psrp-http-basic", "psrp", {"port": 5985, "protocol": "http", "auth": "basic"}, False, False),
+    ("psrp-http-negotiate-encryption-never", "psrp", {"protocol": "http", "auth": "negotiate", "message_encryption": "never"}, False, False),
+    ("unknown-connection", "community.general.lxd", {}, False, False),
+    ("winrm-https-basic", "winrm", {"port": 5986, "scheme": "https", "transport": ["basic"]}, False, True),
+    ("winrm-http-ntlm", "winrm", {"port": 5985, "scheme": "http", "transport": ["ntlm"]}, False, True),
+    ("winrm-http-kerberos", "winrm", {"scheme": "http", "transport": ["kerberos"]}, False, True),
+    ("winrm-http-credssp", "winrm", {"scheme": "http", "transport": ["credssp"]}, False, True),
+    ("psrp-https-basic", "psrp", {"port": 5986, "protocol": "https", "auth": "basic"}, False, True),
+    ("psrp-http-negotiate", "psrp", {"protocol": "http", "auth": "negotiate"}, False, True),
+    ("ssh", "ssh", {}, False, True),
+    ("winrm-http-basic-allowed", "winrm", {"port": 5985, "scheme": "http", "transport": ["basic"]}, True, True),
+    ("psrp-http-basic-allowed", "psrp", {"protocol": "http", "auth": "basic"}, True, True),
+]
+# (id, principal, the run-as account's SID and how an ACL change names it; None: SYSTEM itself)
+ACL_PRINCIPALS: list[tuple[str, dict[str, Any], str | None, str | None]] = [
+    ("system", {"user": "SYSTEM"}, None, None),
+    ("local-service", {"user": "NT AUTHORITY\\LOCAL SERVICE"}, "S-1-5-19", "NT AUTHORITY\\LOCAL SERVICE"),
+    ("svc-sync-highest", {"user": SVC_SYNC, "logon_type": "password", "password": "not-a-real-one", "run_level": "highest"}, SVC_SYNC_SID, SVC_SYNC),
+    ("gmsa", {"user": GMSA, "logon_type": "password"}, GMSA_SID, GMSA),
+]
+HOSTILE_TASKS = (
+    "entity expansion",
+    "external entity",
+    "owned, truncated",
+    "truncated",
+    "wrongly encoded",
+    "odd UTF-16",
+    "unknown namespace",
+    "not a task",
+    "10 MB",
+)
+
+
+def bad_specs() -> list[dict[str, Any]]:
+    return list(yaml.safe_load(BAD_SPECS.read_text(encoding="utf-8")))
+
+
+def bad_jobs() -> list[dict[str, Any]]:
+    return list(yaml.safe_load(BAD_JOBS.read_text(encoding="utf-8")))
+
+
+def spec_through_jobs(case: Mapping[str, Any]) -> bool:
+    """Whether a task-level case is also a bad job: not when it names a folder (a job's folder is
+    the module's option, a case of bad_jobs.yml) nor when it only lacks actions (a job gives its
+    task the default action, cmd.exe running the script)."""
+    spec = case["spec"]
+    return not isinstance(spec, Mapping) or ("folder" not in spec and "actions" in spec)
+
+
+def spec_through_task(case: Mapping[str, Any]) -> bool:
+    """Whether win_sync_task takes the case's options: other keys are module parameters Ansible
+    itself refuses as unknown before the spec is read (those cases run as jobs)."""
+    spec = case["spec"]
+    return isinstance(spec, Mapping) and set(spec) <= set(TOP_KEYS)
+
+
+def fault_cases() -> list[tuple[str, str, str]]:
+    """(scenario, change kind, fault): every fault at every kind of change it can meet."""
+    return [
+        (scenario, kind, fault)
+        for scenario, kinds in SCENARIO_KINDS.items()
+        for kind in kinds
+        for fault in FAULTS
+        if fault not in TASK_ONLY_FAULTS or kind in TASK_KINDS
+    ]
+
+
+def reliability_figures() -> dict[str, int]:
+    """The figures docs/reliability.md states, computed from the data and matrices the tests run."""
+    specs = bad_specs()
+    jobs = bad_jobs()
+    faults = fault_cases()
+    return {
+        "task specification cases (bad_specs.yml)": len(specs),
+        "of them run through win_sync_jobs, as a job's task": sum(spec_through_jobs(case) for case in specs),
+        "of them run through win_sync_task": sum(spec_through_task(case) for case in specs),
+        "job and option cases (bad_jobs.yml)": len(jobs),
+        "bad input cases in all": len(specs) + len(jobs),
+        "fault cases (scenario x change kind x fault)": len(faults),
+        "change kinds faulted": len({kind for _scenario, kind, _fault in faults}),
+        "faults injected": len({fault for _scenario, _kind, fault in faults}),
+        "race rounds (two processes each)": RACE_ROUNDS * len(RACE_VARIANTS),
+        "prune property examples (random task trees)": PRUNE_EXAMPLES,
+        "hostile task files": len(HOSTILE_TASKS),
+    }
+
+
+def security_figures() -> dict[str, int]:
+    """The figures docs/security.md states."""
+    return {
+        "ops playbooks run at -vvv --diff": len(ops_playbooks()),
+        "playbook runs": len(SECRET_RUNS),
+        "passwords followed (one vault-encrypted, one plain)": 2,
+        "transport cases (each through win_sync_jobs and win_sync_task)": len(TRANSPORTS),
+        "of them refused": sum(not sent for *_rest, sent in TRANSPORTS),
+        "run-as accounts whose script ACL is checked": len(ACL_PRINCIPALS),
+        "hostile task files (two with entities)": len(HOSTILE_TASKS),
+    }
+
+
+def job_kinds() -> Counter[str]:
+    return Counter(case["kind"] for case in bad_jobs())
+
+
+def ops_playbooks() -> list[str]:
+    return sorted(path.name for path in PLAYBOOKS.glob("*.yml") if path.name not in NOT_OPS_PLAYBOOKS)
