@@ -11,7 +11,7 @@ risk the collection detects and closes with ``set_acl``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     WindowsPath,
     load_json,
     parse_windows_path,
-    save_json,
 )
 
 __all__ = ["DEFAULT_WRITERS", "AclBook", "load_acl"]
@@ -43,12 +42,6 @@ class AclBook:
                 return sorted(entry)
             current = current.parent
         return sorted(DEFAULT_WRITERS)
-
-    def save_with(self, target: WindowsPath, sids: Sequence[str], *, before_replace: Callable[[], None] | None = None) -> None:
-        """Give ``target`` exactly ``sids`` (a protected DACL its children inherit)."""
-        entries = {key: list(value) for key, value in self.entries.items()}
-        entries[target.key] = sorted(set(sids))
-        save_json(self.path, entries, before_replace=before_replace)
 
 
 def load_acl(path: Path) -> AclBook:

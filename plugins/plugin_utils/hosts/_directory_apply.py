@@ -3,9 +3,11 @@
 """The ``apply`` operation of the directory host: each change on its own, in order.
 
 Every change either happens completely or leaves the image as it was: the one write that makes
-it happen is atomic (temporary file, then rename), and the bookkeeping written after it is
-undone with it when that fails. The caller holds the image's lock, so the ``expected_hash``
-check and the write it guards cannot interleave with another process's apply.
+it happen is atomic (temporary file, then rename), and its bookkeeping (``acl.json``,
+``state.json``, ``credentials.json``) is edited in memory and written once when the call ends,
+however it ends; when that write fails, the changes it held are undone (``_directory_ledger``).
+The caller holds the image's lock, so the ``expected_hash`` check and the write it guards
+cannot interleave with another process's apply.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import errno
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import AccountBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import load_acl
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
     E_ACCESS_DENIED,
     E_ALREADY_EXISTS,
@@ -38,7 +40,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     windows_error_of,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import FaultBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import load_state
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_ledger import Transaction, Undone
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import StateBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
     Image,
     Resolved,
@@ -46,15 +49,14 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     atomic_write,
     display_task_path,
     encode_task_text,
-    hash_file,
     invalid_name_reason,
-    load_json,
     load_task,
     make_dirs,
     parse_folder_path,
     parse_task_path,
     parse_windows_path,
     remove_dirs,
+    remove_file,
     save_json,
     sha256_hex,
 )
@@ -77,6 +79,15 @@ class ApplyContext:
     image: Image
     accounts: AccountBook
     now: str  # host-local time text, for the credential bookkeeping
+    state: StateBook  # the runtime state as the call found it, runs already settled
+
+
+@dataclass(frozen=True)
+class _Call:
+    """What a change handler works with: the host, and the apply it is part of."""
+
+    context: ApplyContext
+    transaction: Transaction
 
 
 @dataclass(frozen=True)
@@ -110,8 +121,26 @@ def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], d
 def apply_changes(
     context: ApplyContext, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The result of each change, in order; and the id of the change the connection was lost at."""
+    """The result of each change, in order; and the id of the change the connection was lost at.
+
+    The bookkeeping of the changes applied is written before this returns or raises, so that a
+    lost connection or an unexpected error leaves nothing applied but unrecorded.
+    """
+    call = _Call(context, Transaction(context.image, context.state))
     results: list[dict[str, Any]] = []
+    try:
+        lost_at = _apply_in_order(call, changes, passwords, faults, results)
+    finally:
+        # Passed in, so that every write of an apply goes through this module's save_json.
+        undone = call.transaction.commit(save_json, len(results))
+        _report_undone(changes, results, undone)
+    return results, lost_at
+
+
+def _apply_in_order(
+    call: _Call, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook, results: list[dict[str, Any]]
+) -> str | None:
+    """Append the result of each change to ``results``; the id of the change the connection was lost at."""
     succeeded: set[str] = set()
     for change in changes:
         missing = [required for required in change.get("requires") or () if required not in succeeded]
@@ -121,15 +150,27 @@ def apply_changes(
             continue
         fault = faults.take(change)
         if fault == "connection_lost":
-            return results, change["id"]
-        result = _apply_one(context, change, passwords.get(change["id"]), fault)
+            return str(change["id"])
+        call.transaction.begin(len(results))
+        result = _apply_one(call, change, passwords.get(change["id"]), fault)
         results.append(result)
         if result["status"] in _SUCCEEDED:
             succeeded.add(change["id"])
-    return results, None
+    return None
 
 
-def _apply_one(context: ApplyContext, change: dict[str, Any], password: str | None, fault: str | None) -> dict[str, Any]:
+def _report_undone(changes: Sequence[dict[str, Any]], results: list[dict[str, Any]], undone: Sequence[Undone]) -> None:
+    """Turn the result of each change the commit took back into the failure that made it."""
+    for rollback in undone:
+        windows = windows_error_of(rollback.error)
+        for position in range(rollback.start, rollback.stop):
+            change = changes[position]
+            if results[position]["status"] in _SUCCEEDED:
+                detail = f"{change['kind']} {change.get('path')}; undone because {rollback.path.name} could not be written"
+                results[position] = _result(change["id"], _Outcome("failed", windows.describe(detail)), windows.code)
+
+
+def _apply_one(call: _Call, change: dict[str, Any], password: str | None, fault: str | None) -> dict[str, Any]:
     handler = _HANDLERS.get(change["kind"])
     try:
         if handler is None:
@@ -138,7 +179,7 @@ def _apply_one(context: ApplyContext, change: dict[str, Any], password: str | No
             raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"fault injected for change {change['id']}"))
         if fault == "task_running":
             raise ChangeFailed(SCHED_E_ALREADY_RUNNING, f"the task is running; fault injected for change {change['id']}")
-        return _result(change["id"], handler(context, change, password, _injector(fault)), None)
+        return _result(change["id"], handler(call, change, password, _injector(fault)), None)
     except ChangeRefused as refusal:
         return _result(change["id"], _Outcome("refused", refusal.message), refusal.error_code)
     except RequestError as error:
@@ -179,19 +220,20 @@ def _injector(fault: str | None) -> _Inject:
 # --- task folders and tasks ----------------------------------------------------------------------
 
 
-def _create_folder(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+def _create_folder(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
     parts = _valid_names(parse_folder_path(change.get("path")), change)
-    folder = context.image.task(parts)
+    folder = call.context.image.task(parts)
     if folder.exists and folder.path.is_dir():
         return _Outcome("unchanged", "the folder exists")
     if folder.exists:
         raise ChangeFailed(E_ALREADY_EXISTS, f"a task named {display_task_path(folder.names)} is in the way")
     inject()
-    make_dirs(folder.path)
+    call.transaction.on_undo(partial(remove_dirs, make_dirs(folder.path)))
     return _Outcome("applied")
 
 
-def _register_task(context: ApplyContext, change: dict[str, Any], password: str | None, inject: _Inject) -> _Outcome:
+def _register_task(call: _Call, change: dict[str, Any], password: str | None, inject: _Inject) -> _Outcome:
+    context = call.context
     parts = _valid_names(parse_task_path(change.get("path")), change)
     xml = change.get("xml")
     if not isinstance(xml, str):
@@ -208,27 +250,26 @@ def _register_task(context: ApplyContext, change: dict[str, Any], password: str 
         raise ChangeFailed(E_ALREADY_EXISTS, f"a task folder named {display_task_path(task.names)} is in the way")
     previous = task.path.read_bytes() if task.exists else None
     _check_hash(change, _task_hash(task) if task.exists else None, task.exists)
-    # Both read before anything is written, so that a broken file refuses the change untouched.
-    state = load_state(context.image.state_file)
-    credentials = _credentials(context) if password else None
+    # Read before anything is written, so that a broken file refuses the change untouched.
+    credentials = call.transaction.credentials() if password else None
     created = make_dirs(task.path.parent)
     try:
         atomic_write(task.path, encode_task_text(xml), before_replace=inject)
     except BaseException:
         remove_dirs(created)
         raise
-    try:
+    call.transaction.on_undo(partial(_unregister, task.path, previous, created))
+    if previous is None:
         # A new task starts without the runtime state a deleted namesake may have left.
-        if previous is None and state.forget(display_task_path(task.names).lower()):
-            state.save()
-        if credentials is not None and sid is not None:
-            credentials[sid] = {"set_at": context.now}  # that a password was set, never the password
-            save_json(context.image.credentials_file, credentials)
-    except BaseException:
-        _restore(task.path, previous)
-        remove_dirs(created)
-        raise
+        call.transaction.state.put(display_task_path(task.names).lower(), None)
+    if credentials is not None and sid is not None:
+        credentials.put(sid, {"set_at": context.now})  # that a password was set, never the password
     return _Outcome("applied", None, sha256_hex(xml.encode("utf-8")))
+
+
+def _unregister(path: Path, previous: bytes | None, created: Sequence[Path]) -> None:
+    _restore(path, previous)
+    remove_dirs(created)
 
 
 def _default_logon(context: ApplyContext, user_id: str | None, group_id: str | None) -> str:
@@ -266,31 +307,18 @@ def _registration_account(context: ApplyContext, change: dict[str, Any], user: s
     return sid
 
 
-def _credentials(context: ApplyContext) -> dict[str, Any]:
-    """``credentials.json``: account SID -> when a password was last set for it."""
-    credentials = load_json(context.image.credentials_file, {})
-    if not isinstance(credentials, dict):
-        raise RequestError(f"{context.image.credentials_file} must be a JSON object")
-    return credentials
-
-
-def _delete_task(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+def _delete_task(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
     parts = parse_task_path(change.get("path"))
-    task = context.image.task(parts)
+    task = call.context.image.task(parts)
     exists = task.exists and task.path.is_file()
     _check_hash(change, _task_hash(task) if exists else None, exists)
     if not exists:
         return _Outcome("unchanged", "the task does not exist")
     previous = task.path.read_bytes()
-    state = load_state(context.image.state_file)
     inject()
-    os.unlink(task.path)
-    try:
-        if state.forget(display_task_path(task.names).lower()):
-            state.save()
-    except BaseException:
-        _restore(task.path, previous)
-        raise
+    remove_file(task.path)
+    call.transaction.on_undo(partial(_restore, task.path, previous))
+    call.transaction.state.put(display_task_path(task.names).lower(), None)
     return _Outcome("applied")
 
 
@@ -301,7 +329,7 @@ def _task_hash(task: Resolved) -> str | None:
 
 def _restore(path: Path, previous: bytes | None) -> None:
     if previous is None:
-        path.unlink(missing_ok=True)
+        remove_file(path)
     else:
         atomic_write(path, previous)
 
@@ -309,49 +337,54 @@ def _restore(path: Path, previous: bytes | None) -> None:
 # --- files and directories -----------------------------------------------------------------------
 
 
-def _create_directory(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
-    target, resolved = _file_target(context, change)
+def _create_directory(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(call.context, change)
     if resolved.exists and resolved.path.is_dir():
         return _Outcome("unchanged", "the directory exists")
     if resolved.exists:
         raise ChangeFailed(E_ALREADY_EXISTS, f"a file named {target.text} is in the way")
     inject()
-    make_dirs(resolved.path)
+    call.transaction.on_undo(partial(remove_dirs, make_dirs(resolved.path)))
     return _Outcome("applied")
 
 
-def _write_file(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
-    target, resolved = _file_target(context, change)
+def _write_file(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(call.context, change)
     try:
         content = base64.b64decode(change.get("content_base64") or "", validate=True)
     except (binascii.Error, ValueError):
         raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"content_base64 of {target.text} is not base64")) from None
     if resolved.exists and resolved.path.is_dir():
         raise ChangeFailed(E_ACCESS_DENIED, f"{target.text} is a directory")
-    current = hash_file(resolved.path) if resolved.exists else None
+    previous = resolved.path.read_bytes() if resolved.exists else None  # kept to undo the write
+    current = None if previous is None else sha256_hex(previous)
     _check_hash(change, current, resolved.exists)
     if not resolved.path.parent.is_dir():
         raise ChangeFailed(E_PATH_NOT_FOUND, f"the directory of {target.text} does not exist")
     if current == sha256_hex(content):
         return _Outcome("unchanged", "the file has this content")
     atomic_write(resolved.path, content, before_replace=inject)
+    call.transaction.on_undo(partial(_restore, resolved.path, previous))
     return _Outcome("applied")
 
 
-def _set_acl(context: ApplyContext, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
-    target, resolved = _file_target(context, change)
+def _set_acl(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
+    target, resolved = _file_target(call.context, change)
     given = change.get("full_control")
     if not isinstance(given, list) or not given or not all(isinstance(item, str) for item in given):
         raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"full_control of {target.text} must list at least one SID"))
     sids = []
     for account in given:
-        sid = context.accounts.resolve(account)
+        sid = call.context.accounts.resolve(account)
         if sid is None:
             raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"account '{account}' in full_control of {target.text}"))
         sids.append(sid)
     if not resolved.exists:
         raise ChangeRefused(E_FILE_NOT_FOUND, E_FILE_NOT_FOUND.describe(f"set_acl on {target.text}"))
-    load_acl(context.image.acl_file).save_with(target, sids, before_replace=inject)
+    acl = call.transaction.acl()
+    inject()
+    # A protected DACL its children inherit: exactly these SIDs.
+    acl.put(target.key, sorted(set(sids)))
     return _Outcome("applied")
 
 
@@ -384,7 +417,7 @@ def _check_hash(change: dict[str, Any], current: str | None, exists: bool) -> No
         raise ChangeRefused(None, CONCURRENT)
 
 
-_Handler = Callable[[ApplyContext, dict[str, Any], str | None, _Inject], _Outcome]
+_Handler = Callable[[_Call, dict[str, Any], str | None, _Inject], _Outcome]
 _HANDLERS: Mapping[str, _Handler] = {
     "create_folder": _create_folder,
     "create_directory": _create_directory,

@@ -13,7 +13,6 @@ or a copied server state sets it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,8 @@ class StateBook:
         """The entry of a task, created empty when it has none (saved only by :meth:`save`)."""
         return self.entries.setdefault(task_key, {})
 
-    def forget(self, task_key: str) -> bool:
-        """Drop a task's entry; whether there was one."""
-        return self.entries.pop(task_key, None) is not None
-
-    def save(self, *, before_replace: Callable[[], None] | None = None) -> None:
-        save_json(self.path, {key: value for key, value in self.entries.items() if value}, before_replace=before_replace)
+    def save(self) -> None:
+        save_json(self.path, {key: value for key, value in self.entries.items() if value})
 
 
 def load_state(path: Path) -> StateBook:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ __all__ = [
     "invalid_name_reason",
     "display_task_path",
     "resolve",
+    "cached_listings",
     "scan_folder",
     "load_task",
     "encode_task_text",
@@ -46,6 +48,7 @@ __all__ = [
     "atomic_write",
     "make_dirs",
     "remove_dirs",
+    "remove_file",
     "load_json",
     "save_json",
     "append_json_line",
@@ -64,6 +67,10 @@ _DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
 # What NTFS and Task Scheduler refuse in a name (besides the separators).
 _FORBIDDEN_CHARACTERS = set('<>:"|?*') | {chr(code) for code in range(32)}
 _RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"com{digit}" for digit in range(1, 10)] + [f"lpt{digit}" for digit in range(1, 10)])
+
+_Listing = dict[str, set[str]]  # casefolded name -> the names on disk that fold to it
+# Inside cached_listings(): directory -> its listing, read once, kept true by the writes here.
+_LISTINGS: contextvars.ContextVar[dict[str, _Listing] | None] = contextvars.ContextVar("shop_sync_directory_listings", default=None)
 
 
 @dataclass(frozen=True)
@@ -159,26 +166,90 @@ def display_task_path(names: Sequence[str]) -> str:
 
 def resolve(base: Path, parts: Sequence[str]) -> Resolved:
     """``base/parts``, each existing component found case-insensitively, as Windows does."""
-    current = base
+    listings = _LISTINGS.get()
+    current = str(base)  # strings, not Paths: this runs for every path of every change
     names: list[str] = []
     for index, part in enumerate(parts):
-        match = part if os.path.lexists(current / part) else _casefold_match(current, part)
+        match = _match(current, part) if listings is None else _listed_match(listings, current, part)
         if match is None:
             rest = tuple(parts[index:])
-            return Resolved(current.joinpath(*rest), False, tuple(names) + rest)
-        current = current / match
+            return Resolved(Path(current, *rest), False, tuple(names) + rest)
+        current = os.path.join(current, match)
         names.append(match)
-    return Resolved(current, True, tuple(names))
+    return Resolved(Path(current), True, tuple(names))
 
 
-def _casefold_match(directory: Path, name: str) -> str | None:
-    wanted = name.casefold()
+@contextlib.contextmanager
+def cached_listings() -> Iterator[None]:
+    """Within the block, :func:`resolve` lists each directory once instead of asking the disk.
+
+    A lookup that misses must list the directory to match the name case-insensitively, and
+    doing that for each of n new tasks in a folder of n made an apply O(n²). Only for a block in
+    which nothing but this module's writers changes the image (its lock is held): each of them
+    updates the listings it changes.
+    """
+    token = _LISTINGS.set({})
+    try:
+        yield
+    finally:
+        _LISTINGS.reset(token)
+
+
+def _match(directory: str, name: str) -> str | None:
+    """The on-disk name of ``name`` in ``directory``: itself, else its first case-insensitive match."""
+    if os.path.lexists(os.path.join(directory, name)):
+        return name
+    listing = _listing(directory)
+    return _pick(listing.get(name.casefold()) if listing else None, name)
+
+
+def _listed_match(listings: dict[str, _Listing], directory: str, name: str) -> str | None:
+    listing = listings.get(directory)
+    if listing is None:
+        listing = _listing(directory)
+        if listing is None:
+            return None
+        listings[directory] = listing
+    return _pick(listing.get(name.casefold()), name)
+
+
+def _pick(matches: set[str] | None, name: str) -> str | None:
+    if not matches:
+        return None
+    return name if name in matches else min(matches)
+
+
+def _listing(directory: str) -> _Listing | None:
+    """The names in ``directory`` by their case-folded form; ``None`` when it is no directory."""
+    listing: _Listing = {}
     try:
         with os.scandir(directory) as entries:
-            matches = sorted(entry.name for entry in entries if entry.name.casefold() == wanted)
+            for entry in entries:
+                listing.setdefault(entry.name.casefold(), set()).add(entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return matches[0] if matches else None
+    return listing
+
+
+def _note_created(path: Path, *, directory: bool = False) -> None:
+    listings = _LISTINGS.get()
+    if listings is None:
+        return
+    listing = listings.get(str(path.parent))
+    if listing is not None:
+        listing.setdefault(path.name.casefold(), set()).add(path.name)
+    if directory:
+        listings[str(path)] = {}
+
+
+def _note_removed(path: Path) -> None:
+    listings = _LISTINGS.get()
+    if listings is None:
+        return
+    listings.pop(str(path), None)
+    listing = listings.get(str(path.parent))
+    if listing is not None:
+        listing.get(path.name.casefold(), set()).discard(path.name)
 
 
 def scan_folder(directory: Path) -> tuple[list[str], list[str]]:
@@ -251,16 +322,20 @@ def atomic_write(target: Path, data: bytes, *, before_replace: Callable[[], None
 
     ``before_replace`` runs between the two (fault injection); whatever fails, the temporary
     file is removed and ``target`` keeps its previous content.
+
+    Not fsync'ed: the rename alone is what keeps a reader, or a process killed mid-write, from
+    ever seeing half a file. An fsync would add durability across a power cut, which an image
+    standing in for a Windows machine in tests and demos does not need, at a cost that grew
+    with every file an apply writes (1,500 fsyncs were a quarter of a 500-job deploy).
     """
     descriptor, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
         if before_replace is not None:
             before_replace()
         os.replace(temporary, target)
+        _note_created(target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -278,6 +353,7 @@ def make_dirs(path: Path) -> list[Path]:
     try:
         for directory in reversed(missing):
             directory.mkdir()
+            _note_created(directory, directory=True)
             created.append(directory)
     except OSError:
         remove_dirs(created)
@@ -292,6 +368,13 @@ def remove_dirs(created: Sequence[Path]) -> None:
             directory.rmdir()
         except OSError:
             return
+        _note_removed(directory)
+
+
+def remove_file(path: Path) -> None:
+    """Delete the file ``path``, if it exists."""
+    path.unlink(missing_ok=True)
+    _note_removed(path)
 
 
 def load_json(path: Path, default: Any) -> Any:
@@ -306,9 +389,9 @@ def load_json(path: Path, default: Any) -> Any:
         raise RequestError(f"{path} is not valid JSON: {error}") from None
 
 
-def save_json(path: Path, value: Any, *, before_replace: Callable[[], None] | None = None) -> None:
+def save_json(path: Path, value: Any) -> None:
     text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write(path, text.encode("utf-8"), before_replace=before_replace)
+    atomic_write(path, text.encode("utf-8"))
 
 
 def append_json_line(path: Path, value: dict[str, Any]) -> None:
@@ -319,6 +402,7 @@ def append_json_line(path: Path, value: dict[str, Any]) -> None:
         os.write(descriptor, line)
     finally:
         os.close(descriptor)
+    _note_created(path)
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -72,6 +72,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
     Image,
     append_json_line,
+    cached_listings,
     display_task_path,
     hash_file,
     load_json,
@@ -120,7 +121,7 @@ class DirectoryHost:
         op = request.get("op") if isinstance(request, dict) else None
         handlers = {"read": self._read, "apply": self._apply, "run": self._run, "history": self._history}
         handler = handlers.get(op) if isinstance(op, str) else None
-        with self._locked():
+        with self._locked(), cached_listings():
             if handler is None:
                 response, journal = _failed(op, f"unknown operation {op!r}: use one of {', '.join(OPERATIONS)}")
             else:
@@ -235,11 +236,13 @@ class DirectoryHost:
         changes, passwords = checked_changes(request)
         host = self._host_facts()
         accounts = load_accounts(self._image.accounts_file, host["hostname"], host.get("domain"))
-        self._settled_state()
+        state = self._settled_state()
         faults = load_faults(self._image.faults_file)
-        context = ApplyContext(self._image, accounts, time_text(self._now()))
-        results, lost_at = apply_changes(context, changes, passwords, faults)
-        faults.save()
+        context = ApplyContext(self._image, accounts, time_text(self._now()), state)
+        try:
+            results, lost_at = apply_changes(context, changes, passwords, faults)
+        finally:
+            faults.save()  # a fault that fired stays used up, however the apply ended
         journal: _Journal = {"op": "apply", "changes": len(changes), **_status_counts(results)}
         if lost_at is not None:
             message = (

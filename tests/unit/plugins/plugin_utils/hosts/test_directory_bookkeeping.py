@@ -1,0 +1,170 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bookkeeping of an apply (acl.json, state.json, credentials.json) is written once per call,
+and still never disagrees with the changes the call reports: what cannot be recorded is undone."""
+
+from __future__ import annotations
+
+import errno
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from directory_host_support import SCRIPT, SCRIPT_DIR, TASK, Image, install_seed, new_image, seed_changes, snapshot
+from host_samples import b64, register, statuses, synchro_task_xml
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_apply
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
+
+ADMINS_AND_SYSTEM = ["S-1-5-18", "S-1-5-32-544"]
+DEFAULT_WRITERS = ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Image:
+    return new_image(tmp_path)
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often the apply wrote each bookkeeping file, by name."""
+    counts: Counter[str] = Counter()
+    real = _directory_apply.save_json
+
+    def counting(path: Path, value: Any) -> None:
+        counts[path.name] += 1
+        real(path, value)
+
+    monkeypatch.setattr(_directory_apply, "save_json", counting)
+    return counts
+
+
+def unwritable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """From now on the disk is full for the bookkeeping file ``name`` (and only for it)."""
+    real = _directory_apply.save_json
+
+    def disk_full(path: Path, value: Any) -> None:
+        if path.name == name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, value)
+
+    monkeypatch.setattr(_directory_apply, "save_json", disk_full)
+
+
+def job_changes(count: int) -> list[dict[str, Any]]:
+    """``count`` jobs the way the controller plans them: directory, ACL, script, task."""
+    changes: list[dict[str, Any]] = [{"id": "folder", "kind": "create_folder", "path": "\\Isotools"}]
+    for number in range(count):
+        directory = f"D:\\Isotools\\Synchro_prod\\shop\\job{number:03d}"
+        changes += [
+            {"id": f"d{number}", "kind": "create_directory", "path": directory},
+            {"id": f"a{number}", "kind": "set_acl", "path": directory, "full_control": ADMINS_AND_SYSTEM, "requires": [f"d{number}"]},
+            {
+                "id": f"s{number}",
+                "kind": "write_file",
+                "path": directory + "\\synchro.bat",
+                "content_base64": b64(b"@echo off\r\n"),
+                "requires": [f"a{number}"],
+            },
+            register(
+                f"t{number}",
+                f"\\Isotools\\Job {number:03d}",
+                synchro_task_xml(directory),
+                user="SYSTEM",
+                logon_type="service_account",
+                requires=("folder", f"s{number}"),
+            ),
+        ]
+    return changes
+
+
+def writers(image: Image, *directories: str) -> list[list[str]]:
+    return [record["writers"] for record in image.call({"op": "read", "directories": list(directories)})["directories"]]
+
+
+def test_an_apply_of_many_jobs_writes_each_bookkeeping_file_once(image: Image, written: Counter[str]) -> None:
+    response = image.call({"op": "apply", "changes": job_changes(40)})
+
+    assert set(statuses(response).values()) == {"applied"}
+    assert written == {"acl.json": 1}
+    acl = json.loads((image.root / "acl.json").read_text(encoding="utf-8"))
+    assert len(acl) == 40 and set(map(tuple, acl.values())) == {tuple(ADMINS_AND_SYSTEM)}
+    assert len(image.call({"op": "read", "folders": [{"path": "\\Isotools", "recurse": False}]})["tasks"]) == 40
+
+
+def test_a_bookkeeping_file_that_cannot_be_written_undoes_the_changes_from_its_first_edit_on(image: Image, monkeypatch: pytest.MonkeyPatch) -> None:
+    unwritable(monkeypatch, "acl.json")
+
+    response = image.call({"op": "apply", "changes": seed_changes()})
+
+    assert statuses(response) == {"c1": "applied", "c2": "applied", "c3": "applied", "c4": "failed", "c5": "failed"}
+    for result in response["results"][3:]:
+        assert result["error_code"] == 0x80070070
+        assert "undone because acl.json could not be written" in result["message"]
+        assert "task_hash" not in result
+    assert (image.root / "D/Isotools/Synchro_prod/localhost/synchrof00001/synchro.bat").is_file()
+    assert image.call({"op": "read", "tasks": [TASK]})["tasks"] == []
+    assert writers(image, SCRIPT_DIR) == [DEFAULT_WRITERS]
+    monkeypatch.undo()
+    rerun = seed_changes()
+    del rerun[2]["expected_hash"]  # the script is there now, with this content
+    assert statuses(image.call({"op": "apply", "changes": rerun})) == {
+        "c1": "unchanged",
+        "c2": "unchanged",
+        "c3": "unchanged",
+        "c4": "applied",
+        "c5": "applied",
+    }
+
+
+def test_a_file_written_before_the_one_that_fails_is_put_back_as_the_kept_changes_left_it(image: Image, monkeypatch: pytest.MonkeyPatch) -> None:
+    install_seed(image)
+    image.call({"op": "run", "tasks": [TASK]})  # the task now has runtime state to forget
+    task_hash = image.call({"op": "read", "tasks": [TASK]})["tasks"][0]["task_hash"]
+    before = snapshot(image.root)
+    unwritable(monkeypatch, "state.json")
+
+    response = image.call(
+        {
+            "op": "apply",
+            "changes": [
+                {"id": "delete", "kind": "delete_task", "path": TASK, "expected_hash": task_hash},
+                {"id": "acl", "kind": "set_acl", "path": SCRIPT_DIR, "full_control": ["S-1-5-18"]},
+            ],
+        }
+    )
+
+    assert statuses(response) == {"delete": "failed", "acl": "failed"}
+    assert "undone because state.json could not be written" in response["results"][1]["message"]
+    assert snapshot(image.root) == before
+
+
+def test_what_was_applied_before_a_lost_connection_is_recorded(image: Image) -> None:
+    image.write_json("faults.json", [{"change": "c5", "fault": "connection_lost"}])
+
+    with pytest.raises(HostConnectionError) as raised:
+        image.call({"op": "apply", "changes": seed_changes()})
+
+    assert [result["status"] for result in raised.value.results] == ["applied"] * 4
+    assert writers(image, SCRIPT_DIR) == [ADMINS_AND_SYSTEM]
+
+
+def test_names_created_in_a_call_are_matched_case_insensitively_later_in_the_same_call(image: Image) -> None:
+    xml = synchro_task_xml(SCRIPT_DIR)
+    changes = [
+        {"id": "dir", "kind": "create_directory", "path": "D:\\Isotools\\Jobs"},
+        {"id": "same dir", "kind": "create_directory", "path": "d:\\ISOTOOLS\\jobs"},
+        {"id": "script", "kind": "write_file", "path": "D:\\isotools\\JOBS\\synchro.bat", "content_base64": b64(b"@echo off\r\n")},
+        register("first", "\\Isotools\\Job", xml, user="SYSTEM", logon_type="service_account"),
+        {"id": "delete", "kind": "delete_task", "path": "\\ISOTOOLS\\JOB"},
+        register("second", "\\isotools\\job", xml, user="SYSTEM", logon_type="service_account"),
+    ]
+
+    response = image.call({"op": "apply", "changes": changes})
+
+    assert statuses(response) == {"dir": "applied", "same dir": "unchanged", "script": "applied", "first": "applied", "delete": "applied", "second": "applied"}
+    assert sorted(path.name for path in (image.root / "D").rglob("*")) == ["Isotools", "Jobs", "synchro.bat"]
+    assert [task["path"] for task in image.call({"op": "read", "folders": [{"path": "\\", "recurse": True}]})["tasks"]] == ["\\Isotools\\job"]
+    assert image.call({"op": "read", "files": [SCRIPT]})["files"][0]["exists"] is False
