@@ -36,13 +36,23 @@ $LogonTypes = @{
 }
 $TASK_CREATE_OR_UPDATE = 6
 $TASK_ENUM_HIDDEN = 1
+# Logon types that store a password: password, interactive_token_or_password.
+$PASSWORD_LOGONS = @(1, 6)
 $BUSY_STATES = @(2, 4)  # queued, running
 $NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
+$E_INVALIDARG = 2147942487  # 0x80070057
+$E_LOGON_FAILURE = 2147943726  # 0x8007052E
+# Task Scheduler's own "has never run" time, beside COM's zero date (1899-12-30): what schtasks
+# and Get-ScheduledTaskInfo show as Last Run Time next to result 0x41303 (not yet run).
+$NEVER_RUN = [DateTime]::new(1999, 11, 30)
 $MAX_CONTENT_BYTES = 1048576
 # Rights that let a SID change what a file says or who may change it: write data, append data,
 # delete child, delete, change permissions, take ownership, generic all, generic write.
 $WRITE_RIGHTS = 0x2 -bor 0x4 -bor 0x40 -bor 0x10000 -bor 0x40000 -bor 0x80000 -bor 0x10000000 -bor 0x40000000
 $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
+# Windows refuses an XPath of more than about twenty terms ("The specified query is invalid"):
+# the task names of a history query are spread over several selects of this many names each.
+$HISTORY_NAMES_PER_SELECT = 10
 $CONCURRENT = 'changed concurrently, re-run'
 
 Function ConvertTo-Unsigned {
@@ -52,9 +62,9 @@ Function ConvertTo-Unsigned {
 }
 
 Function Format-HostTime {
-    # ISO 8601 host-local time, never the locale's format; COM's zero date means "never".
+    # ISO 8601 host-local time, never the locale's format; either "never" date is null.
     param ($Value)
-    if ($Value -isnot [DateTime] -or $Value.Year -lt 1900) { return $null }
+    if ($Value -isnot [DateTime] -or $Value.Year -lt 1900 -or $Value -eq $NEVER_RUN) { return $null }
     $Value.ToString('s', [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
@@ -65,9 +75,14 @@ Function Get-Sha256Hex {
     ([System.BitConverter]::ToString($digest) -replace '-', '').ToLowerInvariant()
 }
 
+Function Get-TextHash {
+    param ([string]$Text)
+    Get-Sha256Hex -InputObject ([System.Text.Encoding]::UTF8.GetBytes($Text))
+}
+
 Function Get-TaskHash {
     param ($Task)
-    Get-Sha256Hex -InputObject ([System.Text.Encoding]::UTF8.GetBytes([string]$Task.Xml))
+    Get-TextHash ([string]$Task.Xml)
 }
 
 Function Get-ErrorCode {
@@ -108,12 +123,17 @@ Function Get-RegisteredTask {
 }
 
 Function Get-TaskRecord {
+    # The hash is of the very text returned: reading Xml twice could pair one version's text
+    # with another's hash. A task that cannot be read is reported with the reason rather than
+    # failing the whole read; the controller then leaves it alone (no update, no prune).
     param ($Task)
+    $path = [string]$Task.Path
     try {
+        $xml = [string]$Task.Xml
         @{
-            path = [string]$Task.Path
-            xml = [string]$Task.Xml
-            task_hash = Get-TaskHash $Task
+            path = $path
+            xml = $xml
+            task_hash = Get-TextHash $xml
             enabled = [bool]$Task.Enabled
             state = $TaskStates[[int]$Task.State]
             last_run_time = Format-HostTime $Task.LastRunTime
@@ -123,7 +143,7 @@ Function Get-TaskRecord {
         }
     }
     catch {
-        throw "reading task '$($Task.Path)': $(Get-ErrorText $_)"
+        @{ path = $path; xml = $null; task_hash = $null; enabled = $null; state = 'unknown'; error = Get-ErrorText $_ }
     }
 }
 
@@ -273,6 +293,7 @@ Function Write-FileChange {
     if ([System.IO.File]::Exists($path)) { $current = Get-Sha256Hex -InputObject ([System.IO.File]::ReadAllBytes($path)) }
     if (-not (Test-ExpectedHash $Change.expected_hash $current)) { return New-Outcome 'refused' $CONCURRENT }
     $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
+    if ($null -ne $current -and $current -eq (Get-Sha256Hex -InputObject $bytes)) { return New-Outcome 'unchanged' }
     $name = '.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
     $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), $name)
     try {
@@ -337,6 +358,16 @@ Function Register-TaskChange {
     }
     $user = $null
     if ($Change.user) { $user = [string]$Change.user }
+    # Only a logon that stores a password is given one (RegisterTask wants an empty password for
+    # a service account), and such a logon needs one: refused before the call, as on the directory
+    # host. A gMSA (name ending in $) has none to give; Windows fetches it from Active Directory.
+    $storesPassword = $logonType -in $PASSWORD_LOGONS -and -not ([string]$user).EndsWith('$')
+    if ($Password -and -not $storesPassword) {
+        return New-Outcome 'refused' "a password was given for task $($Change.path), but logon type $($Change.logon_type) for '$user' takes none" $E_INVALIDARG
+    }
+    if ($storesPassword -and -not $Password) {
+        return New-Outcome 'refused' "task $($Change.path) with logon type $($Change.logon_type) needs the password of '$user' on every registration" $E_LOGON_FAILURE
+    }
     $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $TASK_CREATE_OR_UPDATE, $user, $Password, $logonType, $null)
     $outcome = New-Outcome 'applied'
     $outcome.task_hash = Get-TaskHash $task
@@ -458,9 +489,28 @@ Function Invoke-RunOp {
 }
 
 Function ConvertTo-ResultCode {
+    # Event data gives a code in decimal (signed or not) or in 0x hex; anything else is no code.
     param ([string]$Text)
-    if ($Text -match '^0x[0-9a-f]+$') { return ConvertTo-Unsigned ([System.Convert]::ToInt64($Text.Substring(2), 16)) }
-    ConvertTo-Unsigned ([System.Int64]::Parse($Text, [System.Globalization.CultureInfo]::InvariantCulture))
+    if ($Text -match '^0x([0-9a-f]{1,8})$') { return ConvertTo-Unsigned ([System.Convert]::ToInt64($Matches[1], 16)) }
+    $value = [Int64]0
+    $integer = [System.Globalization.NumberStyles]::Integer
+    if ([Int64]::TryParse($Text, $integer, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$value)) { return ConvertTo-Unsigned $value }
+    $null
+}
+
+Function Get-HistoryQuery {
+    # A structured query on the Operational log. Each name is matched against any event data
+    # value (the TaskName check afterwards keeps the right field), in double quotes: a task
+    # name cannot hold one. No names: every event of the log.
+    param ([string[]]$Names)
+    $selects = [System.Collections.Generic.List[string]]::new()
+    for ($start = 0; $start -lt $Names.Count; $start += $HISTORY_NAMES_PER_SELECT) {
+        $last = [Math]::Min($start + $HISTORY_NAMES_PER_SELECT, $Names.Count) - 1
+        $terms = @($Names[$start..$last] | ForEach-Object { "Data=`"$_`"" }) -join ' or '
+        $selects.Add("<Select Path=`"$HISTORY_LOG`">$([System.Security.SecurityElement]::Escape("*[EventData[$terms]]"))</Select>")
+    }
+    if ($Names.Count -eq 0) { $selects.Add("<Select Path=`"$HISTORY_LOG`">*</Select>") }
+    "<QueryList><Query Id=`"0`" Path=`"$HISTORY_LOG`">$($selects -join '')</Query></QueryList>"
 }
 
 Function Invoke-HistoryOp {
@@ -468,22 +518,31 @@ Function Invoke-HistoryOp {
     $maxEvents = 50
     if ($null -ne $Request.max_events) { $maxEvents = [int]$Request.max_events }
     $wanted = @{}
-    foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = [string]$path }
-    $filter = @{ LogName = $HISTORY_LOG }
-    # Data matches any EventData value; the TaskName check below keeps the right field only.
-    if ($wanted.Count -gt 0) { $filter.Data = [string[]]@($wanted.Values) }
+    # Events name a task as it was registered, and the query may compare case-sensitively:
+    # the registered spelling is asked for beside the one given.
+    $names = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::Ordinal)
+    foreach ($path in $Request.tasks) {
+        $wanted[([string]$path).ToLowerInvariant()] = $true
+        $task = Get-RegisteredTask ([string]$path)
+        foreach ($name in @([string]$path, [string]$task.Path)) {
+            if ($name -and -not $name.Contains('"')) { $null = $names.Add($name) }
+        }
+    }
     $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
-    $records = @()
-    try { $records = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $maxEvents) }
-    catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
     $events = [System.Collections.Generic.List[object]]::new()
+    if ($wanted.Count -gt 0 -and $names.Count -eq 0) { return @{ op = 'history'; events = $events; available = $available } }
+    $records = @()
+    try { $records = @(Get-WinEvent -FilterXml ([xml](Get-HistoryQuery ([string[]]@($names)))) -MaxEvents $maxEvents) }
+    catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
     foreach ($record in $records) {
         $data = @{}
-        foreach ($item in ([xml]$record.ToXml()).Event.EventData.Data) { $data[$item.GetAttribute('Name')] = $item.InnerText }
+        foreach ($item in ([xml]$record.ToXml()).GetElementsByTagName('Data')) { $data[$item.GetAttribute('Name')] = $item.InnerText }
         $taskName = [string]$data['TaskName']
+        $time = Format-HostTime $record.TimeCreated
+        if (-not $taskName -or $null -eq $time) { continue }
         if ($wanted.Count -gt 0 -and -not $wanted.ContainsKey($taskName.ToLowerInvariant())) { continue }
         $entry = @{
-            path = $taskName; time = Format-HostTime $record.TimeCreated; event_id = [int]$record.Id
+            path = $taskName; time = $time; event_id = [int]$record.Id
             result_code = $null; activity_id = $null; message = $record.Message
         }
         if ($data['ResultCode']) { $entry.result_code = ConvertTo-ResultCode $data['ResultCode'] }

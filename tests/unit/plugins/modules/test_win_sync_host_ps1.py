@@ -2,15 +2,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """win_sync_host.ps1 read as a syntax tree (tree-sitter-powershell), without a Windows host.
 
-It must parse cleanly, serve every op and change kind of the host contract, declare what its
-docs-only twin win_sync_host.py documents, keep passwords no_log, and avoid what broke peers:
-Write-Host, locale-dependent time formatting, and PowerShell 7-only syntax on hosts that only
-have Windows PowerShell 5.1. Each check is also run on a bad snippet, to show it can fail.
+It must parse cleanly, serve every op and change kind of the host contract, answer with the
+keys the controller's typed contract reads, declare what its docs-only twin win_sync_host.py
+documents, keep passwords no_log, and avoid what broke peers: Write-Host, locale-dependent time
+formatting, PowerShell 7-only syntax on hosts that only have Windows PowerShell 5.1, arrays
+unrolled by the pipeline, file moves that cannot overwrite, and event queries that outgrow what
+Windows accepts. Each check is also run on a bad snippet, to show it can fail.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,10 +26,24 @@ import yaml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     CHANGE_KINDS,
+    AccountRecord,
     ApplyRequest,
+    ApplyResult,
+    ChangeResult,
+    DirectoryRecord,
+    FileRecord,
+    FolderRecord,
+    HistoryEvent,
     HistoryRequest,
+    HistoryResult,
+    HostFacts,
     ReadRequest,
+    ReadResult,
     RunRequest,
+    RunResult,
+    TaskRecord,
+    TaskRun,
+    UnreadableTask,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
@@ -37,7 +55,22 @@ OPS = {str(request.to_json()["op"]) for request in (ReadRequest(), ApplyRequest(
 # COM TASK_LOGON_TYPE values (taskschd.h).
 TASK_LOGON = {"password": 1, "s4u": 2, "interactive_token": 3, "group": 4, "service_account": 5, "interactive_token_or_password": 6}
 PS7_TOKENS = {"??", "??=", "?.", "?[", "&&", "||", "?"}
+# What each function of the script answers, as the controller's typed contract writes it.
+RECORDS_BY_FUNCTION = {
+    "Get-TaskRecord": (TaskRecord("\\T", "<Task/>", "0" * 64, True, "ready"), UnreadableTask("\\T", "corrupt")),
+    "Get-FileRecord": (FileRecord("D:\\f.bat", exists=False),),
+    "Get-DirectoryRecord": (DirectoryRecord("D:\\d", exists=False),),
+    "Resolve-Account": (AccountRecord("SYSTEM", sid="S-1-5-18"),),
+    "Get-HostFact": (HostFacts("SHOP01"),),
+    "Invoke-ReadOp": (ReadResult(HostFacts("SHOP01")), FolderRecord("\\F", exists=True)),
+    "Invoke-ApplyOp": (ApplyResult(()),),
+    "Invoke-RunOp": (RunResult(()), TaskRun("\\T", started=False)),
+    "Invoke-HistoryOp": (HistoryResult(()), HistoryEvent("\\T", dt.datetime(2026, 11, 28, 6, 0), 100)),
+}
+# Windows refuses an event query XPath of more than about twenty terms.
+MAX_XPATH_TERMS = 20
 _LEAF_CONTAINERS = {"string_literal", "comment"}
+_EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
 
 
@@ -105,11 +138,91 @@ def powershell_7_syntax(root: tree_sitter.Node) -> list[str]:
     return found
 
 
+def unrolled_array_outputs(root: tree_sitter.Node) -> list[str]:
+    """A function that outputs ``@(...)`` without the unary comma hands its caller $null for an
+    empty array and a bare item for a one-element one: the JSON then says null or a scalar."""
+    found = []
+    for function in nodes(root, "function_statement"):
+        for statement in nodes(function, "pipeline"):
+            output = statement.parent is not None and (statement.parent.type == "statement_list" or text(statement.parent).lower().startswith("return"))
+            if output and _array_valued(innermost(statement)):
+                found.append(f"{where(statement)}: {text(statement)[:50]}")
+    return found
+
+
+def unguarded_file_moves(root: tree_sitter.Node) -> list[str]:
+    """[IO.File]::Move cannot overwrite on .NET Framework (and Replace needs an existing target):
+    each Move must sit in an if of a function that asked [IO.File]::Exists before it."""
+    found = []
+    for move in static_calls(root, "File", "Move"):
+        function = next((node for node in ancestors(move) if node.type == "function_statement"), None)
+        guarded = any(node.type in ("if_statement", "else_clause", "elseif_clause") for node in ancestors(move))
+        asked = function is not None and any(call.start_byte < move.start_byte for call in static_calls(function, "File", "Exists"))
+        if not (guarded and asked):
+            found.append(f"{where(move)}: {text(move)[:50]}")
+    return found
+
+
+def empty_path_backups(root: tree_sitter.Node) -> list[str]:
+    """PowerShell passes $null to a string parameter as "": File.Replace would then refuse an
+    empty backup path. No backup is [NullString]::Value."""
+    return [
+        f"{where(call)}: {text(call)[:60]}"
+        for call in static_calls(root, "File", "Replace")
+        if [text(argument).lower() for argument in arguments(call)][2:3] == ["$null"]
+    ]
+
+
+def growing_event_filters(root: tree_sitter.Node) -> list[str]:
+    """Get-WinEvent -FilterHashtable turns a list (Data, Id) into one XPath with a term per
+    item, which Windows refuses past about twenty; a structured query can split it."""
+    found = []
+    for command in nodes(root, "command"):
+        name = command.child_by_field_name("command_name") or command.children[0]
+        parameters = {text(node).lower() for node in nodes(command, "command_parameter")}
+        if text(name).lower() == "get-winevent" and "-filterhashtable" in parameters:
+            found.append(f"{where(command)}: {text(command)[:50]}")
+    return found
+
+
 def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     parent = node.parent
     while parent is not None:
         yield parent
         parent = parent.parent
+
+
+def innermost(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The expression a chain of single-child wrapper nodes (pipeline, ..., unary) stands for."""
+    while node.named_child_count == 1 and node.type not in _EXPRESSIONS:
+        node = node.named_children[0]
+    return node
+
+
+def _array_valued(node: tree_sitter.Node) -> bool:
+    if node.type == "expression_with_unary_operator" and node.children[0].type == ",":
+        return False  # , @(...) outputs the array itself
+    if node.type in ("expression_with_unary_operator", "cast_expression"):  # [string[]]@(...) is unrolled all the same
+        return _array_valued(innermost(node.named_children[-1]))
+    return node.type == "array_expression"
+
+
+def static_calls(root: tree_sitter.Node, type_name: str, member: str) -> list[tree_sitter.Node]:
+    """Calls ``[System.IO.<type_name>]::<member>(...)`` or ``[IO.<type_name>]::<member>(...)``."""
+    spellings = {f"[system.io.{type_name}]".lower(), f"[io.{type_name}]".lower()}
+    return [
+        call
+        for call in nodes(root, "invokation_expression")
+        if call.children
+        and text(call.children[0]).lower() in spellings
+        and any(child.type == "member_name" and text(child).lower() == member.lower() for child in call.children)
+    ]
+
+
+def arguments(call: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The arguments of a method call, in order (not those of calls nested in them)."""
+    listed = [child for argument_list in call.children if argument_list.type == "argument_list" for child in argument_list.children]
+    return [argument for items in listed if items.type == "argument_expression_list" for argument in items.children if argument.type == "argument_expression"]
 
 
 # --- reading the script's own data ---------------------------------------------------------------
@@ -158,6 +271,27 @@ def switch_labels(root: tree_sitter.Node, subject: str) -> dict[str, set[str]]:
 
 def functions(root: tree_sitter.Node) -> set[str]:
     return {text(name) for name in nodes(root, "function_name")}
+
+
+def hash_keys(root: tree_sitter.Node) -> list[set[str]]:
+    """The key sets of the hashtable literals under ``root``."""
+    tables = nodes(root, "hash_literal_expression")
+    return [{text(entry.named_children[0]) for entry in nodes(table, "hash_entry") if entry.parent == body(table)} for table in tables]
+
+
+def function(root: tree_sitter.Node, name: str) -> tree_sitter.Node:
+    for candidate in nodes(root, "function_statement"):
+        if any(text(child).lower() == name.lower() for child in candidate.children if child.type == "function_name"):
+            return candidate
+    raise AssertionError(f"no function {name}")
+
+
+def method_calls(root: tree_sitter.Node, member: str) -> list[tree_sitter.Node]:
+    return [
+        call
+        for call in nodes(root, "invokation_expression")
+        if any(child.type == "member_name" and text(child).lower() == member.lower() for child in call.children)
+    ]
 
 
 def documented_options() -> dict[str, Any]:
@@ -216,6 +350,36 @@ def test_every_logon_type_of_the_model_maps_to_its_com_value(script: tree_sitter
     assert assigned(script, "$LogonTypes") == {logon_type.value: TASK_LOGON[logon_type.value] for logon_type in LogonType}
 
 
+@pytest.mark.parametrize("name", sorted(RECORDS_BY_FUNCTION))
+def test_each_answer_has_the_keys_the_controller_reads(script: tree_sitter.Node, name: str) -> None:
+    literals = hash_keys(function(script, name))
+
+    for record in RECORDS_BY_FUNCTION[name]:
+        assert set(record.to_json()) in literals, f"{name} builds no {type(record).__name__} {sorted(record.to_json())}"
+
+
+def test_each_change_result_has_the_keys_the_controller_reads(script: tree_sitter.Node) -> None:
+    (outcome,) = hash_keys(function(script, "New-Outcome"))
+    added = {text(node.children[0]).split(".")[-1] for node in nodes(script, "assignment_expression") if text(node.children[0]).lower().startswith("$outcome.")}
+
+    assert outcome | added == {item.name for item in dataclasses.fields(ChangeResult)}
+
+
+def test_register_task_gets_every_argument_in_order(script: tree_sitter.Node) -> None:
+    (call,) = method_calls(script, "RegisterTask")
+
+    given = [text(argument) for argument in arguments(call)]
+
+    assert len(given) == 7  # path, xml, flags, userId, password, logonType, sddl
+    assert (given[2], assigned(script, given[2])) == ("$TASK_CREATE_OR_UPDATE", 6)
+    assert given[6] == "$null"  # no security descriptor: the folder's applies
+
+
+def test_history_queries_stay_within_what_windows_accepts(script: tree_sitter.Node) -> None:
+    assert growing_event_filters(script) == []
+    assert 0 < assigned(script, "$HISTORY_NAMES_PER_SELECT") <= MAX_XPATH_TERMS
+
+
 def test_the_spec_is_what_the_docs_say(script: tree_sitter.Node) -> None:
     spec = assigned(script, "$spec")
 
@@ -243,6 +407,16 @@ def test_the_script_uses_no_powershell_7_only_syntax(script: tree_sitter.Node) -
     assert powershell_7_syntax(script) == []
 
 
+def test_no_function_lets_the_pipeline_unroll_an_array(script: tree_sitter.Node) -> None:
+    assert unrolled_array_outputs(script) == []
+
+
+def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node) -> None:
+    assert static_calls(script, "File", "Move"), "Write-FileChange moves a new file into place"
+    assert unguarded_file_moves(script) == []
+    assert empty_path_backups(script) == []
+
+
 # --- each check catches what it is for -------------------------------------------------------------
 
 
@@ -259,6 +433,12 @@ def test_the_script_uses_no_powershell_7_only_syntax(script: tree_sitter.Node) -
         (powershell_7_syntax, "$items | ForEach-Object -Parallel { $_ }\n", "'-Parallel'"),
         (syntax_errors, "$v = $a ?? $b\n", "line 1"),
         (syntax_errors, "$v = $a ? 1 : 2\n", "line 1"),
+        (unrolled_array_outputs, "Function F {\n    @($x)\n}\n", "line 2, column 5: @($x)"),
+        (unrolled_array_outputs, "Function F {\n    return [string[]]@($x)\n}\n", "line 2"),
+        (unguarded_file_moves, "Function F {\n    [System.IO.File]::Move($a, $b)\n}\n", "line 2, column 5"),
+        (unguarded_file_moves, "Function F {\n    if ($c) { [IO.File]::Move($a, $b) }\n}\n", "line 2, column 15"),
+        (empty_path_backups, "[System.IO.File]::Replace($a, $b, $null)\n", "line 1, column 1"),
+        (growing_event_filters, "Get-WinEvent -FilterHashtable @{ LogName = $log; Data = $names }\n", "line 1, column 1"),
     ],
 )
 def test_each_check_finds_what_it_looks_for(check: Any, snippet: str, expected: str) -> None:
@@ -266,6 +446,19 @@ def test_each_check_finds_what_it_looks_for(check: Any, snippet: str, expected: 
 
     assert findings, f"{check.__name__} found nothing in {snippet!r}"
     assert expected in findings[0]
+
+
+def test_the_checks_accept_the_safe_forms() -> None:
+    snippet = (
+        "Function F {\n    , @($x)\n    $y = @($x)\n"
+        "    if (-not [System.IO.File]::Exists($b)) { [System.IO.File]::Move($a, $b) }\n"
+        "    else { [System.IO.File]::Replace($a, $b, [NullString]::Value) }\n"
+        "    Get-WinEvent -FilterXml $query -MaxEvents 5\n}\n"
+    )
+
+    tree = parse(snippet)
+
+    assert (unrolled_array_outputs(tree), unguarded_file_moves(tree), empty_path_backups(tree), growing_event_filters(tree)) == ([], [], [], [])
 
 
 def test_the_checks_leave_strings_and_comments_alone() -> None:

@@ -91,6 +91,9 @@ def test_the_recorded_read_is_a_valid_contract_response() -> None:
     assert read.folder("\\Isotools Archive") == FolderRecord("\\Isotools Archive", exists=False)
     script = read.file("D:\\Isotools\\Synchro_prod\\localhost\\synchrof00001\\synchro.bat")
     assert script is not None and script.content is not None and b"synchro.exe" in script.content
+    assert list(script.writers) == sorted(script.writers)  # the contract's order: ordinal
+    broken = read.unreadable_task("\\Isotools\\Synchro Prix")  # reported, not a failed read
+    assert broken is not None and "0x80041321" in broken.error
     assert read.sids()["svc_sync"].endswith("-1104")
     assert read.account("nobody") == AccountRecord("nobody", sid=None, error="account not found")
 
