@@ -413,37 +413,23 @@ def _write(element: ET.Element, line_start: str, out: list[str]) -> None:
         out.append(" />")
 
 
-def _text(text: str) -> str:
-    """Character data escaped as ElementTree escapes it, and a carriage return as ``&#13;``.
+# What ElementTree escapes, plus a carriage return as ``&#13;``: in text it would come back as a
+# line feed (XML end-of-line handling), and a character reference keeps it. Attribute values
+# also keep their quotes, line feeds and tabs as references.
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
-    A carriage return in text would come back as a line feed (XML end-of-line handling); a
-    character reference keeps it.
-    """
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+
+def _text(text: str) -> str:
+    return _escaped(text, _TEXT_ESCAPES)
 
 
 def _attribute_text(text: str) -> str:
-    """An attribute value escaped as ElementTree escapes it (line breaks and tabs as references)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
+    return _escaped(text, _ATTRIBUTE_ESCAPES)
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for character, reference in escapes:
+        if character in text:
+            text = text.replace(character, reference)
     return text
