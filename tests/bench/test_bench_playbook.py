@@ -91,8 +91,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_twenty_jobs_cost_two_host_calls_then_one(base: Path) -> None:
-    _, changed, first = _deploy(base, 20)
-    _, changed_again, second = _deploy(base, 20)
+    _elapsed, changed, first = _deploy(base, 20)
+    _elapsed_again, changed_again, second = _deploy(base, 20)
     print(f"\n20 jobs: first deploy {first}, again {second}; the peer approach: {20 * PEER_CALLS_PER_JOB} calls per run")
     assert (changed, first) == (1, ["read", "apply"])
     assert (changed_again, second) == (0, ["read"])
