@@ -140,11 +140,24 @@ Function Get-TaskRecord {
             last_result = ConvertTo-Unsigned $Task.LastTaskResult
             next_run_time = Format-HostTime $Task.NextRunTime
             number_of_missed_runs = [int]$Task.NumberOfMissedRuns
+            principal_sid = Get-PrincipalSid $Task
         }
     }
     catch {
         @{ path = $path; xml = $null; task_hash = $null; enabled = $null; state = 'unknown'; error = Get-ErrorText $_ }
     }
+}
+
+Function Get-PrincipalSid {
+    # The controller compares accounts by SID: the task's user (else group) as the host resolves
+    # it, or $null when it cannot, so that a name spelled otherwise in the spec is not drift.
+    param ($Task)
+    try { $principal = $Task.Definition.Principal }
+    catch { return $null }
+    $account = [string]$principal.UserId
+    if (-not $account) { $account = [string]$principal.GroupId }
+    if (-not $account) { return $null }
+    (Resolve-Account $account).sid
 }
 
 Function Add-FolderTask {

@@ -38,6 +38,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
     response_fields,
     time_text,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 
@@ -186,6 +187,7 @@ class TaskRecord:
     last_result: int | None = None
     next_run_time: dt.datetime | None = None
     number_of_missed_runs: int | None = None
+    principal_sid: str | None = None  # the SID the host resolved the principal to; None: unresolved
 
     @property
     def last_result_text(self) -> str | None:
@@ -202,6 +204,7 @@ class TaskRecord:
             "last_result": self.last_result,
             "next_run_time": time_text(self.next_run_time),
             "number_of_missed_runs": self.number_of_missed_runs,
+            "principal_sid": self.principal_sid,
         }
 
     @classmethod
@@ -217,7 +220,16 @@ class TaskRecord:
             last_result=fields_.optional_int("last_result", minimum=0, maximum=0xFFFFFFFF),
             next_run_time=optional_time(fields_, "next_run_time"),
             number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
+            principal_sid=_optional_sid(fields_, "principal_sid"),
         )
+
+
+def _optional_sid(fields_: Fields, key: str) -> str | None:
+    # Older hosts leave the key out: null, as for a principal they could not resolve.
+    value = fields_.optional_str(key)
+    if value is not None and not is_sid(value):
+        raise ContractError(f"{fields_.at(key)} must be a SID (S-1-5-21-...) or null, got string {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,16 @@ def backup_entries(plan: Plan) -> list[dict[str, object]]:
 # --- the planner -------------------------------------------------------------------------------
 
 
+def _with_principal_sid(sids: Mapping[str, str], actual: TaskDefinition, record: TaskRecord) -> Mapping[str, str]:
+    """``sids`` plus the host task's principal as the host resolved it: the task may spell the
+    account otherwise than the job (``CONTOSO\\svc`` for ``svc@contoso.example``), and only the
+    SID says whether they are one account."""
+    account = actual.principal.user_id or actual.principal.group_id
+    if account is None or record.principal_sid is None:
+        return sids
+    return {**sids, account: record.principal_sid}
+
+
 class _Planner:
     def __init__(self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse) -> None:
         self.state = state
@@ -295,7 +305,7 @@ class _Planner:
             actual = self._parse(job.name, record)
             if actual is None:
                 return JobPlan(job.name, path, "unchanged", xml_before=record.xml)
-            task_changes = self._task_changes(job, definition, actual)
+            task_changes = self._task_changes(job, definition, actual, _with_principal_sid(self.sids, actual, record))
             if task_changes and not is_owned(actual):
                 warnings.append(f"task '{path}' was not registered by isotools.shop_sync: it is adopted and marked as owned")
         must_register = record is None or bool(task_changes)
@@ -321,9 +331,11 @@ class _Planner:
             warnings=tuple(warnings),
         )
 
-    def _task_changes(self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition) -> list[FieldChange]:
+    def _task_changes(
+        self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition, sids: Mapping[str, str]
+    ) -> list[FieldChange]:
         changes = [
-            *compare_definitions(definition, actual, sids=self.sids),
+            *compare_definitions(definition, actual, sids=sids),
             *compare_ownership(job.password_version, actual),
         ]
         if self.options.update_password == "always" and job.password is not None and self._needs_password(definition):

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import (
     AccountBook,
     load_accounts,
@@ -83,7 +84,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     scan_folder,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import TaskXmlError, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import TaskFacts, TaskXmlError, task_facts
 
 __all__ = ["DirectoryHost", "HostConnectionError", "OPERATIONS"]
 
@@ -166,13 +167,13 @@ class DirectoryHost:
             exists = not parts or (resolved.exists and resolved.path.is_dir())
             folder_records.append({"path": display_task_path(resolved.names) if exists else folder["path"], "exists": exists})
             if exists:
-                self._collect_folder(resolved.path, resolved.names, bool(folder.get("recurse")), state, tasks, seen)
+                self._collect_folder(resolved.path, resolved.names, bool(folder.get("recurse")), state, accounts, tasks, seen)
         for path in _strings(request, "tasks"):
             resolved = self._image.task(parse_task_path(path))
             key = display_task_path(resolved.names).lower()
             if resolved.exists and resolved.path.is_file() and key not in seen:
                 seen.add(key)
-                tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state))
+                tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state, accounts))
         files = [self._file_record(path, acl) for path in _strings(request, "files")]
         directories = [self._directory_record(path, acl) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
@@ -194,6 +195,7 @@ class DirectoryHost:
         names: tuple[str, ...],
         recurse: bool,
         state: StateBook,
+        accounts: AccountBook,
         tasks: list[dict[str, Any]],
         seen: set[str],
     ) -> None:
@@ -206,7 +208,7 @@ class DirectoryHost:
                 shown = display_task_path((*current_names, name))
                 if shown.lower() not in seen:
                     seen.add(shown.lower())
-                    tasks.append(_task_record(current / name, shown, state))
+                    tasks.append(_task_record(current / name, shown, state, accounts))
             if recurse:
                 pending.extend((current / name, (*current_names, name)) for name in reversed(subfolders))
 
@@ -330,17 +332,27 @@ class _ConnectionLost(Exception):
         self.journal = journal
 
 
-def _task_record(path: Path, shown: str, state: StateBook) -> dict[str, Any]:
+def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook) -> dict[str, Any]:
     loaded = load_task(path)
     entry = state.entries.get(shown.lower())
     if loaded.text is None:
         return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": loaded.error}
     record = {"path": shown, "xml": loaded.text, "task_hash": sha256_hex(loaded.text.encode("utf-8"))}
     try:
-        enabled = task_facts(loaded.text).enabled
+        facts = task_facts(loaded.text)
     except TaskXmlError as error:
         return {**record, **runtime_fields(entry, None), "error": f"task XML Windows would not load: {error}"}
-    return {**record, **runtime_fields(entry, enabled)}
+    return {**record, **runtime_fields(entry, facts.enabled), "principal_sid": _principal_sid(facts, accounts)}
+
+
+def _principal_sid(facts: TaskFacts, accounts: AccountBook) -> str | None:
+    """The SID of the task's user, else its group; a SID is kept as written, as Windows keeps it."""
+    account = facts.user_id or facts.group_id
+    if account is None:
+        return None
+    if is_sid(account):
+        return "S" + account.strip()[1:]
+    return accounts.resolve(account)
 
 
 def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:

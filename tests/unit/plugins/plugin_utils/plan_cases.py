@@ -12,6 +12,7 @@ A case is one YAML file in ``data/plan/`` (adding a case = adding a file)::
         - spec: {...task spec...}              # or xml: '<Task ...>' with path: '\\F\\Name'
           owned: true                          # carries the ownership marker (default true)
           password_version: v1                 # label in the marker (default: the spec's)
+          principal_sid: S-1-5-21-...          # the SID the host resolved the principal to
       files: [{path: 'D:\\...', content: "...", writers: [SID, ...]}]
       directories: [{path: 'D:\\...', writers: [SID, ...]}]
       accounts: {svc_sync: S-1-5-21-...}       # names the host resolves
@@ -150,7 +151,14 @@ def _task_record(item: dict[str, Any]) -> TaskRecord:
         if item.get("owned", True):
             definition = mark(definition, password_version=item.get("password_version", spec.password_version))
         path, xml = definition.path, render_xml(definition)
-    return TaskRecord(path=path, xml=xml, task_hash=sha256_hex(xml.encode("utf-8")), enabled=True, state="ready")
+    return TaskRecord(
+        path=path,
+        xml=xml,
+        task_hash=sha256_hex(xml.encode("utf-8")),
+        enabled=True,
+        state="ready",
+        principal_sid=item.get("principal_sid"),
+    )
 
 
 def _file_record(item: dict[str, Any]) -> FileRecord:

@@ -56,6 +56,7 @@ READ_RESPONSE: dict[str, Any] = {
             "last_result": 0,
             "next_run_time": "2026-11-28T06:00:00+01:00",
             "number_of_missed_runs": 0,
+            "principal_sid": "S-1-5-21-1-2-3-1104",
         }
     ],
     "files": [
@@ -241,6 +242,11 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
             "27/11/2026 06:00",
             "read response: tasks[0].last_run_time: '27/11/2026 06:00' is not an ISO 8601 date-time",
         ),
+        (
+            ["tasks", 0, "principal_sid"],
+            "CONTOSO\\svc_sync",
+            "read response: tasks[0].principal_sid must be a SID (S-1-5-21-...) or null, got string 'CONTOSO\\\\svc_sync'",
+        ),
         (["files", 0, "content_base64"], "not base64!", "read response: files[0].content_base64 is not valid base64"),
         (["files", 0, "content_base64"], "aGVsbG8=", "read response: files[0].content_base64 does not match file_hash"),
         (["files", 0, "file_hash"], None, "read response: files[0].file_hash is required for an existing file"),
@@ -340,6 +346,13 @@ def test_a_register_change_carries_the_logon_type_word() -> None:
         "logon_type": "service_account",
         "expected_hash": None,
     }
+
+
+def test_an_older_host_without_principal_sid_reads_as_unresolved() -> None:
+    result = ReadResult.from_json(mutated(["tasks", 0, "principal_sid"], KeyError))
+    task = result.task("\\Isotools\\Synchro Stock")
+    assert task is not None and task.principal_sid is None
+    assert ReadResult.from_json(READ_RESPONSE).tasks[0].principal_sid == "S-1-5-21-1-2-3-1104"
 
 
 def test_records_explain_last_results() -> None:

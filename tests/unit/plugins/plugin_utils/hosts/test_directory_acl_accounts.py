@@ -13,11 +13,12 @@ from directory_host_support import (
     SCRIPT,
     SCRIPT_DIR,
     SVC_SYNC_SID,
+    TASK,
     Image,
     install_seed,
     new_image,
 )
-from host_samples import b64, statuses
+from host_samples import b64, statuses, synchro_task_xml
 
 USERS_CAN_WRITE = ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]
 
@@ -146,3 +147,25 @@ def test_a_broken_accounts_file_fails_the_request_naming_the_file(image: Image) 
 
     assert response["failed"] is True
     assert "accounts.json: account 'CONTOSO\\svc_sync' maps to 'not-a-sid', which is not a SID" in response["msg"]
+
+
+@pytest.mark.parametrize(
+    ("element", "account", "sid"),
+    [
+        ("UserId", "CONTOSO\\svc_sync", SVC_SYNC_SID),
+        ("UserId", "svc_sync@contoso.com", SVC_SYNC_SID),
+        ("UserId", SVC_SYNC_SID, SVC_SYNC_SID),
+        ("UserId", "S-1-5-21-9-9-9-500", "S-1-5-21-9-9-9-500"),  # a SID is kept as Windows wrote it
+        ("UserId", "OTHER\\ghost", None),
+        ("GroupId", "Users", "S-1-5-32-545"),
+    ],
+)
+def test_a_task_record_carries_the_sid_of_its_principal(image: Image, element: str, account: str, sid: str | None) -> None:
+    xml = synchro_task_xml(SCRIPT_DIR, user=account).replace("UserId>", f"{element}>")
+    image.tasks_dir("Isotools").mkdir(parents=True)
+    image.tasks_dir("Isotools", "Synchro Stock").write_bytes(xml.encode("utf-16"))
+
+    by_path = image.call({"op": "read", "tasks": [TASK]})["tasks"]
+    in_folder = image.call({"op": "read", "folders": [{"path": "\\Isotools"}]})["tasks"]
+
+    assert [record["principal_sid"] for record in by_path + in_folder] == [sid, sid]
