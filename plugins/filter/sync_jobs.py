@@ -14,6 +14,7 @@ from dataclasses import fields
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe, to_int
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import (
     JobDefaults,
     JobsProblem,
@@ -24,9 +25,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs 
 __all__ = ["FilterModule", "to_sync_jobs", "sync_job_problems", "to_inventory_jobs"]
 
 _DEFAULT_FIELDS = tuple(item.name for item in fields(JobDefaults))
+# The defaults that are numbers, and the role variable each comes from.
+_WHOLE_NUMBERS = {"log_keep": "shop_sync_log_keep", "log_max_kb": "shop_sync_log_max_kb"}
 
 
-def _job_defaults(defaults: object) -> JobDefaults:
+def _job_defaults(defaults: object, host: str) -> JobDefaults:
     if defaults is None:
         return JobDefaults()
     if not isinstance(defaults, Mapping):
@@ -37,12 +40,24 @@ def _job_defaults(defaults: object) -> JobDefaults:
     given = {str(key): value for key, value in defaults.items() if value is not None}
     if "settings" in given and not isinstance(given["settings"], Mapping):
         raise AnsibleFilterError("defaults.settings (shop_sync_default_settings) must be a mapping of task settings")
+    for key, variable in _WHOLE_NUMBERS.items():
+        if key in given:
+            given[key] = _whole_number(given[key], f"host '{host}': {variable}")
     return JobDefaults(**given)
+
+
+def _whole_number(value: object, subject: str) -> int:
+    # The role templates "{{ sync_jobs_log_keep }}": an int on ansible-core 2.19+, but text on
+    # 2.17/2.18, which have no native Jinja types; to_int takes both, and nothing else.
+    try:
+        return to_int(value)
+    except ValueError:
+        raise AnsibleFilterError(f"{subject} must be a whole number, got {describe(value)}") from None
 
 
 def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[dict[str, object]]:
     """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem of every job."""
-    translated, problems = translate_jobs(jobs, _job_defaults(defaults), host)
+    translated, problems = translate_jobs(jobs, _job_defaults(defaults, host), host)
     if problems:
         raise AnsibleFilterError(str(JobsProblem(problems)))
     return translated
@@ -50,7 +65,7 @@ def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[
 
 def sync_job_problems(jobs: object, host: str = "", defaults: object = None) -> list[str]:
     """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good)."""
-    return translate_jobs(jobs, _job_defaults(defaults), host)[1]
+    return translate_jobs(jobs, _job_defaults(defaults, host), host)[1]
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:

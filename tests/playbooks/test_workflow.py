@@ -52,10 +52,13 @@ JOBS_B = [
 ]
 
 
-def write_inventory(base: Path, jobs_b: list[dict[str, object]], *more: tuple[str, list[dict[str, object]]]) -> Path:
+def write_inventory(
+    base: Path, jobs_b: list[dict[str, object]], *more: tuple[str, list[dict[str, object]]], host_vars: dict[str, dict[str, object]] | None = None
+) -> Path:
     hosts = {}
     for host, jobs in (("shopA", JOBS_A), ("shopB", jobs_b), *more):
         hosts[host] = {"shop_sync_directory_root": str(base / host), "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{host}", "shop_sync_jobs": jobs}
+        hosts[host].update((host_vars or {}).get(host, {}))
     inventory = {
         "all": {
             "vars": {
@@ -121,9 +124,11 @@ def test_a_bad_inventory_stops_the_play_before_any_host_is_touched(workspace: Pa
         {"name": "SYNCHRO STOCK", "working_directory": "Synchro\\stock"},
         {"name": "Synchro Prix", "schedule": [{"daily": "02:00"}], "color": "blue"},
     ]
-    code, output, _recap = run(workspace, playbook("deploy"), inventory=write_inventory(workspace, bad, ("shopC", [])))
+    inventory = write_inventory(workspace, bad, ("shopC", []), ("shopD", JOBS_B), host_vars={"shopD": {"shop_sync_log_keep": "ten"}})
+    code, output, _recap = run(workspace, playbook("deploy"), inventory=inventory)
     assert code != 0
     for message in (
+        "host 'shopD': shop_sync_log_keep must be a whole number, got 'ten'",
         "host 'shopB', job 'Synchro Stock': schedule[0].daily '25:00' is not a time of day",
         "host 'shopB', job 'SYNCHRO STOCK': working_directory 'Synchro\\\\stock' must be an absolute folder",
         "host 'shopB', job 'SYNCHRO STOCK': name is also the name of job 'Synchro Stock'",
@@ -131,7 +136,7 @@ def test_a_bad_inventory_stops_the_play_before_any_host_is_touched(workspace: Pa
         "host 'shopC': shop_sync_jobs is empty and shop_sync_prune is true",
     ):
         assert message in output, output
-    assert journal(workspace, "shopA") == journal(workspace, "shopB") == journal(workspace, "shopC") == [], "a host was contacted"
+    assert all(journal(workspace, host) == [] for host in ("shopA", "shopB", "shopC", "shopD")), "a host was contacted"
 
 
 def test_deploy_creates_everything_in_one_read_and_one_apply_per_host_and_smoke_runs_it(workspace: Path) -> None:

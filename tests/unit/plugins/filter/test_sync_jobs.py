@@ -308,6 +308,31 @@ def test_bad_role_defaults_are_refused(defaults: dict[str, object], expected: st
     assert any(problem.startswith(expected) for problem in problems), problems
 
 
+@pytest.mark.parametrize(("log_keep", "log_max_kb"), [("3", "512"), (3, 512)], ids=["text (ansible-core < 2.19)", "numbers (2.19+)"])
+def test_the_log_numbers_are_taken_as_the_role_templates_them_on_every_core(log_keep: object, log_max_kb: object) -> None:
+    # Without native Jinja types (ansible-core 2.17, 2.18) "{{ sync_jobs_log_keep }}" is text.
+    [job] = translate([{"name": "Synchro Stock", "sync_command": "IsoSync.exe"}], log_keep=log_keep, log_max_kb=log_max_kb)
+    script = job["script"]
+    assert isinstance(script, dict)
+    assert (script["vars"]["log_keep"], script["vars"]["log_max_kb"]) == (3, 512)
+
+
+@pytest.mark.parametrize(
+    ("defaults", "expected"),
+    [
+        ({"log_keep": "ten"}, "host 'shop01': shop_sync_log_keep must be a whole number, got 'ten'"),
+        ({"log_keep": 2.5}, "host 'shop01': shop_sync_log_keep must be a whole number, got 2.5"),
+        ({"log_keep": True}, "host 'shop01': shop_sync_log_keep must be a whole number, got true"),
+        ({"log_max_kb": "1 MB"}, "host 'shop01': shop_sync_log_max_kb must be a whole number, got '1 MB'"),
+    ],
+    ids=["word", "fraction", "boolean", "unit"],
+)
+def test_a_log_number_that_is_not_a_number_is_refused_as_written(defaults: dict[str, object], expected: str) -> None:
+    with pytest.raises(AnsibleFilterError) as raised:
+        sync_job_problems([{"name": "Synchro Stock"}], host="shop01", defaults={**DEFAULTS, **defaults})
+    assert str(raised.value) == expected
+
+
 def test_every_problem_of_every_job_is_listed_at_once_and_the_filter_fails() -> None:
     jobs = [{"name": "A", "schedule": [{"daily": "25:00"}], "foo": 1}, {"name": "a"}]
     with pytest.raises(AnsibleFilterError) as raised:
