@@ -15,9 +15,18 @@ from typing import Any
 import pytest
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
-from ansible.parsing.vault import VaultSecret, VaultSecretsContext
-from ansible.template import Templar, trust_as_template
+from ansible.parsing.vault import VaultSecret
+from ansible.template import Templar
 from ansible.vars.manager import VariableManager
+
+try:  # ansible-core 2.19+: decryption on use reads process-wide secrets; templates must be trusted
+    from ansible.parsing.vault import VaultSecretsContext
+    from ansible.template import trust_as_template
+except ImportError:  # 2.17, 2.18: the loader decrypts with its own secrets, every template is trusted
+    VaultSecretsContext = None
+
+    def trust_as_template(value: str) -> str:
+        return value
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems, to_sync_jobs
 
@@ -32,16 +41,19 @@ def host_vars(inventory: str) -> dict[str, dict[str, Any]]:
     secret = ("default", VaultSecret(VAULT_PASSWORD.encode()))
     loader = DataLoader()
     loader.set_vault_secrets([secret])
-    # Decryption on use reads the process-wide secrets, as ansible-playbook sets them up once.
-    context = VaultSecretsContext.current(optional=True)
-    if context is None:
-        VaultSecretsContext.initialize(VaultSecretsContext([secret]))
-    elif secret not in context.secrets:
-        context.secrets.append(secret)
+    load_options = {}
+    if VaultSecretsContext is not None:
+        # Decryption on use reads the process-wide secrets, as ansible-playbook sets them up once.
+        context = VaultSecretsContext.current(optional=True)
+        if context is None:
+            VaultSecretsContext.initialize(VaultSecretsContext([secret]))
+        elif secret not in context.secrets:
+            context.secrets.append(secret)
+        load_options["trusted_as_template"] = True
     manager = InventoryManager(loader=loader, sources=[str(EXAMPLES / inventory / "inventory.yml")])
     variables = VariableManager(loader=loader, inventory=manager)
-    role_defaults = loader.load_from_file(str(ROLE / "defaults" / "main.yml"), trusted_as_template=True)
-    role_vars = loader.load_from_file(str(ROLE / "vars" / "main.yml"), trusted_as_template=True)
+    role_defaults = loader.load_from_file(str(ROLE / "defaults" / "main.yml"), **load_options)
+    role_vars = loader.load_from_file(str(ROLE / "vars" / "main.yml"), **load_options)
     hosts = {}
     for host in manager.get_hosts():
         found = {**role_defaults, **variables.get_vars(host=host), "role_path": str(ROLE), "playbook_dir": str(REPO / "playbooks")}

@@ -66,7 +66,10 @@ def build_action(
     loader = DataLoader()
     loader.set_basedir(str(playbook_dir))
     templar = Templar(loader=loader)
-    return ACTIONS[name].ActionModule(task, connection, play_context, loader=loader, templar=templar, shared_loader_obj=None)
+    action = ACTIONS[name].ActionModule(task, connection, play_context, loader=loader, templar=templar, shared_loader_obj=None)
+    # The plugin loader names each plugin it loads; ansible-core < 2.19 has no default for it.
+    action._load_name = task.action
+    return action
 
 
 @dataclass
