@@ -3,6 +3,7 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+#Requires -Version 5.1
 #AnsibleRequires -CSharpUtil Ansible.Basic
 
 # The Windows side of docs/host-contract.md: read, apply, run and history. Every decision is
@@ -70,7 +71,9 @@ Function Format-HostTime {
 
 Function Get-Sha256Hex {
     param ($InputObject)  # byte[] or an open Stream
-    $sha = [System.Security.Cryptography.SHA256]::Create()
+    # The FIPS-validated CryptoAPI provider, as ansible.windows win_stat.ps1 uses: SHA256::Create() gives
+    # SHA256Managed on .NET Framework < 4.8, which throws on a host with the FIPS policy on.
+    $sha = [System.Security.Cryptography.SHA256CryptoServiceProvider]::new()
     try { $digest = $sha.ComputeHash($InputObject) } finally { $sha.Dispose() }
     ([System.BitConverter]::ToString($digest) -replace '-', '').ToLowerInvariant()
 }

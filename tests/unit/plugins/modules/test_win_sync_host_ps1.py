@@ -185,6 +185,26 @@ def growing_event_filters(root: tree_sitter.Node) -> list[str]:
     return found
 
 
+def missing_version_requirement(root: tree_sitter.Node) -> list[str]:
+    """Without ``#Requires -Version 5.1`` an older host fails somewhere inside the script;
+    with it, PowerShell refuses the script up front and Ansible reports that cleanly."""
+    directives = [text(node).split() for node in nodes(root, "comment") if text(node).lower().startswith("#requires")]
+    return [] if ["#Requires", "-Version", "5.1"] in directives else ["no #Requires -Version 5.1"]
+
+
+def non_fips_hashes(root: tree_sitter.Node) -> list[str]:
+    """``[SHA256]::Create()`` is SHA256Managed on .NET Framework before 4.8, which throws on a
+    host with the FIPS policy on; ansible.windows (win_stat.ps1) uses SHA256CryptoServiceProvider."""
+    found = [
+        call
+        for call in nodes(root, "invokation_expression")
+        if call.children
+        and text(call.children[0]).lower().replace(" ", "") in ("[system.security.cryptography.sha256]", "[security.cryptography.sha256]", "[sha256]")
+    ]
+    found += [node for node in nodes(root, "type_literal", "type_name") if "sha256managed" in text(node).lower()]
+    return [f"{where(node)}: {text(node)[:50]}" for node in found]
+
+
 def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     parent = node.parent
     while parent is not None:
@@ -411,6 +431,15 @@ def test_no_function_lets_the_pipeline_unroll_an_array(script: tree_sitter.Node)
     assert unrolled_array_outputs(script) == []
 
 
+def test_the_script_requires_windows_powershell_5_1(script: tree_sitter.Node) -> None:
+    assert missing_version_requirement(script) == []
+
+
+def test_hashes_work_on_a_fips_host(script: tree_sitter.Node) -> None:
+    assert non_fips_hashes(script) == []
+    assert "sha256cryptoserviceprovider" in text(function(script, "Get-Sha256Hex")).lower()
+
+
 def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node) -> None:
     assert static_calls(script, "File", "Move"), "Write-FileChange moves a new file into place"
     assert unguarded_file_moves(script) == []
@@ -439,6 +468,9 @@ def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node)
         (unguarded_file_moves, "Function F {\n    if ($c) { [IO.File]::Move($a, $b) }\n}\n", "line 2, column 15"),
         (empty_path_backups, "[System.IO.File]::Replace($a, $b, $null)\n", "line 1, column 1"),
         (growing_event_filters, "Get-WinEvent -FilterHashtable @{ LogName = $log; Data = $names }\n", "line 1, column 1"),
+        (missing_version_requirement, "#Requires -Version 3.0\n$a = 1\n", "no #Requires"),
+        (non_fips_hashes, "$sha = [System.Security.Cryptography.SHA256]::Create()\n", "line 1, column 8"),
+        (non_fips_hashes, "$sha = [System.Security.Cryptography.SHA256Managed]::new()\n", "line 1"),
     ],
 )
 def test_each_check_finds_what_it_looks_for(check: Any, snippet: str, expected: str) -> None:
