@@ -12,7 +12,10 @@
 
 $spec = @{
     options = @{
-        request = @{ type = 'str'; required = $true }
+        # no_log: Ansible.Basic writes every option to the Application event log ("Invoked
+        # with", Ansible.Basic.cs) unless it is no_log, and the request carries whole scripts
+        # and task XML. It holds no secret; the controller shows it where it needs to.
+        request = @{ type = 'str'; required = $true; no_log = $true }
         # A list of {id, password} rather than a dict: Ansible.Basic hides the values of no_log
         # options only when they are strings, so each password must be an option of its own.
         passwords = @{
@@ -572,7 +575,14 @@ Function Invoke-HistoryOp {
 # they are only ever called outside try.
 $request = $null
 $failure = $null
-try { $request = ConvertFrom-Json -InputObject $module.Params.request } catch { $failure = $_ }
+# Ansible.Basic's own parser (JavaScriptSerializer with MaxJsonLength = int.MaxValue): Windows
+# PowerShell's ConvertFrom-Json refuses a request past 2 MB. On PowerShell 6+ that parser is
+# JSON.NET, whose JObjects PowerShell cannot dot into, and ConvertFrom-Json has no such cap.
+try {
+    if ($PSVersionTable.PSVersion.Major -ge 6) { $request = ConvertFrom-Json -InputObject $module.Params.request }
+    else { $request = [Ansible.Basic.AnsibleModule]::FromJson($module.Params.request) }
+}
+catch { $failure = $_ }
 if ($null -ne $failure) { $module.FailJson("request is not valid JSON: $(Get-ErrorText $failure)", $failure) }
 if ($null -eq $request) { $module.FailJson('request is empty: expected a JSON object (see docs/host-contract.md)') }
 $op = [string]$request.op

@@ -26,6 +26,9 @@ options:
       - Internal use only.
       - The JSON text of one host contract request (C(op) is C(read), C(apply), C(run) or
         C(history)), without passwords.
+      - Kept out of the Application event log that Ansible.Basic writes each module's
+        arguments to (it holds whole scripts and task XML), and shown as
+        C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) in the module's C(invocation).
     type: str
     required: true
   passwords:

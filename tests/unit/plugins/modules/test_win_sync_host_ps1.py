@@ -205,6 +205,23 @@ def non_fips_hashes(root: tree_sitter.Node) -> list[str]:
     return [f"{where(node)}: {text(node)[:50]}" for node in found]
 
 
+def capped_json_parsing(root: tree_sitter.Node) -> list[str]:
+    """Windows PowerShell's ConvertFrom-Json refuses text past its MaxJsonLength (about 2 MB):
+    only PowerShell 6+ (where Ansible.Basic's parser hands back JSON.NET objects) may use it."""
+    found = []
+    for command in nodes(root, "command"):
+        name = command.child_by_field_name("command_name") or command.children[0]
+        if text(name).lower() != "convertfrom-json":
+            continue
+        # The block an if runs when its condition holds is a statement_block child of the if itself.
+        branches = [node.parent for node in ancestors(command) if node.type == "statement_block" and node.parent is not None and node.parent.type == "if_statement"]
+        conditions = [branch.child_by_field_name("condition") for branch in branches]
+        in_ps7_branch = any(condition is not None and "psversion" in text(condition).lower() for condition in conditions)
+        if not in_ps7_branch:
+            found.append(f"{where(command)}: {text(command)[:50]}")
+    return found
+
+
 def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     parent = node.parent
     while parent is not None:
@@ -440,6 +457,17 @@ def test_hashes_work_on_a_fips_host(script: tree_sitter.Node) -> None:
     assert "sha256cryptoserviceprovider" in text(function(script, "Get-Sha256Hex")).lower()
 
 
+def test_the_request_is_parsed_by_ansible_basic_without_a_length_cap(script: tree_sitter.Node) -> None:
+    assert capped_json_parsing(script) == []
+    assert [text(call.children[0]) for call in method_calls(script, "FromJson")] == ["[Ansible.Basic.AnsibleModule]"]
+
+
+def test_the_request_stays_out_of_the_event_log(script: tree_sitter.Node) -> None:
+    # Ansible.Basic logs "Invoked with" each option to the Application log, masking only the
+    # values of no_log options; the request carries whole scripts and task XML.
+    assert assigned(script, "$spec")["options"]["request"] == {"type": "str", "required": True, "no_log": True}
+
+
 def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node) -> None:
     assert static_calls(script, "File", "Move"), "Write-FileChange moves a new file into place"
     assert unguarded_file_moves(script) == []
@@ -468,6 +496,8 @@ def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node)
         (unguarded_file_moves, "Function F {\n    if ($c) { [IO.File]::Move($a, $b) }\n}\n", "line 2, column 15"),
         (empty_path_backups, "[System.IO.File]::Replace($a, $b, $null)\n", "line 1, column 1"),
         (growing_event_filters, "Get-WinEvent -FilterHashtable @{ LogName = $log; Data = $names }\n", "line 1, column 1"),
+        (capped_json_parsing, "$r = ConvertFrom-Json -InputObject $text\n", "line 1, column 6"),
+        (capped_json_parsing, "if ($x) { $r = $text | ConvertFrom-Json }\n", "line 1"),
         (missing_version_requirement, "#Requires -Version 3.0\n$a = 1\n", "no #Requires"),
         (non_fips_hashes, "$sha = [System.Security.Cryptography.SHA256]::Create()\n", "line 1, column 8"),
         (non_fips_hashes, "$sha = [System.Security.Cryptography.SHA256Managed]::new()\n", "line 1"),
