@@ -313,18 +313,30 @@ Function Write-FileChange {
     if (-not (Test-ExpectedHash $Change.expected_hash $current)) { return New-Outcome 'refused' $CONCURRENT }
     $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
     if ($null -ne $current -and $current -eq (Get-Sha256Hex -InputObject $bytes)) { return New-Outcome 'unchanged' }
-    $name = '.{0}.{1}.tmp' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
-    $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), $name)
+    $name = '.{0}.{1}' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
+    $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), "$name.tmp")
+    $backup = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), "$name.bak")
+    $outcome = New-Outcome 'applied'
     try {
         [System.IO.File]::WriteAllBytes($temp, $bytes)
-        # Replace keeps the target's ACL, attributes and identity; NullString: no backup file.
         if ($null -eq $current) { [System.IO.File]::Move($temp, $path) }
-        else { [System.IO.File]::Replace($temp, $path, [NullString]::Value) }
+        else {
+            # ReplaceFile keeps the target's ACL, attributes and identity. Its errors 1176/1177
+            # can leave the target renamed or gone (learn.microsoft.com, ReplaceFileW): with a
+            # backup beside it the old script is still there to put back.
+            try { [System.IO.File]::Replace($temp, $path, $backup) }
+            catch {
+                if (-not [System.IO.File]::Exists($path) -and [System.IO.File]::Exists($backup)) { [System.IO.File]::Move($backup, $path) }
+                throw
+            }
+            # Written is written: a backup that cannot be deleted is said, not a failure.
+            try { [System.IO.File]::Delete($backup) } catch { $outcome.message = "the previous content is left in $($backup): $(Get-ErrorText $_)" }
+        }
     }
     finally {
         if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
     }
-    New-Outcome 'applied'
+    $outcome
 }
 
 Function Set-AclChange {

@@ -163,13 +163,14 @@ def unguarded_file_moves(root: tree_sitter.Node) -> list[str]:
     return found
 
 
-def empty_path_backups(root: tree_sitter.Node) -> list[str]:
-    """PowerShell passes $null to a string parameter as "": File.Replace would then refuse an
-    empty backup path. No backup is [NullString]::Value."""
+def replaces_without_backup(root: tree_sitter.Node) -> list[str]:
+    """File.Replace without a backup (``[NullString]::Value``, or ``$null``, which PowerShell
+    passes as "") can leave no file at all: ReplaceFile's errors 1176/1177 leave the target gone
+    or renamed, and only a backup beside it keeps the old content to restore."""
     return [
         f"{where(call)}: {text(call)[:60]}"
         for call in static_calls(root, "File", "Replace")
-        if [text(argument).lower() for argument in arguments(call)][2:3] == ["$null"]
+        if len(arguments(call)) < 3 or text(arguments(call)[2]).lower() in ("$null", "[nullstring]::value", "''", '""')
     ]
 
 
@@ -471,7 +472,19 @@ def test_the_request_stays_out_of_the_event_log(script: tree_sitter.Node) -> Non
 def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node) -> None:
     assert static_calls(script, "File", "Move"), "Write-FileChange moves a new file into place"
     assert unguarded_file_moves(script) == []
-    assert empty_path_backups(script) == []
+
+
+def test_a_replaced_script_is_kept_until_its_successor_is_in_place(script: tree_sitter.Node) -> None:
+    write = function(script, "Write-FileChange")
+    (replace,) = static_calls(write, "File", "Replace")
+    backup = text(arguments(replace)[2])
+    restores = [move for move in static_calls(write, "File", "Move") if text(arguments(move)[0]) == backup]
+    deletes = [delete for delete in static_calls(write, "File", "Delete") if text(arguments(delete)[0]) == backup]
+
+    assert replaces_without_backup(script) == []
+    assert restores and all(any(node.type == "catch_clause" for node in ancestors(move)) for move in restores), "the backup is moved back when Replace fails"
+    assert deletes and all(delete.start_byte > replace.end_byte for delete in deletes)
+    assert not any(node.type == "finally_clause" for delete in deletes for node in ancestors(delete)), "the backup outlives a failed Replace"
 
 
 # --- each check catches what it is for -------------------------------------------------------------
@@ -494,7 +507,8 @@ def test_files_are_moved_only_where_none_is_in_the_way(script: tree_sitter.Node)
         (unrolled_array_outputs, "Function F {\n    return [string[]]@($x)\n}\n", "line 2"),
         (unguarded_file_moves, "Function F {\n    [System.IO.File]::Move($a, $b)\n}\n", "line 2, column 5"),
         (unguarded_file_moves, "Function F {\n    if ($c) { [IO.File]::Move($a, $b) }\n}\n", "line 2, column 15"),
-        (empty_path_backups, "[System.IO.File]::Replace($a, $b, $null)\n", "line 1, column 1"),
+        (replaces_without_backup, "[System.IO.File]::Replace($a, $b, $null)\n", "line 1, column 1"),
+        (replaces_without_backup, "[IO.File]::Replace($a, $b, [NullString]::Value)\n", "line 1, column 1"),
         (growing_event_filters, "Get-WinEvent -FilterHashtable @{ LogName = $log; Data = $names }\n", "line 1, column 1"),
         (capped_json_parsing, "$r = ConvertFrom-Json -InputObject $text\n", "line 1, column 6"),
         (capped_json_parsing, "if ($x) { $r = $text | ConvertFrom-Json }\n", "line 1"),
@@ -514,13 +528,13 @@ def test_the_checks_accept_the_safe_forms() -> None:
     snippet = (
         "Function F {\n    , @($x)\n    $y = @($x)\n"
         "    if (-not [System.IO.File]::Exists($b)) { [System.IO.File]::Move($a, $b) }\n"
-        "    else { [System.IO.File]::Replace($a, $b, [NullString]::Value) }\n"
+        "    else { [System.IO.File]::Replace($a, $b, $backup) }\n"
         "    Get-WinEvent -FilterXml $query -MaxEvents 5\n}\n"
     )
 
     tree = parse(snippet)
 
-    assert (unrolled_array_outputs(tree), unguarded_file_moves(tree), empty_path_backups(tree), growing_event_filters(tree)) == ([], [], [], [])
+    assert (unrolled_array_outputs(tree), unguarded_file_moves(tree), replaces_without_backup(tree), growing_event_filters(tree)) == ([], [], [], [])
 
 
 def test_the_checks_leave_strings_and_comments_alone() -> None:
