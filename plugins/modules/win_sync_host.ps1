@@ -38,7 +38,11 @@ $TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')
 $LogonTypes = @{
     password = 1; s4u = 2; interactive_token = 3; group = 4; service_account = 5; interactive_token_or_password = 6
 }
-$TASK_CREATE_OR_UPDATE = 6
+# ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
+# missing one, so what someone registered after our hash check is never replaced.
+$TASK_CREATE = 2
+$TASK_UPDATE = 4
+$LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
 # Logon types that store a password: password, interactive_token_or_password.
 $PASSWORD_LOGONS = @(1, 6)
@@ -399,7 +403,9 @@ Function Register-TaskChange {
     if ($storesPassword -and -not $Password) {
         return New-Outcome 'refused' "task $($Change.path) with logon type $($Change.logon_type) needs the password of '$user' on every registration" $E_LOGON_FAILURE
     }
-    $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $TASK_CREATE_OR_UPDATE, $user, $Password, $logonType, $null)
+    $flags = $TASK_UPDATE
+    if ($null -eq $Change.expected_hash) { $flags = $TASK_CREATE }
+    $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $flags, $user, $Password, $logonType, $null)
     $outcome = New-Outcome 'applied'
     $outcome.task_hash = Get-TaskHash $task
     $outcome
@@ -432,22 +438,37 @@ Function Invoke-ApplyOp {
     param ($Request, [hashtable]$Passwords)
     $succeeded = @{}
     $results = [System.Collections.Generic.List[object]]::new()
-    foreach ($change in $Request.changes) {
-        $id = [string]$change.id
-        $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })
-        if ($module.CheckMode) {
-            $outcome = New-Outcome 'refused' 'check mode: nothing is written'
+    # One apply at a time on this host, whatever the session (a Global\ name: .NET Mutex docs),
+    # so that no other apply writes between a change's hash check and its write.
+    $mutex = [System.Threading.Mutex]::new($false, 'Global\isotools.shop_sync.apply')
+    $held = $false
+    try {
+        try { $held = $mutex.WaitOne([TimeSpan]::FromSeconds($LOCK_SECONDS)) }
+        catch [System.Threading.AbandonedMutexException] { $held = $true }  # its holder died; it is ours now
+        foreach ($change in $Request.changes) {
+            $id = [string]$change.id
+            $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })
+            if (-not $held) {
+                $outcome = New-Outcome 'refused' "another apply has held this host for $LOCK_SECONDS seconds; re-run"
+            }
+            elseif ($module.CheckMode) {
+                $outcome = New-Outcome 'refused' 'check mode: nothing is written'
+            }
+            elseif ($missing.Count -gt 0) {
+                $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
+            }
+            else {
+                try { $outcome = Invoke-Change $change $Passwords[$id] }
+                catch { $outcome = New-Outcome -Status 'failed' -Message (Get-ErrorText $_) -ErrorCode (Get-ErrorCode $_.Exception) }
+            }
+            $outcome.id = $id
+            if ($outcome.status -in @('applied', 'unchanged')) { $succeeded[$id] = $true }
+            $results.Add($outcome)
         }
-        elseif ($missing.Count -gt 0) {
-            $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
-        }
-        else {
-            try { $outcome = Invoke-Change $change $Passwords[$id] }
-            catch { $outcome = New-Outcome -Status 'failed' -Message (Get-ErrorText $_) -ErrorCode (Get-ErrorCode $_.Exception) }
-        }
-        $outcome.id = $id
-        if ($outcome.status -in @('applied', 'unchanged')) { $succeeded[$id] = $true }
-        $results.Add($outcome)
+    }
+    finally {
+        if ($held) { $mutex.ReleaseMutex() }
+        $mutex.Dispose()
     }
     @{ op = 'apply'; results = $results }
 }

@@ -249,7 +249,9 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
     if task.exists and task.path.is_dir():
         raise ChangeFailed(E_ALREADY_EXISTS, f"a task folder named {display_task_path(task.names)} is in the way")
     previous = task.path.read_bytes() if task.exists else None
-    _check_hash(change, _task_hash(task) if task.exists else None, task.exists)
+    # As the Windows host registers: TASK_CREATE unless a hash names the task to update
+    # (TASK_UPDATE), so a change without one never replaces a task.
+    _check_hash(change, _task_hash(task) if task.exists else None, task.exists, required=True)
     # Read before anything is written, so that a broken file refuses the change untouched.
     credentials = call.transaction.credentials() if password else None
     created = make_dirs(task.path.parent)
@@ -408,11 +410,11 @@ def _valid_names(parts: tuple[str, ...], change: dict[str, Any]) -> tuple[str, .
     return parts
 
 
-def _check_hash(change: dict[str, Any], current: str | None, exists: bool) -> None:
-    """``expected_hash``: absent, no check; ``null``, must not exist; a hash, must still match."""
-    if "expected_hash" not in change:
+def _check_hash(change: dict[str, Any], current: str | None, exists: bool, *, required: bool = False) -> None:
+    """``expected_hash``: absent, no check (``required``: as null); ``null``, must not exist; a hash, must still match."""
+    if "expected_hash" not in change and not required:
         return
-    expected = change["expected_hash"]
+    expected = change.get("expected_hash")
     if (expected is None and exists) or (expected is not None and (not exists or current != str(expected).lower())):
         raise ChangeRefused(None, CONCURRENT)
 

@@ -409,8 +409,32 @@ def test_register_task_gets_every_argument_in_order(script: tree_sitter.Node) ->
     given = [text(argument) for argument in arguments(call)]
 
     assert len(given) == 7  # path, xml, flags, userId, password, logonType, sddl
-    assert (given[2], assigned(script, given[2])) == ("$TASK_CREATE_OR_UPDATE", 6)
     assert given[6] == "$null"  # no security descriptor: the folder's applies
+
+
+def test_registration_creates_or_updates_as_the_expected_hash_says(script: tree_sitter.Node) -> None:
+    # TASK_CREATE (2) fails over an existing task, TASK_UPDATE (4) on a missing one (taskschd.h,
+    # ITaskFolder::RegisterTask): a task registered in between by anyone else is never replaced.
+    register = function(script, "Register-TaskChange")
+    (call,) = method_calls(register, "RegisterTask")
+    flags = text(arguments(call)[2])
+    choices = {text(node.children[-1]) for node in nodes(register, "assignment_expression") if text(node.children[0]) == flags}
+
+    assert (assigned(script, "$TASK_CREATE"), assigned(script, "$TASK_UPDATE")) == (2, 4)
+    assert choices == {"$TASK_CREATE", "$TASK_UPDATE"}
+    assert "$change.expected_hash" in text(register).lower()
+    assert "$TASK_CREATE_OR_UPDATE" not in text(script)
+
+
+def test_the_whole_apply_holds_a_host_wide_lock(script: tree_sitter.Node) -> None:
+    apply = function(script, "Invoke-ApplyOp")
+    mutexes = [node for node in nodes(apply, "invokation_expression") if text(node).lower().startswith("[system.threading.mutex]::new(")]
+    (loop,) = [node for node in nodes(apply, "foreach_statement") if "$request.changes" in text(node).lower()]
+    (release,) = method_calls(apply, "ReleaseMutex")
+    (wait,) = method_calls(apply, "WaitOne")
+
+    assert len(mutexes) == 1 and "global\\" in text(mutexes[0]).lower()  # one name for every session
+    assert wait.end_byte < loop.start_byte and any(node.type == "finally_clause" for node in ancestors(release))
 
 
 def test_history_queries_stay_within_what_windows_accepts(script: tree_sitter.Node) -> None:

@@ -60,3 +60,28 @@ def test_of_two_concurrent_runs_one_applies_and_the_other_is_refused(tmp_path: P
     assert winner in final["tasks"][0]["xml"]
     assert final["files"][0]["content_base64"] == b64(winner.encode())
     assert [worker.exitcode for worker in workers] == [0, 0]
+
+
+def test_a_registration_without_expected_hash_creates_and_never_overwrites(tmp_path: Path) -> None:
+    # The Windows host registers with TASK_CREATE unless a hash says which task it updates
+    # (TASK_UPDATE): a change that names no hash must not replace the task that is there.
+    image = new_image(tmp_path)
+    install_seed(image)
+    before = image.tasks_dir("Isotools", "Synchro Stock").read_bytes()
+    change = register("t", TASK, synchro_task_xml(SCRIPT_DIR, description="other"), user="SYSTEM", logon_type="service_account")
+    del change["expected_hash"]
+
+    response = image.call({"op": "apply", "changes": [change]})
+
+    assert [(result["status"], result["message"]) for result in response["results"]] == [("refused", "changed concurrently, re-run")]
+    assert image.tasks_dir("Isotools", "Synchro Stock").read_bytes() == before
+
+
+def test_an_update_of_a_task_that_is_gone_is_refused(tmp_path: Path) -> None:
+    image = new_image(tmp_path)
+    change = register("t", TASK, synchro_task_xml(SCRIPT_DIR), user="SYSTEM", logon_type="service_account", expected_hash="0" * 64)
+
+    response = image.call({"op": "apply", "changes": [{"id": "f", "kind": "create_folder", "path": "\\Isotools"}, change]})
+
+    assert [result["status"] for result in response["results"]] == ["applied", "refused"]
+    assert not image.tasks_dir("Isotools", "Synchro Stock").exists()
