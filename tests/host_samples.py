@@ -19,6 +19,8 @@ _LOGON_WORDS = {
     "s4u": "S4U",
     "interactive_token": "InteractiveToken",
     "interactive_token_or_password": "InteractiveTokenOrPassword",
+    "service_account": "ServiceAccount",
+    "group": "Group",
 }
 
 

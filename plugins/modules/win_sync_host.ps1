@@ -35,21 +35,16 @@ $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $ErrorActionPreference = 'Stop'
 
 $TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')
-$LogonTypes = @{
-    password = 1; s4u = 2; interactive_token = 3; group = 4; service_account = 5; interactive_token_or_password = 6
-}
+# TASK_LOGON_TYPE (taskschd.h) of the two logon types that store a password.
+$PASSWORD_LOGONS = @{ password = 1; interactive_token_or_password = 6 }
 # ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
 # missing one, so what someone registered after our hash check is never replaced.
 $TASK_CREATE = 2
 $TASK_UPDATE = 4
 $LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
-# Logon types that store a password: password, interactive_token_or_password.
-$PASSWORD_LOGONS = @(1, 6)
 $BUSY_STATES = @(2, 4)  # queued, running
 $NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
-$E_INVALIDARG = 2147942487  # 0x80070057
-$E_LOGON_FAILURE = 2147943726  # 0x8007052E
 # Task Scheduler's own "has never run" time, beside COM's zero date (1899-12-30): what schtasks
 # and Get-ScheduledTaskInfo show as Last Run Time next to result 0x41303 (not yet run).
 $NEVER_RUN = [DateTime]::new(1999, 11, 30)
@@ -385,23 +380,15 @@ Function Register-TaskChange {
     $parts = Split-TaskPath ([string]$Change.path)
     $folder = Get-TaskFolder $parts.Folder
     if ($null -eq $folder) { return New-Outcome 'refused' "task folder '$($parts.Folder)' does not exist" }
-    # TASK_LOGON_NONE (0) lets Task Scheduler take the logon type from the XML.
-    $logonType = 0
-    if ($Change.logon_type) {
-        $logonType = $LogonTypes[[string]$Change.logon_type]
-        if ($null -eq $logonType) { return New-Outcome 'refused' "unknown logon_type '$($Change.logon_type)'" }
-    }
+    # As community.windows win_scheduled_task.ps1 registers: without a password, no account and
+    # TASK_LOGON_NONE, so Task Scheduler takes both from the XML's principal (a gMSA, S4U, a
+    # service account, a group); with one, the account and its password logon. Which task gets a
+    # password is the controller's call (plan).
     $user = $null
-    if ($Change.user) { $user = [string]$Change.user }
-    # Only a logon that stores a password is given one (RegisterTask wants an empty password for
-    # a service account), and such a logon needs one: refused before the call, as on the directory
-    # host. A gMSA (name ending in $) has none to give; Windows fetches it from Active Directory.
-    $storesPassword = $logonType -in $PASSWORD_LOGONS -and -not ([string]$user).EndsWith('$')
-    if ($Password -and -not $storesPassword) {
-        return New-Outcome 'refused' "a password was given for task $($Change.path), but logon type $($Change.logon_type) for '$user' takes none" $E_INVALIDARG
-    }
-    if ($storesPassword -and -not $Password) {
-        return New-Outcome 'refused' "task $($Change.path) with logon type $($Change.logon_type) needs the password of '$user' on every registration" $E_LOGON_FAILURE
+    $logonType = 0
+    if ($Password) {
+        $user = [string]$Change.user
+        $logonType = [int]$PASSWORD_LOGONS[[string]$Change.logon_type]
     }
     $flags = $TASK_UPDATE
     if ($null -eq $Change.expected_hash) { $flags = $TASK_CREATE }

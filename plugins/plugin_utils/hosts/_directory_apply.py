@@ -242,8 +242,12 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
         facts = check_registrable(xml)
     except TaskXmlError as error:
         raise ChangeRefused(error.error, str(error)) from None
-    logon_type = change.get("logon_type") or facts.logon_type or _default_logon(context, facts.user_id, facts.group_id)
-    user = change.get("user") or facts.user_id or facts.group_id
+    # As the Windows host registers (the way community.windows' win_scheduled_task does): with
+    # no password, RegisterTask gets no account and TASK_LOGON_NONE and the XML's principal
+    # rules; only a password comes with the change's account and logon type.
+    named_user, named_logon = (change.get("user"), change.get("logon_type")) if password else (None, None)
+    logon_type = named_logon or facts.logon_type or _default_logon(context, facts.user_id, facts.group_id)
+    user = named_user or facts.user_id or facts.group_id
     sid = _registration_account(context, change, user, logon_type, password)
     task = context.image.task(parts)
     if task.exists and task.path.is_dir():

@@ -45,7 +45,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRun,
     UnreadableTask,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
 
 REPO = Path(__file__).resolve().parents[4]
 SCRIPT = REPO / "plugins" / "modules" / "win_sync_host.ps1"
@@ -384,8 +384,32 @@ def test_every_change_kind_of_the_contract_is_handled_by_a_defined_function(scri
         assert labels[kind] and labels[kind] <= functions(script), f"{kind} calls {labels[kind]}"
 
 
-def test_every_logon_type_of_the_model_maps_to_its_com_value(script: tree_sitter.Node) -> None:
-    assert assigned(script, "$LogonTypes") == {logon_type.value: TASK_LOGON[logon_type.value] for logon_type in LogonType}
+def test_the_logon_types_that_store_a_password_map_to_their_com_values(script: tree_sitter.Node) -> None:
+    assert assigned(script, "$PASSWORD_LOGONS") == {logon_type.value: TASK_LOGON[logon_type.value] for logon_type in PASSWORD_LOGON_TYPES}
+
+
+def test_a_registration_without_a_password_takes_the_principal_from_the_xml(script: tree_sitter.Node) -> None:
+    # community.windows win_scheduled_task.ps1 registers with $null, $null and no logon type
+    # unless it sends a password: a gMSA given with Password logon and an empty password fails
+    # with 0x8007052E.
+    register = function(script, "Register-TaskChange")
+    (call,) = method_calls(register, "RegisterTask")
+    user, password, logon = (text(argument) for argument in arguments(call)[3:6])
+    assignments = [node for node in nodes(register, "assignment_expression") if text(node.children[0]) in (user, logon)]
+    first = {text(node.children[0]): text(node.children[-1]) for node in reversed(assignments)}
+    conditional = [node for node in assignments if any(parent.type == "if_statement" for parent in ancestors(node))]
+
+    assert first == {user: "$null", logon: "0"}
+    assert password == "$Password"
+    for node in conditional:
+        (branch,) = [parent for parent in ancestors(node) if parent.type == "if_statement"][:1]
+        assert text(branch.child_by_field_name("condition")) == "$Password", where(node)
+
+
+def test_the_password_rules_are_left_to_the_controller(script: tree_sitter.Node) -> None:
+    register = text(function(script, "Register-TaskChange"))
+
+    assert "EndsWith('$')" not in register and "$E_LOGON_FAILURE" not in register
 
 
 @pytest.mark.parametrize("name", sorted(RECORDS_BY_FUNCTION))

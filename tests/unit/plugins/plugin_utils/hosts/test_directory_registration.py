@@ -42,10 +42,12 @@ def register_as(
     logon_type: str | None,
     password: str | None = None,
     *,
-    in_xml: tuple[str, str] = ("S-1-5-18", ""),
+    in_xml: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Register the seed's task; ``in_xml`` is the principal the XML names (user, logon type)."""
-    xml = synchro_task_xml(SCRIPT_DIR, user=in_xml[0], logon_type=in_xml[1] or None)
+    """Register the seed's task; ``in_xml`` is the principal the XML names (user, logon type),
+    by default the change's, as the controller renders it."""
+    named = in_xml or (user or "S-1-5-18", logon_type or "")
+    xml = synchro_task_xml(SCRIPT_DIR, user=named[0], logon_type=named[1] or None)
     change = register("t", TASK, xml, user=user or "", logon_type=logon_type or "")
     change["user"], change["logon_type"] = user, logon_type
     request: dict[str, Any] = {"op": "apply", "changes": [change]}
@@ -115,7 +117,7 @@ def test_an_unknown_account_is_refused_and_nothing_is_written(image: Image, user
     response = image.call(
         {
             "op": "apply",
-            "changes": [register("t", "\\Isotools\\Other", synchro_task_xml(SCRIPT_DIR), user=user, logon_type="s4u")],
+            "changes": [register("t", "\\Isotools\\Other", synchro_task_xml(SCRIPT_DIR, user=user, logon_type="s4u"), user=user, logon_type="s4u")],
         }
     )
 
@@ -131,6 +133,15 @@ def test_without_user_and_logon_type_the_xml_principal_is_checked(image: Image) 
 
     assert accepted["status"] == "applied"
     assert (refused["status"], refused["error_code"]) == ("refused", LOGON_FAILURE)
+
+
+@pytest.mark.parametrize(("user", "in_xml"), [(SVC_SYNC, ("S-1-5-18", "")), (GMSA, (GMSA, "password"))])
+def test_without_a_password_the_xml_principal_is_registered_whatever_the_change_says(image: Image, user: str, in_xml: tuple[str, str]) -> None:
+    # The Windows host registers a password-less task as community.windows' win_scheduled_task
+    # does: RegisterTask(name, xml, flags, $null, $null, TASK_LOGON_NONE), the principal the XML's.
+    result = register_as(image, user, "password", in_xml=in_xml)
+
+    assert result["status"] == "applied", result
 
 
 def test_only_the_time_a_password_was_set_is_kept(image: Image) -> None:
