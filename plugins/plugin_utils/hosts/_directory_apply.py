@@ -43,6 +43,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_ledger import Transaction, Undone
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import StateBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+    NOT_REGULAR,
     Image,
     Resolved,
     WindowsPath,
@@ -50,6 +51,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     display_task_path,
     encode_task_text,
     invalid_name_reason,
+    is_regular_file,
     load_task,
     make_dirs,
     parse_folder_path,
@@ -252,6 +254,8 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
     task = context.image.task(parts)
     if task.exists and task.path.is_dir():
         raise ChangeFailed(E_ALREADY_EXISTS, f"a task folder named {display_task_path(task.names)} is in the way")
+    if task.exists and not is_regular_file(task.path):
+        raise ChangeRefused(E_ACCESS_DENIED, E_ACCESS_DENIED.describe(f"task {display_task_path(task.names)} {NOT_REGULAR}"))
     previous = task.path.read_bytes() if task.exists else None
     # As the Windows host registers: TASK_CREATE unless a hash names the task to update
     # (TASK_UPDATE), so a change without one never replaces a task.
@@ -362,6 +366,8 @@ def _write_file(call: _Call, change: dict[str, Any], _password: str | None, inje
         raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"content_base64 of {target.text} is not base64")) from None
     if resolved.exists and resolved.path.is_dir():
         raise ChangeFailed(E_ACCESS_DENIED, f"{target.text} is a directory")
+    if resolved.exists and not is_regular_file(resolved.path):
+        raise ChangeRefused(E_ACCESS_DENIED, E_ACCESS_DENIED.describe(f"{target.text} {NOT_REGULAR}"))
     previous = resolved.path.read_bytes() if resolved.exists else None  # kept to undo the write
     current = None if previous is None else sha256_hex(previous)
     _check_hash(change, current, resolved.exists)

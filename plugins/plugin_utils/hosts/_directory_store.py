@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ __all__ = [
     "cached_listings",
     "scan_folder",
     "load_task",
+    "is_regular_file",
+    "NOT_REGULAR",
     "encode_task_text",
     "sha256_hex",
     "hash_file",
@@ -62,6 +65,8 @@ TEMP_PREFIX = ".shop_sync-tmp-"
 # A real task definition is a few KiB; anything past this is not read (the record says why).
 MAX_TASK_FILE_BYTES = 1 << 20
 _CHUNK = 1 << 20
+# Opening a FIFO blocks until someone writes to it, with the image's lock held: never done.
+NOT_REGULAR = "is not a regular file (a FIFO, a device or a socket): not opened"
 
 _DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
 # What NTFS and Task Scheduler refuse in a name (besides the separators).
@@ -272,7 +277,10 @@ def scan_folder(directory: Path) -> tuple[list[str], list[str]]:
 def load_task(path: Path) -> LoadedTask:
     """A task file as text: UTF-16 (with or without BOM) as Windows writes it, or UTF-8."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return LoadedTask(None, f"task file {NOT_REGULAR}")
+        size = status.st_size
         if size > MAX_TASK_FILE_BYTES:
             return LoadedTask(None, f"task file is {size} bytes, more than the {MAX_TASK_FILE_BYTES} a task definition can hold; not read")
         data = path.read_bytes()
@@ -282,6 +290,14 @@ def load_task(path: Path) -> LoadedTask:
         return LoadedTask(_decode_task_bytes(data), None)
     except UnicodeDecodeError as error:
         return LoadedTask(None, f"task file is neither UTF-16 nor UTF-8 text ({error.reason} at byte {error.start})")
+
+
+def is_regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (through links, as a read would open it)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _decode_task_bytes(data: bytes) -> str:

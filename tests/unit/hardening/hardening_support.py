@@ -85,6 +85,8 @@ HOSTILE_TASKS = (
     "not a task",
     "10 MB",
 )
+# Task files that are no regular file (test_hardening_planted_files.py): opened, each would block.
+NON_REGULAR_TASKS = ("a FIFO",)
 
 
 def bad_specs() -> list[dict[str, Any]]:
@@ -151,6 +153,7 @@ def security_figures() -> dict[str, int]:
         "of them refused": sum(not sent for *_rest, sent in TRANSPORTS),
         "run-as accounts whose script ACL is checked": len(ACL_PRINCIPALS),
         "hostile task files (two with entities)": len(HOSTILE_TASKS),
+        "task files that are no regular file (a FIFO)": len(NON_REGULAR_TASKS),
     }
 
 
