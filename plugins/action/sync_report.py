@@ -37,6 +37,7 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
             "host": {"type": "str", "required": True},
             "jobs": {"type": "dict"},
             "info": {"type": "dict"},
+            "accepted_extras": {"type": "list", "elements": "str", "default": []},
         },
     },
     "enforce": {"type": "bool", "default": False},
@@ -55,7 +56,10 @@ class ActionModule(ActionBase):
         dest = os.path.abspath(os.path.expanduser(str(args["dest"])))
         enforce = bool(args["enforce"])
         report = Report(
-            hosts=tuple(host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce) for entry in args["hosts"]),
+            hosts=tuple(
+                host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
+                for entry in args["hosts"]
+            ),
             generated=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
             enforce=enforce,
             title=str(args["title"]),

@@ -49,6 +49,15 @@ options:
           - The registered result of M(isotools.shop_sync.win_sync_task_info) for the managed
             folder, which gives the last run results and the tasks the inventory does not list.
         type: dict
+      accepted_extras:
+        description:
+          - Names or shell-style patterns (C(*), C(?), C([...]); letter case ignored) of tasks in
+            the managed folder that the inventory does not list and that are known and accepted
+            (C(shop_sync_accepted_extras)). Such a task is reported C(accepted), never as drift,
+            and its last run is not judged.
+        type: list
+        elements: str
+        default: []
   enforce:
     description:
       - The C(jobs) results come from a run that corrected the drift (C(shop_sync_enforce=true)),
@@ -82,8 +91,8 @@ attributes:
 notes:
   - A last result counts as a failed run unless it is C(0) (success), C(0x41300) (ready),
     C(0x41301) (running), C(0x41303) (not yet run) or C(0x41325) (queued).
-  - Drift is any job that is drifted, missing, or an unmanaged extra. Corrected jobs and failed
-    last runs are not drift.
+  - Drift is any job that is drifted, missing, or an unmanaged extra. Corrected jobs, accepted
+    extras and failed last runs are not drift.
 seealso:
   - module: isotools.shop_sync.win_sync_jobs
   - module: isotools.shop_sync.win_sync_task_info
@@ -164,6 +173,7 @@ counts:
     corrected: 0
     errors: 0
     failed_runs: 0
+    accepted: 0
     drift: true
 drift:
   description: Whether a job is drifted, missing or an unmanaged extra.
@@ -176,6 +186,8 @@ summary:
   type: list
   elements: str
   sample:
-    - "2 host(s), 6 job(s): 4 in sync, 1 drifted, 0 missing, 1 unmanaged extra, 0 corrected, 0 error(s), 0 last run(s) failed, 0 host(s) not checked"
+    - >-
+      2 host(s), 6 job(s): 4 in sync, 1 drifted, 0 missing, 1 unmanaged extra, 0 corrected, 0 error(s),
+      0 last run(s) failed, 0 host(s) not checked, 0 accepted
     - "shop01 / Synchro Prix: drifted: triggers[daily 02:00].start_boundary: 02:00 -> 03:30"
 """

@@ -13,6 +13,7 @@ inventory is escaped. Pure functions, no I/O: the action plugin ``sync_report`` 
 from __future__ import annotations
 
 import enum
+import fnmatch
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class JobState(str, enum.Enum):
     EXTRA = "extra"  # in the managed folder, not in the inventory
     CORRECTED = "corrected"  # differed, and the enforce run put it right
     ERROR = "error"  # could not be checked or corrected (``message`` says why)
+    ACCEPTED = "accepted"  # not in the inventory, known and accepted (shop_sync_accepted_extras)
 
     @property
     def label(self) -> str:
@@ -55,6 +57,7 @@ _LABELS = {
     JobState.EXTRA: "unmanaged extra",
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "error",
+    JobState.ACCEPTED: "accepted",
 }
 
 # Last results that are not a failed run: success, ready, running, not yet run, queued.
@@ -90,7 +93,8 @@ class JobStatus:
 
     @property
     def last_run_failed(self) -> bool:
-        return self.last_result is not None and self.last_result not in RUN_RESULTS_NOT_FAILED
+        """A failed last run the report raises; an accepted extra is not ours to judge."""
+        return self.state is not JobState.ACCEPTED and self.last_result is not None and self.last_result not in RUN_RESULTS_NOT_FAILED
 
     @property
     def last_result_hex(self) -> str:
@@ -137,6 +141,7 @@ class Counts:
     corrected: int
     errors: int
     failed_runs: int
+    accepted: int
 
     @property
     def drift(self) -> bool:
@@ -147,9 +152,18 @@ class Counts:
         return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "drift": self.drift}
 
 
-def host_report(host: str, jobs_result: Mapping[str, object] | None, info_result: Mapping[str, object] | None, *, enforce: bool = False) -> HostReport:
+def host_report(
+    host: str,
+    jobs_result: Mapping[str, object] | None,
+    info_result: Mapping[str, object] | None,
+    *,
+    enforce: bool = False,
+    accepted_extras: Sequence[str] = (),
+) -> HostReport:
     """One host's report from its ``win_sync_jobs`` result (check mode, or the enforce run) and
     its ``win_sync_task_info`` result for the managed folder; either may be missing or failed.
+    A task of the folder the inventory does not list is accepted when its name matches one of
+    ``accepted_extras`` (names or shell-style patterns, letter case ignored as Windows does).
 
     A host whose comparison failed says why once (the folder read usually failed the same way);
     the jobs it did report are kept, and no task of the folder is called extra.
@@ -164,9 +178,22 @@ def host_report(host: str, jobs_result: Mapping[str, object] | None, info_result
     statuses = [_job_status(job, runtime.pop(str(job.get("name", "")).casefold(), {}), enforce) for job in _mappings((jobs_result or {}).get("jobs"))]
     if compared:
         for task in runtime.values():
-            extra = JobStatus(name=str(task.get("name", "?")), state=JobState.EXTRA, message="in the managed folder, not in the inventory")
-            statuses.append(_with_runtime(extra, task))
+            statuses.append(_with_runtime(_extra_status(str(task.get("name", "?")), accepted_extras), task))
     return HostReport(host=host, jobs=tuple(statuses), errors=tuple(errors))
+
+
+def _extra_status(name: str, accepted_extras: Sequence[str]) -> JobStatus:
+    message = "in the managed folder, not in the inventory"
+    pattern = accepted_pattern(name, accepted_extras)
+    if pattern is None:
+        return JobStatus(name=name, state=JobState.EXTRA, message=message)
+    return JobStatus(name=name, state=JobState.ACCEPTED, message=f"{message}: accepted by shop_sync_accepted_extras '{pattern}'")
+
+
+def accepted_pattern(name: str, accepted_extras: Sequence[str]) -> str | None:
+    """The first of ``accepted_extras`` that ``name`` matches (``*``, ``?``, ``[...]``), if any."""
+    wanted = name.casefold()
+    return next((pattern for pattern in accepted_extras if fnmatch.fnmatchcase(wanted, pattern.casefold())), None)
 
 
 def _failure(result: Mapping[str, object] | None) -> str:
@@ -229,6 +256,7 @@ def summarize(report: Report) -> Counts:
         corrected=by_state[JobState.CORRECTED],
         errors=by_state[JobState.ERROR],
         failed_runs=sum(1 for job in jobs if job.last_run_failed),
+        accepted=by_state[JobState.ACCEPTED],
     )
 
 
@@ -238,12 +266,13 @@ def summary_lines(report: Report) -> list[str]:
     lines = [
         f"{counts.hosts} host(s), {counts.jobs} job(s): {counts.in_sync} in sync, {counts.drifted} drifted, "
         f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.corrected} corrected, "
-        f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked",
+        f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked, "
+        f"{counts.accepted} accepted",
     ]
     for host in report.hosts:
         lines.extend(f"{host.host}: {error}" for error in host.errors)
         for job in host.jobs:
-            if job.state is not JobState.IN_SYNC:
+            if job.state not in _QUIET_STATES:
                 detail = "; ".join(job.changes) or job.message or ""
                 lines.append(f"{host.host} / {job.name}: {job.state.label}{': ' + detail if detail else ''}")
             if job.last_run_failed:
@@ -272,7 +301,7 @@ def render_markdown(report: Report) -> str:
         f"| last run failed | {counts.failed_runs} |",
         "",
     ]
-    attention = [host for host in report.hosts if host.errors or any(job.state is not JobState.IN_SYNC or job.last_run_failed for job in host.jobs)]
+    attention = [host for host in report.hosts if host.errors or any(job.state not in _QUIET_STATES or job.last_run_failed for job in host.jobs)]
     if not attention:
         lines.append("Every job of every host is in sync and its last run succeeded.")
         return "\n".join(lines) + "\n"
@@ -281,7 +310,7 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"### {_md(host.host)}", ""]
         lines.extend(f"- **host not checked**: {_md(error)}" for error in host.errors)
         for job in host.jobs:
-            if job.state is not JobState.IN_SYNC:
+            if job.state not in _QUIET_STATES:
                 lines.append(f"- **{_md(job.name)}**: {job.state.label}{': ' + _md(job.message) if job.message else ''}")
                 lines.extend(f"  - {_code(change)}" for change in job.changes)
             if job.last_run_failed:
@@ -296,7 +325,10 @@ _COUNT_FIELDS = {
     JobState.EXTRA: "extra",
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "errors",
+    JobState.ACCEPTED: "accepted",
 }
+# States that need no look: shown in the report, never listed as a finding.
+_QUIET_STATES = frozenset({JobState.IN_SYNC, JobState.ACCEPTED})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
@@ -344,6 +376,8 @@ def render_junit(report: Report) -> str:
                 tally["errors" if tag == "error" else "failures"] += 1
             elif job.state is JobState.CORRECTED:
                 ElementTree.SubElement(case, "system-out").text = _xml("corrected: " + "; ".join(job.changes or (job.message or "",)))
+            elif job.state is JobState.ACCEPTED:
+                ElementTree.SubElement(case, "system-out").text = _xml(f"accepted: {job.message}")
         for key, value in tally.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -29,6 +29,7 @@ _SIGNS = {
     JobState.EXTRA: "?",
     JobState.CORRECTED: "\u21bb",  # clockwise arrow
     JobState.ERROR: "!",
+    JobState.ACCEPTED: "\u2611",  # ballot box with check
 }
 _EXPLANATIONS = {
     JobState.IN_SYNC: "the host has exactly what the inventory says",
@@ -37,6 +38,7 @@ _EXPLANATIONS = {
     JobState.EXTRA: "a task in the managed folder that the inventory does not list (made by hand?)",
     JobState.CORRECTED: "differed, and this run put it back as the inventory says",
     JobState.ERROR: "could not be checked or corrected (the cell says why)",
+    JobState.ACCEPTED: "a task in the managed folder that the inventory does not list, known and accepted (shop_sync_accepted_extras)",
 }
 
 _SHOWN_OPEN = 3
@@ -73,6 +75,8 @@ td.missing { background: #fff1ef; }
 td.extra { background: #f7f3fd; }
 td.corrected { background: #f1f6fe; }
 td.error { background: #fbeeee; }
+.accepted .badge { background: #e4ecef; color: #2f4a55; }
+td.accepted { background: #f4f7f8; }
 td.none { color: #8a92a3; background: #f6f7f9; text-align: center; }
 .run-failed { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .run-failed::before { content: "\\26A0\\FE0E  "; }
@@ -123,6 +127,7 @@ def _tiles(counts: Counts) -> str:
         (f"{_SIGNS[JobState.EXTRA]} unmanaged extra", counts.extra),
         (f"{_SIGNS[JobState.CORRECTED]} corrected", counts.corrected),
         (f"{_SIGNS[JobState.ERROR]} errors", counts.errors),
+        (f"{_SIGNS[JobState.ACCEPTED]} accepted", counts.accepted),
         ("last run failed", counts.failed_runs),
         ("hosts not checked", counts.hosts_with_errors),
     ]

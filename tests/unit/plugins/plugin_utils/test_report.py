@@ -147,6 +147,7 @@ def test_counts() -> None:
         "corrected": 0,
         "errors": 0,
         "failed_runs": 1,
+        "accepted": 0,
         "drift": True,
     }
 
@@ -291,3 +292,41 @@ def test_junit_reports_corrected_jobs_as_passed() -> None:
     root = ElementTree.fromstring(render_junit(report))
     assert root.get("failures") == "0"
     assert "corrected: x: 1 -> 2" in (root.findtext("testsuite/testcase/system-out") or "")
+
+
+# --- accepted extras (shop_sync_accepted_extras) -------------------------------------------------
+
+
+def accepted_report(*patterns: str) -> HostReport:
+    return host_report(
+        "shop01",
+        jobs_result(job("Synchro Stock", "unchanged")),
+        info(task("Synchro Stock"), task("Synchro Test Kevin", 1, "incorrect function"), task("Backup Nuit")),
+        accepted_extras=patterns,
+    )
+
+
+@pytest.mark.parametrize("pattern", ["Synchro Test Kevin", "synchro test kevin", "Synchro Test*", "*kevin", "Synchro Test [JK]evin"])
+def test_an_extra_matching_an_accepted_name_or_pattern_is_accepted_whatever_the_case(pattern: str) -> None:
+    _stock, kevin, backup = accepted_report(pattern).jobs
+    assert (kevin.state, backup.state) == (JobState.ACCEPTED, JobState.EXTRA)
+    assert kevin.message == f"in the managed folder, not in the inventory: accepted by shop_sync_accepted_extras '{pattern}'"
+
+
+def test_accepted_extras_are_neither_drift_nor_failed_runs_in_any_output() -> None:
+    report = Report(generated="now", hosts=(accepted_report("Synchro Test*", "Backup *"),))
+    counts = summarize(report)
+    assert (counts.accepted, counts.extra, counts.drift, counts.failed_runs) == (2, 0, False, 0)
+    assert 'class="verdict ok"' in render_html(report) and "\u2611 accepted" in render_html(report)
+    assert "| accepted | 2 |" in render_markdown(report) and "Every job of every host is in sync" in render_markdown(report)
+    root = ElementTree.fromstring(render_junit(report))
+    assert (root.get("tests"), root.get("failures"), root.get("drift")) == ("3", "0", "false")
+    kevin = root.find("testsuite/testcase[@name='Synchro Test Kevin']")
+    assert kevin is not None and "accepted by shop_sync_accepted_extras" in (kevin.findtext("system-out") or "")
+    lines = summary_lines(report)
+    assert "2 accepted" in lines[0] and len(lines) == 1
+
+
+def test_a_pattern_never_accepts_a_job_the_inventory_lists() -> None:
+    report = host_report("shop01", jobs_result(job("Synchro Stock", "updated", "a: 1 -> 2")), info(task("Synchro Stock")), accepted_extras=("*",))
+    assert [status.state for status in report.jobs] == [JobState.DRIFTED]

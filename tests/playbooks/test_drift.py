@@ -1,0 +1,90 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift job as on-call runs it: what makes it green, what makes it red, and on which host.
+
+Real ansible-playbook runs against two directory hosts deployed once (an invented fleet: two
+shops, one job each); each test then leaves something on a host the way people do (a hand-made
+task, a job dropped from the inventory) and reads the report. The tests share one workspace and
+run in order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from test_workflow import ANSIBLE_PLAYBOOK, REPO, TASKS, playbook, run
+
+JOBS = {
+    "shopA": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
+    "shopB": [{"name": "Synchro Prix", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile prix", "schedule": [{"daily": "02:00"}]}],
+}
+HAND_MADE = REPO / "playbooks" / "files" / "demo_hand_made_task.xml"
+
+
+def write_inventory(base: Path, name: str, **host_vars: dict[str, object]) -> Path:
+    hosts = {
+        host: {
+            "shop_sync_directory_root": str(base / host),
+            "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{host}",
+            "shop_sync_jobs": jobs,
+            **host_vars.get(host, {}),
+        }
+        for host, jobs in JOBS.items()
+    }
+    inventory = {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"},
+            "children": {"shops": {"hosts": hosts}},
+        }
+    }
+    path = base / f"{name}.yml"
+    path.write_text(yaml.safe_dump(inventory, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not ANSIBLE_PLAYBOOK.exists():
+        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    base = tmp_path_factory.mktemp("drift")
+    for host in JOBS:
+        (base / host / "C").mkdir(parents=True)
+        (base / host / "D").mkdir()
+    code, output, _recap = run(base, playbook("deploy"), inventory=write_inventory(base, "inventory"))
+    assert code == 0, output
+    return base
+
+
+def drift(base: Path, inventory: str, report_dir: str, *options: str) -> tuple[int, str, dict[str, dict[str, int]]]:
+    """The drift playbook with the report written to ``base/report_dir``."""
+    return run(base, playbook("drift"), "-e", f"shop_sync_report_dir={report_dir}", *options, inventory=base / f"{inventory}.yml")
+
+
+def report(base: Path, name: str) -> tuple[str, ElementTree.Element, str]:
+    """(summary.md, junit.xml root, report.html) of the report written to ``base/name``."""
+    folder = base / name
+    return (
+        (folder / "summary.md").read_text(encoding="utf-8"),
+        ElementTree.parse(folder / "junit.xml").getroot(),
+        (folder / "report.html").read_text(encoding="utf-8"),
+    )
+
+
+def test_a_known_hand_made_task_accepted_in_the_inventory_keeps_the_job_green(fleet: Path) -> None:
+    fleet.joinpath("shopB", *TASKS, "Synchro Test Kevin").write_text(HAND_MADE.read_text(encoding="utf-8"), encoding="utf-8")
+    red, output, _recap = drift(fleet, "inventory", "unaccepted", "-e", "shop_sync_fail_on_drift=true")
+    assert red != 0 and "1 unmanaged extra" in output, output
+
+    write_inventory(fleet, "accepting", shopB={"shop_sync_accepted_extras": ["synchro test*"]})
+    green, output, _recap = drift(fleet, "accepting", "accepted", "-e", "shop_sync_fail_on_drift=true")
+    assert green == 0, output
+    summary, junit, page = report(fleet, "accepted")
+    assert "| accepted | 1 |" in summary and "| unmanaged extra | 0 |" in summary
+    assert (junit.get("failures"), junit.get("errors"), junit.get("drift")) == ("0", "0", "false")
+    assert "accepted by shop_sync_accepted_extras" in (junit.findtext("testsuite[@name='shopB']/testcase[@name='Synchro Test Kevin']/system-out") or "")
+    assert 'class="verdict ok"' in page and json.dumps("Synchro Test Kevin")[1:-1] in page
