@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 __all__ = [
+    "DRIFT_STATES",
     "JobState",
     "JobStatus",
     "HostReport",
@@ -40,7 +41,9 @@ class JobState(str, enum.Enum):
     IN_SYNC = "in_sync"  # the host has what the inventory says (or declares absent and is absent)
     DRIFTED = "drifted"  # the task or script differs (``changes`` says how)
     MISSING = "missing"  # declared, not on the host
-    EXTRA = "extra"  # in the managed folder, not in the inventory
+    EXTRA = "extra"  # in the managed folder, not in the inventory, not registered by this collection (made by hand)
+    ORPHANED = "orphaned"  # registered by this collection, no longer in the inventory, and prune is off
+    WILL_BE_PRUNED = "will_be_pruned"  # registered by this collection, no longer in the inventory: a deploy deletes it
     CORRECTED = "corrected"  # differed, and the enforce run put it right
     ERROR = "error"  # could not be checked or corrected (``message`` says why)
     ACCEPTED = "accepted"  # not in the inventory, known and accepted (shop_sync_accepted_extras)
@@ -58,7 +61,11 @@ _LABELS = {
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "error",
     JobState.ACCEPTED: "accepted",
+    JobState.ORPHANED: "orphaned, prune is off",
+    JobState.WILL_BE_PRUNED: "will be pruned",
 }
+# The findings that make a host differ from the inventory.
+DRIFT_STATES = frozenset({JobState.DRIFTED, JobState.MISSING, JobState.EXTRA, JobState.ORPHANED, JobState.WILL_BE_PRUNED})
 
 # Last results that are not a failed run: success, ready, running, not yet run, queued.
 RUN_RESULTS_NOT_FAILED = frozenset({0, 0x41300, 0x41301, 0x41303, 0x41325})
@@ -67,7 +74,7 @@ _OUTCOME_STATES_CHECK = {
     "created": JobState.MISSING,
     "updated": JobState.DRIFTED,
     "deleted": JobState.DRIFTED,
-    "pruned": JobState.EXTRA,
+    "pruned": JobState.WILL_BE_PRUNED,
     "unchanged": JobState.IN_SYNC,
     "absent": JobState.IN_SYNC,
 }
@@ -75,7 +82,7 @@ _CHANGING_OUTCOMES = frozenset({"created", "updated", "deleted", "pruned"})
 _OUTCOME_NOTES = {
     "created": "not on the host: the deploy creates it",
     "deleted": "declared absent, still on the host: the deploy deletes it",
-    "pruned": "registered by this collection, no longer in the inventory: a deploy with prune deletes it",
+    "pruned": "registered by this collection, no longer in the inventory: the next deploy deletes it (shop_sync_prune is true)",
 }
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -142,11 +149,17 @@ class Counts:
     errors: int
     failed_runs: int
     accepted: int
+    orphaned: int
+    will_be_pruned: int
+
+    @property
+    def differing(self) -> int:
+        """How many jobs and tasks differ from the inventory (and were not corrected)."""
+        return self.drifted + self.missing + self.extra + self.orphaned + self.will_be_pruned
 
     @property
     def drift(self) -> bool:
-        """Something on a host differs from the inventory (and was not corrected)."""
-        return bool(self.drifted or self.missing or self.extra)
+        return self.differing > 0
 
     def as_dict(self) -> dict[str, int | bool]:
         return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "drift": self.drift}
@@ -178,15 +191,21 @@ def host_report(
     statuses = [_job_status(job, runtime.pop(str(job.get("name", "")).casefold(), {}), enforce) for job in _mappings((jobs_result or {}).get("jobs"))]
     if compared:
         for task in runtime.values():
-            statuses.append(_with_runtime(_extra_status(str(task.get("name", "?")), accepted_extras), task))
+            statuses.append(_with_runtime(_unlisted_status(task, accepted_extras), task))
     return HostReport(host=host, jobs=tuple(statuses), errors=tuple(errors))
 
 
-def _extra_status(name: str, accepted_extras: Sequence[str]) -> JobStatus:
-    message = "in the managed folder, not in the inventory"
+def _unlisted_status(task: Mapping[str, object], accepted_extras: Sequence[str]) -> JobStatus:
+    """A task of the managed folder the inventory does not list and a deploy leaves in place:
+    one this collection registered (the ``owned`` marker) is an orphan, any other was made by hand."""
+    name = str(task.get("name", "?"))
+    if task.get("owned") is True:
+        state, message = JobState.ORPHANED, "registered by this collection, no longer in the inventory: a deploy leaves it in place (shop_sync_prune is false)"
+    else:
+        state, message = JobState.EXTRA, "in the managed folder, not in the inventory"
     pattern = accepted_pattern(name, accepted_extras)
     if pattern is None:
-        return JobStatus(name=name, state=JobState.EXTRA, message=message)
+        return JobStatus(name=name, state=state, message=message)
     return JobStatus(name=name, state=JobState.ACCEPTED, message=f"{message}: accepted by shop_sync_accepted_extras '{pattern}'")
 
 
@@ -223,7 +242,7 @@ def _job_message(outcome: str, state: JobState, message: object) -> str | None:
         return str(message)
     if state is JobState.ERROR:
         return "not applied" if outcome in _CHANGING_OUTCOMES else f"unknown outcome '{outcome}'"
-    if state in (JobState.MISSING, JobState.DRIFTED, JobState.EXTRA):
+    if state in DRIFT_STATES:
         return _OUTCOME_NOTES.get(outcome)
     return None
 
@@ -257,6 +276,8 @@ def summarize(report: Report) -> Counts:
         errors=by_state[JobState.ERROR],
         failed_runs=sum(1 for job in jobs if job.last_run_failed),
         accepted=by_state[JobState.ACCEPTED],
+        orphaned=by_state[JobState.ORPHANED],
+        will_be_pruned=by_state[JobState.WILL_BE_PRUNED],
     )
 
 
@@ -265,7 +286,8 @@ def summary_lines(report: Report) -> list[str]:
     counts = summarize(report)
     lines = [
         f"{counts.hosts} host(s), {counts.jobs} job(s): {counts.in_sync} in sync, {counts.drifted} drifted, "
-        f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.corrected} corrected, "
+        f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.orphaned} orphaned (prune is off), "
+        f"{counts.will_be_pruned} will be pruned, {counts.corrected} corrected, "
         f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked, "
         f"{counts.accepted} accepted",
     ]
@@ -326,6 +348,8 @@ _COUNT_FIELDS = {
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "errors",
     JobState.ACCEPTED: "accepted",
+    JobState.ORPHANED: "orphaned",
+    JobState.WILL_BE_PRUNED: "will_be_pruned",
 }
 # States that need no look: shown in the report, never listed as a finding.
 _QUIET_STATES = frozenset({JobState.IN_SYNC, JobState.ACCEPTED})
@@ -393,7 +417,7 @@ def _junit_outcome(job: JobStatus) -> tuple[str, str, str, str] | None:
     run = f"last run failed: {_result_words(job)} at {job.last_run_time or 'an unknown time'}" if job.last_run_failed else ""
     if job.state is JobState.ERROR:
         return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run)))
-    if job.state in (JobState.DRIFTED, JobState.MISSING, JobState.EXTRA):
+    if job.state in DRIFT_STATES:
         details = "\n".join(filter(None, (job.message, *job.changes, run)))
         return "failure", job.state.value, f"{job.state.label}{': ' + job.message if job.message else ''}", details
     if run:

@@ -30,6 +30,8 @@ _SIGNS = {
     JobState.CORRECTED: "\u21bb",  # clockwise arrow
     JobState.ERROR: "!",
     JobState.ACCEPTED: "\u2611",  # ballot box with check
+    JobState.ORPHANED: "\u2205",  # empty set
+    JobState.WILL_BE_PRUNED: "\u2702",  # scissors
 }
 _EXPLANATIONS = {
     JobState.IN_SYNC: "the host has exactly what the inventory says",
@@ -39,6 +41,8 @@ _EXPLANATIONS = {
     JobState.CORRECTED: "differed, and this run put it back as the inventory says",
     JobState.ERROR: "could not be checked or corrected (the cell says why)",
     JobState.ACCEPTED: "a task in the managed folder that the inventory does not list, known and accepted (shop_sync_accepted_extras)",
+    JobState.ORPHANED: "registered by this collection, no longer in the inventory; prune is off, so a deploy leaves it in place",
+    JobState.WILL_BE_PRUNED: "registered by this collection, no longer in the inventory; prune is on, so the next deploy deletes it",
 }
 
 _SHOWN_OPEN = 3
@@ -77,6 +81,8 @@ td.corrected { background: #f1f6fe; }
 td.error { background: #fbeeee; }
 .accepted .badge { background: #e4ecef; color: #2f4a55; }
 td.accepted { background: #f4f7f8; }
+.orphaned .badge, .will_be_pruned .badge { background: #f3e0ea; color: #6e1f47; }
+td.orphaned, td.will_be_pruned { background: #fcf4f8; }
 td.none { color: #8a92a3; background: #f6f7f9; text-align: center; }
 .run-failed { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .run-failed::before { content: "\\26A0\\FE0E  "; }
@@ -124,6 +130,8 @@ def _tiles(counts: Counts) -> str:
         (f"{_SIGNS[JobState.IN_SYNC]} in sync", counts.in_sync),
         (f"{_SIGNS[JobState.DRIFTED]} drifted", counts.drifted),
         (f"{_SIGNS[JobState.MISSING]} missing", counts.missing),
+        (f"{_SIGNS[JobState.WILL_BE_PRUNED]} will be pruned", counts.will_be_pruned),
+        (f"{_SIGNS[JobState.ORPHANED]} orphaned", counts.orphaned),
         (f"{_SIGNS[JobState.EXTRA]} unmanaged extra", counts.extra),
         (f"{_SIGNS[JobState.CORRECTED]} corrected", counts.corrected),
         (f"{_SIGNS[JobState.ERROR]} errors", counts.errors),
@@ -136,7 +144,7 @@ def _tiles(counts: Counts) -> str:
 
 
 def _verdict(counts: Counts, enforce: bool) -> str:
-    problems = counts.drifted + counts.missing + counts.extra
+    problems = counts.differing
     if problems == 0 and not counts.errors and not counts.hosts_with_errors and not counts.failed_runs:
         done = f" ({counts.corrected} corrected by this run)" if counts.corrected else ""
         return f'<p class="verdict ok">{_SIGNS[JobState.IN_SYNC]} Every job of every host matches the inventory{done}, and no last run failed.</p>'

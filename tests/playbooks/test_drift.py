@@ -88,3 +88,18 @@ def test_a_known_hand_made_task_accepted_in_the_inventory_keeps_the_job_green(fl
     assert (junit.get("failures"), junit.get("errors"), junit.get("drift")) == ("0", "0", "false")
     assert "accepted by shop_sync_accepted_extras" in (junit.findtext("testsuite[@name='shopB']/testcase[@name='Synchro Test Kevin']/system-out") or "")
     assert 'class="verdict ok"' in page and json.dumps("Synchro Test Kevin")[1:-1] in page
+
+
+def test_a_job_dropped_from_the_inventory_is_an_orphan_not_a_hand_made_task(fleet: Path) -> None:
+    other = {"name": "Synchro Commandes", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile commandes", "schedule": [{"daily": "04:00"}]}
+    write_inventory(fleet, "dropped", shopA={"shop_sync_jobs": []}, shopB={"shop_sync_jobs": [other], "shop_sync_prune": True})
+    code, output, _recap = drift(fleet, "dropped", "dropped", "-e", "shop_sync_fail_on_drift=true")
+    assert code != 0, output
+    summary, junit, page = report(fleet, "dropped")
+    assert "**Synchro Stock**: orphaned, prune is off" in summary
+    assert "**Synchro Prix**: will be pruned" in summary
+    assert "**Synchro Test Kevin**: unmanaged extra" in summary
+    kinds = {case.get("name"): case.find("failure").get("type") for case in junit.iter("testcase") if case.find("failure") is not None}  # type: ignore[union-attr]
+    assert kinds == {"Synchro Stock": "orphaned", "Synchro Prix": "will_be_pruned", "Synchro Test Kevin": "extra", "Synchro Commandes": "missing"}
+    assert "orphaned, prune is off</span>" in page
+    assert "1 orphaned (prune is off), 1 will be pruned" in output

@@ -50,7 +50,7 @@ def task(name: str, last_result: int | None = 0, text: str | None = None) -> dic
         ("updated", False, False, JobState.DRIFTED),
         ("deleted", False, False, JobState.DRIFTED),
         ("created", False, False, JobState.MISSING),
-        ("pruned", False, False, JobState.EXTRA),
+        ("pruned", False, False, JobState.WILL_BE_PRUNED),
         ("updated", True, True, JobState.CORRECTED),
         ("created", True, True, JobState.CORRECTED),
         ("updated", True, False, JobState.ERROR),
@@ -148,6 +148,8 @@ def test_counts() -> None:
         "errors": 0,
         "failed_runs": 1,
         "accepted": 0,
+        "orphaned": 0,
+        "will_be_pruned": 0,
         "drift": True,
     }
 
@@ -330,3 +332,59 @@ def test_accepted_extras_are_neither_drift_nor_failed_runs_in_any_output() -> No
 def test_a_pattern_never_accepts_a_job_the_inventory_lists() -> None:
     report = host_report("shop01", jobs_result(job("Synchro Stock", "updated", "a: 1 -> 2")), info(task("Synchro Stock")), accepted_extras=("*",))
     assert [status.state for status in report.jobs] == [JobState.DRIFTED]
+
+
+# --- orphans (registered by the collection, dropped from the inventory) vs hand-made tasks -------
+
+
+def owned(name: str) -> dict[str, object]:
+    return {**task(name), "owned": True}
+
+
+def test_an_orphan_is_not_a_hand_made_task() -> None:
+    report = host_report(
+        "shop01", jobs_result(job("Synchro Stock", "unchanged")), info(task("Synchro Stock"), owned("Synchro Ancien"), task("Synchro Test Kevin"))
+    )
+    _stock, orphan, hand_made = report.jobs
+    assert (orphan.state, orphan.state.label) == (JobState.ORPHANED, "orphaned, prune is off")
+    assert orphan.message == "registered by this collection, no longer in the inventory: a deploy leaves it in place (shop_sync_prune is false)"
+    assert (hand_made.state, hand_made.state.label) == (JobState.EXTRA, "unmanaged extra")
+
+
+def test_with_prune_an_orphan_will_be_pruned_and_an_accepted_pattern_does_not_hide_it() -> None:
+    report = host_report(
+        "shop01",
+        jobs_result(job("Synchro Ancien", "pruned", "task: \\Isotools\\Synchro Ancien -> None")),
+        info(owned("Synchro Ancien")),
+        accepted_extras=("*",),
+    )
+    [orphan] = report.jobs
+    assert (orphan.state, orphan.state.label) == (JobState.WILL_BE_PRUNED, "will be pruned")
+    accepted = host_report("shop01", jobs_result(), info(owned("Synchro Ancien")), accepted_extras=("Synchro *",))
+    assert accepted.jobs[0].state is JobState.ACCEPTED  # prune is off: the deploy leaves it, so it can be accepted
+
+
+def test_orphans_hand_made_tasks_and_pruned_tasks_are_three_findings_in_every_output() -> None:
+    report = Report(
+        generated="now",
+        hosts=(
+            host_report(
+                "shop01", jobs_result(job("Synchro Vieux", "pruned")), info(owned("Synchro Vieux"), owned("Synchro Ancien"), task("Synchro Test Kevin"))
+            ),
+        ),
+    )
+    counts = summarize(report)
+    assert (counts.will_be_pruned, counts.orphaned, counts.extra, counts.drift) == (1, 1, 1, True)
+    lines = summary_lines(report)
+    assert "1 unmanaged extra, 1 orphaned (prune is off), 1 will be pruned" in lines[0]
+    assert any(line.startswith("shop01 / Synchro Vieux: will be pruned") for line in lines)
+    assert any(line.startswith("shop01 / Synchro Ancien: orphaned, prune is off") for line in lines)
+    assert any(line.startswith("shop01 / Synchro Test Kevin: unmanaged extra") for line in lines)
+    markdown = render_markdown(report)
+    assert "| will be pruned | 1 |" in markdown and "| orphaned, prune is off | 1 |" in markdown and "| unmanaged extra | 1 |" in markdown
+    assert "**Synchro Ancien**: orphaned, prune is off" in markdown
+    kinds = {case.get("name"): case.find("failure").get("type") for case in ElementTree.fromstring(render_junit(report)).iter("testcase")}  # type: ignore[union-attr]
+    assert kinds == {"Synchro Vieux": "will_be_pruned", "Synchro Ancien": "orphaned", "Synchro Test Kevin": "extra"}
+    page = render_html(report)
+    for label in ("will be pruned", "orphaned, prune is off", "unmanaged extra"):
+        assert f"{label}</span>" in page
