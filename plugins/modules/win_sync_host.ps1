@@ -285,15 +285,9 @@ Function Add-TaskFolderChange {
     param ($Change)
     $path = [string]$Change.path
     if ($null -ne (Get-TaskFolder $path)) { return New-Outcome 'unchanged' }
-    # Level by level from the root, so an existing part of a nested path is kept as it is.
-    $parent = $script:scheduler.GetFolder('\')
-    $walked = ''
-    foreach ($segment in $path.Trim('\').Split('\')) {
-        $walked = "$walked\$segment"
-        $folder = Get-TaskFolder $walked
-        if ($null -eq $folder) { $folder = $parent.CreateFolder($segment) }
-        $parent = $folder
-    }
+    # One call for the whole path: ITaskFolder::CreateFolder creates every missing level of
+    # "A\B\C" (Microsoft's docs), as community.windows win_scheduled_task.ps1 relies on.
+    $null = $script:scheduler.GetFolder('\').CreateFolder($path, $null)
     New-Outcome 'applied'
 }
 
@@ -393,8 +387,11 @@ Function Register-TaskChange {
     $flags = $TASK_UPDATE
     if ($null -eq $Change.expected_hash) { $flags = $TASK_CREATE }
     $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $flags, $user, $Password, $logonType, $null)
+    # Registered is registered: a read-back that fails leaves task_hash null (the controller
+    # relies on none: its next read brings the hash) instead of turning an applied change into a failure.
     $outcome = New-Outcome 'applied'
-    $outcome.task_hash = Get-TaskHash $task
+    try { $outcome.task_hash = Get-TaskHash $task }
+    catch { $outcome.message = "registered; its XML could not be read back: $(Get-ErrorText $_)" }
     $outcome
 }
 

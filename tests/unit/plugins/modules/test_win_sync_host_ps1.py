@@ -406,6 +406,28 @@ def test_a_registration_without_a_password_takes_the_principal_from_the_xml(scri
         assert text(branch.child_by_field_name("condition")) == "$Password", where(node)
 
 
+def test_an_applied_registration_is_never_reported_failed_for_its_read_back(script: tree_sitter.Node) -> None:
+    register = function(script, "Register-TaskChange")
+    (call,) = method_calls(register, "RegisterTask")
+    read_backs = [node for node in nodes(register, "command_name") if text(node) == "Get-TaskHash" and node.start_byte > call.end_byte]
+
+    assert read_backs, "the registered task's hash is read back"
+    for node in read_backs:
+        (attempt,) = [parent for parent in ancestors(node) if parent.type == "try_statement"][:1]
+        assert call.start_byte < attempt.start_byte, f"{where(node)}: the read-back has a try of its own, after RegisterTask"
+        assert "catch" in text(attempt)
+
+
+def test_a_nested_task_folder_is_created_in_one_call(script: tree_sitter.Node) -> None:
+    # ITaskFolder::CreateFolder: "If FolderName\SubFolder1\SubFolder2 is specified, the entire
+    # folder tree will be created"; community.windows' win_scheduled_task.ps1 creates it so.
+    add_folder = function(script, "Add-TaskFolderChange")
+    (call,) = method_calls(add_folder, "CreateFolder")
+
+    assert not list(nodes(add_folder, "foreach_statement", "for_statement"))
+    assert text(arguments(call)[0]) == "$path"
+
+
 def test_the_password_rules_are_left_to_the_controller(script: tree_sitter.Node) -> None:
     register = text(function(script, "Register-TaskChange"))
 
