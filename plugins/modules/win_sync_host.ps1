@@ -264,8 +264,17 @@ Function Invoke-ReadOp {
         if ($null -ne $task) { $tasks[$task.Path.ToLowerInvariant()] = Get-TaskRecord $task }
     }
     $response.tasks = @($tasks.Values)
-    foreach ($path in $Request.files) { $response.files += Get-FileRecord ([string]$path) }
-    foreach ($path in $Request.directories) { $response.directories += Get-DirectoryRecord ([string]$path) }
+    # A try per record: one file a running sync holds open never fails the whole read.
+    foreach ($path in $Request.files) {
+        try { $response.files += Get-FileRecord ([string]$path) }
+        catch {
+            $response.files += @{ path = [string]$path; exists = $true; file_hash = $null; size = $null; content_base64 = $null; writers = @(); error = Get-ErrorText $_ }
+        }
+    }
+    foreach ($path in $Request.directories) {
+        try { $response.directories += Get-DirectoryRecord ([string]$path) }
+        catch { $response.directories += @{ path = [string]$path; exists = $true; writers = @(); error = Get-ErrorText $_ } }
+    }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
     $response
 }
@@ -424,9 +433,11 @@ Function Invoke-ApplyOp {
     $results = [System.Collections.Generic.List[object]]::new()
     # One apply at a time on this host, whatever the session (a Global\ name: .NET Mutex docs),
     # so that no other apply writes between a change's hash check and its write.
-    $mutex = [System.Threading.Mutex]::new($false, 'Global\isotools.shop_sync.apply')
+    $mutex = $null
     $held = $false
+    $stopped = $null
     try {
+        $mutex = [System.Threading.Mutex]::new($false, 'Global\isotools.shop_sync.apply')
         try { $held = $mutex.WaitOne([TimeSpan]::FromSeconds($LOCK_SECONDS)) }
         catch [System.Threading.AbandonedMutexException] { $held = $true }  # its holder died; it is ours now
         foreach ($change in $Request.changes) {
@@ -450,9 +461,15 @@ Function Invoke-ApplyOp {
             $results.Add($outcome)
         }
     }
+    catch { $stopped = Get-ErrorText $_ }
     finally {
         if ($held) { $mutex.ReleaseMutex() }
-        $mutex.Dispose()
+        if ($null -ne $mutex) { $mutex.Dispose() }
+    }
+    # Stopped outside any one change: what was done is still reported, the rest skipped.
+    $changes = @($Request.changes)
+    for ($index = $results.Count; $index -lt $changes.Count; $index++) {
+        $results.Add(@{ id = [string]$changes[$index].id; status = 'skipped'; message = "not applied: the apply stopped before this change: $stopped"; error_code = $null })
     }
     @{ op = 'apply'; results = $results }
 }

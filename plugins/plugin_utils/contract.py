@@ -240,10 +240,11 @@ class FileRecord:
     size: int | None = None
     content: bytes | None = field(default=None, repr=False)  # None when absent or over 1 MiB
     writers: tuple[str, ...] = ()
+    error: str | None = None  # why the host could not read it (then no hash, no content)
 
     def to_json(self) -> dict[str, object]:
         encoded = None if self.content is None else base64.b64encode(self.content).decode("ascii")
-        return {
+        data: dict[str, object] = {
             "path": self.path,
             "exists": self.exists,
             "file_hash": self.file_hash,
@@ -251,6 +252,7 @@ class FileRecord:
             "content_base64": encoded,
             "writers": list(self.writers),
         }
+        return _with_error(data, self.error)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> FileRecord:
@@ -262,8 +264,9 @@ class FileRecord:
             size=fields_.optional_int("size", minimum=0),
             content=fields_.optional_base64("content_base64"),
             writers=fields_.str_list("writers"),
+            error=fields_.optional_str("error"),
         )
-        if record.exists and record.file_hash is None:
+        if record.exists and record.file_hash is None and record.error is None:
             raise ContractError(f"{fields_.at('file_hash')} is required for an existing file")
         if record.content is not None and record.file_hash != sha256_hex(record.content):
             raise ContractError(f"{fields_.at('content_base64')} does not match file_hash")
@@ -275,14 +278,20 @@ class DirectoryRecord:
     path: str
     exists: bool
     writers: tuple[str, ...] = ()
+    error: str | None = None  # why the host could not read it (then no writers)
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "exists": self.exists, "writers": list(self.writers)}
+        return _with_error({"path": self.path, "exists": self.exists, "writers": list(self.writers)}, self.error)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> DirectoryRecord:
         fields_ = Fields(data, where)
-        return cls(fields_.required_str("path"), fields_.required_bool("exists"), fields_.str_list("writers"))
+        return cls(fields_.required_str("path"), fields_.required_bool("exists"), fields_.str_list("writers"), fields_.optional_str("error"))
+
+
+def _with_error(data: dict[str, object], error: str | None) -> dict[str, object]:
+    # Like an unreadable task, a record carries "error" only when the host could not read it.
+    return data if error is None else {**data, "error": error}
 
 
 @dataclass(frozen=True)

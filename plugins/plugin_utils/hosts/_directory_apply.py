@@ -130,12 +130,21 @@ def apply_changes(
     """
     call = _Call(context, Transaction(context.image, context.state))
     results: list[dict[str, Any]] = []
+    stopped: OSError | None = None
+    lost_at = None
     try:
         lost_at = _apply_in_order(call, changes, passwords, faults, results)
+    except OSError as error:
+        # Outside any one change (each has its own handling): as on the Windows host, what was
+        # done is still reported and the changes not reached are skipped, never lost.
+        stopped = error
     finally:
         # Passed in, so that every write of an apply goes through this module's save_json.
         undone = call.transaction.commit(save_json, len(results))
         _report_undone(changes, results, undone)
+    if stopped is not None:
+        message = windows_error_of(stopped).describe("not applied: the apply stopped before this change")
+        results += [_result(change["id"], _Outcome("skipped", message), None) for change in changes[len(results) :]]
     return results, lost_at
 
 

@@ -40,6 +40,7 @@ import datetime as dt
 import fcntl
 import os
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
     HostConnectionError,
     RequestError,
+    windows_error_of,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import load_faults
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_runs import (
@@ -96,6 +98,8 @@ _HOST_DEFAULTS: dict[str, Any] = {
     "utc_offset_minutes": 0,
 }
 _MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
+_ABSENT_FILE: dict[str, Any] = {"exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
+_ABSENT_DIRECTORY: dict[str, Any] = {"exists": False, "writers": []}
 _Journal = dict[str, Any]
 
 
@@ -174,8 +178,8 @@ class DirectoryHost:
             if resolved.exists and resolved.path.is_file() and key not in seen:
                 seen.add(key)
                 tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state, accounts))
-        files = [self._file_record(path, acl) for path in _strings(request, "files")]
-        directories = [self._directory_record(path, acl) for path in _strings(request, "directories")]
+        files = [_or_unreadable(path, partial(self._file_record, path, acl), _ABSENT_FILE) for path in _strings(request, "files")]
+        directories = [_or_unreadable(path, partial(self._directory_record, path, acl), _ABSENT_DIRECTORY) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
         response = {
             "op": "read",
@@ -216,7 +220,7 @@ class DirectoryHost:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
         if resolved is None or not (resolved.exists and resolved.path.is_file()):
-            return {"path": path, "exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
+            return {**_ABSENT_FILE, "path": path}
         size = resolved.path.stat().st_size
         content = None
         if size <= _MAX_CONTENT_BYTES:
@@ -330,6 +334,15 @@ class _ConnectionLost(Exception):
         super().__init__(str(error))
         self.error = error
         self.journal = journal
+
+
+def _or_unreadable(path: str, read: Callable[[], dict[str, Any]], empty: dict[str, Any]) -> dict[str, Any]:
+    """One record, or the reason it could not be read: one locked file never fails a whole read
+    (the Windows host has a try per record too)."""
+    try:
+        return read()
+    except OSError as error:
+        return {**empty, "path": path, "exists": True, "error": windows_error_of(error).describe(f"reading {path}")}
 
 
 def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook) -> dict[str, Any]:

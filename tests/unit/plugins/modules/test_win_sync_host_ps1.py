@@ -62,7 +62,12 @@ RECORDS_BY_FUNCTION = {
     "Get-DirectoryRecord": (DirectoryRecord("D:\\d", exists=False),),
     "Resolve-Account": (AccountRecord("SYSTEM", sid="S-1-5-18"),),
     "Get-HostFact": (HostFacts("SHOP01"),),
-    "Invoke-ReadOp": (ReadResult(HostFacts("SHOP01")), FolderRecord("\\F", exists=True)),
+    "Invoke-ReadOp": (
+        ReadResult(HostFacts("SHOP01")),
+        FolderRecord("\\F", exists=True),
+        FileRecord("D:\\f.bat", exists=True, error="locked"),
+        DirectoryRecord("D:\\d", exists=True, error="denied"),
+    ),
     "Invoke-ApplyOp": (ApplyResult(()),),
     "Invoke-RunOp": (RunResult(()), TaskRun("\\T", started=False)),
     "Invoke-HistoryOp": (HistoryResult(()), HistoryEvent("\\T", dt.datetime(2026, 11, 28, 6, 0), 100)),
@@ -215,7 +220,8 @@ def capped_json_parsing(root: tree_sitter.Node) -> list[str]:
         if text(name).lower() != "convertfrom-json":
             continue
         # The block an if runs when its condition holds is a statement_block child of the if itself.
-        branches = [node.parent for node in ancestors(command) if node.type == "statement_block" and node.parent is not None and node.parent.type == "if_statement"]
+        blocks = [node for node in ancestors(command) if node.type == "statement_block"]
+        branches = [block.parent for block in blocks if block.parent is not None and block.parent.type == "if_statement"]
         conditions = [branch.child_by_field_name("condition") for branch in branches]
         in_ps7_branch = any(condition is not None and "psversion" in text(condition).lower() for condition in conditions)
         if not in_ps7_branch:
@@ -426,6 +432,24 @@ def test_a_nested_task_folder_is_created_in_one_call(script: tree_sitter.Node) -
 
     assert not list(nodes(add_folder, "foreach_statement", "for_statement"))
     assert text(arguments(call)[0]) == "$path"
+
+
+def test_one_unreadable_file_or_directory_never_fails_the_read(script: tree_sitter.Node) -> None:
+    read = function(script, "Invoke-ReadOp")
+
+    for reader in ("Get-FileRecord", "Get-DirectoryRecord"):
+        calls = [node for node in nodes(read, "command_name") if text(node) == reader]
+        assert calls and all(any(parent.type == "try_statement" for parent in ancestors(call)) for call in calls), reader
+
+
+def test_an_apply_that_stops_still_reports_what_it_did(script: tree_sitter.Node) -> None:
+    apply = function(script, "Invoke-ApplyOp")
+    (loop,) = [node for node in nodes(apply, "foreach_statement") if "$request.changes" in text(node).lower()]
+    (outer,) = [node for node in ancestors(loop) if node.type == "try_statement"][:1]
+    after = text(apply)[outer.end_byte - apply.start_byte :]
+
+    assert "catch" in [child.type for child in outer.children] or "catch_clauses" in [child.type for child in outer.children]
+    assert "'skipped'" in after and "$results" in after
 
 
 def test_the_password_rules_are_left_to_the_controller(script: tree_sitter.Node) -> None:

@@ -1,0 +1,61 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What one failure does not take down: a read with one unreadable file, an apply stopped
+between two changes. The Windows host does the same (a try per record, and the rest of an
+apply reported ``skipped``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from directory_host_support import SCRIPT, SCRIPT_DIR, install_seed, new_image
+from host_samples import b64, statuses
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils import contract
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_faults
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_the_rest_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    image = new_image(tmp_path)
+    install_seed(image)
+    other = SCRIPT_DIR + "\\other.bat"
+    image.call({"op": "apply", "changes": [{"id": "w", "kind": "write_file", "path": other, "content_base64": b64(b"rem\r\n"), "expected_hash": None}]})
+    real_read_bytes = Path.read_bytes
+
+    def locked(path: Path) -> bytes:
+        # Invented: a file another process holds open without sharing, as a sync in progress does.
+        if path.name == "synchro.bat":
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+
+    response = image.call({"op": "read", "files": [SCRIPT, other], "directories": [SCRIPT_DIR]})
+
+    unreadable, readable = response["files"]
+    assert (unreadable["path"], unreadable["exists"], unreadable["file_hash"]) == (SCRIPT, True, None)
+    assert unreadable["error"].startswith("Access is denied.")
+    assert readable["file_hash"] and "error" not in readable
+    parsed = contract.ReadResult.from_json(response)
+    assert parsed.file(SCRIPT) is not None and parsed.file(SCRIPT).error == unreadable["error"]  # type: ignore[union-attr]
+
+
+def test_an_apply_stopped_between_changes_returns_what_was_done_and_skips_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    image = new_image(tmp_path)
+    real_take = _directory_faults.FaultBook.take
+
+    def failing_take(self: Any, change: Any) -> str | None:
+        if change["id"] == "b":
+            raise OSError(5, "Access is denied", "faults.json")  # invented: the host fails between two changes
+        return real_take(self, change)
+
+    monkeypatch.setattr(_directory_faults.FaultBook, "take", failing_take)
+    changes = [{"id": name, "kind": "create_folder", "path": f"\\{name}"} for name in ("a", "b", "c")]
+
+    response = image.call({"op": "apply", "changes": changes})
+
+    assert statuses(response) == {"a": "applied", "b": "skipped", "c": "skipped"}
+    assert "Access is denied" in response["results"][1]["message"]
+    assert image.tasks_dir("a").is_dir()
