@@ -475,8 +475,8 @@ Function Invoke-ApplyOp {
 }
 
 Function Wait-TaskRun {
-    # Poll every second until each started task has left the queued and running states, or the
-    # timeout. A task that has not yet reported its new run gets five seconds to do so.
+    # Poll every second until the instance each run started is no longer among its task's running
+    # instances (IRegisteredTask.GetInstances), or the timeout. Durations are stopwatch time.
     param ([System.Collections.Generic.List[object]]$Trackers, [int]$Timeout)
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     $pending = $Trackers
@@ -484,20 +484,15 @@ Function Wait-TaskRun {
         $waiting = [System.Collections.Generic.List[object]]::new()
         foreach ($tracker in $pending) {
             $task = Get-RegisteredTask $tracker.Run.path
-            $reported = $null -ne $task -and $task.LastRunTime -ne $tracker.PreviousRun
-            $busy = $null -ne $task -and [int]$task.State -in $BUSY_STATES
-            if ($busy -or ($null -ne $task -and -not $reported -and $clock.Elapsed.TotalSeconds -lt 5)) {
-                $waiting.Add($tracker)
-                continue
-            }
+            $instances = @()
+            if ($null -ne $task) { $instances = @($task.GetInstances(0) | Where-Object { [Guid]$_.InstanceGuid -eq $tracker.Instance }) }
+            if ($instances.Count -gt 0) { $waiting.Add($tracker); continue }
             $run = $tracker.Run
-            $end = [DateTime]::Now
             $run.finished = $true
-            $run.end_time = Format-HostTime $end
-            $run.duration = [Math]::Round(($end - $tracker.Start).TotalSeconds, 1)
+            $run.end_time = Format-HostTime ([DateTime]::Now)
+            $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
             if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
             else { $run.last_result = ConvertTo-Unsigned $task.LastTaskResult }
-            if ($null -ne $task -and -not $reported) { $run.message = 'the task reported no new run; see its history' }
         }
         $pending = $waiting
         if ($pending.Count -eq 0) { return }
@@ -519,20 +514,21 @@ Function Invoke-RunOp {
     foreach ($path in $Request.tasks) {
         $run = [ordered]@{
             path = [string]$path; started = $false; finished = $false; timed_out = $false; last_result = $null
-            start_time = $null; end_time = $null; duration = $null; message = $null
+            start_time = $null; end_time = $null; duration = $null; message = $null; instance_id = $null
         }
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
         if ($module.CheckMode) { $run.message = 'check mode: not started'; continue }
         if ($null -eq $task) { $run.message = 'task not found'; continue }
         if (-not $task.Enabled) { $run.message = 'The task is disabled.'; continue }
-        $previousRun = $task.LastRunTime
-        try { $null = $task.Run($null) }
+        # Run returns the IRunningTask it started (Microsoft's IRegisteredTask::Run): its
+        # InstanceGuid is the ActivityId of the run's history events, and the one waited for.
+        try { $instance = $task.Run($null) }
         catch { $run.message = Get-ErrorText $_; continue }
-        $start = [DateTime]::Now
         $run.started = $true
-        $run.start_time = Format-HostTime $start
-        $started.Add(@{ Run = $run; Start = $start; PreviousRun = $previousRun })
+        $run.start_time = Format-HostTime ([DateTime]::Now)
+        $run.instance_id = [string][Guid]$instance.InstanceGuid
+        $started.Add(@{ Run = $run; Instance = [Guid]$instance.InstanceGuid; Clock = [System.Diagnostics.Stopwatch]::StartNew() })
     }
     # The contract's defaults: wait, for at most 600 seconds.
     $timeout = 600

@@ -57,6 +57,7 @@ class TaskRun:
     end_time: dt.datetime | None = None
     duration: float | None = None  # seconds
     message: str | None = None
+    instance_id: str | None = None  # the GUID of the instance started: its events' activity_id
 
     @property
     def last_result_text(self) -> str | None:
@@ -73,6 +74,7 @@ class TaskRun:
             "end_time": time_text(self.end_time),
             "duration": self.duration,
             "message": self.message,
+            "instance_id": self.instance_id,
         }
 
     @classmethod
@@ -88,6 +90,7 @@ class TaskRun:
             end_time=optional_time(fields_, "end_time"),
             duration=fields_.optional_number("duration"),
             message=fields_.optional_str("message"),
+            instance_id=fields_.optional_str("instance_id"),
         )
 
 

@@ -159,17 +159,19 @@ class Runner:
                 f'Task Scheduler failed to start instance "{activity}" of "{shown}" task for user "{user}". Additional Data: Error Value: {launch_error.code}.',
             )
             entry["last_result"] = launch_error.code
-            return _run_record(shown, True, True, False, launch_error.code, start, start, launch_error.text)
+            return {**_run_record(shown, True, True, False, launch_error.code, start, start, launch_error.text), "instance_id": activity}
         self._log(shown, start, 129, None, activity, f'Task Scheduler launched action "{command}" of task "{shown}".')
         outcome = self._outcome(shown, facts.exec_action)
         end = start + dt.timedelta(seconds=outcome.duration)
         entry["running"] = {"until": end.isoformat(), "exit_code": outcome.exit_code, "activity_id": activity, "path": shown, "command": command, "user": user}
+        # The instance started is the one waited for and reported, as IRunningTask.InstanceGuid is
+        # on Windows: the ActivityId of this run's events.
         if wait and outcome.duration <= timeout:
             self._finish(entry, end)
-            return _run_record(shown, True, True, False, outcome.exit_code, start, end, None)
+            return {**_run_record(shown, True, True, False, outcome.exit_code, start, end, None), "instance_id": activity}
         entry["last_result"] = SCHED_S_TASK_RUNNING
         still = f"still running after the {timeout:g} s wait" if wait else "started; not waited for"
-        return _run_record(shown, True, False, wait, SCHED_S_TASK_RUNNING, start, None, still)
+        return {**_run_record(shown, True, False, wait, SCHED_S_TASK_RUNNING, start, None, still), "instance_id": activity}
 
     def _finish(self, entry: dict[str, Any], end: dt.datetime) -> None:
         running = entry.pop("running")

@@ -452,6 +452,26 @@ def test_an_apply_that_stops_still_reports_what_it_did(script: tree_sitter.Node)
     assert "'skipped'" in after and "$results" in after
 
 
+def test_a_run_follows_the_instance_it_started_on_a_stopwatch(script: tree_sitter.Node) -> None:
+    # IRegisteredTask.Run returns the IRunningTask it started; its InstanceGuid is the ActivityId
+    # of that run's events. LastRunTime cannot tell two runs of one second apart, and local clock
+    # differences are wrong across a DST change.
+    run_op, wait = function(script, "Invoke-RunOp"), function(script, "Wait-TaskRun")
+    (start,) = method_calls(run_op, "Run")
+    kept = start.parent
+    while kept is not None and kept.type != "assignment_expression":
+        kept = kept.parent
+
+    assert kept is not None and text(kept.children[0]).lower() != "$null", "the IRunningTask Run returns is kept"
+    assert "InstanceGuid" in text(run_op) and method_calls(wait, "GetInstances")
+    assert "LastRunTime" not in text(wait) and "PreviousRun" not in text(script)
+    assert "stopwatch" in text(run_op).lower()
+    clock_differences = [
+        node for node in nodes(script, "additive_expression") if "[datetime]::now" in text(node).lower() and any(child.type == "-" for child in node.children)
+    ]
+    assert clock_differences == []
+
+
 def test_the_password_rules_are_left_to_the_controller(script: tree_sitter.Node) -> None:
     register = text(function(script, "Register-TaskChange"))
 

@@ -158,10 +158,11 @@ APPLY_REQUEST: dict[str, Any] = {
                         "finished": True,
                         "timed_out": False,
                         "last_result": 1,
-                        "start_time": "2026-11-28T06:00:00",
-                        "end_time": "2026-11-28T06:00:12",
+                        "start_time": "2026-11-28T06:00:00+01:00",
+                        "end_time": "2026-11-28T06:00:12+01:00",
                         "duration": 12.5,
                         "message": None,
+                        "instance_id": "6f7d2b1e-3c4a-4e5f-9a8b-1c2d3e4f5a6b",
                     }
                 ],
             },

@@ -38,6 +38,7 @@ def test_a_run_waited_for_takes_its_outcome_from_outcomes_json(image: Image) -> 
     image.write_json("outcomes.json", {"\\isotools\\SYNCHRO STOCK": {"exit_code": 2, "duration": 12.5}})
 
     result = run(image)
+    result.pop("instance_id")
 
     assert result == {
         "path": TASK,
@@ -52,6 +53,18 @@ def test_a_run_waited_for_takes_its_outcome_from_outcomes_json(image: Image) -> 
     }
     assert (read_task(image)["last_result"], read_task(image)["last_run_time"]) == (2, "2026-11-27T06:00:00")
     assert event_ids(image) == [102, 201, 129, 100]
+
+
+def test_a_run_names_the_instance_it_started_as_its_events_do(image: Image) -> None:
+    # IRegisteredTask.Run returns the IRunningTask it started; its InstanceGuid is the ActivityId
+    # of that run's events, so two runs in one second are never taken for each other.
+    install_seed(image)
+    first, second = run(image), run(image)
+    events = image.call({"op": "history", "tasks": [TASK]})["events"]
+
+    assert first["instance_id"] != second["instance_id"]
+    assert {event["activity_id"] for event in events} == {first["instance_id"], second["instance_id"]}
+    assert [event["event_id"] for event in events if event["activity_id"] == second["instance_id"]] == [102, 201, 129, 100]
 
 
 def test_a_negative_exit_code_is_reported_as_windows_does_unsigned(image: Image) -> None:
