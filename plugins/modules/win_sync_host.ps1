@@ -65,10 +65,12 @@ Function ConvertTo-Unsigned {
 }
 
 Function Format-HostTime {
-    # ISO 8601 host-local time, never the locale's format; either "never" date is null.
+    # ISO 8601 host-local time with the UTC offset of that moment (DateTimeOffset takes a local
+    # or unspecified DateTime's offset from the local zone at that date), never the locale's
+    # format: history across a DST change stays in order. Either "never" date is null.
     param ($Value)
     if ($Value -isnot [DateTime] -or $Value.Year -lt 1900 -or $Value -eq $NEVER_RUN) { return $null }
-    $Value.ToString('s', [System.Globalization.CultureInfo]::InvariantCulture)
+    ([DateTimeOffset]$Value).ToString('yyyy-MM-ddTHH:mm:sszzz', [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
 Function Get-Sha256Hex {

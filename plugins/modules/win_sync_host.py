@@ -63,7 +63,8 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Times are ISO 8601 host-local times written without any locale formatting.
+  - Times are ISO 8601 host-local times with their UTC offset (C(2026-11-28T06:00:00+01:00)),
+    written without any locale formatting.
   - Requires Windows PowerShell 5.1 (Windows Server 2012 R2 and later).
 seealso:
   - name: The host contract

@@ -27,8 +27,8 @@ Calls are serialised across processes by an exclusive ``fcntl`` lock on ``ROOT/.
 ``expected_hash`` check of a change and its write happen under it, so of two runs applying
 against the same state, one applies and the other's stale change is refused.
 
-Times are the host's local time (``utc_offset_minutes`` from the injected clock), written as
-``2026-11-28T06:00:00``. Limits of the imitation: the XML is stored as given (Windows rewrites
+Times are the host's local time with its offset (``utc_offset_minutes``, applied to the
+injected clock), written as ``2026-11-28T06:00:00+01:00``, as the Windows host writes them. Limits of the imitation: the XML is stored as given (Windows rewrites
 the principal and re-serialises it), next run times are not computed, and nothing is executed.
 """
 
@@ -307,12 +307,12 @@ class DirectoryHost:
         return {**_HOST_DEFAULTS, **given}
 
     def _now(self) -> dt.datetime:
-        """The host's local time, naive, as Task Scheduler writes it."""
+        """The host's local time with its UTC offset, as the Windows host writes every time
+        (``yyyy-MM-ddTHH:mm:sszzz``): a naive clock reading is taken as host-local."""
         moment = self._clock()
-        if moment.tzinfo is None:
-            return moment
         offset = self._host_facts().get("utc_offset_minutes") or 0
-        return moment.astimezone(dt.timezone(dt.timedelta(minutes=int(offset)))).replace(tzinfo=None)
+        zone = dt.timezone(dt.timedelta(minutes=int(offset)))
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
     def _journal(self, fields: _Journal) -> None:
         append_json_line(self._image.journal_file, {"time": time_text(self._now()), **fields})

@@ -555,6 +555,15 @@ def test_times_are_never_formatted_by_the_locale(script: tree_sitter.Node) -> No
     assert locale_time_formatting(script) == []
 
 
+def test_times_carry_their_utc_offset(script: tree_sitter.Node) -> None:
+    # A local time alone cannot place history across a DST change; the controller parses the
+    # offset (contract, timeutil.parse_boundary).
+    formatter = text(function(script, "Format-HostTime"))
+
+    assert "[DateTimeOffset]" in formatter and "'yyyy-MM-ddTHH:mm:sszzz'" in formatter
+    assert "ToString('s'" not in text(script)
+
+
 def test_the_script_uses_no_powershell_7_only_syntax(script: tree_sitter.Node) -> None:
     assert powershell_7_syntax(script) == []
 

@@ -368,3 +368,17 @@ def test_defaults_of_optional_request_fields() -> None:
     assert FolderQuery.from_json({"path": "\\"}) == FolderQuery("\\", recurse=False)
     assert DirectoryRecord.from_json({"path": "D:\\x", "exists": False}, "d") == DirectoryRecord("D:\\x", False)
     assert AccountRecord.from_json({"name": "svc", "sid": "S-1-5-18"}, "a") == AccountRecord("svc", "S-1-5-18")
+
+
+def test_host_times_keep_their_offset_so_a_dst_change_is_placed_right() -> None:
+    # Both hosts write yyyy-MM-ddTHH:mm:sszzz: the two 02:30 of the night clocks go back are
+    # an hour apart, which a local time alone cannot say.
+    events = [
+        {"path": "\\T", "time": time, "event_id": 102, "result_code": 0, "activity_id": None, "message": None}
+        for time in ("2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00")
+    ]
+
+    summer, winter = HistoryResult.from_json({"op": "history", "events": events, "available": True}).events
+
+    assert (winter.time - summer.time).total_seconds() == 3600
+    assert [event.to_json()["time"] for event in (summer, winter)] == ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"]

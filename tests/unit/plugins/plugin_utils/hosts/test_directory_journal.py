@@ -27,7 +27,7 @@ def test_each_call_is_one_line_with_its_counts(image: Image) -> None:
     lines = image.journal()
 
     assert [line["op"] for line in lines] == ["read", "apply", "apply", "run", "history"]
-    assert {line["time"] for line in lines} == {"2026-11-27T06:00:00"}  # host-local: UTC+1
+    assert {line["time"] for line in lines} == {"2026-11-27T06:00:00+01:00"}  # host-local time, with the host's UTC+1
     assert lines[0] | {"time": ""} == {
         "time": "",
         "op": "read",

@@ -149,7 +149,7 @@ def test_only_the_time_a_password_was_set_is_kept(image: Image) -> None:
 
     assert result["status"] == "applied"
     credentials = json.loads((image.root / "credentials.json").read_text(encoding="utf-8"))
-    assert credentials == {SVC_SYNC_SID: {"set_at": "2026-11-27T06:00:00"}}  # 05:00 UTC on a UTC+1 host
+    assert credentials == {SVC_SYNC_SID: {"set_at": "2026-11-27T06:00:00+01:00"}}  # 05:00 UTC on a UTC+1 host
 
 
 def test_the_password_is_nowhere_in_the_image_nor_in_any_answer(image: Image) -> None:
@@ -201,4 +201,4 @@ def test_registration_updates_in_place_and_keeps_the_runtime_state(image: Image)
     after = image.call({"op": "read", "tasks": [TASK]})["tasks"][0]
 
     assert statuses(response) == {"u": "applied"}
-    assert (after["last_result"], after["last_run_time"]) == (0, "2026-11-27T06:00:00")
+    assert (after["last_result"], after["last_run_time"]) == (0, "2026-11-27T06:00:00+01:00")

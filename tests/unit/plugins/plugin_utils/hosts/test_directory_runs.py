@@ -46,12 +46,12 @@ def test_a_run_waited_for_takes_its_outcome_from_outcomes_json(image: Image) -> 
         "finished": True,
         "timed_out": False,
         "last_result": 2,
-        "start_time": "2026-11-27T06:00:00",
-        "end_time": "2026-11-27T06:00:12",
+        "start_time": "2026-11-27T06:00:00+01:00",
+        "end_time": "2026-11-27T06:00:12+01:00",
         "duration": 12.5,
         "message": None,
     }
-    assert (read_task(image)["last_result"], read_task(image)["last_run_time"]) == (2, "2026-11-27T06:00:00")
+    assert (read_task(image)["last_result"], read_task(image)["last_run_time"]) == (2, "2026-11-27T06:00:00+01:00")
     assert event_ids(image) == [102, 201, 129, 100]
 
 
@@ -175,9 +175,9 @@ def test_history_is_newest_first_bounded_and_per_task(image: Image) -> None:
     others = image.call({"op": "history", "tasks": ["\\Isotools\\Other"]})
 
     assert [(event["event_id"], event["result_code"], event["time"]) for event in events] == [
-        (102, None, "2026-11-27T07:00:00"),
-        (201, 5, "2026-11-27T07:00:00"),
-        (129, None, "2026-11-27T07:00:00"),
+        (102, None, "2026-11-27T07:00:00+01:00"),
+        (201, 5, "2026-11-27T07:00:00+01:00"),
+        (129, None, "2026-11-27T07:00:00+01:00"),
     ]
     assert len({event["activity_id"] for event in events}) == 1
     assert "with return code 5." in events[1]["message"]
