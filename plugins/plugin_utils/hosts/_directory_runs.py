@@ -9,7 +9,10 @@ exit code 0 after 0.1 s). A script that is not in the working directory exits 1,
 after "'synchro.bat' is not recognized as an internal or external command"; a working directory
 that does not exist fails the launch with 0x8007010B. A run that is not waited for, or outlasts
 the wait's timeout, stays ``running`` until the injected clock passes its end; it is completed
-by the next call after that (:meth:`Runner.settle`). Events go to ``ROOT/history.jsonl`` with
+by the next call after that (:meth:`Runner.settle`). The knowledge base's ``/k synchro.bat &
+exit`` exits with the script's code too: ``exit`` without a number leaves cmd's error level as the
+script set it (Microsoft's ``exit`` page gives the number only when one is given; ReactOS'
+``CommandExit`` in ``base/shell/cmd/internal.c`` changes it only then). Events go to ``ROOT/history.jsonl`` with
 the ids of ``Microsoft-Windows-TaskScheduler/Operational``.
 """
 

@@ -34,6 +34,7 @@ def event_ids(image: Image, max_events: int = 50) -> list[int]:
 
 
 def test_a_run_waited_for_takes_its_outcome_from_outcomes_json(image: Image) -> None:
+    # The seed's "/k synchro.bat & exit": exit without a number ends cmd with the script's code.
     install_seed(image)
     image.write_json("outcomes.json", {"\\isotools\\SYNCHRO STOCK": {"exit_code": 2, "duration": 12.5}})
 
