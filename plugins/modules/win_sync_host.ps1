@@ -57,6 +57,7 @@ $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 # the task names of a history query are spread over several selects of this many names each.
 $HISTORY_NAMES_PER_SELECT = 10
 $CONCURRENT = 'changed concurrently, re-run'
+$AccountCache = @{}
 
 Function ConvertTo-Unsigned {
     # Windows hands out 32-bit codes as signed integers; the contract carries them unsigned.
@@ -147,7 +148,7 @@ Function Get-TaskRecord {
             last_result = ConvertTo-Unsigned $Task.LastTaskResult
             next_run_time = Format-HostTime $Task.NextRunTime
             number_of_missed_runs = [int]$Task.NumberOfMissedRuns
-            principal_sid = Get-PrincipalSid $Task
+            principal_sid = Get-PrincipalSid $xml
         }
     }
     catch {
@@ -156,11 +157,12 @@ Function Get-TaskRecord {
 }
 
 Function Get-PrincipalSid {
-    # The controller compares accounts by SID: the task's user (else group) as the host resolves
-    # it, or $null when it cannot, so that a name spelled otherwise in the spec is not drift.
-    param ($Task)
-    try { $principal = $Task.Definition.Principal }
-    catch { return $null }
+    # The controller compares accounts by SID: the UserId (else GroupId) of the XML already read
+    # and hashed, as the host resolves it, or $null when it cannot. Definition.Principal.UserId
+    # gives a bare name, or nothing for the task's registering user.
+    param ([string]$Xml)
+    $principal = @(([xml]$Xml).GetElementsByTagName('Principal'))[0]
+    if ($null -eq $principal) { return $null }
     $account = [string]$principal.UserId
     if (-not $account) { $account = [string]$principal.GroupId }
     if (-not $account) { return $null }
@@ -220,6 +222,14 @@ Function Get-DirectoryRecord {
 
 Function Resolve-Account {
     # SIDs are taken as they are; names go through LookupAccountName (DOMAIN\x, x, x@domain).
+    # Each name is looked up once per call: a folder of tasks run by one account asks once.
+    param ([string]$Name)
+    $key = $Name.ToLowerInvariant()
+    if (-not $script:AccountCache.ContainsKey($key)) { $script:AccountCache[$key] = Find-Account $Name }
+    $script:AccountCache[$key]
+}
+
+Function Find-Account {
     param ([string]$Name)
     try {
         if ($Name -match '^S-1-\d+(-\d+)+$') { $sid = [System.Security.Principal.SecurityIdentifier]::new($Name) }

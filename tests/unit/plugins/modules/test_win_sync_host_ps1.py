@@ -60,7 +60,7 @@ RECORDS_BY_FUNCTION = {
     "Get-TaskRecord": (TaskRecord("\\T", "<Task/>", "0" * 64, True, "ready"), UnreadableTask("\\T", "corrupt")),
     "Get-FileRecord": (FileRecord("D:\\f.bat", exists=False),),
     "Get-DirectoryRecord": (DirectoryRecord("D:\\d", exists=False),),
-    "Resolve-Account": (AccountRecord("SYSTEM", sid="S-1-5-18"),),
+    "Find-Account": (AccountRecord("SYSTEM", sid="S-1-5-18"),),
     "Get-HostFact": (HostFacts("SHOP01"),),
     "Invoke-ReadOp": (
         ReadResult(HostFacts("SHOP01")),
@@ -470,6 +470,23 @@ def test_a_run_follows_the_instance_it_started_on_a_stopwatch(script: tree_sitte
         node for node in nodes(script, "additive_expression") if "[datetime]::now" in text(node).lower() and any(child.type == "-" for child in node.children)
     ]
     assert clock_differences == []
+
+
+def test_the_principal_sid_comes_from_the_xml_already_read(script: tree_sitter.Node) -> None:
+    # Definition.Principal.UserId gives a bare name, or nothing for the registering user; the
+    # XML the record carries says UserId/GroupId as stored, and is the text that was hashed.
+    record, principal = function(script, "Get-TaskRecord"), function(script, "Get-PrincipalSid")
+    (call,) = [node for node in nodes(record, "command") if text(node).startswith("Get-PrincipalSid")]
+
+    assert text(call).split()[1:] == ["$xml"]
+    assert not method_calls(principal, "Definition") and "$Task" not in text(principal)
+    assert "UserId" in text(principal) and "GroupId" in text(principal)
+
+
+def test_account_lookups_are_made_once_per_name(script: tree_sitter.Node) -> None:
+    resolve = text(function(script, "Resolve-Account"))
+
+    assert "$script:AccountCache" in resolve and "ContainsKey" in resolve
 
 
 def test_the_password_rules_are_left_to_the_controller(script: tree_sitter.Node) -> None:
