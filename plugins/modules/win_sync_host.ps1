@@ -230,19 +230,44 @@ Function Resolve-Account {
 }
 
 Function Find-Account {
+    # Looked up as Ansible's SID utils do (ansible.windows _SecurityIdentifier.psm1,
+    # Ansible.ModuleUtils.SID.psm1): ".\x" is this computer's x, and this computer's group x is
+    # asked for without the computer's name, which NTAccount cannot find. `account` is the name
+    # Windows gives the SID back, with a local group again bare: the name to register.
     param ([string]$Name)
     try {
         if ($Name -match '^S-1-\d+(-\d+)+$') { $sid = [System.Security.Principal.SecurityIdentifier]::new($Name) }
-        else { $sid = [System.Security.Principal.NTAccount]::new($Name).Translate([System.Security.Principal.SecurityIdentifier]) }
-        @{ name = $Name; sid = $sid.Value; error = $null }
+        else {
+            $domain, $user = $null, $Name
+            if ($Name.Contains('\')) { $domain, $user = $Name -split '\\', 2 }
+            if ($domain -eq '.') { $domain = $env:COMPUTERNAME }
+            if ($domain -eq $env:COMPUTERNAME -and (Test-LocalGroup $user)) { $domain = $null }
+            $account = [System.Security.Principal.NTAccount]::new($user)
+            if ($domain) { $account = [System.Security.Principal.NTAccount]::new($domain, $user) }
+            $sid = $account.Translate([System.Security.Principal.SecurityIdentifier])
+        }
+        $known = $null
+        try { $known = $sid.Translate([System.Security.Principal.NTAccount]).Value } catch { $known = $null }  # a SID without a name
+        $computer = $env:COMPUTERNAME + '\'
+        if ($known -and $known.StartsWith($computer, 'OrdinalIgnoreCase') -and (Test-LocalGroup $known.Substring($computer.Length))) {
+            $known = $known.Substring($computer.Length)
+        }
+        @{ name = $Name; sid = $sid.Value; error = $null; account = $known }
     }
     catch {
         $message = Get-ErrorText $_
         if ($_.Exception.GetBaseException() -is [System.Security.Principal.IdentityNotMappedException]) {
             $message = 'account not found'
         }
-        @{ name = $Name; sid = $null; error = $message }
+        @{ name = $Name; sid = $null; error = $message; account = $null }
     }
+}
+
+Function Test-LocalGroup {
+    # Whether this computer has a local group of that name (WinNT provider, as Ansible's SID
+    # utils ask it).
+    param ([string]$Name)
+    [System.DirectoryServices.DirectoryEntry]::Exists("WinNT://$env:COMPUTERNAME/$Name,group")
 }
 
 Function Get-HostFact {

@@ -299,14 +299,15 @@ class AccountRecord:
     name: str
     sid: str | None = None
     error: str | None = None
+    account: str | None = None  # the host's own name for the SID (DOMAIN\name, a local group bare)
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "sid": self.sid, "error": self.error}
+        return {"name": self.name, "sid": self.sid, "error": self.error, "account": self.account}
 
     @classmethod
     def from_json(cls, data: object, where: str) -> AccountRecord:
         fields_ = Fields(data, where)
-        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), fields_.optional_str("error"))
+        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), fields_.optional_str("error"), fields_.optional_str("account"))
         if (record.sid is None) == (record.error is None):
             raise ContractError(f"{where}: exactly one of sid and error must be given for account {record.name!r}")
         return record
@@ -379,6 +380,11 @@ class ReadResult:
     def sids(self) -> dict[str, str]:
         """Resolved account names -> SIDs, for :func:`accounts.canonical_account`."""
         return {record.name: record.sid for record in self.accounts if record.sid}
+
+    def known_as(self, name: str) -> str:
+        """The host's own name for the account ``name`` (as it registers it), else ``name``."""
+        record = self.account(name)
+        return record.account if record is not None and record.account else name
 
     def to_json(self) -> dict[str, object]:
         tasks: list[dict[str, object]] = [record.to_json() for record in self.tasks]

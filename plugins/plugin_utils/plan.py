@@ -21,6 +21,7 @@ Safety rules the plan keeps:
 
 from __future__ import annotations
 
+import dataclasses
 import ntpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -316,8 +317,9 @@ class _Planner:
         change_ids += files.change_ids
         xml_after = None
         if must_register:
-            xml_after = self._render(job, mark(definition, password_version=job.password_version))
-            change_ids.append(self._register(job, definition, xml_after, record, requires=change_ids))
+            registered = _as_the_host_names(definition, self.state)
+            xml_after = self._render(job, mark(registered, password_version=job.password_version))
+            change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids))
         changes = (*task_changes, *files.changes)
         return JobPlan(
             name=job.name,
@@ -452,6 +454,18 @@ def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanPr
             problems.append(PlanProblem(job.name, "name", f"task path '{path}' is declared twice (also by job '{seen[path_key(path)]}')"))
         seen[path_key(path)] = job.name
     return problems
+
+
+def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDefinition:
+    """The definition with its principal named as the host knows it: Windows refuses ``.\\name``
+    in a UserId and finds a local group only without the computer's name (Ansible's SID utils
+    normalise so); the host's read gives its own name for each SID."""
+    principal = definition.principal
+    user_id = None if principal.user_id is None else state.known_as(principal.user_id)
+    group_id = None if principal.group_id is None else state.known_as(principal.group_id)
+    if (user_id, group_id) == (principal.user_id, principal.group_id):
+        return definition
+    return dataclasses.replace(definition, principal=dataclasses.replace(principal, user_id=user_id, group_id=group_id))
 
 
 def _unresolved_accounts(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:

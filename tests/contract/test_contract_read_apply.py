@@ -53,8 +53,10 @@ def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> N
 )
 def test_accounts_are_read_as_sids(host: HostUnderTest, name: str, sid: str) -> None:
     response = host.call({"op": "read", "accounts": [name]})
+    (record,) = response["accounts"]
 
-    assert response["accounts"] == [{"name": name, "sid": sid, "error": None}]
+    assert {key: record[key] for key in ("name", "sid", "error")} == {"name": name, "sid": sid, "error": None}
+    assert record["account"]  # the host's own (possibly localised) name for the SID
 
 
 def test_an_unknown_account_is_read_as_not_found(host: HostUnderTest) -> None:
@@ -62,7 +64,7 @@ def test_an_unknown_account_is_read_as_not_found(host: HostUnderTest) -> None:
 
     response = host.call({"op": "read", "accounts": [name]})
 
-    assert response["accounts"] == [{"name": name, "sid": None, "error": "account not found"}]
+    assert response["accounts"] == [{"name": name, "sid": None, "error": "account not found", "account": None}]
 
 
 def test_what_one_apply_created_the_next_read_shows_with_its_hashes(host: HostUnderTest) -> None:

@@ -12,7 +12,7 @@ when ``host.json`` names it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, is_sid
@@ -21,12 +21,36 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
 
 __all__ = ["AccountBook", "load_accounts"]
 
+# How an English Windows names the well-known SIDs (SecurityIdentifier.Translate).
+_WELL_KNOWN_NAMES: Mapping[str, str] = {
+    "S-1-5-18": "NT AUTHORITY\\SYSTEM",
+    "S-1-5-19": "NT AUTHORITY\\LOCAL SERVICE",
+    "S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE",
+    "S-1-5-32-544": "BUILTIN\\Administrators",
+    "S-1-5-32-545": "BUILTIN\\Users",
+    "S-1-5-11": "NT AUTHORITY\\Authenticated Users",
+    "S-1-1-0": "Everyone",
+    "S-1-5-4": "NT AUTHORITY\\INTERACTIVE",
+}
+
 
 @dataclass(frozen=True)
 class AccountBook:
     hostname: str
     domain: str | None
     declared: Mapping[str, str]  # lowercased name as declared -> SID
+    names: Mapping[str, str] = field(default_factory=dict)  # SID -> its name as first declared
+
+    def known_as(self, name: str) -> str | None:
+        """The name Windows gives the SID of ``name`` (``SecurityIdentifier.Translate``), or None.
+
+        A declared ``.\\x`` is this computer's ``x``; a local group is declared without the
+        computer's name, as Windows looks one up (Ansible's SID utils)."""
+        sid = self.resolve(name)
+        if sid is None:
+            return None
+        given = self.names.get(sid) or _WELL_KNOWN_NAMES.get(sid) or sid
+        return f"{self.hostname}\\{given[2:]}" if given.startswith(".\\") else given
 
     def resolve(self, name: str) -> str | None:
         """The SID of ``name`` (any spelling), or ``None`` when Windows would find no account."""
@@ -65,8 +89,10 @@ def load_accounts(path: Path, hostname: str, domain: str | None) -> AccountBook:
     if not isinstance(raw, dict):
         raise RequestError(f"{path} must be a JSON object mapping account names to SIDs")
     declared: dict[str, str] = {}
+    names: dict[str, str] = {}
     for name, sid in raw.items():
         if not isinstance(sid, str) or not is_sid(sid):
             raise RequestError(f"{path}: account '{name}' maps to {sid!r}, which is not a SID (S-1-5-21-...)")
         declared[name.strip().lower()] = "S" + sid.strip()[1:]
-    return AccountBook(hostname=hostname, domain=domain, declared=declared)
+        names.setdefault("S" + sid.strip()[1:], name.strip())
+    return AccountBook(hostname=hostname, domain=domain, declared=declared, names=names)

@@ -28,8 +28,9 @@ Calls are serialised across processes by an exclusive ``fcntl`` lock on ``ROOT/.
 against the same state, one applies and the other's stale change is refused.
 
 Times are the host's local time with its offset (``utc_offset_minutes``, applied to the
-injected clock), written as ``2026-11-28T06:00:00+01:00``, as the Windows host writes them. Limits of the imitation: the XML is stored as given (Windows rewrites
-the principal and re-serialises it), next run times are not computed, and nothing is executed.
+injected clock), written as ``2026-11-28T06:00:00+01:00``, as the Windows host writes them.
+Limits of the imitation: the XML is stored as given (Windows rewrites the principal and
+re-serialises it), next run times are not computed, and nothing is executed.
 """
 
 from __future__ import annotations
@@ -370,7 +371,7 @@ def _principal_sid(facts: TaskFacts, accounts: AccountBook) -> str | None:
 
 def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:
     sid = accounts.resolve(name)
-    return {"name": name, "sid": sid, "error": None if sid else "account not found"}
+    return {"name": name, "sid": sid, "error": None if sid else "account not found", "account": accounts.known_as(name)}
 
 
 def _status_counts(results: list[dict[str, Any]]) -> dict[str, int]:

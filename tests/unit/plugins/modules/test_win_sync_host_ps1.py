@@ -60,7 +60,7 @@ RECORDS_BY_FUNCTION = {
     "Get-TaskRecord": (TaskRecord("\\T", "<Task/>", "0" * 64, True, "ready"), UnreadableTask("\\T", "corrupt")),
     "Get-FileRecord": (FileRecord("D:\\f.bat", exists=False),),
     "Get-DirectoryRecord": (DirectoryRecord("D:\\d", exists=False),),
-    "Find-Account": (AccountRecord("SYSTEM", sid="S-1-5-18"),),
+    "Find-Account": (AccountRecord("SYSTEM", sid="S-1-5-18", account="NT AUTHORITY\\SYSTEM"),),
     "Get-HostFact": (HostFacts("SHOP01"),),
     "Invoke-ReadOp": (
         ReadResult(HostFacts("SHOP01")),
@@ -481,6 +481,15 @@ def test_the_principal_sid_comes_from_the_xml_already_read(script: tree_sitter.N
     assert text(call).split()[1:] == ["$xml"]
     assert not method_calls(principal, "Definition") and "$Task" not in text(principal)
     assert "UserId" in text(principal) and "GroupId" in text(principal)
+
+
+def test_account_names_are_normalised_as_ansibles_sid_utils_do(script: tree_sitter.Node) -> None:
+    find = function(script, "Find-Account")
+    body = text(find)
+
+    assert "$domain -eq '.'" in body and "$env:COMPUTERNAME" in body  # .\x is this computer's x
+    assert [node for node in nodes(find, "command_name") if text(node) == "Test-LocalGroup"]  # a local group bare
+    assert "Translate([System.Security.Principal.NTAccount])" in body  # SID back to the host's name
 
 
 def test_account_lookups_are_made_once_per_name(script: tree_sitter.Node) -> None:

@@ -79,8 +79,8 @@ READ_RESPONSE: dict[str, Any] = {
     ],
     "directories": [{"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "writers": ["S-1-5-32-544"]}],
     "accounts": [
-        {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None},
-        {"name": "nobody", "sid": None, "error": "account not found"},
+        {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None, "account": "CONTOSO\\svc_sync"},
+        {"name": "nobody", "sid": None, "error": "account not found", "account": None},
     ],
 }
 

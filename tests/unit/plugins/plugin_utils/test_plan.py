@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from plan_cases import CASES, Case, FakeHost, load_case
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    AccountRecord,
     ApplyResult,
     ChangeResult,
     FolderRecord,
@@ -27,7 +28,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     path_key,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, LogonType, Principal, TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredFile,
@@ -295,3 +296,27 @@ def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
             parse=parse_xml,
         )
     assert raised.value.field == "task"
+
+
+@pytest.mark.parametrize(
+    ("spelled", "known_as"),
+    [(".\\operator", "SHOP01\\operator"), ("SHOP01\\Sync Operators", "Sync Operators"), ("svc_sync@contoso.com", "CONTOSO\\svc_sync")],
+)
+def test_a_task_is_registered_under_the_name_the_host_knows_its_account_by(spelled: str, known_as: str) -> None:
+    # Windows refuses ".\name" in a task's UserId ("(22,8):UserId:", community.windows #453), and a
+    # local group only resolves without the computer's name: the host's own name for the SID is
+    # registered (Ansible's SID utils normalise so), in the XML and in the change.
+    definition = TaskDefinition(
+        name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), principal=Principal(user_id=spelled, logon_type=LogonType.S4U)
+    )
+    state = ReadResult(
+        HostFacts("SHOP01"),
+        folders=(FolderRecord("\\Isotools", True),),
+        accounts=(AccountRecord(spelled, sid="S-1-5-21-1-2-3-1001", account=known_as),),
+    )
+
+    result = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (change,) = [change for change in result.changes if change.kind == "register_task"]
+    assert change.user == known_as
+    assert parse_xml(change.xml or "", name="A", folder="\\Isotools").principal.user_id == known_as

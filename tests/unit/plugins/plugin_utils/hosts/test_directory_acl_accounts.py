@@ -12,6 +12,7 @@ from directory_host_support import (
     LOCAL_USER_SID,
     SCRIPT,
     SCRIPT_DIR,
+    SVC_SYNC,
     SVC_SYNC_SID,
     TASK,
     Image,
@@ -136,8 +137,33 @@ def test_writing_a_file_keeps_the_acl_of_its_path(image: Image) -> None:
 )
 def test_accounts_resolve_as_lookup_account_name_does(image: Image, name: str, sid: str | None) -> None:
     response = image.call({"op": "read", "accounts": [name]})
+    (record,) = response["accounts"]
 
-    assert response["accounts"] == [{"name": name, "sid": sid, "error": None if sid else "account not found"}]
+    assert {key: record[key] for key in ("name", "sid", "error")} == {"name": name, "sid": sid, "error": None if sid else "account not found"}
+
+
+@pytest.mark.parametrize(
+    ("name", "known_as"),
+    [
+        (".\\operator", "SHOP01\\operator"),
+        ("operator", "SHOP01\\operator"),
+        ("svc_sync@contoso.com", "CONTOSO\\svc_sync"),
+        (SVC_SYNC_SID, "CONTOSO\\svc_sync"),
+        ("SHOP01\\Sync Operators", "Sync Operators"),  # a local group: no computer name
+        ("S-1-5-18", "NT AUTHORITY\\SYSTEM"),
+        ("users", "BUILTIN\\Users"),
+        ("nobody", None),
+    ],
+)
+def test_each_account_comes_with_the_name_the_host_registers_it_by(image: Image, name: str, known_as: str | None) -> None:
+    # As Ansible's SID utils normalise (.\ is this computer, a local group has no domain part),
+    # read back from the SID as Windows names it.
+    local_group = "S-1-5-21-1180699209-877415012-3182924384-1010"  # invented, as the other SIDs
+    image.write_json("accounts.json", {SVC_SYNC: SVC_SYNC_SID, "SHOP01\\operator": LOCAL_USER_SID, "Sync Operators": local_group})
+
+    (record,) = image.call({"op": "read", "accounts": [name]})["accounts"]
+
+    assert record["account"] == known_as
 
 
 def test_a_broken_accounts_file_fails_the_request_naming_the_file(image: Image) -> None:
