@@ -34,7 +34,6 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $ErrorActionPreference = 'Stop'
 
-$TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')
 # TASK_LOGON_TYPE (taskschd.h) of the two logon types that store a password.
 $PASSWORD_LOGONS = @{ password = 1; interactive_token_or_password = 6 }
 # ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
@@ -43,34 +42,22 @@ $TASK_CREATE = 2
 $TASK_UPDATE = 4
 $LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
-$BUSY_STATES = @(2, 4)  # queued, running
-$NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
-# Task Scheduler's own "has never run" time, beside COM's zero date (1899-12-30): what schtasks
-# and Get-ScheduledTaskInfo show as Last Run Time next to result 0x41303 (not yet run).
-$NEVER_RUN = [DateTime]::new(1999, 11, 30)
+$NOT_FOUND_CODES = @(-2147024894, -2147024893)  # HRESULTs 0x80070002 file, 0x80070003 path not found
 $MAX_CONTENT_BYTES = 1048576
 # Rights that let a SID change what a file says or who may change it: write data, append data,
 # delete child, delete, change permissions, take ownership, generic all, generic write.
 $WRITE_RIGHTS = 0x2 -bor 0x4 -bor 0x40 -bor 0x10000 -bor 0x40000 -bor 0x80000 -bor 0x10000000 -bor 0x40000000
 $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
-# Windows refuses an XPath of more than about twenty terms ("The specified query is invalid"):
-# the task names of a history query are spread over several selects of this many names each.
-$HISTORY_NAMES_PER_SELECT = 10
 $CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
-
-Function ConvertTo-Unsigned {
-    # Windows hands out 32-bit codes as signed integers; the contract carries them unsigned.
-    param ([Int64]$Value)
-    $Value -band 4294967295
-}
 
 Function Format-HostTime {
     # ISO 8601 host-local time with the UTC offset of that moment (DateTimeOffset takes a local
     # or unspecified DateTime's offset from the local zone at that date), never the locale's
-    # format: history across a DST change stays in order. Either "never" date is null.
+    # format: history across a DST change stays in order. The controller reads the "never run"
+    # dates as none; COM's zero date and earlier are left out here, DateTimeOffset may not hold them.
     param ($Value)
-    if ($Value -isnot [DateTime] -or $Value.Year -lt 1900 -or $Value -eq $NEVER_RUN) { return $null }
+    if ($Value -isnot [DateTime] -or $Value.Year -lt 1900) { return $null }
     ([DateTimeOffset]$Value).ToString('yyyy-MM-ddTHH:mm:sszzz', [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
@@ -88,18 +75,13 @@ Function Get-TextHash {
     Get-Sha256Hex -InputObject ([System.Text.Encoding]::UTF8.GetBytes($Text))
 }
 
-Function Get-TaskHash {
-    param ($Task)
-    Get-TextHash ([string]$Task.Xml)
-}
-
 Function Get-ErrorCode {
     # The HRESULT (or Win32 code) behind an exception, when Windows gave one.
     param ([System.Exception]$Exception)
     $base = $Exception.GetBaseException()
     if ($base -is [System.ComponentModel.Win32Exception]) { return $base.NativeErrorCode }
     if ($base -is [System.Management.Automation.RuntimeException] -or $base.HResult -eq -2146233088) { return $null }
-    ConvertTo-Unsigned $base.HResult
+    $base.HResult  # signed, as Windows hands it out: the controller reads it unsigned
 }
 
 Function Get-ErrorText {
@@ -122,11 +104,9 @@ Function Get-TaskFolder {
 }
 
 Function Get-RegisteredTask {
+    # ITaskFolder::GetTask takes a path below the folder: from the root, the task's whole path.
     param ([string]$Path)
-    $parts = Split-TaskPath $Path
-    $folder = Get-TaskFolder $parts.Folder
-    if ($null -eq $folder) { return }
-    try { $folder.GetTask($parts.Name) }
+    try { $script:scheduler.GetFolder('\').GetTask($Path) }
     catch { if ((Get-ErrorCode $_.Exception) -notin $NOT_FOUND_CODES) { throw } }
 }
 
@@ -143,9 +123,9 @@ Function Get-TaskRecord {
             xml = $xml
             task_hash = Get-TextHash $xml
             enabled = [bool]$Task.Enabled
-            state = $TaskStates[[int]$Task.State]
+            state = [int]$Task.State  # TASK_STATE; the controller names it
             last_run_time = Format-HostTime $Task.LastRunTime
-            last_result = ConvertTo-Unsigned $Task.LastTaskResult
+            last_result = $Task.LastTaskResult
             next_run_time = Format-HostTime $Task.NextRunTime
             number_of_missed_runs = [int]$Task.NumberOfMissedRuns
             principal_sid = Get-PrincipalSid $xml
@@ -321,12 +301,6 @@ Function New-Outcome {
     @{ status = $Status; message = $Message; error_code = $ErrorCode }
 }
 
-Function Test-ExpectedHash {
-    # null expected: the object must not exist yet; a hash: it must still be exactly that one.
-    param ($Expected, $Actual)
-    [string]$Expected -eq [string]$Actual
-}
-
 Function Add-TaskFolderChange {
     param ($Change)
     $path = [string]$Change.path
@@ -349,7 +323,8 @@ Function Write-FileChange {
     $path = [string]$Change.path
     $current = $null
     if ([System.IO.File]::Exists($path)) { $current = Get-Sha256Hex -InputObject ([System.IO.File]::ReadAllBytes($path)) }
-    if (-not (Test-ExpectedHash $Change.expected_hash $current)) { return New-Outcome 'refused' $CONCURRENT }
+    # null expected: the file must not exist yet; a hash: it must still be exactly that one.
+    if ([string]$Change.expected_hash -ne [string]$current) { return New-Outcome 'refused' $CONCURRENT }
     $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
     if ($null -ne $current -and $current -eq (Get-Sha256Hex -InputObject $bytes)) { return New-Outcome 'unchanged' }
     $name = '.{0}.{1}' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
@@ -410,8 +385,8 @@ Function Get-CurrentTask {
     param ($Change)
     $task = Get-RegisteredTask ([string]$Change.path)
     $hash = $null
-    if ($null -ne $task) { $hash = Get-TaskHash $task }
-    @{ Task = $task; Expected = Test-ExpectedHash $Change.expected_hash $hash }
+    if ($null -ne $task) { $hash = Get-TextHash ([string]$task.Xml) }
+    @{ Task = $task; Expected = [string]$Change.expected_hash -eq [string]$hash }
 }
 
 Function Register-TaskChange {
@@ -436,7 +411,7 @@ Function Register-TaskChange {
     # Registered is registered: a read-back that fails leaves task_hash null (the controller
     # relies on none: its next read brings the hash) instead of turning an applied change into a failure.
     $outcome = New-Outcome 'applied'
-    try { $outcome.task_hash = Get-TaskHash $task }
+    try { $outcome.task_hash = Get-TextHash ([string]$task.Xml) }
     catch { $outcome.message = "registered; its XML could not be read back: $(Get-ErrorText $_)" }
     $outcome
 }
@@ -483,9 +458,6 @@ Function Invoke-ApplyOp {
             if (-not $held) {
                 $outcome = New-Outcome 'refused' "another apply has held this host for $LOCK_SECONDS seconds; re-run"
             }
-            elseif ($module.CheckMode) {
-                $outcome = New-Outcome 'refused' 'check mode: nothing is written'
-            }
             elseif ($missing.Count -gt 0) {
                 $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
             }
@@ -521,15 +493,14 @@ Function Wait-TaskRun {
         $waiting = [System.Collections.Generic.List[object]]::new()
         foreach ($tracker in $pending) {
             $task = Get-RegisteredTask $tracker.Run.path
-            $instances = @()
-            if ($null -ne $task) { $instances = @($task.GetInstances(0) | Where-Object { [Guid]$_.InstanceGuid -eq $tracker.Instance }) }
-            if ($instances.Count -gt 0) { $waiting.Add($tracker); continue }
+            $running = $null -ne $task -and @($task.GetInstances(0) | Where-Object { [Guid]$_.InstanceGuid -eq $tracker.Instance }).Count -gt 0
+            if ($running) { $waiting.Add($tracker); continue }
             $run = $tracker.Run
             $run.finished = $true
             $run.end_time = Format-HostTime ([DateTime]::Now)
             $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
             if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
-            else { $run.last_result = ConvertTo-Unsigned $task.LastTaskResult }
+            else { $run.last_result = $task.LastTaskResult }
         }
         $pending = $waiting
         if ($pending.Count -eq 0) { return }
@@ -555,7 +526,6 @@ Function Invoke-RunOp {
         }
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
-        if ($module.CheckMode) { $run.message = 'check mode: not started'; continue }
         if ($null -eq $task) { $run.message = 'task not found'; continue }
         if (-not $task.Enabled) { $run.message = 'The task is disabled.'; continue }
         # Run returns the IRunningTask it started (Microsoft's IRegisteredTask::Run): its
@@ -574,52 +544,19 @@ Function Invoke-RunOp {
     @{ op = 'run'; runs = $runs }
 }
 
-Function ConvertTo-ResultCode {
-    # Event data gives a code in decimal (signed or not) or in 0x hex; anything else is no code.
-    param ([string]$Text)
-    if ($Text -match '^0x([0-9a-f]{1,8})$') { return ConvertTo-Unsigned ([System.Convert]::ToInt64($Matches[1], 16)) }
-    $value = [Int64]0
-    $integer = [System.Globalization.NumberStyles]::Integer
-    if ([Int64]::TryParse($Text, $integer, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$value)) { return ConvertTo-Unsigned $value }
-    $null
-}
-
-Function Get-HistoryQuery {
-    # A structured query on the Operational log. Each name is matched against any event data
-    # value (the TaskName check afterwards keeps the right field), in double quotes: a task
-    # name cannot hold one. No names: every event of the log.
-    param ([string[]]$Names)
-    $selects = [System.Collections.Generic.List[string]]::new()
-    for ($start = 0; $start -lt $Names.Count; $start += $HISTORY_NAMES_PER_SELECT) {
-        $last = [Math]::Min($start + $HISTORY_NAMES_PER_SELECT, $Names.Count) - 1
-        $terms = @($Names[$start..$last] | ForEach-Object { "Data=`"$_`"" }) -join ' or '
-        $selects.Add("<Select Path=`"$HISTORY_LOG`">$([System.Security.SecurityElement]::Escape("*[EventData[$terms]]"))</Select>")
-    }
-    if ($Names.Count -eq 0) { $selects.Add("<Select Path=`"$HISTORY_LOG`">*</Select>") }
-    "<QueryList><Query Id=`"0`" Path=`"$HISTORY_LOG`">$($selects -join '')</Query></QueryList>"
-}
-
 Function Invoke-HistoryOp {
+    # The structured query is the controller's (contract: history); the host runs it and keeps
+    # the events whose TaskName is one asked for (the query matches any data value).
     param ($Request)
-    $maxEvents = 50
-    if ($null -ne $Request.max_events) { $maxEvents = [int]$Request.max_events }
     $wanted = @{}
-    # Events name a task as it was registered, and the query may compare case-sensitively:
-    # the registered spelling is asked for beside the one given.
-    $names = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::Ordinal)
-    foreach ($path in $Request.tasks) {
-        $wanted[([string]$path).ToLowerInvariant()] = $true
-        $task = Get-RegisteredTask ([string]$path)
-        foreach ($name in @([string]$path, [string]$task.Path)) {
-            if ($name -and -not $name.Contains('"')) { $null = $names.Add($name) }
-        }
-    }
+    foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = $true }
     $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
     $events = [System.Collections.Generic.List[object]]::new()
-    if ($wanted.Count -gt 0 -and $names.Count -eq 0) { return @{ op = 'history'; events = $events; available = $available } }
     $records = @()
-    try { $records = @(Get-WinEvent -FilterXml ([xml](Get-HistoryQuery ([string[]]@($names)))) -MaxEvents $maxEvents) }
-    catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
+    if ($Request.query) {
+        try { $records = @(Get-WinEvent -FilterXml ([xml][string]$Request.query) -MaxEvents ([int]$Request.max_events)) }
+        catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
+    }
     foreach ($record in $records) {
         $data = @{}
         foreach ($item in ([xml]$record.ToXml()).GetElementsByTagName('Data')) { $data[$item.GetAttribute('Name')] = $item.InnerText }
@@ -627,13 +564,11 @@ Function Invoke-HistoryOp {
         $time = Format-HostTime $record.TimeCreated
         if (-not $taskName -or $null -eq $time) { continue }
         if ($wanted.Count -gt 0 -and -not $wanted.ContainsKey($taskName.ToLowerInvariant())) { continue }
-        $entry = @{
-            path = $taskName; time = $time; event_id = [int]$record.Id
-            result_code = $null; activity_id = $null; message = $record.Message
-        }
-        if ($data['ResultCode']) { $entry.result_code = ConvertTo-ResultCode $data['ResultCode'] }
-        if ($null -ne $record.ActivityId) { $entry.activity_id = [string]$record.ActivityId }
-        $events.Add($entry)
+        # ResultCode as the event gives it (decimal or 0x hex text): the controller reads it.
+        $events.Add(@{
+                path = $taskName; time = $time; event_id = [int]$record.Id; message = $record.Message
+                result_code = $data['ResultCode']; activity_id = [string]$record.ActivityId
+            })
     }
     @{ op = 'history'; events = $events; available = $available }
 }
@@ -655,6 +590,8 @@ if ($null -eq $request) { $module.FailJson('request is empty: expected a JSON ob
 $op = [string]$request.op
 $passwords = @{}
 foreach ($entry in $module.Params.passwords) { $passwords[[string]$entry.id] = [string]$entry.password }
+# Check mode is decided on the controller, which never sends a write then: refused, not branched.
+if ($module.CheckMode -and $op -in @('apply', 'run')) { $module.FailJson("$($op) writes and is never sent in check mode") }
 if ($passwords.Count -gt 0 -and $op -ne 'apply') { $module.FailJson("passwords are only accepted with apply, not with '$op'") }
 
 $response = $null

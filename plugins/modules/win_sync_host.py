@@ -54,10 +54,11 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
+    support: partial
     details:
-      - In check mode an C(apply) writes nothing (every change is C(refused)) and a C(run)
-        starts nothing; C(read) and C(history) read as usual.
+      - Check mode is decided by the actions on the controller, which never send an C(apply) or
+        a C(run) in check mode; the module refuses either (it fails, writing and starting
+        nothing). C(read) and C(history) read as usual.
   diff_mode:
     support: none
   platform:

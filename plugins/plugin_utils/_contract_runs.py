@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
     ContractError,
@@ -22,7 +23,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
-__all__ = ["HistoryEvent", "HistoryRequest", "HistoryResult", "RunRequest", "RunResult", "TaskRun"]
+__all__ = ["HISTORY_LOG", "HistoryEvent", "HistoryRequest", "HistoryResult", "RunRequest", "RunResult", "TaskRun", "history_query"]
 
 
 # --- run ---------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class TaskRun:
             started=fields_.required_bool("started"),
             finished=fields_.optional_bool("finished") or False,
             timed_out=fields_.optional_bool("timed_out") or False,
-            last_result=fields_.optional_int("last_result", minimum=0, maximum=0xFFFFFFFF),
+            last_result=fields_.optional_code("last_result"),
             start_time=optional_time(fields_, "start_time"),
             end_time=optional_time(fields_, "end_time"),
             duration=fields_.optional_number("duration"),
@@ -110,13 +111,22 @@ class RunResult:
 # --- history -----------------------------------------------------------------------------------
 
 
+HISTORY_LOG = "Microsoft-Windows-TaskScheduler/Operational"
+# Windows refuses an event XPath of more than about twenty terms ("The specified query is
+# invalid"): the task names of a query are spread over selects of this many names each.
+_NAMES_PER_SELECT = 10
+
+
 @dataclass(frozen=True)
 class HistoryRequest:
+    """``tasks`` as the host's read spells them: events name a task as it was registered, and
+    the query compares names as written."""
+
     tasks: tuple[str, ...]
     max_events: int = 50
 
     def to_json(self) -> dict[str, object]:
-        return {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events}
+        return {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events, "query": history_query(self.tasks)}
 
     @classmethod
     def from_json(cls, data: object) -> HistoryRequest:
@@ -124,6 +134,20 @@ class HistoryRequest:
         expect_op(fields_, "history")
         max_events = fields_.optional_int("max_events", minimum=1)
         return cls(fields_.str_list("tasks"), 50 if max_events is None else max_events)
+
+
+def history_query(tasks: tuple[str, ...]) -> str | None:
+    """The structured query (``Get-WinEvent -FilterXml``) for the Operational log events of
+    ``tasks``: each name matched against any event data value (the host keeps the events whose
+    ``TaskName`` is one of them); no task, every event; ``None`` when no name can match (a task
+    name holds no double quote)."""
+    names = [name for name in dict.fromkeys(tasks) if '"' not in name]
+    if tasks and not names:
+        return None
+    chunks = [names[start : start + _NAMES_PER_SELECT] for start in range(0, len(names), _NAMES_PER_SELECT)]
+    paths = [escape(" or ".join(f'Data="{name}"' for name in chunk)) for chunk in chunks]
+    selects = [f'<Select Path="{HISTORY_LOG}">*[EventData[{terms}]]</Select>' for terms in paths] or [f'<Select Path="{HISTORY_LOG}">*</Select>']
+    return f'<QueryList><Query Id="0" Path="{HISTORY_LOG}">{"".join(selects)}</Query></QueryList>'
 
 
 @dataclass(frozen=True)
@@ -155,7 +179,7 @@ class HistoryEvent:
             path=fields_.required_str("path"),
             time=time,
             event_id=fields_.required_int("event_id"),
-            result_code=fields_.optional_int("result_code"),
+            result_code=fields_.optional_code("result_code"),
             activity_id=fields_.optional_str("activity_id"),
             message=fields_.optional_str("message"),
         )

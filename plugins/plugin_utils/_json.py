@@ -20,6 +20,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import
 __all__ = ["ContractError", "Fields", "HostFailure", "expect_op", "optional_time", "response_fields", "time_text"]
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+_CODE_TEXT = re.compile(r"^(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<decimal>-?\d{1,10}))$")
+# COM's zero date and Task Scheduler's own "has never run" time (what schtasks shows beside
+# 0x41303 as Last Run Time): no time at all.
+_NEVER_DATES = (dt.date(1899, 12, 30), dt.date(1999, 11, 30))
 _MISSING = object()
 
 
@@ -101,6 +105,21 @@ class Fields:
             bounds = f"between {minimum if minimum is not None else '-inf'} and {maximum if maximum is not None else 'inf'}"
             raise self._wrong(key, bounds, value)
         return value
+
+    def optional_code(self, key: str) -> int | None:
+        """A 32-bit Windows result as the contract carries it, unsigned: the host may give it as
+        Windows hands it out (a signed integer) or as event data writes it (decimal or ``0x`` hex)."""
+        value = self._optional(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            match = _CODE_TEXT.match(value.strip())
+            if not match:
+                raise self._wrong(key, "a 32-bit result code (integer, decimal or 0x hex text)", value)
+            value = int(match["hex"], 16) if match["hex"] else int(match["decimal"])
+        if isinstance(value, bool) or not isinstance(value, int) or not -(1 << 31) <= value < (1 << 32):
+            raise self._wrong(key, "a 32-bit result code or null", value)
+        return value & 0xFFFFFFFF
 
     def optional_number(self, key: str) -> float | None:
         value = self._optional(key)
@@ -195,9 +214,11 @@ def optional_time(fields: Fields, key: str) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        return parse_boundary(text)
+        moment = parse_boundary(text)
     except TimeFormatError as error:
         raise ContractError(f"{fields.at(key)}: {error}") from None
+    never = moment.year < 1900 or (moment.date() in _NEVER_DATES and moment.time() == dt.time(0))
+    return None if never else moment
 
 
 def _describe(value: object) -> str:

@@ -215,13 +215,21 @@ class TaskRecord:
             xml=fields_.required_str("xml"),
             task_hash=fields_.hash("task_hash"),
             enabled=fields_.required_bool("enabled"),
-            state=fields_.choice("state", TASK_STATES),
+            state=_task_state(fields_),
             last_run_time=optional_time(fields_, "last_run_time"),
-            last_result=fields_.optional_int("last_result", minimum=0, maximum=0xFFFFFFFF),
+            last_result=fields_.optional_code("last_result"),
             next_run_time=optional_time(fields_, "next_run_time"),
             number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
             principal_sid=_optional_sid(fields_, "principal_sid"),
         )
+
+
+def _task_state(fields_: Fields) -> str:
+    # The Windows host gives COM's TASK_STATE number (0-4), the directory host its name.
+    number = fields_.value("state")
+    if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(TASK_STATES):
+        return TASK_STATES[number]
+    return fields_.choice("state", TASK_STATES)
 
 
 def _optional_sid(fields_: Fields, key: str) -> str | None:
@@ -553,7 +561,7 @@ class ChangeResult:
             id=fields_.required_str("id"),
             status=fields_.choice("status", CHANGE_STATUSES),
             message=fields_.optional_str("message"),
-            error_code=fields_.optional_int("error_code"),
+            error_code=fields_.optional_code("error_code"),
             task_hash=fields_.optional_hash("task_hash"),
         )
 

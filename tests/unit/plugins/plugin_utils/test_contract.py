@@ -7,10 +7,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import history_query
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     AccountRecord,
     ApplyRequest,
@@ -167,7 +169,10 @@ APPLY_REQUEST: dict[str, Any] = {
                 ],
             },
         ),
-        (HistoryRequest, {"op": "history", "tasks": ["\\Isotools\\Synchro Stock"], "max_events": 50}),
+        (
+            HistoryRequest,
+            {"op": "history", "tasks": ["\\Isotools\\Synchro Stock"], "max_events": 50, "query": history_query(("\\Isotools\\Synchro Stock",))},
+        ),
         (
             HistoryResult,
             {
@@ -235,8 +240,8 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
         (["tasks", 0, "xml"], KeyError, "read response: tasks[0].xml is required"),
         (
             ["tasks", 0, "last_result"],
-            -1,
-            "read response: tasks[0].last_result must be between 0 and 4294967295, got int -1",
+            1 << 32,
+            "read response: tasks[0].last_result must be a 32-bit result code or null, got int 4294967296",
         ),
         (
             ["tasks", 0, "last_run_time"],
@@ -382,3 +387,53 @@ def test_host_times_keep_their_offset_so_a_dst_change_is_placed_right() -> None:
 
     assert (winter.time - summer.time).total_seconds() == 3600
     assert [event.to_json()["time"] for event in (summer, winter)] == ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"]
+
+
+def test_a_history_query_stays_within_what_windows_accepts() -> None:
+    # Windows refuses an event XPath of more than about twenty terms ("The specified query is
+    # invalid"): the names are spread over selects of ten; each is matched against any data value.
+    tasks = [f"\\Isotools\\Job {number} & co" for number in range(23)]
+
+    query = ET.fromstring(str(HistoryRequest(tuple(tasks)).to_json()["query"]))
+
+    selects = [select.text or "" for select in query.iter("Select")]
+    assert [select.count("Data=") for select in selects] == [10, 10, 3]
+    assert {select.get("Path") for select in query.iter("Select")} == {"Microsoft-Windows-TaskScheduler/Operational"}
+    assert 'Data="\\Isotools\\Job 0 & co"' in selects[0]
+
+
+def test_a_history_query_for_no_task_reads_the_whole_log_and_one_for_unmatchable_names_none() -> None:
+    everything = ET.fromstring(str(HistoryRequest(()).to_json()["query"]))
+
+    assert [select.text for select in everything.iter("Select")] == ["*"]
+    assert HistoryRequest(('\\a "quoted" name',)).to_json()["query"] is None  # no task name holds a quote
+
+
+@pytest.mark.parametrize(("given", "code"), [(-2147024891, 0x80070005), ("0x41303", 0x41303), ("-2147024891", 0x80070005), ("267009", 267009), (0, 0)])
+def test_result_codes_are_read_unsigned_whatever_form_the_host_gives(given: object, code: int) -> None:
+    # Windows hands 32-bit codes out as signed integers, and event data gives them in decimal or hex.
+    event = {"path": "\\T", "time": "2026-11-28T06:00:00+01:00", "event_id": 201, "result_code": given, "activity_id": None, "message": None}
+
+    (parsed,) = HistoryResult.from_json({"op": "history", "events": [event], "available": True}).events
+    run = RunResult.from_json({"op": "run", "runs": [{"path": "\\T", "started": True, "last_result": given}]}).runs[0]
+
+    assert (parsed.result_code, run.last_result) == (code, code)
+
+
+@pytest.mark.parametrize("never", ["1899-12-30T00:00:00+01:00", "1999-11-30T00:00:00+01:00", "1999-11-30T00:00:00"])
+def test_task_schedulers_never_run_dates_are_no_time(never: str) -> None:
+    # COM's zero date and Task Scheduler's own "has never run" (what schtasks shows beside 0x41303).
+    task = {"path": "\\T", "xml": "<Task/>", "task_hash": "0" * 64, "enabled": True, "state": "ready", "last_run_time": never, "next_run_time": never}
+
+    (record,) = ReadResult.from_json({"op": "read", "host": {"hostname": "H"}, "tasks": [task]}).tasks
+
+    assert (record.last_run_time, record.next_run_time) == (None, None)
+
+
+@pytest.mark.parametrize(("given", "state"), [(0, "unknown"), (1, "disabled"), (2, "queued"), (3, "ready"), (4, "running"), ("ready", "ready")])
+def test_a_task_state_is_read_from_the_com_number_or_its_name(given: object, state: str) -> None:
+    task = {"path": "\\T", "xml": "<Task/>", "task_hash": "0" * 64, "enabled": True, "state": given}
+
+    (record,) = ReadResult.from_json({"op": "read", "host": {"hostname": "H"}, "tasks": [task]}).tasks
+
+    assert record.state == state
