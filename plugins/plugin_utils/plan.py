@@ -293,6 +293,7 @@ class _Planner:
     def _present(self, job: DesiredJob, definition: TaskDefinition) -> JobPlan:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
+        self.problems += _unreadable_files(job, self.state)
         unreadable = self.state.unreadable_task(path)
         if unreadable is not None:
             self.problems.append(
@@ -466,6 +467,17 @@ def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDef
     if (user_id, group_id) == (principal.user_id, principal.group_id):
         return definition
     return dataclasses.replace(definition, principal=dataclasses.replace(principal, user_id=user_id, group_id=group_id))
+
+
+def _unreadable_files(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
+    """Scripts and directories the host found but could not read: without a hash the write
+    could only be refused as changed concurrently, which it was not."""
+    records = [state.file(item.path) for item in job.files] + [state.directory(path) for path in job.directories]
+    return [
+        PlanProblem(job.name, "files", f"'{record.path}' could not be read on the host: {record.error}; re-run when it is free")
+        for record in records
+        if record is not None and record.error
+    ]
 
 
 def _unresolved_accounts(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:

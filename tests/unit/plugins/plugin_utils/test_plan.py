@@ -21,6 +21,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     AccountRecord,
     ApplyResult,
     ChangeResult,
+    FileRecord,
     FolderRecord,
     HostFacts,
     ReadResult,
@@ -320,3 +321,19 @@ def test_a_task_is_registered_under_the_name_the_host_knows_its_account_by(spell
     (change,) = [change for change in result.changes if change.kind == "register_task"]
     assert change.user == known_as
     assert parse_xml(change.xml or "", name="A", folder="\\Isotools").principal.user_id == known_as
+
+
+def test_a_script_the_host_could_not_read_stops_the_plan_with_the_hosts_reason() -> None:
+    # Without its hash the write could only be refused as "changed concurrently", which it was not.
+    script = "D:\\Isotools\\Synchro_prod\\localhost\\a\\synchro.bat"
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
+    job = DesiredJob("A", definition=definition, files=(DesiredFile(script, b"rem\r\n"),))
+    locked = FileRecord(script, exists=True, error="The process cannot access the file because it is being used by another process.")
+    state = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),), files=(locked,))
+
+    with pytest.raises(PlanError) as raised:
+        plan([job], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (problem,) = raised.value.problems
+    assert (problem.job, problem.field) == ("A", "files")
+    assert "could not be read on the host" in problem.message and "being used by another process" in problem.message
