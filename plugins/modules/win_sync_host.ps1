@@ -36,13 +36,14 @@ $ErrorActionPreference = 'Stop'
 
 # TASK_LOGON_TYPE (taskschd.h) of the two logon types that store a password.
 $PASSWORD_LOGONS = @{ password = 1; interactive_token_or_password = 6 }
+$TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')  # TASK_STATE 0-4
 # ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
 # missing one, so what someone registered after our hash check is never replaced.
 $TASK_CREATE = 2
 $TASK_UPDATE = 4
 $LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
-$NOT_FOUND_CODES = @(-2147024894, -2147024893)  # HRESULTs 0x80070002 file, 0x80070003 path not found
+$NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
 $MAX_CONTENT_BYTES = 1048576
 # Rights that let a SID change what a file says or who may change it: write data, append data,
 # delete child, delete, change permissions, take ownership, generic all, generic write.
@@ -50,6 +51,12 @@ $WRITE_RIGHTS = 0x2 -bor 0x4 -bor 0x40 -bor 0x10000 -bor 0x40000 -bor 0x80000 -b
 $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 $CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
+
+Function ConvertTo-Unsigned {
+    # Windows hands out 32-bit codes as signed integers; the contract's JSON carries them unsigned.
+    param ([Int64]$Value)
+    $Value -band 4294967295
+}
 
 Function Format-HostTime {
     # ISO 8601 host-local time with the UTC offset of that moment (DateTimeOffset takes a local
@@ -81,7 +88,7 @@ Function Get-ErrorCode {
     $base = $Exception.GetBaseException()
     if ($base -is [System.ComponentModel.Win32Exception]) { return $base.NativeErrorCode }
     if ($base -is [System.Management.Automation.RuntimeException] -or $base.HResult -eq -2146233088) { return $null }
-    $base.HResult  # signed, as Windows hands it out: the controller reads it unsigned
+    ConvertTo-Unsigned $base.HResult
 }
 
 Function Get-ErrorText {
@@ -123,9 +130,9 @@ Function Get-TaskRecord {
             xml = $xml
             task_hash = Get-TextHash $xml
             enabled = [bool]$Task.Enabled
-            state = [int]$Task.State  # TASK_STATE; the controller names it
+            state = $TaskStates[[int]$Task.State]
             last_run_time = Format-HostTime $Task.LastRunTime
-            last_result = $Task.LastTaskResult
+            last_result = ConvertTo-Unsigned $Task.LastTaskResult
             next_run_time = Format-HostTime $Task.NextRunTime
             number_of_missed_runs = [int]$Task.NumberOfMissedRuns
             principal_sid = Get-PrincipalSid $xml
@@ -500,7 +507,7 @@ Function Wait-TaskRun {
             $run.end_time = Format-HostTime ([DateTime]::Now)
             $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
             if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
-            else { $run.last_result = $task.LastTaskResult }
+            else { $run.last_result = ConvertTo-Unsigned $task.LastTaskResult }
         }
         $pending = $waiting
         if ($pending.Count -eq 0) { return }
@@ -548,13 +555,14 @@ Function Invoke-HistoryOp {
     # The structured query is the controller's (contract: history); the host runs it and keeps
     # the events whose TaskName is one asked for (the query matches any data value).
     param ($Request)
+    $maxEvents = if ($null -ne $Request.max_events) { [int]$Request.max_events } else { 50 }  # the contract's default
     $wanted = @{}
     foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = $true }
     $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
     $events = [System.Collections.Generic.List[object]]::new()
     $records = @()
     if ($Request.query) {
-        try { $records = @(Get-WinEvent -FilterXml ([xml][string]$Request.query) -MaxEvents ([int]$Request.max_events)) }
+        try { $records = @(Get-WinEvent -FilterXml ([xml][string]$Request.query) -MaxEvents $maxEvents) }
         catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
     }
     foreach ($record in $records) {

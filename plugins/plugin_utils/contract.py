@@ -215,21 +215,13 @@ class TaskRecord:
             xml=fields_.required_str("xml"),
             task_hash=fields_.hash("task_hash"),
             enabled=fields_.required_bool("enabled"),
-            state=_task_state(fields_),
+            state=fields_.choice("state", TASK_STATES),
             last_run_time=optional_time(fields_, "last_run_time"),
             last_result=fields_.optional_code("last_result"),
             next_run_time=optional_time(fields_, "next_run_time"),
             number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
             principal_sid=_optional_sid(fields_, "principal_sid"),
         )
-
-
-def _task_state(fields_: Fields) -> str:
-    # The Windows host gives COM's TASK_STATE number (0-4), the directory host its name.
-    number = fields_.value("state")
-    if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(TASK_STATES):
-        return TASK_STATES[number]
-    return fields_.choice("state", TASK_STATES)
 
 
 def _optional_sid(fields_: Fields, key: str) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from host_under_test import HostUnderTest, install, the_task
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryRequest
+
 COMPLETED = 102
 STARTED = 100
 
@@ -28,7 +30,7 @@ def test_the_history_has_the_run_newest_event_first(host: HostUnderTest) -> None
     installed = install(host)
     host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
 
-    response = host.call({"op": "history", "tasks": [installed.task], "max_events": 50})
+    response = host.call(HistoryRequest((installed.task,), 50).to_json())
 
     if not response["available"]:
         return  # the Operational log is disabled on this host: nothing to look at, by contract
@@ -44,7 +46,7 @@ def test_max_events_bounds_the_history(host: HostUnderTest) -> None:
     installed = install(host)
     host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
 
-    response = host.call({"op": "history", "tasks": [installed.task], "max_events": 1})
+    response = host.call(HistoryRequest((installed.task,), 1).to_json())
 
     assert len(response["events"]) <= 1
 

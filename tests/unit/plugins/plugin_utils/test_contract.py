@@ -428,12 +428,3 @@ def test_task_schedulers_never_run_dates_are_no_time(never: str) -> None:
     (record,) = ReadResult.from_json({"op": "read", "host": {"hostname": "H"}, "tasks": [task]}).tasks
 
     assert (record.last_run_time, record.next_run_time) == (None, None)
-
-
-@pytest.mark.parametrize(("given", "state"), [(0, "unknown"), (1, "disabled"), (2, "queued"), (3, "ready"), (4, "running"), ("ready", "ready")])
-def test_a_task_state_is_read_from_the_com_number_or_its_name(given: object, state: str) -> None:
-    task = {"path": "\\T", "xml": "<Task/>", "task_hash": "0" * 64, "enabled": True, "state": given}
-
-    (record,) = ReadResult.from_json({"op": "read", "host": {"hostname": "H"}, "tasks": [task]}).tasks
-
-    assert record.state == state
