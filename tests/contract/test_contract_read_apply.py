@@ -270,3 +270,14 @@ def test_an_unknown_operation_fails_the_whole_request(host: HostUnderTest) -> No
 
     assert response["failed"] is True
     assert response["msg"]
+
+
+def test_a_registration_that_names_no_hash_never_replaces_a_task(host: HostUnderTest) -> None:
+    # expected_hash null is TASK_CREATE on Windows: a task already there is never overwritten.
+    installed = install(host)
+    other = synchro_task_xml(host.file("stock"), description="someone else's")
+
+    response = host.call({"op": "apply", "changes": [register("c", installed.task, other, user="SYSTEM", logon_type="service_account")]})
+
+    assert (statuses(response), response["results"][0]["message"]) == ({"c": "refused"}, CONCURRENT)
+    assert the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)["task_hash"] == installed.task_hash

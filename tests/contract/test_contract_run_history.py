@@ -4,12 +4,15 @@
 
 from __future__ import annotations
 
+import re
+
 from host_under_test import HostUnderTest, install, the_task
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryRequest
 
 COMPLETED = 102
 STARTED = 100
+OFFSET = re.compile(r"[+-]\d{2}:\d{2}$|Z$")  # yyyy-MM-ddTHH:mm:sszzz
 
 
 def test_a_run_waited_for_returns_the_exit_code_and_the_read_shows_it(host: HostUnderTest) -> None:
@@ -69,3 +72,27 @@ def test_a_task_that_does_not_exist_is_not_started(host: HostUnderTest) -> None:
     (run,) = response["runs"]
     assert run["started"] is False
     assert run["message"]
+
+
+def test_a_run_names_the_instance_its_history_events_carry(host: HostUnderTest) -> None:
+    # IRunningTask.InstanceGuid of the instance Run started is the ActivityId of its events.
+    installed = install(host)
+    (run,) = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})["runs"]
+
+    response = host.call(HistoryRequest((installed.task,), 50).to_json())
+
+    assert run["instance_id"]
+    if not response["available"]:
+        return  # the Operational log is disabled on this host: nothing to compare, by contract
+    ids = [event["event_id"] for event in response["events"] if event["activity_id"] == run["instance_id"]]
+    assert STARTED in ids and COMPLETED in ids
+
+
+def test_every_time_carries_its_utc_offset(host: HostUnderTest) -> None:
+    installed = install(host)
+    (run,) = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})["runs"]
+    task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
+    events = host.call(HistoryRequest((installed.task,), 10).to_json())["events"]
+
+    times = [run["start_time"], run["end_time"], task["last_run_time"], *(event["time"] for event in events)]
+    assert all(OFFSET.search(time) for time in times), times
