@@ -292,12 +292,12 @@ Function Invoke-ReadOp {
     foreach ($path in $Request.files) {
         try { $response.files += Get-FileRecord ([string]$path) }
         catch {
-            $response.files += @{ path = [string]$path; exists = $true; file_hash = $null; size = $null; content_base64 = $null; writers = @(); error = Get-ErrorText $_ }
+            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; writers = @(); error = Get-ErrorText $_ }
         }
     }
     foreach ($path in $Request.directories) {
         try { $response.directories += Get-DirectoryRecord ([string]$path) }
-        catch { $response.directories += @{ path = [string]$path; exists = $true; writers = @(); error = Get-ErrorText $_ } }
+        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); writers = @(); error = Get-ErrorText $_ } }
     }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
     $response
