@@ -458,8 +458,8 @@ def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanPr
 
 
 def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDefinition:
-    """The definition with its principal named as the host knows it: Windows refuses ``.\\name``
-    in a UserId and finds a local group only without the computer's name (Ansible's SID utils
+    """The definition with its principal named as the host knows it: ``.\\name`` in a UserId is
+    reported refused (community.windows #453) and finds a local group only without the computer's name (Ansible's SID utils
     normalise so); the host's read gives its own name for each SID."""
     principal = definition.principal
     user_id = None if principal.user_id is None else state.known_as(principal.user_id)

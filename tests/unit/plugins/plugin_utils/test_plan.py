@@ -304,7 +304,7 @@ def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
     [(".\\operator", "SHOP01\\operator"), ("SHOP01\\Sync Operators", "Sync Operators"), ("svc_sync@contoso.com", "CONTOSO\\svc_sync")],
 )
 def test_a_task_is_registered_under_the_name_the_host_knows_its_account_by(spelled: str, known_as: str) -> None:
-    # Windows refuses ".\name" in a task's UserId ("(22,8):UserId:", community.windows #453), and a
+    # ".\name" in a task's UserId is reported refused ("(22,8):UserId:", community.windows #453), and a
     # local group only resolves without the computer's name: the host's own name for the SID is
     # registered (Ansible's SID utils normalise so), in the XML and in the change.
     definition = TaskDefinition(
