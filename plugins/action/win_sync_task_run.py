@@ -2,18 +2,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action of ``isotools.shop_sync.win_sync_task_run``: run a task now, one host call.
 
-Documentation: plugins/modules/win_sync_task_run.py. In check mode nothing is run and the host
-is not contacted; the result says what would run.
+Documentation: plugins/modules/win_sync_task_run.py. In check mode the task is read, not run:
+the result says whether it would start, and fails where the start would be refused.
 """
 
 from __future__ import annotations
 
+import ntpath
 from typing import Any
 
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import RunRequest, RunResult, TaskRun
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, RunRequest, RunResult, TaskRecord, TaskRun
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
     folder_option,
@@ -22,7 +23,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     trace,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_summary
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_summary, start_refusal
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import parse_xml
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "name": {"type": "str", "required": True},
@@ -48,6 +51,7 @@ def _empty_result() -> Result:
         "end_time": None,
         "duration": None,
         "message": None,
+        "would_run": None,
     }
 
 
@@ -70,10 +74,18 @@ class ActionModule(ActionBase):
                 return
             path = folder_option(args["folder"]).rstrip("\\") + "\\" + args["name"]
             result["path"] = path
-            if self._task.check_mode:
-                result.update(changed=True, message=f"check mode: {path} would be run")
-                return
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
+            if self._task.check_mode:
+                trace("win_sync_task_run", f"check mode: read {path}", secrets=secrets, host=host_label(variables))
+                state = ReadResult.from_json(host.call(ReadRequest(tasks=(path,)).to_json()))
+                record = state.task(path)
+                refusal = start_refusal(record, state.unreadable_task(path), _definition(record))
+                result.update(would_run=refusal is None, changed=refusal is None)
+                if refusal is None:
+                    result["message"] = f"check mode: {path} would be run; nothing was run"
+                else:
+                    result.update(failed=True, msg=f"task '{path}' would not be started: {refusal}")
+                return
             trace("win_sync_task_run", f"run {path} (wait: {args['wait']}, timeout: {args['timeout']} s)", secrets=secrets, host=host_label(variables))
             answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()))
             run = answer.runs[0] if answer.runs else TaskRun(path=path, started=False, message="the host reported no run")
@@ -83,6 +95,16 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg=failure)
 
         return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _definition(record: TaskRecord | None) -> TaskDefinition | None:
+    """The task as parsed, or None: a task this collection cannot parse may still run."""
+    if record is None:
+        return None
+    try:
+        return parse_xml(record.xml, name=ntpath.basename(record.path), folder=ntpath.dirname(record.path) or "\\")
+    except ValueError:
+        return None
 
 
 def _failure(run: TaskRun, *, wait: bool, timeout: int, fail_on_error: bool) -> str | None:

@@ -57,7 +57,9 @@ attributes:
   check_mode:
     support: full
     details:
-      - Nothing is run and the host is not contacted; the result says which task would run.
+      - Nothing is run. The task is read, and the result says whether it would start (RV(would_run)); the
+        task fails, as the run would, when it does not exist, is disabled, is already running or may not
+        be started on demand.
   diff_mode:
     support: none
   platform:
@@ -146,6 +148,10 @@ duration:
   returned: always
   type: float
   sample: 12.5
+would_run:
+  description: In check mode, whether the task would be started; null otherwise.
+  returned: always
+  type: bool
 message:
   description: What the host said about the run (why it did not start, still running, ...), or what would run in check mode.
   returned: always

@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryEvent, TaskRun
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryEvent, TaskRecord, TaskRun, UnreadableTask
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
@@ -22,6 +23,7 @@ __all__ = [
     "RUN_STATUSES",
     "run_summary",
     "runs_from_events",
+    "start_refusal",
 ]
 
 RUN_STATUSES = ("succeeded", "failed", "running", "terminated", "failed_to_start")
@@ -66,6 +68,24 @@ def run_summary(run: TaskRun) -> dict[str, object]:
         "duration": run.duration,
         "message": run.message,
     }
+
+
+def start_refusal(record: TaskRecord | None, unreadable: UnreadableTask | None, definition: TaskDefinition | None) -> str | None:
+    """Why a start on demand would be refused, as far as one read of the task shows (check mode
+    of win_sync_task_run); ``None``: it would start. The same refusals the host makes at a real
+    start: no task, disabled, already running, starting on demand not allowed. ``definition`` is
+    the parsed task, ``None`` when it could not be parsed (the host then decides alone)."""
+    if unreadable is not None:
+        return f"the task could not be read: {unreadable.error}"
+    if record is None:
+        return "there is no such task"
+    if not record.enabled or record.state == "disabled":
+        return "it is disabled"
+    if record.state == "running":
+        return "it is already running"
+    if definition is not None and not definition.settings.allow_demand_start:
+        return "its settings do not allow starting it on demand"
+    return None
 
 
 def runs_from_events(events: Iterable[HistoryEvent]) -> dict[str, list[dict[str, object]]]:

@@ -199,6 +199,16 @@ def test_drift_with_enforce_corrects_it(workspace: Path) -> None:
     assert "T03:00:00</StartBoundary>" in workspace.joinpath("shopB", *TASKS, "Synchro Stock").read_bytes().decode("utf-16")
 
 
+def test_run_now_in_check_mode_says_what_would_run_and_runs_nothing(workspace: Path) -> None:
+    runs_before = journal(workspace, "shopA").count("run")
+    code, output, recap = run(workspace, playbook("run_now"), "--limit", "shopA", "--check")
+    assert code == 0 and recap["shopA"]["failed"] == 0, output
+    for job in JOBS_A:
+        assert f"{job['name']}: would be run (check mode, nothing was run)" in output, output
+    assert "exit code" not in output
+    assert journal(workspace, "shopA").count("run") == runs_before
+
+
 def test_run_now_runs_the_jobs_and_fails_on_the_one_that_fails(workspace: Path) -> None:
     runs_on_b = journal(workspace, "shopB").count("run")
     (workspace / "shopA" / "outcomes.json").write_text(json.dumps({"\\Isotools\\Synchro Prix": {"exit_code": 3, "duration": 1.0}}), encoding="utf-8")

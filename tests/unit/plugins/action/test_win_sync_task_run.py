@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -70,23 +69,40 @@ def test_a_missing_task_is_not_started(harness: Harness) -> None:
     assert result["msg"].startswith("task '\\Isotools\\Nowhere' was not started: ")
 
 
-def test_check_mode_runs_nothing_and_does_not_contact_the_host(harness: Harness) -> None:
+def test_check_mode_reads_the_task_and_says_it_would_run_without_running_it(harness: Harness) -> None:
     result = harness.run("win_sync_task_run", {"name": "Stock"}, check_mode=True)
+    assert "failed" not in result, result.get("msg")
     assert result["changed"] is True
-    assert result["started"] is False
-    assert result["message"] == "check mode: \\Isotools\\Stock would be run"
-    assert harness.ops() == []
+    assert (result["started"], result["would_run"]) == (False, True)
+    assert result["message"] == "check mode: \\Isotools\\Stock would be run; nothing was run"
+    assert harness.ops() == ["read"]
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"),
-    [({}, "name"), ({"name": "Stock", "timeout": -1}, "timeout must be"), ({"name": "a/b"}, "name 'a/b' must not contain /")],
-    ids=["no-name", "negative-timeout", "bad-name"],
+    ("task", "reason"),
+    [
+        ({"name": "Nowhere"}, "there is no such task"),
+        ({"name": "Off"}, "it is disabled"),
+        ({"name": "Manual only"}, "its settings do not allow starting it on demand"),
+    ],
+    ids=["missing", "disabled", "no-demand-start"],
 )
-def test_bad_options_fail_without_a_run(harness: Harness, args: dict[str, Any], expected: str) -> None:
-    result = harness.run("win_sync_task_run", args)
-    assert result["failed"] is True and expected in result["msg"]
-    assert harness.ops() == []
+def test_check_mode_fails_as_the_run_would_when_the_task_cannot_start(harness: Harness, task: dict[str, str], reason: str) -> None:
+    harness.run(
+        "win_sync_jobs",
+        {
+            "jobs": [
+                daily_job("Off", f"{ROOT}\\off", settings={"enabled": False}),
+                daily_job("Manual only", f"{ROOT}\\manual", settings={"allow_demand_start": False}),
+            ]
+        },
+    )
+    harness.forget_journal()
+    result = harness.run("win_sync_task_run", task, check_mode=True)
+    assert result["failed"] is True and result["would_run"] is False
+    assert result["msg"] == f"task '\\Isotools\\{task['name']}' would not be started: {reason}"
+    assert result["changed"] is False and result["started"] is False
+    assert harness.ops() == ["read"]
 
 
 def test_a_recorded_winrm_run_is_reported(tmp_path: Path) -> None:
