@@ -30,6 +30,7 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     # Each job is validated deeply (and named in every message) by desired_jobs.
     "jobs": {"type": "list", "elements": "raw", "required": True},
     "folder": {"type": "str", "default": "\\Isotools"},
+    "root": {"type": "str"},
     "prune": {"type": "bool", "default": False},
     "backup": {"type": "bool", "default": False},
     "backup_dir": {"type": "str"},
@@ -50,7 +51,9 @@ class ActionModule(ActionBase):
             super(ActionModule, self).run(tmp, variables)
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             folder = folder_option(args["folder"])
-            jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables))
+            jobs = desired_jobs(
+                args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"]
+            )
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             backup_dir = args["backup_dir"]
             run = SyncRun(

@@ -47,6 +47,11 @@ options:
         description:
           - The job's folder on the host, an absolute path on a drive (C(D:\Isotools\Synchro_prod\stock)).
           - Created when missing; the script is written there and the task starts in it.
+          - Created, written and locked down (O(secure_acl)) only when it is a folder the collection
+            owns - under O(root) when given - and never a drive root, the Windows directory,
+            Program Files, ProgramData, Users (a profile) or anything under them. A job with
+            O(jobs[].script) in any other folder is refused before the host is contacted; a job
+            without one may start there, and that folder is compared but never created or changed.
           - Required when O(jobs[].state=present).
         type: str
       script:
@@ -98,6 +103,17 @@ options:
       - Write it in single quotes in YAML (C('\Isotools')).
     type: str
     default: '\Isotools'
+  root:
+    description:
+      - The folder the collection owns on the host (C(D:\Isotools\Synchro_prod\shop01)). Jobs
+        write their scripts, create their folders and set ACLs only in it or under it; a job whose
+        O(jobs[].script) would go elsewhere is refused before the host is contacted.
+      - Not given, each job owns exactly its own O(jobs[].working_directory) (as in 0.1.0); the
+        folders Windows keeps for itself are refused either way. Giving it is the cautious choice.
+      - A literal drive path; not a drive root, nor a system folder (C(C:\Windows), C(Program
+        Files), C(ProgramData), C(Users), ...). The role M(isotools.shop_sync.sync_jobs) passes
+        its C(shop_sync_root).
+    type: str
   prune:
     description:
       - Also delete the tasks directly in O(folder) that no job names, when this collection

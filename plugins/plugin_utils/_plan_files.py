@@ -9,10 +9,14 @@ giving FullControl to exactly that list; a new directory always gets it, so it n
 inherits a looser parent ACL. The change names accounts as a person reads them
 (``acl D:\\...\\synchro.bat: writable by BUILTIN\\Users -> writable only by
 BUILTIN\\Administrators, NT AUTHORITY\\SYSTEM``): who may write that should not, then who will.
+
+Every directory and file must be in a folder the job owns (:mod:`owned_folders`): the plan
+refuses anything else, whatever built the job, so no path reaches the host's writes around it.
 """
 
 from __future__ import annotations
 
+import ntpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +31,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import FieldChange
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem
 
 __all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "plan_files"]
 
@@ -62,6 +67,9 @@ class FilePlan:
 
 
 def plan_files(job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool) -> FilePlan:
+    outside = _outside_owned_folders(job)
+    if outside:
+        return FilePlan((), (), (), tuple(outside))
     allowed, problems = _allowed_writers(job, state) if secure_acl and job.acl_sids else ((), [])
     steps = _Steps(state, changes, allowed, _account_names(job, state))
     for directory in job.directories:
@@ -114,6 +122,13 @@ class _Steps:
             ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
             self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.change_ids += ids
+
+
+def _outside_owned_folders(job: DesiredJob) -> list[PlanProblem]:
+    """The last guard: whatever built the job, nothing is written outside the folders it owns."""
+    folders = [*job.directories, *(ntpath.dirname(item.path) for item in job.files)]
+    problems = [owned_folder_problem(folder, job.owned_root or None) for folder in folders]
+    return [PlanProblem(job.name, "working_directory", problem) for problem in dict.fromkeys(problems) if problem]
 
 
 def _allowed_writers(job: DesiredJob, state: ReadResult) -> tuple[tuple[str, ...], list[PlanProblem]]:

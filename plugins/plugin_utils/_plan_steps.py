@@ -37,6 +37,9 @@ class DesiredJob:
     # Accounts (SIDs, or names the read resolves) given FullControl of the job's directories
     # and files; every other writer is drift. Empty: the job's ACLs are left alone.
     acl_sids: tuple[str, ...] = ()
+    # The folder every directory and file of the job must be in (owned_folders): the owned root,
+    # or the job's own working directory. Empty: only the never-written folders are refused.
+    owned_root: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ntpath
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
@@ -36,6 +37,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
     SYSTEM_SID,
     canonical_account,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Problem, SpecError, TaskSpec, parse_spec
 
@@ -87,14 +89,23 @@ def task_job(spec: TaskSpec) -> DesiredJob:
 
 
 def desired_jobs(
-    jobs: Sequence[object], *, folder: str, secure_acl: bool, render: TemplateRender
+    jobs: Sequence[object], *, folder: str, secure_acl: bool, render: TemplateRender, root: str | None = None
 ) -> tuple[DesiredJob, ...]:
-    """Every job of the ``jobs`` option, validated; raises :class:`SpecError` listing all problems."""
+    """Every job of the ``jobs`` option, validated; raises :class:`SpecError` listing all problems.
+
+    ``root`` is the folder the collection owns (the ``root`` option): a job writes its script,
+    creates and locks down its working directory only under it. Without it, a job owns its own
+    working directory. Either way never a drive root or a system folder (:mod:`owned_folders`).
+    """
     problems: list[Problem] = []
+    if root is not None:
+        problem = root_problem(root)
+        if problem:
+            raise SpecError([Problem("", "", problem, "root")])
     desired: list[DesiredJob] = []
     first_of: dict[str, str] = {}
     for index, job in enumerate(jobs):
-        built, found = _job(job, index, folder, secure_acl, render)
+        built, found = _job(job, index, _Context(folder, secure_acl, render, root))
         problems += found
         name = _given_name(job)
         if name:
@@ -132,9 +143,17 @@ def script_bytes(file_name: str, text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _job(
-    job: object, index: int, folder: str, secure_acl: bool, render: TemplateRender
-) -> tuple[DesiredJob | None, list[Problem]]:
+@dataclass(frozen=True)
+class _Context:
+    """What every job of one call shares: the module's options."""
+
+    folder: str
+    secure_acl: bool
+    render: TemplateRender
+    root: str | None
+
+
+def _job(job: object, index: int, context: _Context) -> tuple[DesiredJob | None, list[Problem]]:
     if not isinstance(job, Mapping):
         label = f"jobs[{index}]"
         return None, [Problem(label, "", f"must be a mapping with at least a name, got {kind_of(job)}", label)]
@@ -155,19 +174,21 @@ def _job(
     problems: list[Problem] = []
     # With a state that means nothing, what else the job needs is unknown: say only that.
     if report.clean_since(before_state):
-        built, problems = _build(entry, state, name, label, folder, secure_acl, render)
+        built, problems = _build(entry, state, name, label, context)
     own = [Problem(name, path, message, label) for path, message in report.problems]
     return (built if not own and not problems else None), own + problems
 
 
-def _build(
-    entry: Section, state: str, name: str, label: str, folder: str, secure_acl: bool, render: TemplateRender
-) -> tuple[DesiredJob | None, list[Problem]]:
+def _build(entry: Section, state: str, name: str, label: str, context: _Context) -> tuple[DesiredJob | None, list[Problem]]:
     working_directory = _working_directory(entry, state)
     if state == "absent":
         return DesiredJob(name=name, state="absent"), []
-    files = _script(entry, working_directory, render)
-    task_spec, problems = _task(entry, name, label, folder, working_directory, files)
+    files = _script(entry, working_directory, context.render)
+    # A folder the collection does not own may be where a task starts, never where it writes.
+    not_owned = owned_folder_problem(working_directory, context.root) if working_directory else None
+    if files and not_owned:
+        entry.problem("working_directory", f"{not_owned}; a job that keeps the host's own script (no script) may start there")
+    task_spec, problems = _task(entry, name, label, context.folder, working_directory, files)
     if task_spec is None or files is None:
         return None, problems
     job = DesiredJob(
@@ -176,8 +197,9 @@ def _build(
         password=task_spec.password,
         password_version=task_spec.password_version,
         files=files,
-        directories=(working_directory,) if working_directory else (),
-        acl_sids=_acl_accounts(task_spec) if secure_acl else (),
+        directories=(working_directory,) if working_directory and not not_owned else (),
+        acl_sids=_acl_accounts(task_spec) if context.secure_acl else (),
+        owned_root=context.root or working_directory,
     )
     return job, problems
 

@@ -32,6 +32,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Principal
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import (
     schedule_to_triggers,
     triggers_to_schedule,
@@ -164,7 +165,7 @@ def _label(job: object, index: int) -> str:
 def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
     problems = []
     if defaults.root:
-        problem = working_directory_problem(defaults.root) or _off_drive_problem(defaults.root)
+        problem = working_directory_problem(defaults.root) or _off_drive_problem(defaults.root) or root_problem(defaults.root)
         if problem:
             problems.append(f"{prefix}: shop_sync_root {problem}")
     if not 1 <= defaults.log_keep <= _MOST_LOGS_KEPT:
@@ -211,6 +212,8 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
             absent["working_directory"] = working_directory
         return absent
     script = _script(entry, name, working_directory, defaults)
+    if script is not None and working_directory:
+        _check_owned(entry, working_directory, defaults)
     task: dict[str, object] = {}
     for key in ("description", "author", "documentation"):
         text = entry.text(key, None)
@@ -274,6 +277,14 @@ def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
         entry.problem("working_directory", problem)
         return ""
     return given
+
+
+def _check_owned(entry: Section, working_directory: str, defaults: JobDefaults) -> None:
+    """A script is written only in a folder the collection owns (under shop_sync_root when set)."""
+    problem = owned_folder_problem(working_directory, defaults.root or None)
+    if problem:
+        where = "working_directory" if entry.has("working_directory") else "name"
+        entry.problem(where, f"{problem}; a job that keeps the host's own script (no sync_command nor script) may start there")
 
 
 def _off_drive_problem(path: str) -> str | None:

@@ -74,6 +74,29 @@ ACL_PRINCIPALS: list[tuple[str, dict[str, Any], str | None, str | None]] = [
     ("svc-sync-highest", {"user": SVC_SYNC, "logon_type": "password", "password": "not-a-real-one", "run_level": "highest"}, SVC_SYNC_SID, SVC_SYNC),
     ("gmsa", {"user": GMSA, "logon_type": "password"}, GMSA_SID, GMSA),
 ]
+# Folders the collection never writes in nor locks down (test_hardening_owned_folders.py): each
+# as a job's working_directory with a script, and as the root option.
+NEVER_OWNED = (
+    "C:\\Windows\\System32",
+    "C:\\Windows",
+    "c:\\windows\\temp\\sync",
+    "D:\\",
+    "C:\\",
+    "C:\\Program Files",
+    "C:\\Program Files\\Isotools\\stock",
+    "C:\\Program Files (x86)",
+    "D:\\Program Files\\Isotools",
+    "C:\\ProgramData",
+    "C:\\ProgramData\\Isotools",
+    "C:\\Users",
+    "C:\\Users\\svc_sync",
+    "C:\\Users\\Public\\sync",
+    "C:\\PROGRA~1\\Isotools",
+    "D:\\Isotools\\..\\..\\Windows",
+    "C:\\Windows.\\Temp",
+    "%SystemRoot%\\Temp",
+    "\\\\fileserver\\share\\sync",
+)
 HOSTILE_TASKS = (
     "entity expansion",
     "external entity",
@@ -154,6 +177,7 @@ def security_figures() -> dict[str, int]:
         "run-as accounts whose script ACL is checked": len(ACL_PRINCIPALS),
         "hostile task files (two with entities)": len(HOSTILE_TASKS),
         "task files that are no regular file (a FIFO)": len(NON_REGULAR_TASKS),
+        "folders never written nor locked down (system folders, drive roots, aliases)": len(NEVER_OWNED),
     }
 
 

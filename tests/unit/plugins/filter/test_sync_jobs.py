@@ -285,9 +285,12 @@ def test_duplicate_names_are_refused_ignoring_case() -> None:
 
 
 def test_two_jobs_writing_one_script_are_refused() -> None:
-    jobs = [{"name": "A", "sync_command": "a.exe", "working_directory": "D:\\s"}, {"name": "B", "sync_command": "b.exe", "working_directory": "d:\\S"}]
+    jobs = [
+        {"name": "A", "sync_command": "a.exe", "working_directory": ROOT + "\\s"},
+        {"name": "B", "sync_command": "b.exe", "working_directory": ROOT.lower() + "\\S"},
+    ]
     problems = sync_job_problems(jobs, host="shop01", defaults=DEFAULTS)
-    assert problems == ["host 'shop01', job 'B': working_directory 'd:\\S' holds synchro.bat, which job 'A' writes too"]
+    assert problems == [f"host 'shop01', job 'B': working_directory '{ROOT.lower()}\\S' holds synchro.bat, which job 'A' writes too"]
 
 
 def test_without_a_root_every_job_needs_its_folder() -> None:

@@ -1,0 +1,109 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The safety rules of the role as an operator meets them: the deploy playbook on directory hosts.
+
+Only folders the collection owns are written (a script in C:\\Windows\\System32 or under a
+shop_sync_root of C:\\Windows is refused before any host is touched; a job that only starts in
+System32 is deployed without touching that folder). Each run is a real ansible-playbook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+DEPLOY = str(REPO / "playbooks" / "deploy.yml")
+RECAP = re.compile(r"^(?P<host>\S+)\s*:\s*ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M)
+ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
+DAILY = [{"daily": "02:00"}]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    if not ANSIBLE_PLAYBOOK.exists():
+        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    return tmp_path
+
+
+def inventory(workspace: Path, hosts: dict[str, dict[str, object]], text: str = "") -> Path:
+    """An inventory of directory hosts (each with its image beside it); ``text`` is appended as
+    written, for values whose YAML spelling is the point (an unquoted 12:34:56)."""
+    for host in hosts:
+        (workspace / host / "C").mkdir(parents=True, exist_ok=True)
+        (workspace / host / "D").mkdir(exist_ok=True)
+    entries = {
+        host: {"shop_sync_directory_root": str(workspace / host), "shop_sync_root": ROOT, **variables} for host, variables in hosts.items()
+    }
+    document = {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"},
+            "hosts": entries,
+        }
+    }
+    path = workspace / "inventory.yml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False) + text, encoding="utf-8")
+    return path
+
+
+def deploy(workspace: Path, inventory_path: Path, *options: str) -> tuple[int, str, dict[str, dict[str, int]]]:
+    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+    completed = subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), DEPLOY, *options],
+        cwd=workspace,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    recap = {match["host"]: {"changed": int(match["changed"]), "failed": int(match["failed"])} for match in RECAP.finditer(completed.stdout)}
+    return completed.returncode, completed.stdout + completed.stderr, recap
+
+
+def journal(workspace: Path, host: str) -> list[str]:
+    path = workspace / host / "journal.jsonl"
+    return [json.loads(line)["op"] for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(workspace: Path) -> None:
+    hosts: dict[str, dict[str, object]] = {
+        "shopA": {"shop_sync_jobs": [{"name": "Synchro Stock", "working_directory": "C:\\Windows\\System32", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopB": {"shop_sync_root": "C:\\Windows", "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopC": {"shop_sync_jobs": [{"name": "Synchro Stock", "working_directory": "D:\\Data\\stock", "sync_command": "x.exe", "schedule": DAILY}]},
+    }
+    code, output, _recap = deploy(workspace, inventory(workspace, hosts))
+    assert code != 0
+    for message in (
+        "host 'shopA', job 'Synchro Stock': working_directory 'C:\\\\Windows\\\\System32' is in C:\\\\Windows, which belongs to Windows",
+        "host 'shopB': shop_sync_root 'C:\\\\Windows' is in C:\\\\Windows, which belongs to Windows",
+        "host 'shopC', job 'Synchro Stock': working_directory 'D:\\\\Data\\\\stock' is not under the owned root",
+    ):
+        assert message in output, output
+    assert [journal(workspace, host) for host in hosts] == [[], [], []], "a host was contacted"
+
+
+def test_a_job_that_only_starts_in_system32_is_deployed_without_touching_it(workspace: Path) -> None:
+    jobs = [
+        {"name": "Create Restore Point", "working_directory": "C:\\Windows\\System32", "command": "C:\\Windows\\System32\\cmd.exe", "schedule": DAILY},
+        {"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY},
+    ]
+    path = inventory(workspace, {"shopA": {"shop_sync_jobs": jobs}})
+    code, output, recap = deploy(workspace, path, "--diff")
+    assert code == 0 and recap["shopA"]["changed"] > 0, output
+    # The diff shows each job's changes as they are: one backslash.
+    assert "System32:" not in output and "acl C:\\Windows" not in output, output
+    assert f"acl {ROOT}\\Synchro Stock: (absent) -> writable only by" in output, output
+    acl = json.loads((workspace / "shopA" / "acl.json").read_text(encoding="utf-8"))
+    assert [path for path in acl if "windows" in path] == [], acl
+
+    code, output, recap = deploy(workspace, path)
+    assert code == 0 and recap["shopA"]["changed"] == 0, output
