@@ -99,7 +99,8 @@ def test_a_job_dropped_from_the_inventory_is_an_orphan_not_a_hand_made_task(flee
     assert "**Synchro Stock**: orphaned, prune is off" in summary
     assert "**Synchro Prix**: will be pruned" in summary
     assert "**Synchro Test Kevin**: unmanaged extra" in summary
-    kinds = {case.get("name"): case.find("failure").get("type") for case in junit.iter("testcase") if case.find("failure") is not None}  # type: ignore[union-attr]
+    failures = {case.get("name"): case.find("failure") for case in junit.iter("testcase")}
+    kinds = {name: failure.get("type") for name, failure in failures.items() if failure is not None}
     assert kinds == {"Synchro Stock": "orphaned", "Synchro Prix": "will_be_pruned", "Synchro Test Kevin": "extra", "Synchro Commandes": "missing"}
     assert "orphaned, prune is off</span>" in page
     assert "1 orphaned (prune is off), 1 will be pruned" in output

@@ -383,7 +383,8 @@ def test_orphans_hand_made_tasks_and_pruned_tasks_are_three_findings_in_every_ou
     markdown = render_markdown(report)
     assert "| will be pruned | 1 |" in markdown and "| orphaned, prune is off | 1 |" in markdown and "| unmanaged extra | 1 |" in markdown
     assert "**Synchro Ancien**: orphaned, prune is off" in markdown
-    kinds = {case.get("name"): case.find("failure").get("type") for case in ElementTree.fromstring(render_junit(report)).iter("testcase")}  # type: ignore[union-attr]
+    cases = ElementTree.fromstring(render_junit(report)).iter("testcase")
+    kinds = {case.get("name"): case.find("failure").get("type") for case in cases}  # type: ignore[union-attr]
     assert kinds == {"Synchro Vieux": "will_be_pruned", "Synchro Ancien": "orphaned", "Synchro Test Kevin": "extra"}
     page = render_html(report)
     for label in ("will be pruned", "orphaned, prune is off", "unmanaged extra"):
