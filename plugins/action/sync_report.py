@@ -17,6 +17,7 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     Report,
     host_report,
@@ -76,7 +77,7 @@ class ActionModule(ActionBase):
         )
         if self._task.check_mode:
             result["msg"] = f"check mode: the report would be written to {dest}"
-            return result
+            return inert(result)
         contents = {"html": render_html(report), "markdown": render_markdown(report), "junit": render_junit(report)}
         try:
             os.makedirs(dest, exist_ok=True)
@@ -85,7 +86,7 @@ class ActionModule(ActionBase):
         except OSError as error:
             raise AnsibleActionFail(f"the report could not be written to {dest}: {error}") from None
         result["msg"] = f"report written to {files['html']}"
-        return result
+        return inert(result)
 
 
 def _write_atomically(path: str, text: str) -> None:

@@ -3,7 +3,10 @@
 """Filters of the role ``sync_jobs``: inventory jobs to ``win_sync_jobs`` jobs, and back.
 
 ``to_sync_jobs`` and ``sync_job_problems`` read a host's ``shop_sync_jobs`` the way the role
-documents them; ``to_inventory_jobs`` turns existing tasks into inventory jobs (adoption).
+documents them; ``to_inventory_jobs`` turns existing tasks into inventory jobs (adoption) and
+``to_inventory_yaml`` writes those as YAML whose host text is ``!unsafe``. What they return is
+data, never a template (:func:`inert`): after the inventory's own templates have been resolved on
+the way in, any ``{{`` left is text, from the inventory's literals or from a host.
 Documentation: the ``.yml`` files beside this one.
 """
 
@@ -15,14 +18,16 @@ from dataclasses import fields
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe, to_int
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import (
     JobDefaults,
     JobsProblem,
     adopt_tasks,
     translate_jobs,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
 
-__all__ = ["FilterModule", "to_sync_jobs", "sync_job_problems", "to_inventory_jobs"]
+__all__ = ["FilterModule", "to_sync_jobs", "sync_job_problems", "to_inventory_jobs", "to_inventory_yaml"]
 
 _DEFAULT_FIELDS = tuple(item.name for item in fields(JobDefaults))
 # The defaults that are numbers, and the role variable each comes from.
@@ -60,19 +65,26 @@ def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[
     translated, problems = translate_jobs(jobs, _job_defaults(defaults, host), host)
     if problems:
         raise AnsibleFilterError(str(JobsProblem(problems)))
-    return translated
+    return inert(translated)
 
 
 def sync_job_problems(jobs: object, host: str = "", defaults: object = None) -> list[str]:
     """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good)."""
-    return translate_jobs(jobs, _job_defaults(defaults, host), host)[1]
+    return inert(translate_jobs(jobs, _job_defaults(defaults, host), host)[1])
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
     """Inventory jobs (with review notes and skipped tasks) for ``win_sync_task_info`` tasks."""
     if not isinstance(tasks, Sequence) or isinstance(tasks, (str, bytes)):
         raise AnsibleFilterError("to_inventory_jobs expects the tasks list of win_sync_task_info")
-    return adopt_tasks([task for task in tasks if isinstance(task, Mapping)], root=root, folder=folder)
+    return inert(adopt_tasks([task for task in tasks if isinstance(task, Mapping)], root=root, folder=folder))
+
+
+def to_inventory_yaml(adopted: object) -> str:
+    """``shop_sync_jobs`` YAML of ``to_inventory_jobs``'s result, every host string ``!unsafe``."""
+    if not isinstance(adopted, Mapping):
+        raise AnsibleFilterError("to_inventory_yaml expects the result of to_inventory_jobs")
+    return inert(render_inventory_yaml(adopted))
 
 
 class FilterModule:
@@ -83,4 +95,5 @@ class FilterModule:
             "to_sync_jobs": to_sync_jobs,
             "sync_job_problems": sync_job_problems,
             "to_inventory_jobs": to_inventory_jobs,
+            "to_inventory_yaml": to_inventory_yaml,
         }

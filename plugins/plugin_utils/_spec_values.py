@@ -63,13 +63,21 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 _TRUE_WORDS = frozenset({"true", "yes"})
 _FALSE_WORDS = frozenset({"false", "no"})
 _SHOWN_CHARACTERS = 60
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls (ESC, BEL, CSI...) but tab and line feed, DEL, the Unicode line and paragraph
+# separators (line breaks to YAML and JavaScript) and the bidirectional overrides that make text
+# read other than it is.
+_CONTROLS_BUT_LINES = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL_CHARACTER = re.compile(f"[\t\n{_CONTROLS_BUT_LINES}]")
+_CONTROL_IN_LINES = re.compile(f"[{_CONTROLS_BUT_LINES}]")
 _MINUTES_PER_DAY = 24 * 60
 
 
-def printable(text: str) -> str:
-    """``text`` with control characters escaped (``\\n``), so that one problem stays one line."""
-    return _CONTROL_CHARACTER.sub(lambda match: repr(match.group())[1:-1], text)
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with control characters shown escaped (``\\x1b``, ``\\n``), never raw: one problem
+    stays one line and text from a host cannot drive a terminal or end a line of a file. With
+    ``lines``, line breaks and tabs are kept (a message of several lines)."""
+    pattern = _CONTROL_IN_LINES if lines else _CONTROL_CHARACTER
+    return pattern.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def describe(value: object) -> str:

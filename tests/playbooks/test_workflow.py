@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from hostile_text import load_adopted
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems
 
@@ -226,8 +227,8 @@ def test_adopt_writes_reviewable_inventory_for_a_hand_made_task(workspace: Path)
     assert code == 0, output
     text = (workspace / "adopted" / "host_vars" / "shopB.yml").read_text(encoding="utf-8")
     assert "# Synchro Test Kevin: was made by hand" in text
-    assert "at: '03:00'" in text and "- once: '2026-11-27 14:05'" in text  # times stay quoted when edited
-    jobs = {job["name"]: job for job in yaml.safe_load(text)["shop_sync_jobs"]}
+    assert "at: !unsafe '03:00'" in text and "- once: !unsafe '2026-11-27 14:05'" in text  # times stay quoted when edited
+    jobs = {job["name"]: job for job in load_adopted(text)["shop_sync_jobs"]}
     assert jobs["Synchro Test Kevin"]["schedule"] == [{"once": "2026-11-27 14:05"}]
     assert jobs["Synchro Test Kevin"]["arguments"] == "/k synchro.bat & exit"
     assert jobs["Synchro Stock"]["schedule"] == [{"weekly": {"days": ["mon", "fri"], "at": "03:00"}}]

@@ -14,7 +14,8 @@ into that same result. It is the one place where exceptions become results:
 - anything else: ``failed: true``, ``msg`` with the exception text, ``exception`` the traceback.
 
 Whatever happens, every string of the result is scrubbed of the passwords found in the task
-arguments before it leaves the action.
+arguments before it leaves the action, and the result is handed back :func:`inert`: it holds text
+read from the host (task names, descriptions, arguments), which must never become a template.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import normalise_folder
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
@@ -46,6 +48,7 @@ except ImportError:  # ansible-core < 2.19 trusts every template it is given
 
 __all__ = [
     "Result",
+    "inert",
     "passwords_in",
     "scrubbed",
     "run_guarded",
@@ -56,6 +59,7 @@ __all__ = [
 ]
 
 Result = dict[str, Any]
+_Value = TypeVar("_Value")
 
 # Keys whose values are secrets wherever they appear in task arguments (principal.password).
 _SECRET_KEYS = frozenset({"password"})
@@ -79,6 +83,19 @@ def scrubbed(value: Any, secrets: Iterable[str]) -> Any:
     return remove_values(value, hidden)
 
 
+def inert(value: _Value) -> _Value:
+    """``value`` as data a later template can show but never run, on every ansible-core.
+
+    ansible-core 2.17 and 2.18 template any plain string a template reaches, so a task
+    description holding ``{{ lookup('pipe', ...) }}`` would run when a play re-uses a result
+    (``win_sync_task: "{{ info.tasks[0].spec }}"``) unless it is marked unsafe; they mark
+    registered results so themselves, but not what a filter returns or a caller of the action
+    holds. 2.19 and later never template a string that is not trusted as a template, and
+    ``wrap_var`` there only removes that trust.
+    """
+    return cast(_Value, wrap_var(value))
+
+
 def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iterable[str]) -> Result:
     """Run ``body(result)`` and return ``result``, failed or not, scrubbed of ``secrets``.
 
@@ -98,7 +115,7 @@ def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iter
         result["failed"] = True
         result["msg"] = f"{type(error).__name__}: {_message(error)}"
         result["exception"] = traceback.format_exc()
-    return scrubbed(result, secrets)  # type: ignore[no-any-return]
+    return inert(scrubbed(result, secrets))
 
 
 def trace(action: str, message: str, *, secrets: Iterable[str], host: str | None = None) -> None:

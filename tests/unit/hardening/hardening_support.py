@@ -111,6 +111,27 @@ HOSTILE_TASKS = (
 # Task files that are no regular file (test_hardening_planted_files.py): opened, each would block.
 NON_REGULAR_TASKS = ("a FIFO",)
 
+# Text a host can hand the collection (invented), by where test_hardening_host_text.py puts it in an
+# adopted job; MARK becomes a file a pipe lookup would create if the text were ever templated.
+HOST_TEXTS = {
+    "name": "Synchro {{ 7 + 7 }}",
+    "description": "{{ lookup('ansible.builtin.pipe', 'touch MARK-description') }}\n  a second line, spaces kept   \n'single' \"double\"",
+    "author": "{% set x = lookup('ansible.builtin.pipe', 'touch MARK-author') %}CONTOSO\\kevin",
+    "documentation": "#jinja2:variable_start_string:'[[', variable_end_string:']]'\n[[ lookup('ansible.builtin.pipe', 'touch MARK-override') ]] {{ 1 }}",
+    "arguments": "/c {# a comment #} {{ lookup('ansible.builtin.pipe', 'touch MARK-arguments') }}",
+    "subscription": '<QueryList><Query Id="0"><Select Path="System">*[System[EventID={{ 7 + 7 }}]]</Select></Query></QueryList>',
+    "query name": "{{ lookup('ansible.builtin.pipe', 'touch MARK-query') }}",
+    "note": "was in the folder \\{{ 7 + 7 }}",
+}
+# Where a host's text is handed back to Ansible, each re-fed into a template by test_hardening_host_text.py.
+TEMPLAR_PATHS = (
+    "win_sync_task_info result re-fed as module options",
+    "to_inventory_jobs result (the adopt play's set_fact)",
+    "to_inventory_yaml text",
+    "win_sync_jobs result (the drift play's set_fact)",
+    "sync_report result (the drift play's debug and set_stats)",
+)
+
 
 def bad_specs() -> list[dict[str, Any]]:
     return list(yaml.safe_load(BAD_SPECS.read_text(encoding="utf-8")))

@@ -23,6 +23,7 @@ from ansible.playbook.task import Task
 from ansible.template import Templar
 
 from ansible_collections.isotools.shop_sync.plugins.action import (
+    sync_report,
     win_sync_jobs,
     win_sync_task,
     win_sync_task_info,
@@ -30,6 +31,7 @@ from ansible_collections.isotools.shop_sync.plugins.action import (
 )
 
 ACTIONS: dict[str, ModuleType] = {
+    "sync_report": sync_report,
     "win_sync_task": win_sync_task,
     "win_sync_jobs": win_sync_jobs,
     "win_sync_task_info": win_sync_task_info,

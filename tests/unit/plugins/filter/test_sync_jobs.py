@@ -358,7 +358,7 @@ def test_unknown_filter_defaults_are_refused() -> None:
 
 
 def test_the_filters_are_registered() -> None:
-    assert set(FilterModule().filters()) == {"to_sync_jobs", "sync_job_problems", "to_inventory_jobs"}
+    assert set(FilterModule().filters()) == {"to_sync_jobs", "sync_job_problems", "to_inventory_jobs", "to_inventory_yaml"}
 
 
 # Adoption: existing tasks -> inventory jobs that re-apply with no change. --------------------------

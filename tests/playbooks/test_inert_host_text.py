@@ -1,0 +1,116 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Host text never reaches Ansible's templar: adopt -> inventory -> drift -> deploy -> drift.
+
+A hand-made task (a real corpus export with invented hostile text, tests/hostile_text.py) holds
+templates in its description, author, arguments, start-in folder and name; the pipe lookups
+would create marker files on the controller. The operator adopts it, moves the adopted YAML into
+the inventory as the adopt notes say, runs drift in check mode, deploys, and runs drift again
+(real ansible-playbook runs against a directory host). No marker is ever created, the task on
+the host keeps every text exactly, and the last drift finds the job in sync.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from hostile_text import BASE_ACCOUNT, HOSTILE_NAME, TEMPLATED_FIELDS, hostile_task_xml, injections, load_adopted
+
+REPO = Path(__file__).resolve().parents[2]
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+ROOT = "D:\\Isotools\\Synchro_prod\\shopH"
+TASKS = ("C", "Windows", "System32", "Tasks", "Isotools")
+NAMESPACE = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not ANSIBLE_PLAYBOOK.exists():
+        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    base = tmp_path_factory.mktemp("inert")
+    image = base / "image"
+    (image / "D").mkdir(parents=True)
+    image.joinpath(*TASKS).mkdir(parents=True)
+    (image / "accounts.json").write_text(json.dumps({BASE_ACCOUNT[0]: BASE_ACCOUNT[1]}), encoding="utf-8")
+    image.joinpath(*TASKS, HOSTILE_NAME).write_bytes(hostile_task_xml(base / "marker", ROOT))
+    inventory = base / "inventory"
+    (inventory / "host_vars").mkdir(parents=True)
+    hosts = {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory", "shop_sync_root": ROOT},
+            "hosts": {"shopH": {"shop_sync_directory_root": str(image)}},
+        }
+    }
+    (inventory / "hosts.yml").write_text(yaml.safe_dump(hosts), encoding="utf-8")
+    return base
+
+
+def run(shop: Path, playbook: str, *options: str) -> str:
+    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+    completed = subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", str(shop / "inventory"), str(REPO / "playbooks" / f"{playbook}.yml"), *options],
+        cwd=shop,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert markers(shop) == [], f"{playbook} ran a template from the host"
+    return output
+
+
+def markers(shop: Path) -> list[str]:
+    return sorted(path.name for path in shop.glob("marker-*"))
+
+
+def host_task(shop: Path) -> dict[str, str]:
+    """Element -> its text in the task the host holds now."""
+    root = ElementTree.fromstring(shop.joinpath("image", *TASKS, HOSTILE_NAME).read_bytes().decode("utf-16").split("?>", 1)[1])
+    found = {element: root.find(f".//t:{element}", NAMESPACE) for element in TEMPLATED_FIELDS}
+    return {element: node.text or "" for element, node in found.items() if node is not None}
+
+
+def test_adopt_writes_every_host_text_unsafe_and_runs_none(shop: Path) -> None:
+    run(shop, "adopt", "-e", f"shop_sync_adopt_dir={shop / 'adopted'}")
+    text = (shop / "adopted" / "host_vars" / "shopH.yml").read_text(encoding="utf-8")
+    assert "Every text below came from the host and is marked !unsafe" in text
+    assert "description: !unsafe '{{ lookup(" in text and "name: !unsafe 'DesktopUpdater {{ 7 + 7 }}'" in text
+    [job] = load_adopted(text)["shop_sync_jobs"]
+    hostile = injections(shop / "marker", ROOT)
+    assert (job["name"], job["description"], job["author"], job["arguments"], job["working_directory"]) == (
+        HOSTILE_NAME,
+        hostile["Description"],
+        hostile["Author"],
+        hostile["Arguments"],
+        hostile["WorkingDirectory"],
+    )
+
+
+def test_the_adopted_jobs_in_the_inventory_never_run_a_template_and_deploy_exactly(shop: Path) -> None:
+    shutil.copy(shop / "adopted" / "host_vars" / "shopH.yml", shop / "inventory" / "host_vars" / "shopH.yml")
+    before = host_task(shop)
+    run(shop, "drift", "-e", "shop_sync_report_dir=report-check")  # the issue's attack: check mode, before any deploy
+    run(shop, "deploy")
+    tasks = sorted(path.name for path in shop.joinpath("image", *TASKS).iterdir())
+    assert tasks == [HOSTILE_NAME]
+    assert host_task(shop) == before == {element: text for element, text in injections(shop / "marker", ROOT).items()}
+    assert not shop.joinpath("image", "D", "Isotools", "Synchro_prod", "shopH", "14").exists()
+
+
+def test_drift_finds_the_job_in_sync_with_its_text_intact(shop: Path) -> None:
+    output = run(shop, "drift", "-e", "shop_sync_report_dir=report-after")
+    summary = (shop / "report-after" / "summary.md").read_text(encoding="utf-8")
+    assert "| in sync | 1 |" in summary and "| drifted | 0 |" in summary and "| unmanaged extra | 0 |" in summary, summary
+    assert "1 host(s), 1 job(s): 1 in sync" in output
+    assert host_task(shop)["Description"] == injections(shop / "marker", ROOT)["Description"]
