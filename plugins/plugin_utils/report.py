@@ -7,7 +7,9 @@ or for real with ``shop_sync_enforce``) and reads the tasks of the managed folde
 (``win_sync_task_info``). :func:`host_report` turns those two results into a
 :class:`HostReport`; the renderers turn a :class:`Report` into a Markdown summary and JUnit XML
 for CI/AWX (the HTML page a person reads is :mod:`report_html`). Every text from a host or the
-inventory is escaped. Pure functions, no I/O: the action plugin ``sync_report`` writes the files.
+inventory has its control characters shown escaped (``\\x1b``) as it enters the report, so that no
+output made of it (the files, the play's summary lines) holds one raw, and is escaped again for
+each format. Pure functions, no I/O: the action plugin ``sync_report`` writes the files.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
 
 __all__ = [
     "DRIFT_STATES",
@@ -182,17 +186,17 @@ def host_report(
     the jobs it did report are kept, and no task of the folder is called extra.
     """
     compared = jobs_result is not None and not (jobs_result.get("unreachable") or jobs_result.get("failed"))
-    errors = [] if compared else [_failure(jobs_result)]
+    errors = [] if compared else [printable(_failure(jobs_result), lines=True)]
     read = info_result is not None and not (info_result.get("unreachable") or info_result.get("failed"))
     if compared and info_result is not None and not read:
-        errors.append(f"last results not read: {info_result.get('msg') or 'no message'}")
+        errors.append(printable(f"last results not read: {info_result.get('msg') or 'no message'}", lines=True))
     tasks = _mappings(info_result.get("tasks")) if read and info_result is not None else []
     runtime = {str(task.get("name", "")).casefold(): task for task in tasks}
     statuses = [_job_status(job, runtime.pop(str(job.get("name", "")).casefold(), {}), enforce) for job in _mappings((jobs_result or {}).get("jobs"))]
     if compared:
         for task in runtime.values():
             statuses.append(_with_runtime(_unlisted_status(task, accepted_extras), task))
-    return HostReport(host=host, jobs=tuple(statuses), errors=tuple(errors))
+    return HostReport(host=printable(host), jobs=tuple(statuses), errors=tuple(errors))
 
 
 def _unlisted_status(task: Mapping[str, object], accepted_extras: Sequence[str]) -> JobStatus:
@@ -205,8 +209,8 @@ def _unlisted_status(task: Mapping[str, object], accepted_extras: Sequence[str])
         state, message = JobState.EXTRA, "in the managed folder, not in the inventory"
     pattern = accepted_pattern(name, accepted_extras)
     if pattern is None:
-        return JobStatus(name=name, state=state, message=message)
-    return JobStatus(name=name, state=JobState.ACCEPTED, message=f"{message}: accepted by shop_sync_accepted_extras '{pattern}'")
+        return JobStatus(name=printable(name), state=state, message=message)
+    return JobStatus(name=printable(name), state=JobState.ACCEPTED, message=f"{message}: accepted by shop_sync_accepted_extras '{pattern}'")
 
 
 def accepted_pattern(name: str, accepted_extras: Sequence[str]) -> str | None:
@@ -229,9 +233,9 @@ def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: 
     else:
         state = _OUTCOME_STATES_CHECK.get(outcome, JobState.ERROR)
     status = JobStatus(
-        name=str(job.get("name", "?")),
+        name=printable(str(job.get("name", "?"))),
         state=state,
-        changes=tuple(str(change) for change in _sequence(job.get("changes"))),
+        changes=tuple(printable(str(change), lines=True) for change in _sequence(job.get("changes"))),
         message=_job_message(outcome, state, job.get("message")),
     )
     return _with_runtime(status, task)
@@ -239,7 +243,7 @@ def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: 
 
 def _job_message(outcome: str, state: JobState, message: object) -> str | None:
     if message is not None:
-        return str(message)
+        return printable(str(message), lines=True)
     if state is JobState.ERROR:
         return "not applied" if outcome in _CHANGING_OUTCOMES else f"unknown outcome '{outcome}'"
     if state in DRIFT_STATES:
@@ -435,7 +439,7 @@ def _xml(text: str) -> str:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else printable(str(value))
 
 
 def _mappings(value: object) -> list[Mapping[str, object]]:

@@ -14,7 +14,8 @@ into that same result. It is the one place where exceptions become results:
 - anything else: ``failed: true``, ``msg`` with the exception text, ``exception`` the traceback.
 
 Whatever happens, every string of the result is scrubbed of the passwords found in the task
-arguments before it leaves the action, and the result is handed back :func:`inert`: it holds text
+arguments before it leaves the action, what Ansible prints as it is (``msg``, ``warnings``, the
+``diff`` texts, the -vvv traces) has its control characters shown escaped (``\\x1b``), and the result is handed back :func:`inert`: it holds text
 read from the host (task names, descriptions, arguments), which must never become a template.
 """
 
@@ -32,6 +33,7 @@ from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import normalise_folder
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import ScriptTemplateError, TemplateRender
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
@@ -68,6 +70,8 @@ _EXPECTED_FAILURES = (SpecError, PlanError, TaskXmlError, AnsibleActionFail, Hos
 _UNREACHABLE = (HostUnreachable, AnsibleConnectionFailure, ConnectionError)
 
 _display = Display()
+# The parts of a diff Ansible's callbacks print as they are.
+_DIFF_TEXTS = frozenset({"before", "after", "prepared", "before_header", "after_header"})
 
 
 def passwords_in(arguments: object) -> tuple[str, ...]:
@@ -115,12 +119,26 @@ def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iter
         result["failed"] = True
         result["msg"] = f"{type(error).__name__}: {_message(error)}"
         result["exception"] = traceback.format_exc()
-    return inert(scrubbed(result, secrets))
+    return inert(_printed_plainly(scrubbed(result, secrets)))
+
+
+def _printed_plainly(result: Result) -> Result:
+    """``result`` with the texts Ansible's callbacks print raw freed of control characters (the
+    rest they print as JSON, which escapes them); the data fields keep the host's text exactly."""
+    if isinstance(result.get("msg"), str):
+        result["msg"] = printable(result["msg"], lines=True)
+    if isinstance(result.get("warnings"), list):
+        result["warnings"] = [printable(warning, lines=True) if isinstance(warning, str) else warning for warning in result["warnings"]]
+    diffs = result.get("diff")
+    for diff in diffs if isinstance(diffs, list) else [diffs]:
+        if isinstance(diff, dict):
+            diff.update({key: printable(text, lines=True) for key, text in diff.items() if key in _DIFF_TEXTS and isinstance(text, str)})
+    return result
 
 
 def trace(action: str, message: str, *, secrets: Iterable[str], host: str | None = None) -> None:
     """Show ``message`` at -vvv, scrubbed: the only way the actions write to the display."""
-    _display.vvv(f"{action}: {scrubbed(message, secrets)}", host=host)
+    _display.vvv(printable(f"{action}: {scrubbed(message, secrets)}", lines=True), host=host)
 
 
 def controller_path(action: ActionBase, task_vars: Mapping[str, Any], path: str) -> str:

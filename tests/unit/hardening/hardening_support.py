@@ -132,6 +132,20 @@ TEMPLAR_PATHS = (
     "sync_report result (the drift play's debug and set_stats)",
 )
 
+# Control characters a host's text can carry (test_hardening_control_characters.py): ESC, BEL,
+# backspace, carriage return, DEL, CSI and NEL (C1), the line separator, a right-to-left override.
+CONTROL_CHARACTERS = ("\x1b", "\x07", "\x08", "\r", "\x7f", "\x9b", "\x85", "\u2028", "\u202e")
+# The outputs each is looked for in, raw.
+CONTROL_OUTPUTS = (
+    "summary.md",
+    "report.html",
+    "junit.xml",
+    "summary lines (the drift play's output)",
+    "warnings",
+    "msg",
+    "adopted YAML comments",
+)
+
 
 def bad_specs() -> list[dict[str, Any]]:
     return list(yaml.safe_load(BAD_SPECS.read_text(encoding="utf-8")))
