@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from action_harness import SVC_SYNC, SVC_SYNC_SID
+from hostile_text import TEMPLATED_FIELDS
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS
 
@@ -213,6 +214,11 @@ def security_figures() -> dict[str, int]:
         "hostile task files (two with entities)": len(HOSTILE_TASKS),
         "task files that are no regular file (a FIFO)": len(NON_REGULAR_TASKS),
         "folders never written nor locked down (system folders, drive roots, aliases)": len(NEVER_OWNED),
+        "fields of a real export holding a template, adopt to drift (playbook runs)": len(TEMPLATED_FIELDS),
+        "host texts through the adopted YAML, Ansible's loader and templar": len(HOST_TEXTS),
+        "results holding host text re-fed into a template": len(TEMPLAR_PATHS),
+        "control characters tried": len(CONTROL_CHARACTERS),
+        "outputs checked for a raw control character": len(CONTROL_OUTPUTS),
     }
 
 
