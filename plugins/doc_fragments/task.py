@@ -272,6 +272,8 @@ options:
             V(service_account), V(group) and gMSAs, which have no password to give.
           - Secret (C(no_log)) - it never appears in output, diffs, results or error messages, and it is
             not part of the task definition that is compared.
+          - A string as written - quote it in YAML. A value YAML read as a number or a boolean (an
+            unquoted C(12:34:56) is the base-60 number 45296) is refused, the value never shown.
           - Windows cannot give a stored password back, so setting it does not report a change on
             every run; change O(password_version) to store a new one.
         type: str

@@ -54,7 +54,7 @@ def read_principal(section: Section | None) -> tuple[Principal, str | None]:
         section.problem("group", "cannot be combined with principal.user: a task runs as one user or as any member of one group")
     given_logon_type = section.choice("logon_type", _LOGON_TYPES, None)
     run_level = section.choice("run_level", _RUN_LEVELS, RunLevel.LIMITED.value, _RUN_LEVEL_ALIASES)
-    password = section.text("password", None, non_empty=True)
+    password = section.secret("password")
     principal = Principal(
         user_id=user,
         group_id=group,

@@ -39,6 +39,7 @@ __all__ = [
     "parse_duration_text",
     "parse_start",
     "parse_time_of_day",
+    "secret_problem",
     "to_bool",
     "to_choice",
     "to_int",
@@ -133,6 +134,21 @@ def to_text(value: object) -> str:
         return str(value)
     hint = " (quote it: YAML reads unquoted yes/no/true/false as booleans)" if isinstance(value, bool) else ""
     raise ValueError(f"must be a string, got {kind_of(value)}{hint}")
+
+
+def secret_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a password, or ``None``; the message never shows the value.
+
+    Unlike other text, a number is refused: YAML 1.1 reads an unquoted ``12:34:56`` as the
+    base-60 number 45296, ``0123`` as 83, ``1e3`` as 1000.0, so the password sent would not be
+    the one written.
+    """
+    if isinstance(value, str):
+        return None
+    return (
+        f"must be a string, got {kind_of(value)} (not shown): quote it - unquoted, YAML reads digits, "
+        "digits separated by colons (a base-60 number), 0x... and yes/no as numbers and booleans, not as the text written"
+    )
 
 
 def to_bool(value: object) -> bool:
@@ -351,6 +367,17 @@ class Section:
             self.problem(key, "must not be empty")
             return default
         return text
+
+    def secret(self, key: str) -> str | None:
+        """A password: a string as written (never a number YAML made of it), not empty."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        problem = secret_problem(value) or (None if str(value).strip() else "must not be empty")
+        if problem:
+            self.problem(key, problem)
+            return None
+        return str(value)
 
     def flag(self, key: str, default: _T) -> bool | _T:
         return self.convert(key, to_bool, default)

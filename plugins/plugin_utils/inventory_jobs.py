@@ -29,6 +29,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
     describe,
     index_path,
     kind_of,
+    secret_problem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Principal
@@ -168,6 +169,10 @@ def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
         problem = working_directory_problem(defaults.root) or _off_drive_problem(defaults.root) or root_problem(defaults.root)
         if problem:
             problems.append(f"{prefix}: shop_sync_root {problem}")
+    if defaults.password is not None:
+        problem = secret_problem(defaults.password)
+        if problem:
+            problems.append(f"{prefix}: shop_sync_default_password {problem}")
     if not 1 <= defaults.log_keep <= _MOST_LOGS_KEPT:
         problems.append(f"{prefix}: shop_sync_log_keep {defaults.log_keep} must be between 1 and {_MOST_LOGS_KEPT}")
     if defaults.log_max_kb < 1:
@@ -369,8 +374,8 @@ def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
     principal: dict[str, object] = {"group": account} if logon_type == "group" else {"user": account}
     if logon_type and logon_type != "group":
         principal["logon_type"] = logon_type
-    password = entry.text("password", None)
-    if password is None and logon_type in _PASSWORD_LOGONS and not _is_gmsa(account):
+    password = entry.secret("password")
+    if password is None and not entry.has("password") and logon_type in _PASSWORD_LOGONS and not _is_gmsa(account) and isinstance(defaults.password, str):
         password = defaults.password
     if password is not None:
         principal["password"] = password

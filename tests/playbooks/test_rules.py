@@ -4,7 +4,8 @@
 
 Only folders the collection owns are written (a script in C:\\Windows\\System32 or under a
 shop_sync_root of C:\\Windows is refused before any host is touched; a job that only starts in
-System32 is deployed without touching that folder). Each run is a real ansible-playbook.
+System32 is deployed without touching that folder). A password is taken as written: an unquoted
+12:34:56, which YAML reads as 45296, is refused. Each run is a real ansible-playbook.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def inventory(workspace: Path, hosts: dict[str, dict[str, object]], text: str = "") -> Path:
-    """An inventory of directory hosts (each with its image beside it); ``text`` is appended as
-    written, for values whose YAML spelling is the point (an unquoted 12:34:56)."""
+def inventory(workspace: Path, hosts: dict[str, dict[str, object]]) -> Path:
+    """An inventory of directory hosts (each with its image beside it). The text ``UNQUOTED``
+    is written as ``12:34:56`` without quotes: its YAML spelling is the point."""
     for host in hosts:
         (workspace / host / "C").mkdir(parents=True, exist_ok=True)
         (workspace / host / "D").mkdir(exist_ok=True)
@@ -50,7 +51,7 @@ def inventory(workspace: Path, hosts: dict[str, dict[str, object]], text: str = 
         }
     }
     path = workspace / "inventory.yml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False) + text, encoding="utf-8")
+    path.write_text(yaml.safe_dump(document, sort_keys=False).replace("UNQUOTED", "12:34:56"), encoding="utf-8")
     return path
 
 
@@ -79,6 +80,12 @@ def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(works
         "shopA": {"shop_sync_jobs": [{"name": "Synchro Stock", "working_directory": "C:\\Windows\\System32", "sync_command": "x.exe", "schedule": DAILY}]},
         "shopB": {"shop_sync_root": "C:\\Windows", "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY}]},
         "shopC": {"shop_sync_jobs": [{"name": "Synchro Stock", "working_directory": "D:\\Data\\stock", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopD": {"shop_sync_jobs": [{"name": "Synchro Stock", "account": "svc_sync", "password": "UNQUOTED", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopE": {
+            "shop_sync_default_account": "svc_sync",
+            "shop_sync_default_password": "UNQUOTED",
+            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY}],
+        },
     }
     code, output, _recap = deploy(workspace, inventory(workspace, hosts))
     assert code != 0
@@ -86,9 +93,12 @@ def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(works
         "host 'shopA', job 'Synchro Stock': working_directory 'C:\\\\Windows\\\\System32' is in C:\\\\Windows, which belongs to Windows",
         "host 'shopB': shop_sync_root 'C:\\\\Windows' is in C:\\\\Windows, which belongs to Windows",
         "host 'shopC', job 'Synchro Stock': working_directory 'D:\\\\Data\\\\stock' is not under the owned root",
+        "host 'shopD', job 'Synchro Stock': password must be a string, got a number (not shown): quote it",
+        "host 'shopE': shop_sync_default_password must be a string, got a number (not shown): quote it",
     ):
         assert message in output, output
-    assert [journal(workspace, host) for host in hosts] == [[], [], []], "a host was contacted"
+    assert "45296" not in output and "12:34:56" not in output
+    assert [journal(workspace, host) for host in hosts] == [[]] * len(hosts), "a host was contacted"
 
 
 def test_a_job_that_only_starts_in_system32_is_deployed_without_touching_it(workspace: Path) -> None:

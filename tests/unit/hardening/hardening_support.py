@@ -98,6 +98,9 @@ NEVER_OWNED = (
     "%SystemRoot%\\Temp",
     "\\\\fileserver\\share\\sync",
 )
+# Unquoted passwords as written in YAML, which YAML 1.1 reads as something else
+# (test_hardening_password_typing.py): each must be refused, never sent as what YAML made of it.
+UNQUOTED_PASSWORDS = ("12:34:56", "190:20:30", "0123", "0x1F", "123456", "1_000", ".5", "True")
 HOSTILE_TASKS = (
     "entity expansion",
     "external entity",
@@ -219,6 +222,7 @@ def security_figures() -> dict[str, int]:
         "results holding host text re-fed into a template": len(TEMPLAR_PATHS),
         "control characters tried": len(CONTROL_CHARACTERS),
         "outputs checked for a raw control character": len(CONTROL_OUTPUTS),
+        "unquoted passwords YAML reads as numbers or booleans": len(UNQUOTED_PASSWORDS),
     }
 
 
