@@ -17,7 +17,7 @@ refuses anything else, whatever built the job, so no path reaches the host's wri
 from __future__ import annotations
 
 import ntpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import ChangeList, DesiredJob, PlanProblem
@@ -33,7 +33,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem
 
-__all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "plan_files"]
+__all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "folder_accounts", "plan_files"]
 
 _SHOWN_HASH = 12  # hex digits of a SHA-256 shown in a field change
 # How Windows shows the well-known accounts an ACL names (icacls, the Security tab).
@@ -66,13 +66,32 @@ class FilePlan:
     problems: tuple[PlanProblem, ...]
 
 
-def plan_files(job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool) -> FilePlan:
+def folder_accounts(jobs: Sequence[DesiredJob]) -> dict[str, tuple[str, ...]]:
+    """Every account that needs each job directory, over all the jobs sharing it.
+
+    Two jobs starting in one folder under different accounts would otherwise each lock the other
+    out, swapping the folder's DACL on every run: the folder gets one ACL naming all of them.
+    """
+    accounts: dict[str, list[str]] = {}
+    for job in jobs:
+        for directory in job.directories:
+            accounts.setdefault(path_key(directory), []).extend(job.acl_sids)
+    return {key: tuple(dict.fromkeys(names)) for key, names in accounts.items()}
+
+
+def plan_files(
+    job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool, shared: Mapping[str, tuple[str, ...]]
+) -> FilePlan:
+    """``shared``: :func:`folder_accounts` of all the jobs of the plan."""
     outside = _outside_owned_folders(job)
     if outside:
         return FilePlan((), (), (), tuple(outside))
-    allowed, problems = _allowed_writers(job, state) if secure_acl and job.acl_sids else ((), [])
-    steps = _Steps(state, changes, allowed, _account_names(job, state))
+    allowed, problems = _allowed_writers(job.name, job.acl_sids, state) if secure_acl and job.acl_sids else ((), [])
+    sharing = [account for directory in job.directories for account in shared.get(path_key(directory), ())]
+    steps = _Steps(state, changes, allowed, _account_names([*job.acl_sids, *sharing], state))
     for directory in job.directories:
+        # Accounts another job names but the host cannot resolve are that job's problem.
+        steps.directory_allowed = _allowed_writers(job.name, shared.get(path_key(directory), ()), state)[0] if allowed else ()
         steps.directory(directory)
     for item in job.files:
         steps.file(item.path, item.content)
@@ -84,11 +103,13 @@ class _Steps:
         self.state = state
         self.changes = changes
         self.allowed = allowed  # empty: ACLs are left alone
+        self.directory_allowed = allowed  # who may write the directory at hand: all the jobs in it
         self.names = names  # SID -> the account's name, for the change text
         self.field_changes: list[FieldChange] = []
         self.change_ids: list[str] = []
         self.scripts: list[ScriptDiff] = []
         self.directory_ids: dict[str, list[str]] = {}
+        self.inherited: dict[str, tuple[str, ...]] = {}  # directory -> who may write in it once planned
 
     def directory(self, path: str) -> None:
         record = self.state.directory(path)
@@ -98,9 +119,12 @@ class _Steps:
             ids.append(self.changes.add_once("create_directory", path).id)
             self.field_changes.append(FieldChange(f"directory {path}", None, "present"))
         writers = () if record is None else record.writers
-        if self.allowed and (created or _foreign(writers, self.allowed)):
-            ids.append(self.changes.add_once("set_acl", path, requires=ids, full_control=self.allowed).id)
-            self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
+        allowed = self.directory_allowed
+        self.inherited[path_key(path)] = writers
+        if allowed and (created or _foreign(writers, allowed)):
+            ids.append(self.changes.add_once("set_acl", path, requires=ids, full_control=allowed).id)
+            self.field_changes.append(_acl_change(path, writers, allowed, self.names))
+            self.inherited[path_key(path)] = allowed
         self.directory_ids[path_key(path)] = ids
         self.change_ids += ids
 
@@ -117,8 +141,9 @@ class _Steps:
             previous = record.content if record is not None and exists else None
             self.scripts.append(ScriptDiff(path, previous, content))
             self.field_changes.append(FieldChange(f"script {path}", _hash_words(previous_hash), _hash_words(new_hash)))
-        writers = () if record is None else record.writers
-        if self.allowed and exists and _foreign(writers, self.allowed):
+        # A new file inherits its folder's ACL, which names every job sharing the folder.
+        writers = record.writers if record is not None and exists else self.inherited.get(path_key(ntpath.dirname(path)), ())
+        if self.allowed and (exists or writers) and _foreign(writers, self.allowed):
             ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
             self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.change_ids += ids
@@ -131,14 +156,14 @@ def _outside_owned_folders(job: DesiredJob) -> list[PlanProblem]:
     return [PlanProblem(job.name, "working_directory", problem) for problem in dict.fromkeys(problems) if problem]
 
 
-def _allowed_writers(job: DesiredJob, state: ReadResult) -> tuple[tuple[str, ...], list[PlanProblem]]:
+def _allowed_writers(job: str, accounts: Sequence[str], state: ReadResult) -> tuple[tuple[str, ...], list[PlanProblem]]:
     sids = state.sids()
     allowed: list[str] = []
     problems = []
-    for account in job.acl_sids:
+    for account in accounts:
         canonical = canonical_account(account, sids)
         if not canonical.startswith("S-"):
-            problems.append(PlanProblem(job.name, "acl", f"account '{account}' has no SID on the host: its access cannot be granted"))
+            problems.append(PlanProblem(job, "acl", f"account '{account}' has no SID on the host: its access cannot be granted"))
         elif canonical not in allowed:
             allowed.append(canonical)
     return tuple(allowed), problems
@@ -148,10 +173,10 @@ def _foreign(writers: tuple[str, ...], allowed: tuple[str, ...]) -> bool:
     return bool({canonical_account(writer) for writer in writers} - set(allowed))
 
 
-def _account_names(job: DesiredJob, state: ReadResult) -> dict[str, str]:
-    """SID -> name for the accounts of the job's ACL, as the job names them."""
+def _account_names(accounts: Sequence[str], state: ReadResult) -> dict[str, str]:
+    """SID -> name for the accounts of the job's ACLs, as the jobs name them."""
     sids = state.sids()
-    return {canonical_account(account, sids): account for account in job.acl_sids}
+    return {canonical_account(account, sids): account for account in reversed(accounts)}
 
 
 def _acl_change(path: str, writers: tuple[str, ...], allowed: tuple[str, ...], names: dict[str, str]) -> FieldChange:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ScriptDiff, plan_files
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ScriptDiff, folder_accounts, plan_files
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import (
     ChangeList,
     DesiredFile,
@@ -197,7 +197,7 @@ def plan(
     problems = _check_jobs(jobs, options)
     if problems:
         raise PlanError(problems)
-    planner = _Planner(state, options, render, parse)
+    planner = _Planner(state, options, render, parse, folder_accounts([job for job in jobs if job.state == "present"]))
     job_plans = [planner.job(job) for job in jobs]
     if options.prune:
         job_plans += planner.prune({path_key(_job_path(job, options)) for job in jobs})
@@ -273,8 +273,9 @@ def _with_principal_sid(sids: Mapping[str, str], actual: TaskDefinition, record:
 
 
 class _Planner:
-    def __init__(self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse) -> None:
+    def __init__(self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse, shared: Mapping[str, tuple[str, ...]]) -> None:
         self.state = state
+        self.shared = shared  # directory -> every account the jobs in it need
         self.options = options
         self.render = render
         self.parse = parse
@@ -313,7 +314,7 @@ class _Planner:
         must_register = record is None or bool(task_changes)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
         change_ids = self._folder(definition.folder) if must_register else []
-        files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl)
+        files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared)
         self.problems += files.problems
         change_ids += files.change_ids
         xml_after = None

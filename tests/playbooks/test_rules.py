@@ -26,6 +26,7 @@ DEPLOY = str(REPO / "playbooks" / "deploy.yml")
 RECAP = re.compile(r"^(?P<host>\S+)\s*:\s*ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M)
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
 DAILY = [{"daily": "02:00"}]
+SVC_SID = "S-1-5-21-3623811015-3361044348-30300820-1104"
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def inventory(workspace: Path, hosts: dict[str, dict[str, object]]) -> Path:
     for host in hosts:
         (workspace / host / "C").mkdir(parents=True, exist_ok=True)
         (workspace / host / "D").mkdir(exist_ok=True)
+        (workspace / host / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
     entries = {
         host: {"shop_sync_directory_root": str(workspace / host), "shop_sync_root": ROOT, **variables} for host, variables in hosts.items()
     }
@@ -101,10 +103,19 @@ def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(works
     assert [journal(workspace, host) for host in hosts] == [[]] * len(hosts), "a host was contacted"
 
 
-def test_a_job_that_only_starts_in_system32_is_deployed_without_touching_it(workspace: Path) -> None:
+def test_a_job_in_system32_is_left_alone_and_a_shared_folder_gets_one_acl_in_one_run(workspace: Path) -> None:
+    shared = f"{ROOT}\\Synchro Stock"
     jobs = [
         {"name": "Create Restore Point", "working_directory": "C:\\Windows\\System32", "command": "C:\\Windows\\System32\\cmd.exe", "schedule": DAILY},
         {"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY},
+        {
+            "name": "Synchro Prix",
+            "working_directory": shared,
+            "script": {"name": "prix.bat", "content": "@echo off\n"},
+            "account": "svc_sync",
+            "password": "n0t-a-real-one",
+            "schedule": DAILY,
+        },
     ]
     path = inventory(workspace, {"shopA": {"shop_sync_jobs": jobs}})
     code, output, recap = deploy(workspace, path, "--diff")
@@ -114,6 +125,7 @@ def test_a_job_that_only_starts_in_system32_is_deployed_without_touching_it(work
     assert f"acl {ROOT}\\Synchro Stock: (absent) -> writable only by" in output, output
     acl = json.loads((workspace / "shopA" / "acl.json").read_text(encoding="utf-8"))
     assert [path for path in acl if "windows" in path] == [], acl
+    assert set(acl[shared.lower()]) == {"S-1-5-32-544", "S-1-5-18", SVC_SID}, "an account is locked out of the shared folder"
 
     code, output, recap = deploy(workspace, path)
     assert code == 0 and recap["shopA"]["changed"] == 0, output

@@ -7,7 +7,8 @@ The directory host gives a folder made under D:\\ what Windows gives it: BUILTIN
 write. A job's script and working directory writable by anyone but Administrators, SYSTEM and
 the run-as account is drift, said in words (``acl D:\\...\\synchro.bat: writable by
 BUILTIN\\Users -> writable only by ...``); deploy sets exactly those writers, unless
-``secure_acl: false``.
+``secure_acl: false``. Jobs sharing a folder under different accounts give it one ACL naming
+them all (each script stays its own job's), which converges in one run.
 """
 
 from __future__ import annotations
@@ -106,3 +107,19 @@ def test_with_secure_acl_off_permissions_are_left_alone(harness: Harness) -> Non
     assert not any(change.startswith("acl ") for change in first["jobs"][0]["changes"])
     assert harness.run("win_sync_jobs", {"jobs": [job], "secure_acl": False}, check_mode=True)["changed"] is False
     assert USERS in writers(harness)[1]
+
+
+def test_two_jobs_sharing_a_folder_under_two_accounts_get_one_acl_that_converges(harness: Harness) -> None:
+    password = {"user": SVC_SYNC, "logon_type": "password", "password": "not-a-real-one"}
+    stock = daily_job("Synchro Stock", WORKING_DIRECTORY, principal={"user": "SYSTEM"})
+    prices = {**daily_job("Synchro Prix", WORKING_DIRECTORY, principal=password), "script": {"name": "prix.bat", "content": "@echo off\n"}}
+
+    first = harness.run("win_sync_jobs", {"jobs": [stock, prices]})
+    second = harness.run("win_sync_jobs", {"jobs": [stock, prices]})
+
+    assert first["changed"] is True and "failed" not in first
+    assert f"acl {WORKING_DIRECTORY}: (absent) -> {SAFE}, {SVC_SYNC}" in first["jobs"][0]["changes"]
+    assert second["changed"] is False, second["jobs"]
+    directory, script = writers(harness)
+    assert directory == {ADMINISTRATORS, SYSTEM, SVC_SYNC_SID}, "one of the two accounts is locked out of the folder"
+    assert script == {ADMINISTRATORS, SYSTEM}, "the SYSTEM job's script is writable by the other job's account"
