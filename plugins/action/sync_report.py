@@ -19,7 +19,9 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
+    FailOn,
     Report,
+    host_failures,
     host_report,
     render_junit,
     render_markdown,
@@ -43,6 +45,9 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     },
     "enforce": {"type": "bool", "default": False},
     "title": {"type": "str", "default": "Isotools sync jobs: drift report"},
+    "limit": {"type": "str"},
+    "fail_on_drift": {"type": "bool", "default": False},
+    "fail_on_failed_runs": {"type": "bool", "default": False},
 }
 FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml"}
 
@@ -54,16 +59,18 @@ class ActionModule(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = super().run(tmp, task_vars)
         args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-        dest = os.path.abspath(os.path.expanduser(str(args["dest"])))
         enforce = bool(args["enforce"])
+        generated = dt.datetime.now(dt.timezone.utc)
+        dest = report_folder(str(args["dest"]), args["limit"], generated)
         report = Report(
             hosts=tuple(
                 host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
                 for entry in args["hosts"]
             ),
-            generated=dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
+            generated=generated.astimezone().isoformat(timespec="seconds"),
             enforce=enforce,
             title=str(args["title"]),
+            limit=args["limit"],
         )
         counts = summarize(report)
         files = {kind: os.path.join(dest, name) for kind, name in FILE_NAMES.items()}
@@ -74,6 +81,7 @@ class ActionModule(ActionBase):
             counts=counts.as_dict(),
             drift=counts.drift,
             summary=summary_lines(report),
+            failures=host_failures(report, FailOn(drift=args["fail_on_drift"], failed_runs=args["fail_on_failed_runs"])),
         )
         if self._task.check_mode:
             result["msg"] = f"check mode: the report would be written to {dest}"
@@ -87,6 +95,15 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(f"the report could not be written to {dest}: {error}") from None
         result["msg"] = f"report written to {files['html']}"
         return inert(result)
+
+
+def report_folder(dest: str, limit: str | None, generated: dt.datetime) -> str:
+    """Where the files go: ``dest``, or for a limited run ``limited/<UTC time>`` beside it, so a
+    run over part of the inventory never replaces the last report of the whole fleet."""
+    full = os.path.abspath(os.path.expanduser(dest))
+    if limit is None:
+        return full
+    return os.path.join(os.path.dirname(full), "limited", generated.strftime("%Y%m%dT%H%M%SZ"))
 
 
 def _write_atomically(path: str, text: str) -> None:

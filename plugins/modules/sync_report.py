@@ -72,6 +72,23 @@ options:
     description: The title of the report.
     type: str
     default: "Isotools sync jobs: drift report"
+  limit:
+    description:
+      - The run's C(--limit) (C(ansible_limit)), when it checked only part of the inventory. The
+        report then says so first in every output, and is written to C(limited/<UTC time>)
+        beside O(dest) (C(reports/limited/20261128T060000Z) for O(dest=reports/20261128T060000Z)),
+        never to O(dest), so that a limited run never replaces the report of the whole fleet.
+    type: str
+  fail_on_drift:
+    description:
+      - List in RV(failures) the hosts with drift (C(shop_sync_fail_on_drift)).
+    type: bool
+    default: false
+  fail_on_failed_runs:
+    description:
+      - List in RV(failures) the hosts with a job whose last run failed (C(shop_sync_fail_on_failed_runs)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -140,6 +157,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+failures:
+  description:
+    - The hosts that fail the run, each with one message listing every reason, for a task that
+      fails each host on its own (the C(drift) playbook does). A host or a job that could not be
+      checked is always listed; drift and failed last runs with O(fail_on_drift) and
+      O(fail_on_failed_runs).
+  returned: always
+  type: dict
+  sample:
+    shop01: "host 'shop01': drift: Synchro Prix (drifted); last run failed: Synchro Stock (exit code 2)"
 dest:
   description: The directory the report was written to, absolute.
   returned: always

@@ -30,7 +30,9 @@ __all__ = [
     "HostReport",
     "Report",
     "Counts",
+    "FailOn",
     "RUN_RESULTS_NOT_FAILED",
+    "host_failures",
     "host_report",
     "summarize",
     "summary_lines",
@@ -129,6 +131,14 @@ class Report:
     generated: str  # when the report was made, ISO 8601 (2026-11-28T06:00:00+01:00)
     enforce: bool = False  # the run corrected the drift instead of only reporting it
     title: str = "Isotools sync jobs: drift report"
+    limit: str | None = None  # the run's --limit: the report covers part of the inventory
+
+    @property
+    def limit_note(self) -> str | None:
+        """What a limited run says first, so no one reads it as the fleet's state."""
+        if self.limit is None:
+            return None
+        return f"limited run (--limit {self.limit}): {len(self.hosts)} host(s) checked, not the whole inventory"
 
     @property
     def job_names(self) -> tuple[str, ...]:
@@ -265,6 +275,32 @@ def _with_runtime(status: JobStatus, task: Mapping[str, object]) -> JobStatus:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class FailOn:
+    """What fails a host besides a host or job that could not be checked, which always does."""
+
+    drift: bool = False  # shop_sync_fail_on_drift
+    failed_runs: bool = False  # shop_sync_fail_on_failed_runs
+
+
+def host_failures(report: Report, fail_on: FailOn) -> dict[str, str]:
+    """The hosts the run fails, each with one message that lists every reason it fails."""
+    failures = {}
+    for host in report.hosts:
+        reasons = _failure_reasons(host, fail_on)
+        if reasons:
+            failures[host.host] = f"host '{host.host}': " + "; ".join(reasons)
+    return failures
+
+
+def _failure_reasons(host: HostReport, fail_on: FailOn) -> list[str]:
+    unchecked = [*host.errors, *(f"{job.name} ({job.message or 'error'})" for job in host.jobs if job.state is JobState.ERROR)]
+    differing = [f"{job.name} ({job.state.label})" for job in host.jobs if job.state in DRIFT_STATES] if fail_on.drift else []
+    failed_runs = [f"{job.name} ({_result_words(job)})" for job in host.jobs if job.last_run_failed] if fail_on.failed_runs else []
+    reasons = (("could not be checked", unchecked), ("drift", differing), ("last run failed", failed_runs))
+    return [f"{reason}: {', '.join(items)}" for reason, items in reasons if items]
+
+
 def summarize(report: Report) -> Counts:
     jobs = [job for host in report.hosts for job in host.jobs]
     by_state = {state: sum(1 for job in jobs if job.state is state) for state in JobState}
@@ -289,6 +325,7 @@ def summary_lines(report: Report) -> list[str]:
     """A few lines for the play's output: the counts, then each job that needs a look."""
     counts = summarize(report)
     lines = [
+        *filter(None, (report.limit_note,)),
         f"{counts.hosts} host(s), {counts.jobs} job(s): {counts.in_sync} in sync, {counts.drifted} drifted, "
         f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.orphaned} orphaned (prune is off), "
         f"{counts.will_be_pruned} will be pruned, {counts.corrected} corrected, "
@@ -318,6 +355,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"Generated {_md(report.generated)}, mode: {mode}.",
         "",
+        *((f"Limited run ({_code('--limit ' + report.limit)}): {len(report.hosts)} host(s) checked, not the whole inventory.", "") if report.limit else ()),
         "| | count |",
         "|---|---:|",
         f"| hosts | {counts.hosts} |",
@@ -412,6 +450,8 @@ def render_junit(report: Report) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("drift", "true" if counts.drift else "false")
+    if report.limit is not None:
+        root.set("limit", _xml(report.limit))
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
 

@@ -104,3 +104,35 @@ def test_a_job_dropped_from_the_inventory_is_an_orphan_not_a_hand_made_task(flee
     assert kinds == {"Synchro Stock": "orphaned", "Synchro Prix": "will_be_pruned", "Synchro Test Kevin": "extra", "Synchro Commandes": "missing"}
     assert "orphaned, prune is off</span>" in page
     assert "1 orphaned (prune is off), 1 will be pruned" in output
+
+
+def set_last_result(base: Path, host: str, job: str, result: int) -> None:
+    """What the host's Task Scheduler says of the job's last run (as a copied server state would)."""
+    (base / host / "state.json").write_text(
+        json.dumps({f"\\Isotools\\{job}": {"last_run_time": "2026-12-01T03:30:00", "last_result": result}}), encoding="utf-8"
+    )
+
+
+def test_each_host_fails_for_its_own_reasons_and_a_clean_run_changes_nothing(fleet: Path) -> None:
+    clean, output, recap = drift(fleet, "accepting", "clean", "-e", "shop_sync_fail_on_drift=true", "-e", "shop_sync_fail_on_failed_runs=true")
+    assert clean == 0, output
+    assert {"shopA", "shopB"} <= set(recap) and all(counts == {"changed": 0, "unreachable": 0, "failed": 0} for counts in recap.values()), output
+
+    set_last_result(fleet, "shopA", "Synchro Stock", 2)
+    script = fleet / "shopA" / "D" / "Isotools" / "Synchro_prod" / "shopA" / "Synchro Stock" / "synchro.bat"
+    script.write_bytes(script.read_bytes().replace(b"/profile stock", b"/profile stock /force"))
+    code, output, recap = drift(fleet, "accepting", "red", "-e", "shop_sync_fail_on_drift=true", "-e", "shop_sync_fail_on_failed_runs=true")
+    assert code != 0
+    assert (recap["shopA"]["failed"], recap["shopB"]["failed"]) == (1, 0), output
+    assert "host 'shopA': drift: Synchro Stock (drifted); last run failed: Synchro Stock (" in output, output
+
+
+def test_a_limited_run_says_so_and_leaves_the_fleet_report_alone(fleet: Path) -> None:
+    before = (fleet / "red" / "summary.md").read_text(encoding="utf-8")
+    code, output, _recap = drift(fleet, "accepting", "red", "--limit", "shopB")
+    assert code == 0, output
+    assert (fleet / "red" / "summary.md").read_text(encoding="utf-8") == before
+    [limited] = (fleet / "limited").iterdir()
+    summary = (limited / "summary.md").read_text(encoding="utf-8")
+    assert "Limited run (`--limit shopB`): 1 host(s) checked, not the whole inventory." in summary
+    assert "limited run (--limit shopB)" in output

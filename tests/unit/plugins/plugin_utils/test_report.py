@@ -11,10 +11,12 @@ from xml.etree import ElementTree
 import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
+    FailOn,
     HostReport,
     JobState,
     JobStatus,
     Report,
+    host_failures,
     host_report,
     render_junit,
     render_markdown,
@@ -389,3 +391,50 @@ def test_orphans_hand_made_tasks_and_pruned_tasks_are_three_findings_in_every_ou
     page = render_html(report)
     for label in ("will be pruned", "orphaned, prune is off", "unmanaged extra"):
         assert f"{label}</span>" in page
+
+
+# --- which host fails, and for every reason ------------------------------------------------------
+
+
+def failing_report() -> Report:
+    return Report(
+        generated="now",
+        hosts=(
+            HostReport(
+                host="shop01",
+                jobs=(
+                    JobStatus(name="Synchro Prix", state=JobState.DRIFTED, changes=("a: 1 -> 2",), last_result=2, last_result_text="exit code 2"),
+                    JobStatus(name="Synchro Stock", state=JobState.IN_SYNC, last_result=0),
+                    JobStatus(name="Synchro Vieux", state=JobState.ORPHANED),
+                ),
+            ),
+            HostReport(host="shop02", jobs=(JobStatus(name="Synchro Stock", state=JobState.IN_SYNC, last_result=0),)),
+            HostReport(host="shop03", jobs=(JobStatus(name="Synchro Stock", state=JobState.ERROR, message="access denied"),)),
+            HostReport(host="shop04", errors=("unreachable: timed out",)),
+        ),
+    )
+
+
+def test_each_failing_host_is_named_with_every_reason_and_a_clean_host_is_not() -> None:
+    failures = host_failures(failing_report(), FailOn(drift=True, failed_runs=True))
+    assert failures == {
+        "shop01": "host 'shop01': drift: Synchro Prix (drifted), Synchro Vieux (orphaned, prune is off); last run failed: Synchro Prix (exit code 2)",
+        "shop03": "host 'shop03': could not be checked: Synchro Stock (access denied)",
+        "shop04": "host 'shop04': could not be checked: unreachable: timed out",
+    }
+
+
+def test_drift_and_failed_runs_fail_a_host_only_when_asked() -> None:
+    assert set(host_failures(failing_report(), FailOn())) == {"shop03", "shop04"}  # a host or job not checked always fails
+    only_runs = host_failures(failing_report(), FailOn(failed_runs=True))
+    assert only_runs["shop01"] == "host 'shop01': last run failed: Synchro Prix (exit code 2)"
+
+
+def test_a_limited_run_says_so_in_every_output() -> None:
+    report = Report(generated="now", limit="shop01,shop02", hosts=(HostReport(host="shop01"),))
+    assert summary_lines(report)[0] == "limited run (--limit shop01,shop02): 1 host(s) checked, not the whole inventory"
+    assert "Limited run (`--limit shop01,shop02`): 1 host(s) checked, not the whole inventory." in render_markdown(report)
+    assert ElementTree.fromstring(render_junit(report)).get("limit") == "shop01,shop02"
+    assert "limited run (--limit shop01,shop02)" in render_html(report)
+    full = Report(generated="now", hosts=(HostReport(host="shop01"),))
+    assert "limit" not in summary_lines(full)[0] and ElementTree.fromstring(render_junit(full)).get("limit") is None
