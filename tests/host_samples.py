@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, writers
 
 _LOGON_WORDS = {
     "password": "Password",
@@ -99,3 +102,10 @@ def register(change_id: str, path: str, xml: str, *, user: str, logon_type: str,
 def statuses(response: dict[str, Any]) -> dict[str, str]:
     """Change id -> status of an apply response."""
     return {result["id"]: result["status"] for result in response["results"]}
+
+
+def record_writers(record: Mapping[str, Any]) -> list[str]:
+    """Who may write a file or directory of a host's read answer, as the controller judges it
+    from the record's owner and DACL."""
+    aces = [AccessEntry.from_json(ace, f"aces[{index}]") for index, ace in enumerate(record["aces"])]
+    return list(writers(record["owner"], aces))

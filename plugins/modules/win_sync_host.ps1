@@ -5,6 +5,7 @@
 
 #Requires -Version 5.1
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -CSharpUtil Ansible.Privilege
 
 # The Windows side of docs/host-contract.md: read, apply, run and history. Every decision is
 # taken on the controller; this script reads what is there and writes what it is told, each
@@ -45,9 +46,6 @@ $LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
 $NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
 $MAX_CONTENT_BYTES = 1048576
-# Rights that let a SID change what a file says or who may change it: write data, append data,
-# delete child, delete, change permissions, take ownership, generic all, generic write.
-$WRITE_RIGHTS = 0x2 -bor 0x4 -bor 0x40 -bor 0x10000 -bor 0x40000 -bor 0x80000 -bor 0x10000000 -bor 0x40000000
 $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 $CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
@@ -167,24 +165,27 @@ Function Add-FolderTask {
     }
 }
 
-Function Get-Writer {
-    # Sorted SIDs of the allow entries that apply to the object itself and carry a write right.
-    param ([System.Security.AccessControl.FileSystemSecurity]$Security)
-    $sids = [System.Collections.Generic.SortedSet[string]]::new([System.StringComparer]::Ordinal)
-    $inheritOnly = [System.Security.AccessControl.PropagationFlags]::InheritOnly
-    foreach ($rule in $Security.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier])) {
-        $appliesHere = -not ($rule.PropagationFlags -band $inheritOnly)
-        $writes = ([int]$rule.FileSystemRights) -band $WRITE_RIGHTS
-        if ($rule.AccessControlType -eq 'Allow' -and $appliesHere -and $writes) {
-            $null = $sids.Add($rule.IdentityReference.Value)
-        }
-    }
-    , [string[]]@($sids)
+Function Set-SecurityField {
+    # The owner and the DACL as they are: who may write is judged on the controller
+    # (plugin_utils/file_access.py). Get-Acl -LiteralPath, as ansible.windows win_acl.ps1 reads
+    # an ACL, works on Windows PowerShell 5.1 and PowerShell 7 alike, where the .NET Framework's
+    # [IO.File]::GetAccessControl is gone; it returns the Access and Owner sections (Microsoft
+    # docs: Get-Acl, FileSystemSecurity.GetAccessRules, ObjectSecurity.GetOwner).
+    param ([hashtable]$Record)
+    $security = Get-Acl -LiteralPath $Record.path
+    $sid = [System.Security.Principal.SecurityIdentifier]
+    $Record.owner = $security.GetOwner($sid).Value
+    $Record.protected = [bool]$security.AreAccessRulesProtected
+    # PropagationFlags 2: InheritOnly, the entry applies to the children only.
+    $Record.aces = [object[]]@(foreach ($rule in $security.GetAccessRules($true, $true, $sid)) {
+            @{ sid = $rule.IdentityReference.Value; type = ([string]$rule.AccessControlType).ToLowerInvariant(); rights = ConvertTo-Unsigned ([int]$rule.FileSystemRights)
+                inherit_only = [bool]([int]$rule.PropagationFlags -band 2); inherited = [bool]$rule.IsInherited }
+        })
 }
 
 Function Get-FileRecord {
     param ([string]$Path)
-    $record = @{ path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null; writers = @() }
+    $record = @{ path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @() }
     if (-not [System.IO.File]::Exists($Path)) { return $record }
     $record.exists = $true
     $record.size = [System.IO.FileInfo]::new($Path).Length
@@ -197,14 +198,15 @@ Function Get-FileRecord {
         $stream = [System.IO.File]::OpenRead($Path)
         try { $record.file_hash = Get-Sha256Hex -InputObject $stream } finally { $stream.Dispose() }
     }
-    $record.writers = Get-Writer ([System.IO.File]::GetAccessControl($Path, 'Access'))
+    Set-SecurityField $record
     $record
 }
 
 Function Get-DirectoryRecord {
     param ([string]$Path)
-    if (-not [System.IO.Directory]::Exists($Path)) { return @{ path = $Path; exists = $false; writers = @() } }
-    @{ path = $Path; exists = $true; writers = Get-Writer ([System.IO.Directory]::GetAccessControl($Path, 'Access')) }
+    $record = @{ path = $Path; exists = [System.IO.Directory]::Exists($Path); owner = $null; protected = $false; aces = @() }
+    if ($record.exists) { Set-SecurityField $record }
+    $record
 }
 
 Function Resolve-Account {
@@ -292,12 +294,12 @@ Function Invoke-ReadOp {
     foreach ($path in $Request.files) {
         try { $response.files += Get-FileRecord ([string]$path) }
         catch {
-            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; writers = @(); error = Get-ErrorText $_ }
+            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); error = Get-ErrorText $_ }
         }
     }
     foreach ($path in $Request.directories) {
         try { $response.directories += Get-DirectoryRecord ([string]$path) }
-        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); writers = @(); error = Get-ErrorText $_ } }
+        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); owner = $null; protected = $false; aces = @(); error = Get-ErrorText $_ } }
     }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
     $response
@@ -365,25 +367,29 @@ Function Set-AclChange {
     $path = [string]$Change.path
     $isDirectory = [System.IO.Directory]::Exists($path)
     if (-not $isDirectory -and -not [System.IO.File]::Exists($path)) { return New-Outcome 'refused' "'$path' does not exist" }
-    if (@($Change.full_control | Where-Object { $_ }).Count -eq 0) {
-        return New-Outcome 'refused' 'full_control lists no SID: nobody could open the object'
-    }
+    if (@($Change.full_control | Where-Object { $_ }).Count -eq 0) { return New-Outcome 'refused' 'full_control lists no SID: nobody could open the object' }
     $inheritance = [System.Security.AccessControl.InheritanceFlags]::None
     $security = [System.Security.AccessControl.FileSecurity]::new()
     if ($isDirectory) {
         $inheritance = [System.Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
         $security = [System.Security.AccessControl.DirectorySecurity]::new()
     }
-    # Protected, nothing kept from the parent: the listed SIDs are the whole DACL. A fresh
-    # security object writes only its DACL, so owner and SACL stay as they are.
+    # Protected, nothing kept from the parent: the listed SIDs are the whole DACL. The owner
+    # keeps WRITE_DAC whatever the DACL says, so BUILTIN\Administrators becomes the owner (as
+    # takeown /A does): a user who owned the file could otherwise grant itself write again. A
+    # fresh security object writes only the sections set here, the SACL stays as it is.
     $security.SetAccessRuleProtection($true, $false)
+    $security.SetOwner([System.Security.Principal.SecurityIdentifier]::new('S-1-5-32-544'))
     foreach ($sid in $Change.full_control) {
-        $identity = [System.Security.Principal.SecurityIdentifier]::new([string]$sid)
-        $rule = [System.Security.AccessControl.FileSystemAccessRule]::new($identity, 'FullControl', $inheritance, 'None', 'Allow')
-        $security.AddAccessRule($rule)
+        $security.AddAccessRule([System.Security.AccessControl.FileSystemAccessRule]::new([System.Security.Principal.SecurityIdentifier]::new([string]$sid), 'FullControl', $inheritance, 'None', 'Allow'))
     }
-    if ($isDirectory) { [System.IO.Directory]::SetAccessControl($path, $security) }
-    else { [System.IO.File]::SetAccessControl($path, $security) }
+    # Giving a file to Administrators takes WRITE_OWNER on it, which a DACL its user owner wrote
+    # may not grant: SeTakeOwnershipPrivilege and SeRestorePrivilege (an elevated administrator
+    # holds both, disabled) are enabled for the call, as ansible.windows win_owner.ps1 does.
+    # Set-Acl works on PowerShell 5.1 and 7 (Microsoft docs: Set-Acl).
+    $privileges = [Ansible.Privilege.PrivilegeEnabler]::new($false, 'SeTakeOwnershipPrivilege', 'SeRestorePrivilege')
+    try { Set-Acl -LiteralPath $path -AclObject $security }
+    finally { $privileges.Dispose() }
     New-Outcome 'applied'
 }
 

@@ -39,10 +39,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
     time_text,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, replacers, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 
 __all__ = [
+    "AccessEntry",
     "CHANGE_KINDS",
     "CHANGE_STATUSES",
     "REDACTED",
@@ -234,13 +236,22 @@ def _optional_sid(fields_: Fields, key: str) -> str | None:
 
 @dataclass(frozen=True)
 class FileRecord:
+    """A file as the host read it; who may write it is judged here (``writers``), from its
+    owner and DACL (:mod:`file_access`)."""
+
     path: str
     exists: bool
     file_hash: str | None = None
     size: int | None = None
     content: bytes | None = field(default=None, repr=False)  # None when absent or over 1 MiB
-    writers: tuple[str, ...] = ()
+    owner: str | None = None  # SID; None when absent
+    protected: bool = False  # the DACL inherits nothing from the folder
+    aces: tuple[AccessEntry, ...] = ()
     error: str | None = None  # why the host could not read it (then no hash, no content)
+
+    @property
+    def writers(self) -> tuple[str, ...]:
+        return writers(self.owner, self.aces)
 
     def to_json(self) -> dict[str, object]:
         encoded = None if self.content is None else base64.b64encode(self.content).decode("ascii")
@@ -250,21 +261,26 @@ class FileRecord:
             "file_hash": self.file_hash,
             "size": self.size,
             "content_base64": encoded,
-            "writers": list(self.writers),
+            **_security_json(self.owner, self.protected, self.aces),
         }
         return _with_error(data, self.error)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> FileRecord:
         fields_ = Fields(data, where)
+        exists = fields_.required_bool("exists")
+        error = fields_.optional_str("error")
+        owner, protected, aces = _security_fields(fields_, exists and error is None)
         record = cls(
             path=fields_.required_str("path"),
-            exists=fields_.required_bool("exists"),
+            exists=exists,
             file_hash=fields_.optional_hash("file_hash"),
             size=fields_.optional_int("size", minimum=0),
             content=fields_.optional_base64("content_base64"),
-            writers=fields_.str_list("writers"),
-            error=fields_.optional_str("error"),
+            owner=owner,
+            protected=protected,
+            aces=aces,
+            error=error,
         )
         if record.exists and record.file_hash is None and record.error is None:
             raise ContractError(f"{fields_.at('file_hash')} is required for an existing file")
@@ -277,21 +293,48 @@ class FileRecord:
 class DirectoryRecord:
     path: str
     exists: bool
-    writers: tuple[str, ...] = ()
-    error: str | None = None  # why the host could not read it (then no writers)
+    owner: str | None = None
+    protected: bool = False
+    aces: tuple[AccessEntry, ...] = ()
+    error: str | None = None  # why the host could not read it (then no security)
+
+    @property
+    def writers(self) -> tuple[str, ...]:
+        return writers(self.owner, self.aces)
+
+    @property
+    def replacers(self) -> tuple[str, ...]:
+        """Who may rename or delete the directory or what it holds, or take control of it."""
+        return replacers(self.owner, self.aces)
 
     def to_json(self) -> dict[str, object]:
-        return _with_error({"path": self.path, "exists": self.exists, "writers": list(self.writers)}, self.error)
+        return _with_error({"path": self.path, "exists": self.exists, **_security_json(self.owner, self.protected, self.aces)}, self.error)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> DirectoryRecord:
         fields_ = Fields(data, where)
-        return cls(fields_.required_str("path"), fields_.required_bool("exists"), fields_.str_list("writers"), fields_.optional_str("error"))
+        exists = fields_.required_bool("exists")
+        error = fields_.optional_str("error")
+        return cls(fields_.required_str("path"), exists, *_security_fields(fields_, exists and error is None), error)
 
 
 def _with_error(data: dict[str, object], error: str | None) -> dict[str, object]:
     # Like an unreadable task, a record carries "error" only when the host could not read it.
     return data if error is None else {**data, "error": error}
+
+
+def _security_json(owner: str | None, protected: bool, aces: tuple[AccessEntry, ...]) -> dict[str, object]:
+    return {"owner": owner, "protected": protected, "aces": [entry.to_json() for entry in aces]}
+
+
+def _security_fields(fields_: Fields, readable: bool) -> tuple[str | None, bool, tuple[AccessEntry, ...]]:
+    """``owner``, ``protected`` and ``aces`` of a file or directory record: one that exists and
+    could be read has an owner."""
+    owner = _optional_sid(fields_, "owner")
+    if readable and owner is None:
+        raise ContractError(f"{fields_.at('owner')} is required for an existing file or directory (the owner's SID)")
+    aces = tuple(AccessEntry.from_json(item, item_where) for item_where, item in fields_.items("aces"))
+    return owner, fields_.optional_bool("protected") or False, aces
 
 
 @dataclass(frozen=True)

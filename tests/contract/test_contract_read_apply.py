@@ -12,12 +12,13 @@ import base64
 import uuid
 
 import pytest
-from host_samples import b64, register, sha256, statuses, synchro_task_xml
+from host_samples import b64, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
 NOT_YET_RUN = 0x41303
 CONCURRENT = "changed concurrently, re-run"
 NONE_MAPPED = 0x80070534
+NO_SECURITY = {"owner": None, "protected": False, "aces": []}  # what a read says of a missing file
 
 
 def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> None:
@@ -35,9 +36,9 @@ def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> N
     assert [(folder["exists"]) for folder in response["folders"]] == [False]
     assert response["tasks"] == []
     assert response["files"] == [
-        {"path": host.file("stock", "synchro.bat"), "exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
+        {"path": host.file("stock", "synchro.bat"), "exists": False, "file_hash": None, "size": None, "content_base64": None, **NO_SECURITY}
     ]
-    assert response["directories"] == [{"path": host.file("stock"), "exists": False, "writers": []}]
+    assert response["directories"] == [{"path": host.file("stock"), "exists": False, **NO_SECURITY}]
 
 
 @pytest.mark.parametrize(
@@ -261,8 +262,19 @@ def test_set_acl_leaves_exactly_the_given_writers_and_children_inherit_them(host
     read = read_all(host, installed)
 
     assert statuses(response) == {"a": "applied"}
-    assert read["directories"][0]["writers"] == sorted(writers)
-    assert read["files"][0]["writers"] == sorted(writers)
+    assert record_writers(read["directories"][0]) == sorted(writers)
+    assert record_writers(read["files"][0]) == sorted(writers)
+
+
+def test_set_acl_makes_administrators_the_owner_and_protects_the_dacl(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    host.call({"op": "apply", "changes": [{"id": "a", "kind": "set_acl", "path": installed.script, "full_control": ["S-1-5-18"]}]})
+    script = read_all(host, installed)["files"][0]
+
+    # The owner keeps WRITE_DAC whatever the DACL says: a user owner could grant itself write again.
+    assert (script["owner"], script["protected"]) == ("S-1-5-32-544", True)
+    assert [(ace["sid"], ace["type"], ace["inherited"]) for ace in script["aces"]] == [("S-1-5-18", "allow", False)]
 
 
 def test_an_unknown_operation_fails_the_whole_request(host: HostUnderTest) -> None:

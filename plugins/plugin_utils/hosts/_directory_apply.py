@@ -24,6 +24,7 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import AccountBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import hardened_entry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
     E_ACCESS_DENIED,
     E_ALREADY_EXISTS,
@@ -404,8 +405,8 @@ def _set_acl(call: _Call, change: dict[str, Any], _password: str | None, inject:
         raise ChangeRefused(E_FILE_NOT_FOUND, E_FILE_NOT_FOUND.describe(f"set_acl on {target.text}"))
     acl = call.transaction.acl()
     inject()
-    # A protected DACL its children inherit: exactly these SIDs.
-    acl.put(target.key, sorted(set(sids)))
+    # A protected DACL its children inherit, exactly these SIDs; Administrators the owner.
+    acl.put(target.key, hardened_entry(sids))
     return _Outcome("applied")
 
 

@@ -110,7 +110,7 @@ class Transaction:
         """``acl.json`` (read on first use; a broken file refuses each change that needs it)."""
         if self._acl is None:
             book = load_acl(self._image.acl_file)
-            self._acl = Ledger(book.path, {key: list(sids) for key, sids in book.entries.items()}, self._current_position)
+            self._acl = Ledger(book.path, dict(book.stored), self._current_position)
         return self._acl
 
     def credentials(self) -> Ledger:

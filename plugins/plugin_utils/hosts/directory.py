@@ -13,7 +13,7 @@ in the architecture brief):
 - ``ROOT/host.json``: ``{"hostname", "os_version", "time_zone", "utc_offset_minutes",
   "domain"}``, every key optional (``DIRECTORY-HOST``, ``10.0.20348``, ``UTC``, 0, none).
 - ``ROOT/accounts.json``: ``{"DOMAIN\\\\name" or "name": SID}`` beyond the well-known accounts.
-- ``ROOT/acl.json``: who may write each path (see ``_directory_acl``).
+- ``ROOT/acl.json``: the owner and DACL of each path (see ``_directory_acl``).
 - ``ROOT/state.json``: runtime state of the tasks; ``ROOT/history.jsonl``: their events;
   ``ROOT/outcomes.json``: what runs exit with (see ``_directory_runs``).
 - ``ROOT/credentials.json``: ``{SID: {"set_at": time}}`` — that a password was set for an
@@ -99,8 +99,9 @@ _HOST_DEFAULTS: dict[str, Any] = {
     "utc_offset_minutes": 0,
 }
 _MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
-_ABSENT_FILE: dict[str, Any] = {"exists": False, "file_hash": None, "size": None, "content_base64": None, "writers": []}
-_ABSENT_DIRECTORY: dict[str, Any] = {"exists": False, "writers": []}
+_NO_SECURITY: dict[str, Any] = {"owner": None, "protected": False, "aces": []}  # a missing file or directory
+_ABSENT_FILE: dict[str, Any] = {"exists": False, "file_hash": None, "size": None, "content_base64": None, **_NO_SECURITY}
+_ABSENT_DIRECTORY: dict[str, Any] = {"exists": False, **_NO_SECURITY}
 _Journal = dict[str, Any]
 
 
@@ -229,13 +230,13 @@ class DirectoryHost:
             content, file_hash = base64.b64encode(data).decode("ascii"), sha256_hex(data)
         else:
             file_hash = hash_file(resolved.path)
-        return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": content, "writers": acl.writers(target)}
+        return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": content, **acl.security(target).to_json()}
 
     def _directory_record(self, path: str, acl: AclBook) -> dict[str, Any]:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
         exists = resolved is not None and resolved.exists and resolved.path.is_dir()
-        return {"path": path, "exists": exists, "writers": acl.writers(target) if exists else []}
+        return {"path": path, "exists": exists, **(acl.security(target).to_json() if exists else _NO_SECURITY)}
 
     # --- apply -----------------------------------------------------------------------------------
 

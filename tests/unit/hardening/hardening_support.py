@@ -101,6 +101,16 @@ NEVER_OWNED = (
 # Unquoted passwords as written in YAML, which YAML 1.1 reads as something else
 # (test_hardening_password_typing.py): each must be refused, never sent as what YAML made of it.
 UNQUOTED_PASSWORDS = ("12:34:56", "190:20:30", "0123", "0x1F", "123456", "1_000", ".5", "True")
+# Owners of a job's folder or script (test_hardening_script_acl.py): (id, where, owner,
+# extra entry of the DACL, is it drift?). An OWNER RIGHTS entry limits what the owner may do.
+CLERK_SID = "S-1-5-21-1180699209-877415012-3182924384-1001"  # an ordinary local user (invented)
+OWNER_CASES: list[tuple[str, str, str, dict[str, Any] | None, bool]] = [
+    ("user-owns-the-script", "script", CLERK_SID, None, True),
+    ("user-owns-the-folder", "directory", CLERK_SID, None, True),
+    ("owner-rights-read-only", "script", CLERK_SID, {"sid": "S-1-3-4", "type": "allow", "rights": 0x1200A9}, False),
+    ("owner-rights-modify", "script", CLERK_SID, {"sid": "S-1-3-4", "type": "allow", "rights": 0x1301BF}, True),
+    ("administrators-own-it", "script", "S-1-5-32-544", None, False),
+]
 HOSTILE_TASKS = (
     "entity expansion",
     "external entity",
@@ -214,6 +224,7 @@ def security_figures() -> dict[str, int]:
         "transport cases (each through win_sync_jobs and win_sync_task)": len(TRANSPORTS),
         "of them refused": sum(not sent for *_rest, sent in TRANSPORTS),
         "run-as accounts whose script ACL is checked": len(ACL_PRINCIPALS),
+        "owner cases (a user owner keeps the keys unless OWNER RIGHTS limits it)": len(OWNER_CASES),
         "hostile task files (two with entities)": len(HOSTILE_TASKS),
         "task files that are no regular file (a FIFO)": len(NON_REGULAR_TASKS),
         "folders never written nor locked down (system folders, drive roots, aliases)": len(NEVER_OWNED),

@@ -100,7 +100,7 @@ def prepare(base: Path, name: str) -> Harness:
         assert harness.run("win_sync_jobs", {"jobs": BEFORE})["changed"] is True
         acl_file = harness.root / "acl.json"
         acl = json.loads(acl_file.read_text(encoding="utf-8"))
-        acl[PRICES_SCRIPT.lower()] = sorted({*acl[(ROOT + "\\prices").lower()], USERS_SID})
+        acl[PRICES_SCRIPT.lower()] = sorted({*(ace["sid"] for ace in acl[(ROOT + "\\prices").lower()]["aces"]), USERS_SID})
         acl_file.write_text(json.dumps(acl), encoding="utf-8")
     harness.forget_journal()
     return harness

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness, daily_job
-from hardening_support import ACL_PRINCIPALS, GMSA, GMSA_SID, WORKING_DIRECTORY
+from hardening_support import ACL_PRINCIPALS, GMSA, GMSA_SID, OWNER_CASES, WORKING_DIRECTORY
+from host_samples import record_writers
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
@@ -38,7 +39,7 @@ def harness(tmp_path: Path) -> Harness:
 def writers(harness: Harness) -> tuple[set[str], set[str]]:
     """Who may write the job's working directory, and its script, as the host reads them."""
     read = DirectoryHost(harness.root).call({"op": "read", "directories": [WORKING_DIRECTORY], "files": [SCRIPT]})
-    return set(read["directories"][0]["writers"]), set(read["files"][0]["writers"])
+    return set(record_writers(read["directories"][0])), set(record_writers(read["files"][0]))
 
 
 def stock(principal: dict[str, Any]) -> dict[str, Any]:
@@ -123,3 +124,33 @@ def test_two_jobs_sharing_a_folder_under_two_accounts_get_one_acl_that_converges
     directory, script = writers(harness)
     assert directory == {ADMINISTRATORS, SYSTEM, SVC_SYNC_SID}, "one of the two accounts is locked out of the folder"
     assert script == {ADMINISTRATORS, SYSTEM}, "the SYSTEM job's script is writable by the other job's account"
+
+
+def owners(harness: Harness) -> tuple[str, str]:
+    read = DirectoryHost(harness.root).call({"op": "read", "directories": [WORKING_DIRECTORY], "files": [SCRIPT]})
+    return read["directories"][0]["owner"], read["files"][0]["owner"]
+
+
+@pytest.mark.parametrize(("where", "owner", "extra", "drift"), [case[1:] for case in OWNER_CASES], ids=[case[0] for case in OWNER_CASES])
+def test_a_user_who_owns_the_script_or_its_folder_is_a_writer_until_administrators_own_it(
+    harness: Harness, where: str, owner: str, extra: dict[str, Any] | None, drift: bool
+) -> None:
+    harness.run("win_sync_jobs", {"jobs": [stock({"user": "SYSTEM"})]})
+    acl_file = harness.root / "acl.json"
+    acl = json.loads(acl_file.read_text(encoding="utf-8"))
+    target = WORKING_DIRECTORY if where == "directory" else SCRIPT
+    # Hardened, then handed to someone else: the DACL alone no longer tells who may write.
+    entry = acl[target.lower()] if target.lower() in acl else {"aces": acl[WORKING_DIRECTORY.lower()]["aces"]}
+    acl[target.lower()] = {**entry, "owner": owner, "aces": [*entry["aces"], *([extra] if extra else [])]}
+    acl_file.write_text(json.dumps(acl), encoding="utf-8")
+
+    checked = harness.run("win_sync_jobs", {"jobs": [stock({"user": "SYSTEM"})]}, check_mode=True)
+
+    assert checked["changed"] is drift
+    if not drift:
+        return
+    assert f"acl {target}: writable by {owner} -> {SAFE}" in checked["jobs"][0]["changes"]
+    harness.run("win_sync_jobs", {"jobs": [stock({"user": "SYSTEM"})]})
+    assert owners(harness) == (ADMINISTRATORS, ADMINISTRATORS)
+    assert writers(harness) == ({ADMINISTRATORS, SYSTEM},) * 2
+    assert harness.run("win_sync_jobs", {"jobs": [stock({"user": "SYSTEM"})]}, check_mode=True)["changed"] is False

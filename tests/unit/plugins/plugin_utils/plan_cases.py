@@ -13,8 +13,8 @@ A case is one YAML file in ``data/plan/`` (adding a case = adding a file)::
           owned: true                          # carries the ownership marker (default true)
           password_version: v1                 # label in the marker (default: the spec's)
           principal_sid: S-1-5-21-...          # the SID the host resolved the principal to
-      files: [{path: 'D:\\...', content: "...", writers: [SID, ...]}]
-      directories: [{path: 'D:\\...', writers: [SID, ...]}]
+      files: [{path: 'D:\\...', content: "...", writers: [SID, ...], owner: SID}]   # owner: Administrators
+      directories: [{path: 'D:\\...', writers: [SID, ...], owner: SID}]
       accounts: {svc_sync: S-1-5-21-...}       # names the host resolves
     jobs:
       - task: {...task spec, password and password_version included...}
@@ -43,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import ADMINISTRATORS_SID
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     AccountRecord,
     DirectoryRecord,
@@ -55,6 +56,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     path_key,
     sha256_hex,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import FULL_CONTROL, AccessEntry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob, PlanOptions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec
@@ -108,7 +110,7 @@ class FakeHost:
         self.tasks = [_task_record(item) for item in data.get("tasks", ())]
         self.files = {path_key(item["path"]): _file_record(item) for item in data.get("files", ())}
         self.directories = {
-            path_key(item["path"]): DirectoryRecord(item["path"], True, tuple(item.get("writers", ())))
+            path_key(item["path"]): DirectoryRecord(item["path"], True, *_security(item))
             for item in data.get("directories", ())
         }
         self.accounts = {name.casefold(): sid for name, sid in (data.get("accounts") or {}).items()}
@@ -163,7 +165,14 @@ def _task_record(item: dict[str, Any]) -> TaskRecord:
 
 def _file_record(item: dict[str, Any]) -> FileRecord:
     content = item["content"].encode()
-    return FileRecord(item["path"], True, sha256_hex(content), len(content), content, tuple(item.get("writers", ())))
+    return FileRecord(item["path"], True, sha256_hex(content), len(content), content, *_security(item))
+
+
+def _security(item: dict[str, Any]) -> tuple[str, bool, tuple[AccessEntry, ...]]:
+    """A case's ``writers`` as a protected DACL giving each FullControl; ``owner`` Administrators
+    unless the case names one."""
+    aces = tuple(AccessEntry(sid, True, FULL_CONTROL) for sid in item.get("writers", ()))
+    return item.get("owner", ADMINISTRATORS_SID), True, aces
 
 
 def _account(name: str, sid: str | None) -> AccountRecord:

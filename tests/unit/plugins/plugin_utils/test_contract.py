@@ -68,7 +68,12 @@ READ_RESPONSE: dict[str, Any] = {
             "file_hash": HASH,
             "size": len(SCRIPT),
             "content_base64": "QGVjaG8gb2ZmDQpjYWxsIHN5bmNocm8uZXhlIHN0b2NrDQo=",
-            "writers": ["S-1-5-18", "S-1-5-32-544"],
+            "owner": "S-1-5-32-544",
+            "protected": True,
+            "aces": [
+                {"sid": "S-1-5-18", "type": "allow", "rights": 2032127, "inherit_only": False, "inherited": False},
+                {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x1200A9, "inherit_only": False, "inherited": True},
+            ],
         },
         {
             "path": "D:\\missing.bat",
@@ -76,10 +81,12 @@ READ_RESPONSE: dict[str, Any] = {
             "file_hash": None,
             "size": None,
             "content_base64": None,
-            "writers": [],
+            "owner": None,
+            "protected": False,
+            "aces": [],
         },
     ],
-    "directories": [{"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "writers": ["S-1-5-32-544"]}],
+    "directories": [{"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "owner": "S-1-5-32-544", "protected": False, "aces": []}],
     "accounts": [
         {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None, "account": "CONTOSO\\svc_sync"},
         {"name": "nobody", "sid": None, "error": "account not found", "account": None},
@@ -205,7 +212,10 @@ def test_read_result_decodes_values_and_finds_records_whatever_the_case() -> Non
     assert task.next_run_time is not None and task.next_run_time.utcoffset() == dt.timedelta(hours=1)
     file = result.file("d:\\isotools\\synchro_prod\\STOCK\\synchro.bat")
     assert file is not None and file.content == SCRIPT
-    assert result.directory("D:\\Isotools\\Synchro_prod\\stock\\") is not None
+    # Judged from the raw DACL: SYSTEM's FullControl and the owner; Users may only read.
+    assert file.writers == ("S-1-5-18", "S-1-5-32-544")
+    directory = result.directory("D:\\Isotools\\Synchro_prod\\stock\\")
+    assert directory is not None and directory.writers == ("S-1-5-32-544",)
     assert result.folder("\\isotools") is not None
     assert result.sids() == {"svc_sync": "S-1-5-21-1-2-3-1104"}
     assert result.task("\\Isotools\\Other") is None
@@ -256,7 +266,9 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
         (["files", 0, "content_base64"], "not base64!", "read response: files[0].content_base64 is not valid base64"),
         (["files", 0, "content_base64"], "aGVsbG8=", "read response: files[0].content_base64 does not match file_hash"),
         (["files", 0, "file_hash"], None, "read response: files[0].file_hash is required for an existing file"),
-        (["files", 0, "writers"], ["S-1-5-18", 5], "read response: files[0].writers[1] must be a string, got int 5"),
+        (["files", 0, "aces"], [5], "read response: files[0]: aces[0] must be a JSON object, got int 5"),
+        (["files", 0, "owner"], None, "read response: files[0].owner is required for an existing file or directory"),
+        (["directories", 0, "owner"], "BUILTIN\\Administrators", "read response: directories[0].owner must be a SID"),
         (
             ["accounts", 1, "error"],
             None,

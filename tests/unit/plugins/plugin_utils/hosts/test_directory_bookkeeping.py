@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from directory_host_support import SCRIPT, SCRIPT_DIR, TASK, Image, install_seed, new_image, seed_changes, snapshot
-from host_samples import b64, register, statuses, synchro_task_xml
+from host_samples import b64, record_writers, register, statuses, synchro_task_xml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
@@ -81,7 +81,7 @@ def job_changes(count: int) -> list[dict[str, Any]]:
 
 
 def writers(image: Image, *directories: str) -> list[list[str]]:
-    return [record["writers"] for record in image.call({"op": "read", "directories": list(directories)})["directories"]]
+    return [record_writers(record) for record in image.call({"op": "read", "directories": list(directories)})["directories"]]
 
 
 def test_an_apply_of_many_jobs_writes_each_bookkeeping_file_once(image: Image, written: Counter[str]) -> None:
@@ -90,7 +90,7 @@ def test_an_apply_of_many_jobs_writes_each_bookkeeping_file_once(image: Image, w
     assert set(statuses(response).values()) == {"applied"}
     assert written == {"acl.json": 1}
     acl = json.loads((image.root / "acl.json").read_text(encoding="utf-8"))
-    assert len(acl) == 40 and set(map(tuple, acl.values())) == {tuple(ADMINS_AND_SYSTEM)}
+    assert len(acl) == 40 and {tuple(ace["sid"] for ace in entry["aces"]) for entry in acl.values()} == {tuple(ADMINS_AND_SYSTEM)}
     assert len(image.call({"op": "read", "folders": [{"path": "\\Isotools", "recurse": False}]})["tasks"]) == 40
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from directory_host_support import SCRIPT, SCRIPT_DIR, SVC_SYNC, TASK, Image, install_seed, new_image, seed_changes, snapshot
-from host_samples import register, statuses, synchro_task_xml
+from host_samples import record_writers, register, statuses, synchro_task_xml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
@@ -145,7 +145,7 @@ def test_a_lost_connection_stops_the_apply_after_the_changes_before_it(image: Im
     assert "lost at change c3 (2 of 5 changes processed" in str(raised.value)
     assert image.tasks_dir("Isotools").is_dir() and (image.root / "D/Isotools/Synchro_prod/localhost/synchrof00001").is_dir()
     read = image.call({"op": "read", "files": [SCRIPT], "tasks": [TASK], "directories": [SCRIPT_DIR]})
-    assert (read["files"][0]["exists"], read["tasks"], read["directories"][0]["writers"]) == (
+    assert (read["files"][0]["exists"], read["tasks"], record_writers(read["directories"][0])) == (
         False,
         [],
         ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"],
