@@ -165,6 +165,36 @@ Function Add-FolderTask {
     }
 }
 
+Function Get-ReparsePoint {
+    # The outermost reparse point (symbolic link, junction, mount point) among $Path and the
+    # folders above it up to the drive root, or $null: nothing is read, written or re-permissioned
+    # through one, since it would reach wherever it points. Each component is tested for
+    # FileAttributes.ReparsePoint, as Ansible.ModuleUtils.LinkUtil's Get-Link and ansible.windows
+    # win_stat.ps1 tell a link; GetAttributes looks at the link itself, it does not follow it
+    # (Microsoft docs: File.GetAttributes, FileAttributes.ReparsePoint).
+    param ([string]$Path)
+    $found = $null
+    for ($current = [System.IO.Path]::GetFullPath($Path); $current; $current = [System.IO.Path]::GetDirectoryName($current)) {
+        try { if ([System.IO.File]::GetAttributes($current) -band [System.IO.FileAttributes]::ReparsePoint) { $found = $current } }
+        catch [System.IO.FileNotFoundException], [System.IO.DirectoryNotFoundException] { $null = $_ }
+    }
+    $found
+}
+
+Function Get-LinkRefusal {
+    # The refusal of a change whose path goes through a reparse point, checked at the moment of
+    # the write whatever the read saw; $null when there is none.
+    param ($Change, [string]$Path)
+    $link = Get-ReparsePoint $Path
+    if ($link) { New-Outcome 'refused' "$($Change.kind) $($Change.path): the path goes through the link or junction '$link', which is never followed" }
+}
+
+Function Get-TaskFolderPath {
+    # Where Task Scheduler keeps the files of a task folder: %SystemRoot%\System32\Tasks\<folder>.
+    param ([string]$Folder)
+    [System.IO.Path]::Combine([System.Environment]::GetFolderPath('System'), 'Tasks', $Folder.TrimStart('\'))
+}
+
 Function Set-SecurityField {
     # The owner and the DACL as they are: who may write is judged on the controller
     # (plugin_utils/file_access.py). Get-Acl -LiteralPath, as ansible.windows win_acl.ps1 reads
@@ -185,9 +215,12 @@ Function Set-SecurityField {
 
 Function Get-FileRecord {
     param ([string]$Path)
-    $record = @{ path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @() }
-    if (-not [System.IO.File]::Exists($Path)) { return $record }
-    $record.exists = $true
+    $record = @{
+        path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null
+        owner = $null; protected = $false; aces = @(); reparse_point = Get-ReparsePoint $Path
+    }
+    $record.exists = [System.IO.File]::Exists($Path)
+    if (-not $record.exists -or $null -ne $record.reparse_point) { return $record }
     $record.size = [System.IO.FileInfo]::new($Path).Length
     if ($record.size -le $MAX_CONTENT_BYTES) {
         $bytes = [System.IO.File]::ReadAllBytes($Path)
@@ -204,8 +237,8 @@ Function Get-FileRecord {
 
 Function Get-DirectoryRecord {
     param ([string]$Path)
-    $record = @{ path = $Path; exists = [System.IO.Directory]::Exists($Path); owner = $null; protected = $false; aces = @() }
-    if ($record.exists) { Set-SecurityField $record }
+    $record = @{ path = $Path; exists = [System.IO.Directory]::Exists($Path); owner = $null; protected = $false; aces = @(); reparse_point = Get-ReparsePoint $Path }
+    if ($record.exists -and $null -eq $record.reparse_point) { Set-SecurityField $record }
     $record
 }
 
@@ -282,7 +315,7 @@ Function Invoke-ReadOp {
     $tasks = [ordered]@{}
     foreach ($query in $Request.folders) {
         $folder = Get-TaskFolder ([string]$query.path)
-        $response.folders += @{ path = [string]$query.path; exists = $null -ne $folder }
+        $response.folders += @{ path = [string]$query.path; exists = $null -ne $folder; reparse_point = Get-ReparsePoint (Get-TaskFolderPath ([string]$query.path)) }
         if ($null -ne $folder) { Add-FolderTask -Folder $folder -Recurse ([bool]$query.recurse) -Into $tasks }
     }
     foreach ($path in $Request.tasks) {
@@ -294,12 +327,12 @@ Function Invoke-ReadOp {
     foreach ($path in $Request.files) {
         try { $response.files += Get-FileRecord ([string]$path) }
         catch {
-            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); error = Get-ErrorText $_ }
+            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ }
         }
     }
     foreach ($path in $Request.directories) {
         try { $response.directories += Get-DirectoryRecord ([string]$path) }
-        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); owner = $null; protected = $false; aces = @(); error = Get-ErrorText $_ } }
+        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
     }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
     $response
@@ -313,6 +346,7 @@ Function New-Outcome {
 Function Add-TaskFolderChange {
     param ($Change)
     $path = [string]$Change.path
+    if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath $path)) { return $refusal }
     if ($null -ne (Get-TaskFolder $path)) { return New-Outcome 'unchanged' }
     # One call for the whole path: ITaskFolder::CreateFolder creates every missing level of
     # "A\B\C" (Microsoft's docs), as community.windows win_scheduled_task.ps1 relies on.
@@ -322,6 +356,7 @@ Function Add-TaskFolderChange {
 
 Function Add-DirectoryChange {
     param ($Change)
+    if ($refusal = Get-LinkRefusal $Change ([string]$Change.path)) { return $refusal }
     if ([System.IO.Directory]::Exists([string]$Change.path)) { return New-Outcome 'unchanged' }
     $null = [System.IO.Directory]::CreateDirectory([string]$Change.path)
     New-Outcome 'applied'
@@ -330,6 +365,7 @@ Function Add-DirectoryChange {
 Function Write-FileChange {
     param ($Change)
     $path = [string]$Change.path
+    if ($refusal = Get-LinkRefusal $Change $path) { return $refusal }
     $current = $null
     if ([System.IO.File]::Exists($path)) { $current = Get-Sha256Hex -InputObject ([System.IO.File]::ReadAllBytes($path)) }
     # null expected: the file must not exist yet; a hash: it must still be exactly that one.
@@ -365,6 +401,7 @@ Function Write-FileChange {
 Function Set-AclChange {
     param ($Change)
     $path = [string]$Change.path
+    if ($refusal = Get-LinkRefusal $Change $path) { return $refusal }
     $isDirectory = [System.IO.Directory]::Exists($path)
     if (-not $isDirectory -and -not [System.IO.File]::Exists($path)) { return New-Outcome 'refused' "'$path' does not exist" }
     if (@($Change.full_control | Where-Object { $_ }).Count -eq 0) { return New-Outcome 'refused' 'full_control lists no SID: nobody could open the object' }
@@ -404,6 +441,7 @@ Function Get-CurrentTask {
 
 Function Register-TaskChange {
     param ($Change, $Password)
+    if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath (Split-TaskPath ([string]$Change.path)).Folder)) { return $refusal }
     if (-not (Get-CurrentTask $Change).Expected) { return New-Outcome 'refused' $CONCURRENT }
     $parts = Split-TaskPath ([string]$Change.path)
     $folder = Get-TaskFolder $parts.Folder

@@ -86,6 +86,9 @@ def plan_files(
     outside = _outside_owned_folders(job)
     if outside:
         return FilePlan((), (), (), tuple(outside))
+    links = _link_problems(job, state)
+    if links:
+        return FilePlan((), (), (), tuple(links))
     allowed, problems = _allowed_writers(job.name, job.acl_sids, state) if secure_acl and job.acl_sids else ((), [])
     sharing = [account for directory in job.directories for account in shared.get(path_key(directory), ())]
     steps = _Steps(state, changes, allowed, _account_names([*job.acl_sids, *sharing], state))
@@ -154,6 +157,15 @@ def _outside_owned_folders(job: DesiredJob) -> list[PlanProblem]:
     folders = [*job.directories, *(ntpath.dirname(item.path) for item in job.files)]
     problems = [owned_folder_problem(folder, job.owned_root or None) for folder in folders]
     return [PlanProblem(job.name, "working_directory", problem) for problem in dict.fromkeys(problems) if problem]
+
+
+def _link_problems(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
+    """A job whose folder or script the host reached through a link or junction: a write or an
+    ACL there would land wherever the link points, so nothing of the job is planned."""
+    records = [state.directory(path) for path in job.directories] + [state.file(item.path) for item in job.files]
+    links = dict.fromkeys(record.reparse_point for record in records if record is not None and record.reparse_point)
+    why = "the collection never writes or sets an ACL through one; use the real folder"
+    return [PlanProblem(job.name, "working_directory", f"goes through the link or junction '{link}': {why}") for link in links]
 
 
 def _allowed_writers(job: str, accounts: Sequence[str], state: ReadResult) -> tuple[tuple[str, ...], list[PlanProblem]]:

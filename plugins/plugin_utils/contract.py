@@ -168,14 +168,16 @@ class HostFacts:
 class FolderRecord:
     path: str
     exists: bool
+    # Where the folder's files are kept on disk goes through this link or junction (Windows path).
+    reparse_point: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "exists": self.exists}
+        return {"path": self.path, "exists": self.exists, "reparse_point": self.reparse_point}
 
     @classmethod
     def from_json(cls, data: object, where: str) -> FolderRecord:
         fields_ = Fields(data, where)
-        return cls(fields_.required_str("path"), fields_.required_bool("exists"))
+        return cls(fields_.required_str("path"), fields_.required_bool("exists"), fields_.optional_str("reparse_point"))
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,9 @@ class FileRecord:
     protected: bool = False  # the DACL inherits nothing from the folder
     aces: tuple[AccessEntry, ...] = ()
     error: str | None = None  # why the host could not read it (then no hash, no content)
+    # The outermost link or junction on the path (the file or a folder above), as a Windows
+    # path: nothing is read, written or re-permissioned through it.
+    reparse_point: str | None = None
 
     @property
     def writers(self) -> tuple[str, ...]:
@@ -261,7 +266,7 @@ class FileRecord:
             "file_hash": self.file_hash,
             "size": self.size,
             "content_base64": encoded,
-            **_security_json(self.owner, self.protected, self.aces),
+            **_security_json(self.owner, self.protected, self.aces, self.reparse_point),
         }
         return _with_error(data, self.error)
 
@@ -270,7 +275,7 @@ class FileRecord:
         fields_ = Fields(data, where)
         exists = fields_.required_bool("exists")
         error = fields_.optional_str("error")
-        owner, protected, aces = _security_fields(fields_, exists and error is None)
+        owner, protected, aces, reparse_point = _security_fields(fields_, exists and error is None)
         record = cls(
             path=fields_.required_str("path"),
             exists=exists,
@@ -281,8 +286,9 @@ class FileRecord:
             protected=protected,
             aces=aces,
             error=error,
+            reparse_point=reparse_point,
         )
-        if record.exists and record.file_hash is None and record.error is None:
+        if record.exists and record.file_hash is None and record.error is None and record.reparse_point is None:
             raise ContractError(f"{fields_.at('file_hash')} is required for an existing file")
         if record.content is not None and record.file_hash != sha256_hex(record.content):
             raise ContractError(f"{fields_.at('content_base64')} does not match file_hash")
@@ -297,6 +303,7 @@ class DirectoryRecord:
     protected: bool = False
     aces: tuple[AccessEntry, ...] = ()
     error: str | None = None  # why the host could not read it (then no security)
+    reparse_point: str | None = None  # as for a file
 
     @property
     def writers(self) -> tuple[str, ...]:
@@ -308,7 +315,8 @@ class DirectoryRecord:
         return replacers(self.owner, self.aces)
 
     def to_json(self) -> dict[str, object]:
-        return _with_error({"path": self.path, "exists": self.exists, **_security_json(self.owner, self.protected, self.aces)}, self.error)
+        security = _security_json(self.owner, self.protected, self.aces, self.reparse_point)
+        return _with_error({"path": self.path, "exists": self.exists, **security}, self.error)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> DirectoryRecord:
@@ -323,18 +331,20 @@ def _with_error(data: dict[str, object], error: str | None) -> dict[str, object]
     return data if error is None else {**data, "error": error}
 
 
-def _security_json(owner: str | None, protected: bool, aces: tuple[AccessEntry, ...]) -> dict[str, object]:
-    return {"owner": owner, "protected": protected, "aces": [entry.to_json() for entry in aces]}
+def _security_json(owner: str | None, protected: bool, aces: tuple[AccessEntry, ...], reparse_point: str | None) -> dict[str, object]:
+    return {"owner": owner, "protected": protected, "aces": [entry.to_json() for entry in aces], "reparse_point": reparse_point}
 
 
-def _security_fields(fields_: Fields, readable: bool) -> tuple[str | None, bool, tuple[AccessEntry, ...]]:
-    """``owner``, ``protected`` and ``aces`` of a file or directory record: one that exists and
-    could be read has an owner."""
+def _security_fields(fields_: Fields, readable: bool) -> tuple[str | None, bool, tuple[AccessEntry, ...], str | None]:
+    """``owner``, ``protected``, ``aces`` and ``reparse_point`` of a file or directory record: one
+    that exists and could be read has an owner, unless it lies behind a link (then nothing more
+    is read)."""
     owner = _optional_sid(fields_, "owner")
-    if readable and owner is None:
+    reparse_point = fields_.optional_str("reparse_point")
+    if readable and owner is None and reparse_point is None:
         raise ContractError(f"{fields_.at('owner')} is required for an existing file or directory (the owner's SID)")
     aces = tuple(AccessEntry.from_json(item, item_where) for item_where, item in fields_.items("aces"))
-    return owner, fields_.optional_bool("protected") or False, aces
+    return owner, fields_.optional_bool("protected") or False, aces, reparse_point
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,7 @@ class _Planner:
             if task_changes and not is_owned(actual):
                 warnings.append(f"task '{path}' was not registered by isotools.shop_sync: it is adopted and marked as owned")
         must_register = record is None or bool(task_changes)
+        self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
         change_ids = self._folder(definition.folder) if must_register else []
         files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared)
@@ -479,6 +480,16 @@ def _unreadable_files(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
         for record in records
         if record is not None and record.error
     ]
+
+
+def _folder_link(job: str, state: ReadResult, folder: str) -> list[PlanProblem]:
+    """A task folder whose files Windows keeps through a link or junction: registering there
+    would write the task's file wherever the link points."""
+    record = state.folder(folder)
+    if record is None or record.reparse_point is None:
+        return []
+    message = f"task folder '{folder}' is stored through the link or junction '{record.reparse_point}': no task is registered there; remove the link"
+    return [PlanProblem(job, "folder", message)]
 
 
 def _unresolved_accounts(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:

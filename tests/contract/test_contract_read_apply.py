@@ -18,7 +18,7 @@ from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_recor
 NOT_YET_RUN = 0x41303
 CONCURRENT = "changed concurrently, re-run"
 NONE_MAPPED = 0x80070534
-NO_SECURITY = {"owner": None, "protected": False, "aces": []}  # what a read says of a missing file
+NO_SECURITY = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # what a read says of a missing file
 
 
 def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> None:

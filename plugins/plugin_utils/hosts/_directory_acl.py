@@ -58,7 +58,8 @@ class Security:
     aces: tuple[AccessEntry, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"owner": self.owner, "protected": self.protected, "aces": [entry.to_json() for entry in self.aces]}
+        # Read only for a path reached through no link: the read reports a link instead.
+        return {"owner": self.owner, "protected": self.protected, "aces": [entry.to_json() for entry in self.aces], "reparse_point": None}
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     E_LOGON_FAILURE,
     E_NONE_MAPPED,
     E_PATH_NOT_FOUND,
+    E_REQUEST_REFUSED,
     SCHED_E_ALREADY_RUNNING,
     ChangeFailed,
     ChangeRefused,
@@ -234,6 +235,7 @@ def _injector(fault: str | None) -> _Inject:
 
 def _create_folder(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
     parts = _valid_names(parse_folder_path(change.get("path")), change)
+    _refuse_link(change, call.context.image.task_link(parts))
     folder = call.context.image.task(parts)
     if folder.exists and folder.path.is_dir():
         return _Outcome("unchanged", "the folder exists")
@@ -247,6 +249,7 @@ def _create_folder(call: _Call, change: dict[str, Any], _password: str | None, i
 def _register_task(call: _Call, change: dict[str, Any], password: str | None, inject: _Inject) -> _Outcome:
     context = call.context
     parts = _valid_names(parse_task_path(change.get("path")), change)
+    _refuse_link(change, context.image.task_link(parts))
     xml = change.get("xml")
     if not isinstance(xml, str):
         raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe("register_task needs the task's xml"))
@@ -329,6 +332,7 @@ def _registration_account(context: ApplyContext, change: dict[str, Any], user: s
 
 def _delete_task(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
     parts = parse_task_path(change.get("path"))
+    _refuse_link(change, call.context.image.task_link(parts))
     task = call.context.image.task(parts)
     exists = task.exists and task.path.is_file()
     _check_hash(change, _task_hash(task) if exists else None, exists)
@@ -416,7 +420,16 @@ def _file_target(context: ApplyContext, change: dict[str, Any]) -> tuple[Windows
     resolved = context.image.file(target)
     if resolved is None:
         raise ChangeFailed(E_PATH_NOT_FOUND, f"drive {target.drive}: does not exist on this host ({target.text})")
+    _refuse_link(change, context.image.file_link(target))
     return target, resolved
+
+
+def _refuse_link(change: dict[str, Any], link: str | None) -> None:
+    """Nothing is written, created or re-permissioned through a link or junction (checked at the
+    moment of the change, whatever the read saw)."""
+    if link is not None:
+        detail = f"{change['kind']} {change.get('path')}: the path goes through the link or junction '{link}', which is never followed"
+        raise ChangeRefused(E_REQUEST_REFUSED, E_REQUEST_REFUSED.describe(detail))
 
 
 # --- shared checks -------------------------------------------------------------------------------

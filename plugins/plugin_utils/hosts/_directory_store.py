@@ -437,6 +437,18 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield number, value
 
 
+def _first_link(base: Path, names: Sequence[str]) -> int | None:
+    """The index of the first of ``names``, walked down from ``base``, that is a symbolic link."""
+    current = str(base)
+    for index, name in enumerate(names):
+        current = os.path.join(current, name)
+        if os.path.islink(current):
+            return index
+        if not os.path.lexists(current):
+            return None
+    return None
+
+
 @dataclass(frozen=True)
 class Image:
     """The files of one directory host under its ROOT."""
@@ -450,6 +462,24 @@ class Image:
     def task(self, parts: Sequence[str]) -> Resolved:
         """A task (or task folder) by its path components."""
         return resolve(self.tasks_dir, parts)
+
+    def file_link(self, path: WindowsPath) -> str | None:
+        """The outermost symbolic link on ``path`` (the drive, a folder above, the path itself),
+        as a Windows path; ``None`` when there is none. Every component is looked at, none followed."""
+        drive = resolve(self.root, (path.drive,))
+        if not drive.exists:
+            return None
+        if os.path.islink(drive.path):
+            return f"{path.drive}:\\"
+        index = _first_link(drive.path, resolve(drive.path, path.parts).names)
+        return None if index is None else WindowsPath(path.drive, path.parts[: index + 1]).text
+
+    def task_link(self, parts: Sequence[str]) -> str | None:
+        """The outermost symbolic link on the way to a task folder or task, from ``C:\\`` down
+        through ``Windows\\System32\\Tasks``, as a Windows path; ``None`` when there is none."""
+        names = resolve(self.root, (*TASKS_DIR, *parts)).names
+        index = _first_link(self.root, names)
+        return None if index is None else f"{names[0]}:\\" + "\\".join(names[1 : index + 1])
 
     def file(self, path: WindowsPath) -> Resolved | None:
         """A file or directory; ``None`` when its drive does not exist on this machine.

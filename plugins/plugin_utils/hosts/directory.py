@@ -99,7 +99,7 @@ _HOST_DEFAULTS: dict[str, Any] = {
     "utc_offset_minutes": 0,
 }
 _MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
-_NO_SECURITY: dict[str, Any] = {"owner": None, "protected": False, "aces": []}  # a missing file or directory
+_NO_SECURITY: dict[str, Any] = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # a missing file or directory
 _ABSENT_FILE: dict[str, Any] = {"exists": False, "file_hash": None, "size": None, "content_base64": None, **_NO_SECURITY}
 _ABSENT_DIRECTORY: dict[str, Any] = {"exists": False, **_NO_SECURITY}
 _Journal = dict[str, Any]
@@ -171,7 +171,8 @@ class DirectoryHost:
             parts = parse_folder_path(folder.get("path"))
             resolved = self._image.task(parts)
             exists = not parts or (resolved.exists and resolved.path.is_dir())
-            folder_records.append({"path": display_task_path(resolved.names) if exists else folder["path"], "exists": exists})
+            shown = display_task_path(resolved.names) if exists else folder["path"]
+            folder_records.append({"path": shown, "exists": exists, "reparse_point": self._image.task_link(parts)})
             if exists:
                 self._collect_folder(resolved.path, resolved.names, bool(folder.get("recurse")), state, accounts, tasks, seen)
         for path in _strings(request, "tasks"):
@@ -221,6 +222,9 @@ class DirectoryHost:
     def _file_record(self, path: str, acl: AclBook) -> dict[str, Any]:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
+        link = self._image.file_link(target)
+        if link is not None:
+            return {"path": path, "exists": resolved is not None and resolved.exists, "file_hash": None, "size": None, "content_base64": None, **_behind(link)}
         if resolved is None or not (resolved.exists and resolved.path.is_file()):
             return {**_ABSENT_FILE, "path": path}
         size = resolved.path.stat().st_size
@@ -235,6 +239,9 @@ class DirectoryHost:
     def _directory_record(self, path: str, acl: AclBook) -> dict[str, Any]:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
+        link = self._image.file_link(target)
+        if link is not None:
+            return {"path": path, "exists": resolved is not None and resolved.exists, **_behind(link)}
         exists = resolved is not None and resolved.exists and resolved.path.is_dir()
         return {"path": path, "exists": exists, **(acl.security(target).to_json() if exists else _NO_SECURITY)}
 
@@ -345,6 +352,11 @@ def _or_unreadable(path: str, read: Callable[[], dict[str, Any]], empty: dict[st
         return read()
     except OSError as error:
         return {**empty, "path": path, "exists": True, "error": windows_error_of(error).describe(f"reading {path}")}
+
+
+def _behind(link: str) -> dict[str, Any]:
+    """A file or directory reached through a link: nothing of it is read, the link is reported."""
+    return {**_NO_SECURITY, "reparse_point": link}
 
 
 def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook) -> dict[str, Any]:

@@ -122,6 +122,8 @@ HOSTILE_TASKS = (
     "not a task",
     "10 MB",
 )
+# Links planted where a deploy writes (test_hardening_planted_files.py): what the link replaces.
+PLANTED_LINKS = ("the job's folder", "a folder above it", "the managed Tasks folder")
 # Task files that are no regular file (test_hardening_planted_files.py): opened, each would block.
 NON_REGULAR_TASKS = ("a FIFO",)
 
@@ -234,6 +236,7 @@ def security_figures() -> dict[str, int]:
         "control characters tried": len(CONTROL_CHARACTERS),
         "outputs checked for a raw control character": len(CONTROL_OUTPUTS),
         "unquoted passwords YAML reads as numbers or booleans": len(UNQUOTED_PASSWORDS),
+        "links planted (job folder, a folder above, the Tasks folder)": len(PLANTED_LINKS),
     }
 
 

@@ -46,7 +46,7 @@ READ_RESPONSE: dict[str, Any] = {
         "time_zone": "W. Europe Standard Time",
         "utc_offset_minutes": 60,
     },
-    "folders": [{"path": "\\Isotools", "exists": True}],
+    "folders": [{"path": "\\Isotools", "exists": True, "reparse_point": None}],
     "tasks": [
         {
             "path": "\\Isotools\\Synchro Stock",
@@ -70,6 +70,7 @@ READ_RESPONSE: dict[str, Any] = {
             "content_base64": "QGVjaG8gb2ZmDQpjYWxsIHN5bmNocm8uZXhlIHN0b2NrDQo=",
             "owner": "S-1-5-32-544",
             "protected": True,
+            "reparse_point": None,
             "aces": [
                 {"sid": "S-1-5-18", "type": "allow", "rights": 2032127, "inherit_only": False, "inherited": False},
                 {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x1200A9, "inherit_only": False, "inherited": True},
@@ -84,9 +85,12 @@ READ_RESPONSE: dict[str, Any] = {
             "owner": None,
             "protected": False,
             "aces": [],
+            "reparse_point": None,
         },
     ],
-    "directories": [{"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "owner": "S-1-5-32-544", "protected": False, "aces": []}],
+    "directories": [
+        {"path": "D:\\Isotools\\Synchro_prod\\stock", "exists": True, "owner": "S-1-5-32-544", "protected": False, "aces": [], "reparse_point": None}
+    ],
     "accounts": [
         {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None, "account": "CONTOSO\\svc_sync"},
         {"name": "nobody", "sid": None, "error": "account not found", "account": None},

@@ -166,7 +166,7 @@ def test_a_copied_real_task_store_is_read_as_it_is(image: Image) -> None:
 
     response = image.call({"op": "read", "folders": [{"path": "\\corpus", "recurse": False}]})
 
-    assert response["folders"] == [{"path": "\\Corpus", "exists": True}]
+    assert response["folders"] == [{"path": "\\Corpus", "exists": True, "reparse_point": None}]
     assert [task["path"] for task in response["tasks"]] == [f"\\Corpus\\{source.stem}" for source in corpus]
     for source, task in zip(corpus, response["tasks"], strict=True):
         assert "error" not in task, (source.name, task.get("error"))
@@ -241,7 +241,7 @@ def test_the_seed_files_are_where_read_finds_them(image: Image) -> None:
     response = image.call({"op": "read", "files": [SCRIPT], "directories": [SCRIPT_DIR], "folders": [{"path": "\\"}]})
 
     assert response["files"][0]["file_hash"] == hashlib.sha256(SCRIPT_BYTES).hexdigest()
-    assert response["folders"] == [{"path": "\\", "exists": True}]
+    assert response["folders"] == [{"path": "\\", "exists": True, "reparse_point": None}]
     assert response["tasks"] == []  # the seed's task is in \Isotools, not in the root folder
 
 
