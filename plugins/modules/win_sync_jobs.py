@@ -260,6 +260,18 @@ jobs:
       type: list
       elements: str
       sample: ['script D:\Isotools\stock\synchro.bat: sha256 1f2e3d4c5b6a.. -> sha256 96ff60874249..']
+    findings:
+      description:
+        - "What the task runs that an account other than Administrators, SYSTEM, TrustedInstaller
+          and the task's own one may change, and that the job does not own (so the deploy does not
+          touch it): the program in C(command), a script or program named in C(arguments) (a relative
+          one taken from the working directory), the folder holding each, and the folders above up
+          to the drive (renamed, emptied or re-permissioned). Each one is a way to run code as the
+          task's account. The job's own folder and what it holds are locked down instead (with
+          O(secure_acl))."
+      type: list
+      elements: str
+      sample: ['privilege escalation path: D:\Public\evil.bat is writable by BUILTIN\Users']
     applied:
       description: Whether the job's changes were written to the host (false in check mode and when unchanged).
       type: bool

@@ -33,11 +33,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem
 
-__all__ = ["FilePlan", "PlanProblem", "ScriptDiff", "folder_accounts", "plan_files"]
+__all__ = ["ACCOUNT_WORDS", "FilePlan", "PlanProblem", "ScriptDiff", "folder_accounts", "plan_files"]
 
 _SHOWN_HASH = 12  # hex digits of a SHA-256 shown in a field change
 # How Windows shows the well-known accounts an ACL names (icacls, the Security tab).
-_ACCOUNT_WORDS = {
+ACCOUNT_WORDS = {
     ADMINISTRATORS_SID: "BUILTIN\\Administrators",
     USERS_SID: "BUILTIN\\Users",
     SYSTEM_SID: "NT AUTHORITY\\SYSTEM",
@@ -80,9 +80,17 @@ def folder_accounts(jobs: Sequence[DesiredJob]) -> dict[str, tuple[str, ...]]:
 
 
 def plan_files(
-    job: DesiredJob, state: ReadResult, changes: ChangeList, *, secure_acl: bool, shared: Mapping[str, tuple[str, ...]]
+    job: DesiredJob,
+    state: ReadResult,
+    changes: ChangeList,
+    *,
+    secure_acl: bool,
+    shared: Mapping[str, tuple[str, ...]],
+    runs: Sequence[str] = (),
 ) -> FilePlan:
-    """``shared``: :func:`folder_accounts` of all the jobs of the plan."""
+    """``shared``: :func:`folder_accounts` of all the jobs of the plan. ``runs``: files in the job's
+    own folder its task executes that the job does not write (the host's own script): their ACL is
+    locked down like the job's script."""
     outside = _outside_owned_folders(job)
     if outside:
         return FilePlan((), (), (), tuple(outside))
@@ -98,6 +106,10 @@ def plan_files(
         steps.directory(directory)
     for item in job.files:
         steps.file(item.path, item.content)
+    written = {path_key(item.path) for item in job.files}
+    for path in runs:
+        if path_key(path) not in written:
+            steps.lock(path)
     return FilePlan(tuple(steps.field_changes), tuple(steps.change_ids), tuple(steps.scripts), tuple(problems))
 
 
@@ -134,7 +146,7 @@ class _Steps:
     def file(self, path: str, content: bytes) -> None:
         record = self.state.file(path)
         # A file is written after its directory (and that directory's ACL) is in place.
-        parents = [change_id for folder, ids in self.directory_ids.items() if path_key(path).startswith(folder + "\\") for change_id in ids]
+        parents = self._parents(path)
         exists = record is not None and record.exists
         previous_hash = record.file_hash if record is not None and exists else None
         new_hash = sha256_hex(content)
@@ -150,6 +162,17 @@ class _Steps:
             ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
             self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.change_ids += ids
+
+    def lock(self, path: str) -> None:
+        """An existing file the job does not write, given the job's ACL when others may write it."""
+        record = self.state.file(path)
+        writers = () if record is None else record.writers
+        if self.allowed and record is not None and record.exists and _foreign(writers, self.allowed):
+            self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
+            self.change_ids.append(self.changes.add("set_acl", path, requires=self._parents(path), full_control=self.allowed).id)
+
+    def _parents(self, path: str) -> list[str]:
+        return [change_id for folder, ids in self.directory_ids.items() if path_key(path).startswith(folder + "\\") for change_id in ids]
 
 
 def _outside_owned_folders(job: DesiredJob) -> list[PlanProblem]:
@@ -199,7 +222,7 @@ def _acl_change(path: str, writers: tuple[str, ...], allowed: tuple[str, ...], n
 
 def _accounts_words(sids: Sequence[str], names: dict[str, str]) -> str:
     # A SID nobody named stays a SID: on the host, `wmic useraccount where sid=...` names it.
-    return ", ".join(_ACCOUNT_WORDS.get(canonical_account(sid)) or names.get(canonical_account(sid)) or sid for sid in sids)
+    return ", ".join(ACCOUNT_WORDS.get(canonical_account(sid)) or names.get(canonical_account(sid)) or sid for sid in sids)
 
 
 def _hash_words(digest: str | None) -> str | None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ScriptDiff, folder_accounts, plan_files
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ACCOUNT_WORDS, ScriptDiff, folder_accounts, plan_files
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import (
     ChangeList,
     DesiredFile,
@@ -51,6 +51,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     decode_last_result,
     path_key,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import escalation_findings, execution_paths
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     LogonTrigger,
     LogonType,
@@ -132,6 +133,9 @@ class JobPlan:
     xml_after: str | None = None  # the XML registered by this plan; None when not (re)registered
     scripts: tuple[ScriptDiff, ...] = ()  # scripts written by this plan, with their previous content
     warnings: tuple[str, ...] = ()
+    # 'privilege escalation path: ...': what the task runs that someone else may change, and the
+    # plan does not lock down (it is not the job's own folder or script)
+    findings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -173,14 +177,16 @@ class JobResult:
 
 def read_request_for(jobs: Sequence[DesiredJob], options: PlanOptions) -> ReadRequest:
     """The one read the plan needs: the managed folder (not its sub-folders), every other folder
-    a job lives in, every job's task, file and directory, and every account to resolve."""
+    a job lives in, every job's task, file and directory, every file its task executes and the
+    folders above those, and every account to resolve."""
     folders = _unique([options.folder, *(_task_folder(_job_path(job, options)) for job in jobs)])
     present = [job for job in jobs if job.state == "present"]
+    runs = [execution_paths(job.definition) for job in present if job.definition is not None]
     return ReadRequest(
         folders=tuple(FolderQuery(folder, recurse=False) for folder in folders),
         tasks=_unique([_job_path(job, options) for job in jobs]),
-        files=_unique([item.path for job in present for item in job.files]),
-        directories=_unique([directory for job in present for directory in job.directories]),
+        files=_unique([*(item.path for job in present for item in job.files), *(path for paths in runs for path in paths.files)]),
+        directories=_unique([*(directory for job in present for directory in job.directories), *(folder for paths in runs for folder in paths.folders)]),
         accounts=_unique([name for job in present for name in _accounts_named(job) if not _resolves_locally(name)]),
     )
 
@@ -315,8 +321,14 @@ class _Planner:
         self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
         change_ids = self._folder(definition.folder) if must_register else []
-        files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared)
+        runs = execution_paths(definition)
+        own = _owned_by(job) if self.options.secure_acl else set()
+        in_own_folder = [path for path in runs.files if path_key(ntpath.dirname(path)) in own]
+        files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared, runs=in_own_folder)
         self.problems += files.problems
+        run_as = definition.principal.user_id or definition.principal.group_id
+        names = {**ACCOUNT_WORDS, **({canonical_account(run_as, self.sids): run_as} if run_as else {})}
+        findings = escalation_findings(runs, self.state, run_as, owned=lambda path: _owned(path, own), names=names)
         change_ids += files.change_ids
         xml_after = None
         if must_register:
@@ -334,6 +346,7 @@ class _Planner:
             xml_after=xml_after,
             scripts=files.scripts,
             warnings=tuple(warnings),
+            findings=findings,
         )
 
     def _task_changes(
@@ -480,6 +493,15 @@ def _unreadable_files(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
         for record in records
         if record is not None and record.error
     ]
+
+
+def _owned_by(job: DesiredJob) -> set[str]:
+    """The path keys of the job's own folders, whose ACL (and that of what they hold) the plan keeps."""
+    return {path_key(directory) for directory in job.directories} if job.acl_sids else set()
+
+
+def _owned(path: str, own: set[str]) -> bool:
+    return path_key(path) in own or path_key(ntpath.dirname(path)) in own
 
 
 def _folder_link(job: str, state: ReadResult, folder: str) -> list[PlanProblem]:

@@ -103,6 +103,8 @@ class JobStatus:
     last_result_text: str | None = None
     last_run_time: str | None = None
     next_run_time: str | None = None
+    # 'privilege escalation path: ...': what the task runs that an ordinary user may change
+    findings: tuple[str, ...] = ()
 
     @property
     def last_run_failed(self) -> bool:
@@ -247,6 +249,7 @@ def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: 
         state=state,
         changes=tuple(printable(str(change), lines=True) for change in _sequence(job.get("changes"))),
         message=_job_message(outcome, state, job.get("message")),
+        findings=tuple(str(finding) for finding in _sequence(job.get("findings"))),
     )
     return _with_runtime(status, task)
 
@@ -268,6 +271,7 @@ def _with_runtime(status: JobStatus, task: Mapping[str, object]) -> JobStatus:
         state=status.state,
         changes=status.changes,
         message=status.message,
+        findings=status.findings,
         last_result=last_result if isinstance(last_result, int) and not isinstance(last_result, bool) else None,
         last_result_text=_text(task.get("last_result_text")),
         last_run_time=_text(task.get("last_run_time")),
@@ -340,6 +344,7 @@ def summary_lines(report: Report) -> list[str]:
                 lines.append(f"{host.host} / {job.name}: {job.state.label}{': ' + detail if detail else ''}")
             if job.last_run_failed:
                 lines.append(f"{host.host} / {job.name}: last run failed ({_result_words(job)})")
+            lines.extend(f"{host.host} / {job.name}: {finding}" for finding in job.findings)
     return lines
 
 
@@ -365,7 +370,9 @@ def render_markdown(report: Report) -> str:
         f"| last run failed | {counts.failed_runs} |",
         "",
     ]
-    attention = [host for host in report.hosts if host.errors or any(job.state not in _QUIET_STATES or job.last_run_failed for job in host.jobs)]
+    attention = [
+        host for host in report.hosts if host.errors or any(job.state not in _QUIET_STATES or job.last_run_failed or job.findings for job in host.jobs)
+    ]
     if not attention:
         lines.append("Every job of every host is in sync and its last run succeeded.")
         return "\n".join(lines) + "\n"
@@ -379,6 +386,7 @@ def render_markdown(report: Report) -> str:
                 lines.extend(f"  - {_code(change)}" for change in job.changes)
             if job.last_run_failed:
                 lines.append(f"- **{_md(job.name)}**: last run failed ({_md(_result_words(job))}, {_md(job.last_run_time or 'time unknown')})")
+            lines.extend(f"- **{_md(job.name)}**: {_md(finding)}" for finding in job.findings)
     return "\n".join(lines) + "\n"
 
 
@@ -460,10 +468,12 @@ def _junit_outcome(job: JobStatus) -> tuple[str, str, str, str] | None:
     """(element, type, message, details) of a job's test case, or ``None`` when it passed."""
     run = f"last run failed: {_result_words(job)} at {job.last_run_time or 'an unknown time'}" if job.last_run_failed else ""
     if job.state is JobState.ERROR:
-        return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run)))
+        return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run, *job.findings)))
     if job.state in DRIFT_STATES:
-        details = "\n".join(filter(None, (job.message, *job.changes, run)))
+        details = "\n".join(filter(None, (job.message, *job.changes, run, *job.findings)))
         return "failure", job.state.value, f"{job.state.label}{': ' + job.message if job.message else ''}", details
+    if job.findings:
+        return "failure", "privilege_escalation", job.findings[0], "\n".join(filter(None, (*job.findings, run)))
     if run:
         return "failure", "last_run_failed", run, run
     return None

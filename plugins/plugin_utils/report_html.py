@@ -85,6 +85,7 @@ td.accepted { background: #f4f7f8; }
 td.orphaned, td.will_be_pruned { background: #fcf4f8; }
 td.none { color: #8a92a3; background: #f6f7f9; text-align: center; }
 .run-failed { margin-top: 6px; color: #8a1c10; font-weight: 600; }
+.finding { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .run-failed::before { content: "\\26A0\\FE0E  "; }
 .note { color: #5b6475; margin: 4px 0 0; }
 ul.changes { margin: 6px 0 0; padding-left: 18px; }
@@ -192,6 +193,7 @@ def _cell(job: JobStatus | None) -> str:
         body.append(f'<p class="note">{_e(job.message)}</p>')
     if job.last_run_failed:
         body.append(f'<div class="run-failed">last run failed: {_e(_result(job))}</div>')
+    body.extend(f'<div class="finding">{_e(finding)}</div>' for finding in job.findings)
     return f'<td class="{job.state.value}">{"".join(body)}</td>'
 
 
@@ -214,6 +216,7 @@ def _host_details(host: HostReport) -> str:
 def _detail_row(job: JobStatus) -> str:
     differs = "".join(f"<li>{_e(change)}</li>" for change in job.changes)
     what = f'<ul class="changes">{differs}</ul>' if differs else _e(job.message or "")
+    what += "".join(f'<div class="finding">{_e(finding)}</div>' for finding in job.findings)
     result = _result(job) if job.last_result is not None else "never read"
     result_cell = f'<span class="run-failed">{_e(result)}</span>' if job.last_run_failed else _e(result)
     return (

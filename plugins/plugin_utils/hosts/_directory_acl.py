@@ -19,7 +19,9 @@ ancestor applies here); with none at all a path gets what a folder created under
 on a real server, where ordinary users (``BUILTIN\\Users``) may write — the
 privilege-escalation risk the collection detects and closes with ``set_acl`` — though not
 delete or re-permission it. ``set_acl`` leaves a protected DACL of exactly the SIDs it was
-given and BUILTIN\\Administrators as the owner, as the WinRM host does.
+given and BUILTIN\\Administrators as the owner, as the WinRM host does. Under ``C:\\Windows`` and
+the program folders, without an entry, TrustedInstaller owns a path and alone with SYSTEM and
+Administrators may change it, Users may read and run it, as Windows installs them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import ADMINISTRATORS_SID, SYSTEM_SID, USERS_SID
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import FULL_CONTROL, AccessEntry
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import (
+    FULL_CONTROL,
+    READ_AND_EXECUTE,
+    TRUSTED_INSTALLER_SID,
+    AccessEntry,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
     WindowsPath,
@@ -38,7 +45,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     parse_windows_path,
 )
 
-__all__ = ["DEFAULT_ACES", "AclBook", "Security", "hardened_entry", "load_acl"]
+__all__ = ["DEFAULT_ACES", "SYSTEM_ACES", "AclBook", "Security", "hardened_entry", "load_acl"]
 
 # Modify without DELETE: what BUILTIN\Users may do in a folder made under D:\ (write, add).
 _USERS_WRITE = 0x1201BF
@@ -46,6 +53,15 @@ DEFAULT_ACES = (
     AccessEntry(ADMINISTRATORS_SID, True, FULL_CONTROL, inherited=True),
     AccessEntry(SYSTEM_SID, True, FULL_CONTROL, inherited=True),
     AccessEntry(USERS_SID, True, _USERS_WRITE, inherited=True),
+)
+
+# C:\Windows and the program folders, as Windows installs them: TrustedInstaller owns them.
+_SYSTEM_FOLDERS = ("c:\\windows", "c:\\program files", "c:\\program files (x86)")
+SYSTEM_ACES = (
+    AccessEntry(TRUSTED_INSTALLER_SID, True, FULL_CONTROL, inherited=True),
+    AccessEntry(SYSTEM_SID, True, FULL_CONTROL, inherited=True),
+    AccessEntry(ADMINISTRATORS_SID, True, FULL_CONTROL, inherited=True),
+    AccessEntry(USERS_SID, True, READ_AND_EXECUTE, inherited=True),
 )
 
 
@@ -77,7 +93,8 @@ class AclBook:
 
     def security(self, target: WindowsPath) -> Security:
         own = self.entries.get(target.key)
-        owner = own.owner if own is not None and own.owner else ADMINISTRATORS_SID
+        system = any(target.key == folder or target.key.startswith(folder + "\\") for folder in _SYSTEM_FOLDERS)
+        owner = own.owner if own is not None and own.owner else (TRUSTED_INSTALLER_SID if system else ADMINISTRATORS_SID)
         if own is not None:
             return Security(owner, own.protected, own.aces)
         current = target.parent
@@ -87,7 +104,7 @@ class AclBook:
                 inherited = tuple(AccessEntry(ace.sid, ace.allow, ace.rights, inherited=True) for ace in entry.aces)
                 return Security(owner, False, inherited)
             current = current.parent
-        return Security(owner, False, DEFAULT_ACES)
+        return Security(owner, False, SYSTEM_ACES if system else DEFAULT_ACES)
 
 
 def hardened_entry(sids: Sequence[str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ planned and what was applied. Keys it sets:
 
     changed   something was applied (in check mode: something would be)
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
-              per field change), applied (bool), message (why a change was not applied), and
+              per field change), findings ('privilege escalation path: ...'), applied (bool), message (why a change was not applied), and
               after an apply, applied_changes / not_applied_changes: each host change of the
               job ('write_file D:\\...'), the ones not applied with their status and reason
     diff      one entry per changed job: the task XML before/after, the field changes and the
@@ -137,6 +137,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
         "path": job.path,
         "outcome": job.outcome,
         "changes": describe(job.changes),
+        "findings": list(job.findings),
         "applied": bool(outcome and outcome.applied),
         "message": outcome.message if outcome else None,
         "applied_changes": list(outcome.applied) if outcome else [],

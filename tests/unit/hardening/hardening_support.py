@@ -111,6 +111,43 @@ OWNER_CASES: list[tuple[str, str, str, dict[str, Any] | None, bool]] = [
     ("owner-rights-modify", "script", CLERK_SID, {"sid": "S-1-3-4", "type": "allow", "rights": 0x1301BF}, True),
     ("administrators-own-it", "script", "S-1-5-32-544", None, False),
 ]
+# What a privileged task runs, planted on the host (test_hardening_execution_paths.py): (id, the
+# action, files planted with their acl.json entry (None: none, as a folder made under D:\ leaves
+# it), the findings expected).
+_HARDENED = ["S-1-5-32-544", "S-1-5-18"]
+_PUBLIC = "D:\\Public (holds what the task runs) is writable by BUILTIN\\Users"
+EXECUTION_CASES: list[tuple[str, dict[str, str], dict[str, Any], tuple[str, ...]]] = [
+    (
+        "program-users-may-change",
+        {"command": "D:\\Public\\tool.exe"},
+        {"D:\\Public\\tool.exe": None},
+        ("D:\\Public\\tool.exe is writable by BUILTIN\\Users", _PUBLIC),
+    ),
+    (
+        "script-named-in-arguments",
+        {"command": "C:\\Windows\\System32\\cmd.exe", "arguments": "/c D:\\Public\\evil.bat & exit"},
+        {"D:\\Public\\evil.bat": None},
+        ("D:\\Public\\evil.bat is writable by BUILTIN\\Users", _PUBLIC),
+    ),
+    (
+        "folder-above-users-may-rename",
+        {"command": "D:\\Tools\\bin\\tool.exe"},
+        {
+            "D:\\Tools": {"aces": [{"sid": "S-1-5-32-545", "type": "allow", "rights": 0x1301BF}], "protected": False},  # Users: Modify
+            "D:\\Tools\\bin": _HARDENED,
+            "D:\\Tools\\bin\\tool.exe": None,
+        },
+        ("D:\\Tools (above what the task runs) can be renamed or re-permissioned by BUILTIN\\Users",),
+    ),
+    (
+        "relative-script-in-a-foreign-folder",
+        {"command": "C:\\Windows\\System32\\cmd.exe", "arguments": "/c run.cmd", "working_directory": "D:\\Public"},
+        {"D:\\Public\\run.cmd": None},
+        ("D:\\Public\\run.cmd is writable by BUILTIN\\Users", _PUBLIC),
+    ),
+    ("system-program", {"command": "%SystemRoot%\\System32\\cmd.exe", "arguments": "/c synchro.bat"}, {"C:\\Windows\\System32\\cmd.exe": None}, ()),
+    ("hardened-program", {"command": "D:\\Tools\\tool.exe"}, {"D:\\Tools": _HARDENED, "D:\\Tools\\tool.exe": None}, ()),
+]
 HOSTILE_TASKS = (
     "entity expansion",
     "external entity",
@@ -237,6 +274,7 @@ def security_figures() -> dict[str, int]:
         "outputs checked for a raw control character": len(CONTROL_OUTPUTS),
         "unquoted passwords YAML reads as numbers or booleans": len(UNQUOTED_PASSWORDS),
         "links planted (job folder, a folder above, the Tasks folder)": len(PLANTED_LINKS),
+        "execution path cases (what a SYSTEM task runs, planted)": len(EXECUTION_CASES),
     }
 
 

@@ -188,8 +188,18 @@ def test_the_read_asks_for_the_managed_folder_jobs_files_and_accounts_to_resolve
         "op": "read",
         "folders": [{"path": "\\Isotools", "recurse": False}, {"path": "\\Other", "recurse": False}],
         "tasks": ["\\Isotools\\Synchro Stock", "\\Other\\Elsewhere", "\\Isotools\\Gone"],
-        "files": ["D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat"],
-        "directories": ["D:\\Isotools\\Synchro_prod\\localhost\\stock"],
+        # What each task runs (its command, the script its arguments name), and the folders above.
+        "files": ["D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat", "C:\\Windows\\System32\\cmd.exe"],
+        "directories": [
+            "D:\\Isotools\\Synchro_prod\\localhost\\stock",
+            "C:\\Windows\\System32",
+            "C:\\Windows",
+            "C:\\",
+            "D:\\Isotools\\Synchro_prod\\localhost",
+            "D:\\Isotools\\Synchro_prod",
+            "D:\\Isotools",
+            "D:\\",
+        ],
         "accounts": ["svc_sync"],  # SYSTEM, BUILTIN\\Administrators and SIDs need no host
     }
 

@@ -438,3 +438,19 @@ def test_a_limited_run_says_so_in_every_output() -> None:
     assert "limited run (--limit shop01,shop02)" in render_html(report)
     full = Report(generated="now", hosts=(HostReport(host="shop01"),))
     assert "limit" not in summary_lines(full)[0] and ElementTree.fromstring(render_junit(full)).get("limit") is None
+
+
+def test_a_privilege_escalation_path_needs_a_look_in_every_rendering() -> None:
+    finding = "privilege escalation path: D:\\Public\\evil.bat is writable by BUILTIN\\Users"
+    in_sync = {**job("Synchro Stock", "unchanged"), "findings": [finding]}
+    host = host_report("shop01", jobs_result(in_sync), info(task("Synchro Stock")))
+    report = Report(hosts=(host,), generated="2026-11-28T06:00:00+01:00")
+
+    assert host.jobs[0].state is JobState.IN_SYNC and host.jobs[0].findings == (finding,)
+    assert f"shop01 / Synchro Stock: {finding}" in summary_lines(report)
+    assert "## Needs a look" in render_markdown(report) and "evil.bat is writable by BUILTIN\\\\Users" in render_markdown(report)
+    case = ElementTree.fromstring(render_junit(report)).find("testsuite/testcase")
+    assert case is not None
+    failure = case.find("failure")
+    assert failure is not None and failure.get("type") == "privilege_escalation" and failure.get("message") == finding
+    assert "evil.bat is writable by BUILTIN\\Users" in render_html(report)
