@@ -10,29 +10,37 @@ PYTHON ?= python3
 VENV := .venv
 VENV_BIN := $(CURDIR)/$(VENV)/bin
 VENV_PYTHON := $(VENV_BIN)/python
-# A copy of the requirements the venv was last installed from: a changed file re-installs.
-VENV_STAMP := $(VENV)/.requirements-dev.txt
 COLLECTION_LINK := build/collections/ansible_collections/isotools/shop_sync
 
 # Only the test directories that exist; tests/tools tests the tool chain itself.
 TEST_DIRS := $(wildcard tests/unit tests/contract tests/playbooks tests/tools)
 PYTEST_ARGS ?=
 
+# The ansible-core legs of `make cores`, CORE:PYTHON_VERSION: the oldest core meta/runtime.yml
+# claims and the newest, each in its own venv .venv-core<CORE> from requirements-core<CORE>.txt
+# (tests/tools/core_leg.sh; a leg whose Python is missing is skipped, saying so).
+CORE_LEGS := 2.17:3.11 2.21:3.12
+# The controller's suites; not the tool chain's (tests/tools), nor the two files that check
+# development tools' output and use no ansible-core (the .ps1 parse, ansible-builder's context).
+CORE_TEST_DIRS := $(wildcard tests/unit tests/contract tests/playbooks)
+CORE_TEST_IGNORE := tests/unit/plugins/modules/test_win_sync_host_ps1.py tests/unit/test_execution_environment.py
+
 export PATH := $(VENV_BIN):$(PATH)
 
-.PHONY: help venv test demo unit sanity lint ruff mypy ansible-lint molecule bench docs clean distclean
+.PHONY: help venv test demo unit cores sanity lint ruff mypy ansible-lint molecule bench docs clean distclean
 
 help:
 	@echo "make demo       run playbooks/demo.yml against the offline demo host"
 	@echo "make test       every check CI runs: $(CHECKS), then pytest (make unit)"
 	@echo "make unit       pytest: $(TEST_DIRS)"
+	@echo "make cores      pytest on each ansible-core leg ($(CORE_LEGS)): $(CORE_TEST_DIRS)"
 	@echo "make lint       ruff + mypy + ansible-lint"
 	@echo "make sanity     ansible-test sanity (tests/tools/sanity.sh)"
 	@echo "make molecule   molecule test --all in each scenario directory"
 	@echo "make bench      pytest-benchmark on tests/bench (not part of test)"
 	@echo "make docs       regenerate docs/reference from the plugins' and role's documentation"
-	@echo "make venv       create/update .venv from requirements-dev.txt"
-	@echo "make clean      remove build/ and tool caches; distclean also removes .venv"
+	@echo "make venv       create/update .venv from requirements-dev.txt (the legs' venvs: make cores)"
+	@echo "make clean      remove build/ and tool caches; distclean also removes .venv and .venv-core*"
 
 venv:
 	@if ! "$(VENV_PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
@@ -42,11 +50,7 @@ venv:
 		rm -rf "$(VENV)"; \
 		"$(PYTHON)" -m venv "$(VENV)"; \
 	fi
-	@if ! cmp -s requirements-dev.txt "$(VENV_STAMP)"; then \
-		echo "== installing requirements-dev.txt into $(VENV)"; \
-		"$(VENV_PYTHON)" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
-		cp requirements-dev.txt "$(VENV_STAMP)"; \
-	fi
+	@tests/tools/install_requirements.sh "$(VENV)" requirements-dev.txt
 	@if [ "$$(readlink "$(COLLECTION_LINK)" 2>/dev/null)" != "../../../.." ]; then \
 		mkdir -p "$(dir $(COLLECTION_LINK))"; \
 		rm -f "$(COLLECTION_LINK)"; \
@@ -55,7 +59,7 @@ venv:
 
 # Every check runs even when an earlier one fails, so one run shows all problems; pytest runs
 # last so that its summary line closes the output of a green run.
-CHECKS := ruff mypy ansible-lint sanity molecule
+CHECKS := ruff mypy ansible-lint sanity molecule cores
 
 test: venv
 	@failed=(); \
@@ -73,6 +77,15 @@ demo: venv
 
 unit: venv
 	"$(VENV_PYTHON)" -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+
+# Every leg runs even when an earlier one fails.
+cores:
+	@failed=(); \
+	for leg in $(CORE_LEGS); do \
+		tests/tools/core_leg.sh "$${leg%%:*}" "$${leg#*:}" $(CORE_TEST_DIRS) $(addprefix --ignore=,$(CORE_TEST_IGNORE)) $(PYTEST_ARGS) \
+			|| failed+=("$${leg%%:*}"); \
+	done; \
+	if (( $${#failed[@]} )); then echo "== make cores FAILED on ansible-core $${failed[*]}"; exit 1; fi
 
 lint: ruff mypy ansible-lint
 
@@ -105,7 +118,7 @@ bench: venv
 
 clean:
 	rm -rf build tests/output .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
-	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . \( -path ./$(VENV) -o -path './.venv-core*' \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" .venv-core*
