@@ -28,6 +28,10 @@ __all__ = ["AdHocModule", "connection_plugin_name", "inventory_host", "options_f
 
 _ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}"
 _ARG_TEMPLATE = "{{{{ lookup('ansible.builtin.env', '{variable}') | from_json }}}}"
+# ansible-core 2.17/2.18 (no native Jinja types) turn a templated text that looks like a dict or a
+# list into one (win_sync_host's JSON request then reads "System.Collections.Generic.Dictionary");
+# a value from the "string" filter is exempt (STRING_TYPE_FILTERS), and 2.19+ keeps text anyway.
+_TEXT_ARG_TEMPLATE = "{{{{ lookup('ansible.builtin.env', '{variable}') | from_json | string }}}}"
 _RESULT_LINE = re.compile(r"^(?P<host>\S+) \| (?P<status>SUCCESS|CHANGED|FAILED!|UNREACHABLE!) => ", re.MULTILINE)
 # The plain minimal callback, whatever the caller's configuration says.
 _ADHOC_ENV = {"ANSIBLE_LOAD_CALLBACK_PLUGINS": "0", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
@@ -63,7 +67,7 @@ class AdHocModule:
         for index, (name, value) in enumerate(module_args.items()):
             variable = _ARG_VARIABLE.format(index=index)
             environment[variable] = json.dumps(value)
-            arguments[name] = _ARG_TEMPLATE.format(variable=variable)
+            arguments[name] = (_TEXT_ARG_TEMPLATE if isinstance(value, str) else _ARG_TEMPLATE).format(variable=variable)
         command = [_tool("ansible"), self.host, "-i", self.inventory, "-m", module_name]
         if arguments:  # "-a {}" would be taken as raw parameters
             command += ["-a", json.dumps(arguments)]

@@ -104,6 +104,16 @@ def test_a_module_runs_through_the_ansible_command_with_its_arguments_intact(inv
     assert result["msg"] == message
 
 
+def test_a_json_text_argument_reaches_the_module_as_text_on_every_core(inventory: Path) -> None:
+    # win_sync_host's request is JSON text. ansible-core 2.17/2.18 turn a templated value that
+    # looks like a dict into one, and the PowerShell module then read "System.Collections...".
+    request = '{"op":"read","folders":["\\\\Isotools"],"accounts":[],"files":[],"directories":[],"check":true,"marker":null}'
+
+    result = AdHocModule(str(inventory), "here")(module_name="ansible.builtin.debug", module_args={"msg": request})
+
+    assert result["msg"] == request
+
+
 def test_host_from_inventory_reads_the_connection_the_inventory_gives(inventory: Path) -> None:
     host = host_from_inventory(str(inventory))  # the first host: shop01
 
