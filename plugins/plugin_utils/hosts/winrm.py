@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ansible.errors import AnsibleConnectionFailure
+from ansible.release import __version__ as ansible_core_version
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import (
     AdHocModule,
@@ -37,6 +38,7 @@ __all__ = [
     "ExecuteModule",
     "WinRMHost",
     "connection_facts_from_vars",
+    "default_winrm_transports",
     "host_from_inventory",
     "password_transport_problem",
 ]
@@ -51,6 +53,10 @@ _MESSAGE_ENCRYPTING_AUTH = frozenset({"ntlm", "kerberos", "credssp", "negotiate"
 # Connection plugins that always run inside an encrypted channel.
 _ENCRYPTED_CONNECTIONS = frozenset({"ssh", "paramiko_ssh"})
 _WINRM_HTTP_PORT = 5985
+# The running ansible-core, major and minor: its winrm plugin's default transports depend on it.
+_CORE = tuple(int(part) for part in ansible_core_version.split(".")[:2])
+# The first core whose winrm plugin no longer falls back from Kerberos to basic auth for a UPN.
+_UPN_KERBEROS_ONLY_SINCE = (2, 19)
 _SHOWN_OUTPUT = 2000
 _REDACTED = "********"
 
@@ -205,12 +211,36 @@ def _winrm_facts(get_option: GetOption) -> ConnectionFacts:
     scheme = _text(_option(get_option, "scheme")) or ("http" if port == _WINRM_HTTP_PORT else "https")
     transports = tuple(name for name in (_text(item) for item in _listed(_option(get_option, "transport"))) if name)
     if not transports:
-        # The plugin's own default: Kerberos for a UPN, else basic auth (ssl/plaintext).
-        user = str(_option(get_option, "remote_user") or "")
-        transports = ("kerberos",) if "@" in user else ("ssl",) if scheme == "https" else ("plaintext",)
+        transports = default_winrm_transports(str(_option(get_option, "remote_user") or ""), scheme)
     extras = _option(get_option, "_extras")
     encryption = extras.get("ansible_winrm_message_encryption") if isinstance(extras, Mapping) else None
     return ConnectionFacts("winrm", scheme, port, transports, _text(encryption) or "auto")
+
+
+def default_winrm_transports(user: str, scheme: str, *, core: tuple[int, ...] = _CORE, have_kerberos: bool | None = None) -> tuple[str, ...]:
+    """The transports ansible-core's winrm plugin tries, in order, when none is set.
+
+    Read from the plugin's ``_build_winrm_kwargs`` on each core: anything but a UPN is basic auth
+    (``ssl`` over HTTPS, ``plaintext`` over HTTP). A UPN (``user@REALM``) is Kerberos alone from
+    2.19 on; on 2.17 and 2.18 it is Kerberos then basic auth when the plugin found the kerberos
+    library (``HAVE_KERBEROS``), and basic auth alone when it did not.
+    """
+    basic = ("ssl",) if scheme == "https" else ("plaintext",)
+    if "@" not in user:
+        return basic
+    if core >= _UPN_KERBEROS_ONLY_SINCE:
+        return ("kerberos",)
+    if have_kerberos is None:
+        have_kerberos = _winrm_plugin_has_kerberos()
+    return ("kerberos", *basic) if have_kerberos else basic
+
+
+def _winrm_plugin_has_kerberos() -> bool:
+    try:
+        from ansible.plugins.connection import winrm as winrm_plugin
+    except ImportError:  # not a connection this controller could make anyway
+        return False
+    return bool(getattr(winrm_plugin, "HAVE_KERBEROS", False))
 
 
 def _psrp_facts(get_option: GetOption) -> ConnectionFacts:

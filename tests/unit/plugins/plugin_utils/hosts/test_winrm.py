@@ -34,6 +34,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm imp
     ConnectionFacts,
     WinRMHost,
     connection_facts_from_vars,
+    default_winrm_transports,
     password_transport_problem,
 )
 
@@ -284,7 +285,6 @@ TRANSPORT_TABLE: list[tuple[str, str, Mapping[str, object], str | None]] = [
         "winrm over http with transport plaintext",
     ),
     ("winrm http ntlm", "winrm", {**WINRM_UNSET, "scheme": "http", "transport": ["ntlm"]}, None),
-    ("winrm http kerberos for a UPN", "winrm", {**WINRM_UNSET, "port": 5985, "remote_user": "svc@CONTOSO.COM"}, None),
     ("winrm http credssp", "ansible.builtin.winrm", {**WINRM_UNSET, "scheme": "http", "transport": ["credssp"]}, None),
     (
         "winrm http basic",
@@ -369,3 +369,44 @@ def test_connection_facts_resolve_defaults_as_the_plugin_does() -> None:
     name, get_option = options("winrm", {**WINRM_UNSET, "port": 5985, "_extras": {"ansible_winrm_message_encryption": "Always"}})
 
     assert connection_facts_from_vars(get_option, name) == ConnectionFacts("winrm", "http", 5985, ("plaintext",), "always")
+
+
+# A UPN with no transport set: what ansible-core's winrm plugin tries depends on the core (its
+# _build_winrm_kwargs) and, before 2.19, on whether it found the kerberos library.
+UPN_CASES = [
+    ((2, 17), True, "http", ("kerberos", "plaintext"), "winrm over http with transport plaintext"),
+    ((2, 18), False, "http", ("plaintext",), "winrm over http with transport plaintext"),
+    ((2, 18), True, "https", ("kerberos", "ssl"), None),
+    ((2, 19), True, "http", ("kerberos",), None),
+    ((2, 21), False, "http", ("kerberos",), None),
+]
+
+
+@pytest.mark.parametrize(
+    ("core", "have_kerberos", "scheme", "transports", "problem"),
+    UPN_CASES,
+    ids=[f"{core[0]}.{core[1]} {'with' if kerberos else 'without'} kerberos over {scheme}" for core, kerberos, scheme, _, _ in UPN_CASES],
+)
+def test_a_upn_with_no_transport_is_judged_as_each_core_connects(
+    core: tuple[int, int], have_kerberos: bool, scheme: str, transports: tuple[str, ...], problem: str | None
+) -> None:
+    assert default_winrm_transports("svc@CONTOSO.COM", scheme, core=core, have_kerberos=have_kerberos) == transports
+    assert password_transport_problem(ConnectionFacts("winrm", scheme, None, transports)) == problem
+
+
+@pytest.mark.parametrize("have_kerberos", [True, False], ids=["kerberos library", "no kerberos library"])
+@pytest.mark.parametrize("user", ["svc@CONTOSO.COM", "CONTOSO\\svc", "Administrateur"])
+@pytest.mark.parametrize("port", [5985, 5986])
+def test_the_default_transports_are_those_of_the_running_cores_winrm_plugin(monkeypatch: pytest.MonkeyPatch, have_kerberos: bool, user: str, port: int) -> None:
+    pytest.importorskip("winrm", reason="pywinrm is not installed: the winrm connection plugin cannot be built")
+    from ansible.playbook.play_context import PlayContext
+    from ansible.plugins.connection import winrm as winrm_plugin
+    from ansible.plugins.loader import connection_loader
+
+    monkeypatch.setattr(winrm_plugin, "HAVE_KERBEROS", have_kerberos)
+    connection = connection_loader.get("winrm", PlayContext(), None)
+    connection.set_options(var_options={"ansible_host": "shop01", "ansible_user": user, "ansible_password": "x", "ansible_port": port, "_extras": {}})
+    connection._build_winrm_kwargs()
+
+    facts = connection_facts_from_vars(connection.get_option, "winrm")
+    assert facts.transports == tuple(connection._winrm_transport)
