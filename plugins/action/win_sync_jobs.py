@@ -17,6 +17,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     Result,
     controller_path,
     folder_option,
+    owner_option,
     passwords_in,
     run_guarded,
     script_renderer,
@@ -24,6 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import SyncRun, empty_sync_result, sync
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import DEFAULT_OWNER
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, PlanOptions
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
@@ -31,6 +33,7 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "jobs": {"type": "list", "elements": "raw", "required": True},
     "folder": {"type": "str", "default": "\\Isotools"},
     "root": {"type": "str"},
+    "owner": {"type": "str", "default": DEFAULT_OWNER},
     "prune": {"type": "bool", "default": False},
     "backup": {"type": "bool", "default": False},
     "backup_dir": {"type": "str"},
@@ -57,7 +60,9 @@ class ActionModule(ActionBase):
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             backup_dir = args["backup_dir"]
             run = SyncRun(
-                PlanOptions(folder, prune=args["prune"], update_password=args["update_password"], secure_acl=args["secure_acl"]),
+                PlanOptions(
+                    folder, prune=args["prune"], update_password=args["update_password"], secure_acl=args["secure_acl"], owner=owner_option(args["owner"])
+                ),
                 check_mode=bool(self._task.check_mode),
                 diff=bool(self._task.diff),
                 backup=args["backup"],

@@ -20,6 +20,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs im
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
     folder_option,
+    owner_option,
     passwords_in,
     run_guarded,
     trace,
@@ -37,6 +38,8 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     **{key: {"type": "raw"} for key in TOP_KEYS},
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     "update_password": {"type": "str", "choices": list(UPDATE_PASSWORD_CHOICES), "default": "on_create", "no_log": False},
+    # Its own owner by default: a role deploy with prune in the same folder leaves its tasks alone.
+    "owner": {"type": "str", "default": "win_sync_task"},
     "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
 }
 
@@ -56,11 +59,12 @@ class ActionModule(ActionBase):
             super(ActionModule, self).run(tmp, variables)
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             job, folder = _job(args)
+            owner = owner_option(args["owner"])
             if job.definition is not None:
-                result["xml"] = render_xml(mark(job.definition, password_version=job.password_version))
+                result["xml"] = render_xml(mark(job.definition, password_version=job.password_version, owner=owner))
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             run = SyncRun(
-                PlanOptions(folder, update_password=args["update_password"], secure_acl=False),
+                PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
                 check_mode=bool(self._task.check_mode),
                 diff=bool(self._task.diff),
                 host_name=host_label(variables),

@@ -114,10 +114,20 @@ options:
         Files), C(ProgramData), C(Users), ...). The role M(isotools.shop_sync.sync_jobs) passes
         its C(shop_sync_root).
     type: str
+  owner:
+    description:
+      - Who owns the tasks this call registers, written into each task's ownership marker
+        (C(RegistrationInfo/Source)). Give each inventory (or team) sharing a folder its own.
+      - O(prune) and O(jobs[].state=absent) delete only tasks of this owner. A job whose task
+        another owner registered is refused before anything is written.
+      - V(default) is written as the bare marker, as 0.1.0 wrote every task, so tasks registered
+        by 0.1.0 are the default owner's, unchanged.
+    type: str
+    default: default
   prune:
     description:
       - Also delete the tasks directly in O(folder) that no job names, when this collection
-        registered them. Tasks made by hand, and tasks in sub-folders or elsewhere, are never
+        registered them for O(owner). Tasks made by hand, and tasks in sub-folders or elsewhere, are never
         pruned.
     type: bool
     default: false

@@ -31,6 +31,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  owner:
+    description:
+      - Who owns the task, written into its ownership marker (C(RegistrationInfo/Source)).
+      - V(absent) deletes the task only when it is this owner's. A task another owner labelled
+        (a role deploy with its C(shop_sync_owner)) is refused.
+      - Its own default, V(win_sync_task), keeps a task made with this module out of the reach of
+        a role deploy's prune in the same folder (that prune deletes only its own owner's tasks,
+        V(default) unless C(shop_sync_owner) says otherwise). A task registered by 0.1.0 (bare
+        marker) is the V(default) owner's.
+    type: str
+    default: win_sync_task
   update_password:
     description:
       - When the task's account password (O(principal.password)) is sent to the host.

@@ -378,6 +378,7 @@ class Ownership:
 
     owned: bool = False
     password_version: str | None = None  # opaque label of the stored password, for rotation
+    owner: str | None = None  # who registered it (ownership.DEFAULT_OWNER for a bare marker); None: not owned
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,13 +3,14 @@
 """The ownership marker: how a task says it was registered by this collection.
 
 ``RegistrationInfo/Source`` of every task the collection registers is ``isotools.shop_sync``,
-or ``isotools.shop_sync; password_version=<label>`` when the user labels the stored password
-(a password cannot be read back, so the label is what tells a rotation apart). In the label,
-``\\`` and ``;`` are written ``\\\\`` and ``\\;``.
+followed by ``; owner=<label>`` for an owner other than :data:`DEFAULT_OWNER` and by
+``; password_version=<label>`` when the user labels the stored password (a password cannot be
+read back, so the label is what tells a rotation apart). In a label, ``\\`` and ``;`` are
+written ``\\\\`` and ``\\;``.
 
-Only owned tasks are ever deleted by a prune. A task without the marker is someone else's,
-but adopting it (applying a spec to it) is not a change by itself: the marker is written the
-next time the task is registered for a real reason.
+The owner (the role's ``shop_sync_owner``, the actions' ``owner``) tells apart the inventories
+(or the win_sync_task playbooks) sharing a folder: a prune or ``state: absent`` deletes only
+tasks of its own owner. A bare marker, as 0.1.0 wrote it, is the default owner's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import OWNER_MARKER, Ownership, TaskDefinition
 
 __all__ = [
+    "DEFAULT_OWNER",
     "OWNER_MARKER",
     "compare_ownership",
     "is_owned",
@@ -31,16 +33,23 @@ __all__ = [
 ]
 
 _PASSWORD_VERSION = "password_version"
+_OWNER = "owner"
+# The owner of an inventory that names none; written as the bare marker, as 0.1.0 did.
+DEFAULT_OWNER = "default"
 # Split on a ';' that no backslash escapes.
 _FIELD_SEPARATOR = re.compile(r"(?<!\\)(?:\\\\)*;")
 
 
-def source_text(password_version: str | None) -> str:
+def source_text(password_version: str | None, owner: str = DEFAULT_OWNER) -> str:
     """The ``RegistrationInfo/Source`` text for a task this collection registers."""
-    if password_version is None:
-        return OWNER_MARKER
-    escaped = password_version.replace("\\", "\\\\").replace(";", "\\;")
-    return f"{OWNER_MARKER}; {_PASSWORD_VERSION}={escaped}"
+    fields = [] if owner == DEFAULT_OWNER else [f"{_OWNER}={_escape(owner)}"]
+    if password_version is not None:
+        fields.append(f"{_PASSWORD_VERSION}={_escape(password_version)}")
+    return "; ".join([OWNER_MARKER, *fields])
+
+
+def _escape(label: str) -> str:
+    return label.replace("\\", "\\\\").replace(";", "\\;")
 
 
 def parse_source(source: str | None) -> Ownership:
@@ -50,17 +59,17 @@ def parse_source(source: str | None) -> Ownership:
     parts = _split(source)
     if parts[0].strip() != OWNER_MARKER:
         return Ownership()
-    password_version = None
+    labels = {}
     for part in parts[1:]:
         key, separator, value = part.partition("=")
-        if separator and key.strip() == _PASSWORD_VERSION:
-            password_version = _unescape(value)
-    return Ownership(owned=True, password_version=password_version)
+        if separator:
+            labels[key.strip()] = _unescape(value)
+    return Ownership(owned=True, password_version=labels.get(_PASSWORD_VERSION), owner=labels.get(_OWNER, DEFAULT_OWNER))
 
 
-def mark(definition: TaskDefinition, *, password_version: str | None) -> TaskDefinition:
-    """``definition`` marked as owned by this collection, with the password label if any."""
-    info = replace(definition.registration_info, source=source_text(password_version))
+def mark(definition: TaskDefinition, *, password_version: str | None, owner: str = DEFAULT_OWNER) -> TaskDefinition:
+    """``definition`` marked as owned by ``owner`` through this collection, with the password label if any."""
+    info = replace(definition.registration_info, source=source_text(password_version, owner))
     return replace(definition, registration_info=info)
 
 
@@ -68,8 +77,10 @@ def ownership_of(definition: TaskDefinition) -> Ownership:
     return parse_source(definition.registration_info.source)
 
 
-def is_owned(definition: TaskDefinition) -> bool:
-    return ownership_of(definition).owned
+def is_owned(definition: TaskDefinition, owner: str | None = None) -> bool:
+    """Whether the collection registered the task (for ``owner``, when given)."""
+    ownership = ownership_of(definition)
+    return ownership.owned and (owner is None or ownership.owner == owner)
 
 
 def compare_ownership(desired_password_version: str | None, actual: TaskDefinition) -> tuple[FieldChange, ...]:

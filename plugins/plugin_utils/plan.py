@@ -11,8 +11,10 @@ Safety rules the plan keeps:
 
 - every write carries the hash the read saw (``expected_hash``; ``None``: must not exist yet),
   so a change made by someone else in between is refused, never overwritten;
-- a task is deleted only when it carries this collection's ownership marker, and a prune only
-  looks at tasks directly inside the managed folder (never a sub-folder, never elsewhere);
+- a task is deleted only when it carries this collection's ownership marker with this run's
+  owner (:attr:`PlanOptions.owner`), and a prune only looks at tasks directly inside the
+  managed folder (never a sub-folder, never elsewhere); a declared task another owner labelled
+  is refused;
 - a password task that must be (re)registered without a password is a :class:`PlanError`
   before any change, because Windows refuses to register it;
 - passwords travel only in :attr:`Plan.passwords`, keyed by change id, never in a change or
@@ -58,7 +60,13 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     SessionStateChangeTrigger,
     TaskDefinition,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import compare_ownership, is_owned, mark
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import (
+    DEFAULT_OWNER,
+    compare_ownership,
+    is_owned,
+    mark,
+    ownership_of,
+)
 
 __all__ = [
     "OUTCOMES",
@@ -112,6 +120,7 @@ class PlanOptions:
     prune: bool = False
     update_password: str = "on_create"
     secure_acl: bool = True
+    owner: str = DEFAULT_OWNER  # whose tasks this run registers, deletes and prunes
 
     def __post_init__(self) -> None:
         if self.update_password not in UPDATE_PASSWORD_CHOICES:
@@ -315,6 +324,7 @@ class _Planner:
             if actual is None:
                 return JobPlan(job.name, path, "unchanged", xml_before=record.xml)
             task_changes = self._task_changes(job, definition, actual, _with_principal_sid(self.sids, actual, record))
+            self.problems += self._other_owner(job, path, actual)
             if task_changes and not is_owned(actual):
                 warnings.append(f"task '{path}' was not registered by isotools.shop_sync: it is adopted and marked as owned")
         must_register = record is None or bool(task_changes)
@@ -333,7 +343,7 @@ class _Planner:
         xml_after = None
         if must_register:
             registered = _as_the_host_names(definition, self.state)
-            xml_after = self._render(job, mark(registered, password_version=job.password_version))
+            xml_after = self._render(job, mark(registered, password_version=job.password_version, owner=self.options.owner))
             change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids))
         changes = (*task_changes, *files.changes)
         return JobPlan(
@@ -348,6 +358,20 @@ class _Planner:
             warnings=tuple(warnings),
             findings=findings,
         )
+
+    def _other_owner(self, job: DesiredJob, path: str, actual: TaskDefinition) -> list[PlanProblem]:
+        """A declared task another owner labelled is refused: two inventories must not fight over it."""
+        ownership = ownership_of(actual)
+        if not ownership.owned or ownership.owner in (self.options.owner, DEFAULT_OWNER):
+            return []
+        return [
+            PlanProblem(
+                job.name,
+                "owner",
+                f"task '{path}' belongs to the owner '{ownership.owner}', not '{self.options.owner}': give both one owner "
+                "(shop_sync_owner, the owner option), or remove the job from one of them",
+            )
+        ]
 
     def _task_changes(
         self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition, sids: Mapping[str, str]
@@ -400,15 +424,17 @@ class _Planner:
         if record is None:
             return JobPlan(job.name, path, "absent")
         actual = self._parse(job.name, record)
-        if actual is None or not is_owned(actual):
-            warning = f"task '{record.path}' exists but was not registered by isotools.shop_sync: it is left in place"
+        if actual is None or not is_owned(actual, self.options.owner):
+            owner = ownership_of(actual).owner if actual is not None else None
+            by = f"was registered for the owner '{owner}'" if owner else "was not registered by isotools.shop_sync"
+            warning = f"task '{record.path}' exists but {by}: it is left in place"
             return JobPlan(job.name, record.path, "unchanged", xml_before=record.xml, warnings=(warning,))
         change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
         removal = FieldChange("task", record.path, None)
         return JobPlan(job.name, record.path, "deleted", (removal,), (change.id,), xml_before=record.xml)
 
     def prune(self, declared: set[str]) -> list[JobPlan]:
-        """Delete owned tasks directly in the managed folder that no job declares."""
+        """Delete this owner's tasks directly in the managed folder that no job declares."""
         pruned = []
         managed = path_key(self.options.folder)
         for record in self.state.tasks:
@@ -416,7 +442,7 @@ class _Planner:
                 continue
             name = ntpath.basename(record.path)
             try:
-                owned = is_owned(self.parse(record.xml, name=name, folder=_task_folder(record.path)))
+                owned = is_owned(self.parse(record.xml, name=name, folder=_task_folder(record.path)), self.options.owner)
             except ValueError as error:
                 self.warnings.append(f"task '{record.path}' could not be read ({error}): not pruned")
                 continue

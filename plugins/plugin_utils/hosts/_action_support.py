@@ -57,6 +57,7 @@ __all__ = [
     "trace",
     "controller_path",
     "folder_option",
+    "owner_option",
     "script_renderer",
 ]
 
@@ -156,6 +157,13 @@ def folder_option(text: str, option: str = "folder") -> str:
         return normalise_folder(text)
     except ValueError as error:
         raise AnsibleActionFail(f"{option} {error}") from None
+
+
+def owner_option(text: str) -> str:
+    """The ``owner`` option: a label written into each task's ownership marker."""
+    if not text.strip() or text != text.strip() or any(character < " " for character in text):
+        raise AnsibleActionFail(f"owner {text!r} must be a non-empty label without leading or trailing spaces or control characters")
+    return text
 
 
 def script_renderer(action: ActionBase, task_vars: Mapping[str, Any]) -> TemplateRender:

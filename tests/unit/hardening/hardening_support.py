@@ -148,6 +148,19 @@ EXECUTION_CASES: list[tuple[str, dict[str, str], dict[str, Any], tuple[str, ...]
     ("system-program", {"command": "%SystemRoot%\\System32\\cmd.exe", "arguments": "/c synchro.bat"}, {"C:\\Windows\\System32\\cmd.exe": None}, ()),
     ("hardened-program", {"command": "D:\\Tools\\tool.exe"}, {"D:\\Tools": _HARDENED, "D:\\Tools\\tool.exe": None}, ()),
 ]
+# (deploy's owner, the Source of a task no job declares, whether a prune deletes it)
+# (test_hardening_owners.py): a prune deletes only its own owner's tasks.
+PRUNE_OWNERS: list[tuple[str, str | None, bool]] = [
+    ("default", "isotools.shop_sync", True),  # registered by 0.1.0: the default owner's
+    ("default", "isotools.shop_sync; owner=shop-b", False),
+    ("default", "isotools.shop_sync; owner=win_sync_task", False),
+    ("default", "isotools.shop_sync_other", False),
+    ("default", None, False),
+    ("shop-b", "isotools.shop_sync; owner=shop-b", True),
+    ("shop-b", "isotools.shop_sync; owner=SHOP-B", False),
+    ("shop-b", "isotools.shop_sync", False),
+    ("shop-b", "isotools.shop_sync; password_version=v1", False),
+]
 HOSTILE_TASKS = (
     "entity expansion",
     "external entity",
@@ -275,6 +288,7 @@ def security_figures() -> dict[str, int]:
         "unquoted passwords YAML reads as numbers or booleans": len(UNQUOTED_PASSWORDS),
         "links planted (job folder, a folder above, the Tasks folder)": len(PLANTED_LINKS),
         "execution path cases (what a SYSTEM task runs, planted)": len(EXECUTION_CASES),
+        "prune cases across owners (one deletes)": len(PRUNE_OWNERS),
     }
 
 

@@ -37,10 +37,11 @@ def with_source(source: str | None) -> TaskDefinition:
         ("", Ownership()),
         ("Microsoft Corporation", Ownership()),
         ("isotools.shop_sync_other", Ownership()),
-        ("isotools.shop_sync", Ownership(owned=True)),
-        ("isotools.shop_sync; password_version=2026-03", Ownership(owned=True, password_version="2026-03")),
-        ("isotools.shop_sync;password_version=v2;future=1", Ownership(owned=True, password_version="v2")),
-        ("isotools.shop_sync; password_version=a\\;b\\\\c", Ownership(owned=True, password_version="a;b\\c")),
+        ("isotools.shop_sync", Ownership(owned=True, owner="default")),
+        ("isotools.shop_sync; password_version=2026-03", Ownership(owned=True, password_version="2026-03", owner="default")),
+        ("isotools.shop_sync;password_version=v2;future=1", Ownership(owned=True, password_version="v2", owner="default")),
+        ("isotools.shop_sync; password_version=a\\;b\\\\c", Ownership(owned=True, password_version="a;b\\c", owner="default")),
+        ("isotools.shop_sync; owner=shop\\;prod; password_version=v3", Ownership(owned=True, password_version="v3", owner="shop;prod")),
     ],
 )
 def test_what_a_source_says(source: str | None, expected: Ownership) -> None:
@@ -54,7 +55,16 @@ def test_the_marker_text() -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
 def test_any_label_survives_the_marker(label: str) -> None:
-    assert parse_source(source_text(label)) == Ownership(owned=True, password_version=label)
+    assert parse_source(source_text(label)) == Ownership(owned=True, password_version=label, owner="default")
+    assert parse_source(source_text(label, owner=label)) == Ownership(owned=True, password_version=label, owner=label)
+
+
+def test_an_owner_owns_only_its_own_tasks_and_a_bare_marker_is_the_default_owner() -> None:
+    assert source_text(None, owner="default") == "isotools.shop_sync"  # as 0.1.0 wrote it
+    assert source_text(None, owner="shop-b") == "isotools.shop_sync; owner=shop-b"
+    bare, labelled = with_source("isotools.shop_sync"), with_source("isotools.shop_sync; owner=shop-b")
+    assert (is_owned(bare, "default"), is_owned(bare, "shop-b")) == (True, False)
+    assert (is_owned(labelled, "default"), is_owned(labelled, "shop-b"), is_owned(labelled)) == (False, True, True)
 
 
 def test_mark_sets_only_the_source() -> None:
