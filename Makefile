@@ -27,7 +27,7 @@ CORE_TEST_IGNORE := tests/unit/plugins/modules/test_win_sync_host_ps1.py tests/u
 
 export PATH := $(VENV_BIN):$(PATH)
 
-.PHONY: help venv test demo unit cores sanity lint ruff mypy ansible-lint molecule bench docs clean distclean
+.PHONY: help venv test demo unit cores sanity lint ruff mypy ansible-lint molecule bench docs clean distclean windows-acceptance
 
 help:
 	@echo "make demo       run playbooks/demo.yml against the offline demo host"
@@ -37,6 +37,7 @@ help:
 	@echo "make lint       ruff + mypy + ansible-lint"
 	@echo "make sanity     ansible-test sanity (tests/tools/sanity.sh)"
 	@echo "make molecule   molecule test --all in each scenario directory"
+	@echo "make windows-acceptance INVENTORY=...  contract suite + integration targets on one host, reports in build/acceptance"
 	@echo "make bench      pytest-benchmark on tests/bench (not part of test)"
 	@echo "make docs       regenerate docs/reference from the plugins' and role's documentation"
 	@echo "make venv       create/update .venv from requirements-dev.txt (the legs' venvs: make cores)"
@@ -108,6 +109,10 @@ molecule: venv
 
 docs: venv
 	"$(VENV_PYTHON)" tests/tools/render_reference.py
+
+# The acceptance run on one host (docs/testing-windows.md): INVENTORY unset, the directory host.
+windows-acceptance: venv
+	"$(VENV_PYTHON)" tests/tools/windows_acceptance.py $(if $(INVENTORY),--inventory "$(INVENTORY)") $(if $(REPORTS),--reports "$(REPORTS)")
 
 bench: venv
 	@if [ -d tests/bench ]; then \

@@ -6,8 +6,9 @@ when one is configured.
 A real host is used when ``SHOP_SYNC_WINRM_INVENTORY`` names an inventory and
 ``plugins/plugin_utils/hosts/winrm.py`` offers ``host_from_inventory(inventory, host)``
 (``SHOP_SYNC_WINRM_HOST`` picks the host, default the inventory's first). Each test then works
-in its own task folder ``\\ShopSyncContract\\t<random>`` and directory under
-``SHOP_SYNC_WINRM_BASE_DIR`` (default ``C:\\ShopSyncContract``); the tasks it registered are
+in its own task folder ``t<random>`` under ``SHOP_SYNC_WINRM_TASK_FOLDER`` (default
+``\\ShopSyncContract``) and directory under ``SHOP_SYNC_WINRM_BASE_DIR`` (default
+``C:\\ShopSyncContract``); the tasks it registered are
 deleted afterwards (empty folders stay: the contract has no change that removes one). Password
 logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``.
 
@@ -71,10 +72,11 @@ def _windows_host() -> Iterator[HostUnderTest]:
     windows_host = factory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
     unique = f"t{uuid.uuid4().hex[:8]}"
     base = os.environ.get("SHOP_SYNC_WINRM_BASE_DIR", "C:\\ShopSyncContract").rstrip("\\")
+    folder = os.environ.get("SHOP_SYNC_WINRM_TASK_FOLDER", "\\ShopSyncContract").rstrip("\\")
     under_test = HostUnderTest(
         kind="winrm",
         send=windows_host.call,
-        folder=f"\\ShopSyncContract\\{unique}",
+        folder=f"{folder}\\{unique}",
         base_dir=f"{base}\\{unique}",
         user=os.environ.get("SHOP_SYNC_WINRM_TEST_USER"),
         password=os.environ.get("SHOP_SYNC_WINRM_TEST_PASSWORD"),
