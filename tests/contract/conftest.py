@@ -10,7 +10,8 @@ in its own task folder ``t<random>`` under ``SHOP_SYNC_WINRM_TASK_FOLDER`` (defa
 ``\\ShopSyncContract``) and directory under ``SHOP_SYNC_WINRM_BASE_DIR`` (default
 ``C:\\ShopSyncContract``); the tasks it registered are
 deleted afterwards (empty folders stay: the contract has no change that removes one). Password
-logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``.
+logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``, the gMSA
+registration ``SHOP_SYNC_WINRM_TEST_GMSA`` (``DOMAIN\\name$``, one the host may use).
 
 Every response goes through the typed contract (``contract.py``) before a test sees it, so a
 host answering a malformed message fails every test.
@@ -35,6 +36,9 @@ _WINRM_MODULE = "ansible_collections.isotools.shop_sync.plugins.plugin_utils.hos
 # The directory host's own account for password logons; it accepts any non-empty password.
 _DIRECTORY_USER = "SHOPSYNC\\svc_contract"
 _DIRECTORY_USER_SID = "S-1-5-21-1004336348-1177238915-682003330-1104"
+# Invented, like the account above: a gMSA of the directory host's domain.
+_DIRECTORY_GMSA = "SHOPSYNC\\gmsa_sync$"
+_DIRECTORY_GMSA_SID = "S-1-5-21-1004336348-1177238915-682003330-1105"
 
 
 @pytest.fixture(params=["directory", "winrm"])
@@ -48,8 +52,11 @@ def host(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HostUnderTe
 def _directory_host(tmp_path: Path) -> HostUnderTest:
     root = tmp_path / "image"
     (root / "D").mkdir(parents=True)
-    (root / "accounts.json").write_text(json.dumps({_DIRECTORY_USER: _DIRECTORY_USER_SID}), encoding="utf-8")
+    (root / "accounts.json").write_text(json.dumps({_DIRECTORY_USER: _DIRECTORY_USER_SID, _DIRECTORY_GMSA: _DIRECTORY_GMSA_SID}), encoding="utf-8")
     directory_host = DirectoryHost(root)
+
+    def script_exits(task: str, exit_code: int) -> None:
+        (root / "outcomes.json").write_text(json.dumps({task: {"exit_code": exit_code}}), encoding="utf-8")
     return HostUnderTest(
         kind="directory",
         send=directory_host.call,
@@ -57,6 +64,8 @@ def _directory_host(tmp_path: Path) -> HostUnderTest:
         base_dir="D:\\ShopSyncContract",
         user=_DIRECTORY_USER,
         password="contract-test-password",
+        gmsa=_DIRECTORY_GMSA,
+        script_exits=script_exits,
     )
 
 
@@ -80,6 +89,8 @@ def _windows_host() -> Iterator[HostUnderTest]:
         base_dir=f"{base}\\{unique}",
         user=os.environ.get("SHOP_SYNC_WINRM_TEST_USER"),
         password=os.environ.get("SHOP_SYNC_WINRM_TEST_PASSWORD"),
+        gmsa=os.environ.get("SHOP_SYNC_WINRM_TEST_GMSA"),
+        script_exits=lambda _task, _exit_code: None,
     )
     yield under_test
     _delete_tasks_of(under_test)

@@ -31,6 +31,11 @@ class HostUnderTest:
     base_dir: str  # a directory of this test's own, D:\A\B
     user: str | None  # an account that has a password
     password: str | None
+    gmsa: str | None  # a group managed service account the host may use (DOMAIN\\name$)
+    # Makes a script end with this exit code when its task runs. A real host runs the script
+    # (whose own ``exit /b`` sets it): nothing to do; the directory host runs nothing and takes
+    # the code from its outcomes.json.
+    script_exits: Callable[[str, int], None]
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send ``request``; the response, after checking it against the typed contract."""
@@ -58,10 +63,10 @@ class Installed:
     script: str
 
 
-def install(host: HostUnderTest, name: str = "Synchro Stock", **xml_options: Any) -> Installed:
+def install(host: HostUnderTest, name: str = "Synchro Stock", script: bytes = SCRIPT, **xml_options: Any) -> Installed:
     """The knowledge-base set-up in one apply: folder, script directory, script, task (SYSTEM)."""
     directory = host.file("stock")
-    script = host.file("stock", "synchro.bat")
+    script_path = host.file("stock", "synchro.bat")
     xml = synchro_task_xml(directory, **xml_options)
     response = host.call(
         {
@@ -69,13 +74,13 @@ def install(host: HostUnderTest, name: str = "Synchro Stock", **xml_options: Any
             "changes": [
                 {"id": "c1", "kind": "create_folder", "path": host.folder},
                 {"id": "c2", "kind": "create_directory", "path": directory},
-                {"id": "c3", "kind": "write_file", "path": script, "content_base64": b64(SCRIPT), "expected_hash": None, "requires": ["c2"]},
+                {"id": "c3", "kind": "write_file", "path": script_path, "content_base64": b64(script), "expected_hash": None, "requires": ["c2"]},
                 register("c4", host.task(name), xml, user="S-1-5-18", logon_type="service_account", requires=("c1", "c3")),
             ],
         }
     )
     assert statuses(response) == {"c1": "applied", "c2": "applied", "c3": "applied", "c4": "applied"}
-    return Installed(host.task(name), xml, response["results"][3]["task_hash"], directory, script)
+    return Installed(host.task(name), xml, response["results"][3]["task_hash"], directory, script_path)
 
 
 def read_all(host: HostUnderTest, installed: Installed) -> dict[str, Any]:

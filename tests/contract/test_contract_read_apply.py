@@ -293,3 +293,55 @@ def test_a_registration_that_names_no_hash_never_replaces_a_task(host: HostUnder
 
     assert (statuses(response), response["results"][0]["message"]) == ({"c": "refused"}, CONCURRENT)
     assert the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)["task_hash"] == installed.task_hash
+
+
+def test_a_task_hash_is_the_same_on_every_read(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    hashes = [the_task(read_all(host, installed), installed.task)["task_hash"] for _ in range(3)]
+
+    assert hashes == [installed.task_hash] * 3
+
+
+def test_a_task_that_never_ran_has_no_last_run_time(host: HostUnderTest) -> None:
+    # Windows hands out 1999-11-30 (or COM's zero date) for "never": the host reads it as null.
+    installed = install(host)
+
+    task = the_task(read_all(host, installed), installed.task)
+
+    assert (task["last_run_time"], task["last_result"], task["number_of_missed_runs"]) == (None, NOT_YET_RUN, 0)
+
+
+def test_the_principal_is_read_back_as_its_sid(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    assert the_task(read_all(host, installed), installed.task)["principal_sid"] == "S-1-5-18"
+
+
+def test_an_s4u_principal_is_read_back_as_the_accounts_sid(host: HostUnderTest) -> None:
+    if host.user is None:
+        pytest.skip("no account configured for this host")
+    installed = install(host)
+    path = host.task("S4U principal")
+    xml = synchro_task_xml(installed.directory, user=host.user, logon_type="s4u")
+    (account,) = host.call({"op": "read", "accounts": [host.user]})["accounts"]
+
+    host.call({"op": "apply", "changes": [register("s", path, xml, user=host.user, logon_type="s4u")]})
+
+    assert account["sid"]
+    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["principal_sid"] == account["sid"]
+
+
+def test_a_gmsa_registers_without_a_password(host: HostUnderTest) -> None:
+    # A gMSA's XML says LogonType Password, but no password is sent: Windows fetches it.
+    if host.gmsa is None:
+        pytest.skip("no gMSA configured for this host (SHOP_SYNC_WINRM_TEST_GMSA)")
+    installed = install(host)
+    path = host.task("gMSA")
+    xml = synchro_task_xml(installed.directory, user=host.gmsa, logon_type="password")
+    (account,) = host.call({"op": "read", "accounts": [host.gmsa]})["accounts"]
+
+    response = host.call({"op": "apply", "changes": [register("g", path, xml, user=host.gmsa, logon_type="password")]})
+
+    assert statuses(response) == {"g": "applied"}, response["results"]
+    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["principal_sid"] == account["sid"]

@@ -96,3 +96,14 @@ def test_every_time_carries_its_utc_offset(host: HostUnderTest) -> None:
 
     times = [run["start_time"], run["end_time"], task["last_run_time"], *(event["time"] for event in events)]
     assert all(OFFSET.search(time) for time in times), times
+
+
+def test_cmd_k_script_and_exit_reports_the_scripts_exit_code(host: HostUnderTest) -> None:
+    # The knowledge base's "/k synchro.bat & exit": a bare exit keeps the error level the script set.
+    installed = install(host, script=b"@echo off\r\nrem synchro stock\r\nexit /b 3\r\n")
+    host.script_exits(installed.task, 3)
+
+    (run,) = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})["runs"]
+    task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
+
+    assert (run["finished"], run["last_result"], task["last_result"]) == (True, 3, 3)
