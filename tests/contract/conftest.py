@@ -11,7 +11,8 @@ in its own task folder ``t<random>`` under ``SHOP_SYNC_WINRM_TASK_FOLDER`` (defa
 ``C:\\ShopSyncContract``); the tasks it registered are
 deleted afterwards (empty folders stay: the contract has no change that removes one). Password
 logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``, the gMSA
-registration ``SHOP_SYNC_WINRM_TEST_GMSA`` (``DOMAIN\\name$``, one the host may use).
+registration ``SHOP_SYNC_WINRM_TEST_GMSA`` (``DOMAIN\\name$``, one the host may use), the
+history's availability ``SHOP_SYNC_WINRM_HISTORY_LOG`` (``on``/``off``, as the log is set).
 
 Every response goes through the typed contract (``contract.py``) before a test sees it, so a
 host answering a malformed message fails every test.
@@ -64,6 +65,7 @@ def _directory_host(tmp_path: Path) -> HostUnderTest:
         base_dir="D:\\ShopSyncContract",
         user=_DIRECTORY_USER,
         password="contract-test-password",
+        history_log=True,  # the directory host always keeps its history.jsonl
         gmsa=_DIRECTORY_GMSA,
         script_exits=script_exits,
     )
@@ -78,6 +80,7 @@ def _windows_host() -> Iterator[HostUnderTest]:
     factory = getattr(importlib.import_module(_WINRM_MODULE), "host_from_inventory", None)
     if factory is None:
         pytest.skip("hosts/winrm.py offers no host_from_inventory(inventory, host): cannot build a WinRM host from an inventory")
+    history_log = _history_log(os.environ.get("SHOP_SYNC_WINRM_HISTORY_LOG"))  # a typo fails before the host is touched
     windows_host = factory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
     unique = f"t{uuid.uuid4().hex[:8]}"
     base = os.environ.get("SHOP_SYNC_WINRM_BASE_DIR", "C:\\ShopSyncContract").rstrip("\\")
@@ -89,11 +92,20 @@ def _windows_host() -> Iterator[HostUnderTest]:
         base_dir=f"{base}\\{unique}",
         user=os.environ.get("SHOP_SYNC_WINRM_TEST_USER"),
         password=os.environ.get("SHOP_SYNC_WINRM_TEST_PASSWORD"),
+        history_log=history_log,
         gmsa=os.environ.get("SHOP_SYNC_WINRM_TEST_GMSA"),
         script_exits=lambda _task, _exit_code: None,
     )
     yield under_test
     _delete_tasks_of(under_test)
+
+
+def _history_log(setting: str | None) -> bool | None:
+    if setting is None or setting == "":
+        return None
+    if setting.lower() not in ("on", "off"):
+        raise pytest.UsageError(f"SHOP_SYNC_WINRM_HISTORY_LOG={setting!r}: say on or off, as the TaskScheduler Operational log is set")
+    return setting.lower() == "on"
 
 
 def _delete_tasks_of(under_test: HostUnderTest) -> None:

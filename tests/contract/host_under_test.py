@@ -31,6 +31,7 @@ class HostUnderTest:
     base_dir: str  # a directory of this test's own, D:\A\B
     user: str | None  # an account that has a password
     password: str | None
+    history_log: bool | None  # whether the Task Scheduler Operational log is on; None: not told
     gmsa: str | None  # a group managed service account the host may use (DOMAIN\\name$)
     # Makes a script end with this exit code when its task runs. A real host runs the script
     # (whose own ``exit /b`` sets it): nothing to do; the directory host runs nothing and takes

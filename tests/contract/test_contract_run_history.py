@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from host_under_test import HostUnderTest, install, the_task
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryRequest
@@ -107,3 +108,16 @@ def test_cmd_k_script_and_exit_reports_the_scripts_exit_code(host: HostUnderTest
     task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
 
     assert (run["finished"], run["last_result"], task["last_result"]) == (True, 3, 3)
+
+
+def test_the_history_says_whether_the_event_log_is_on(host: HostUnderTest) -> None:
+    if host.history_log is None:
+        pytest.skip("not told whether the Operational log is on (SHOP_SYNC_WINRM_HISTORY_LOG=on|off)")
+    installed = install(host)
+    host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+
+    response = host.call(HistoryRequest((installed.task,), 50).to_json())
+
+    assert response["available"] is host.history_log
+    if not host.history_log:
+        assert response["events"] == []
