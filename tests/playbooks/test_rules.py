@@ -125,7 +125,7 @@ def test_a_job_in_system32_is_left_alone_and_a_shared_folder_gets_one_acl_in_one
     assert f"acl {ROOT}\\Synchro Stock: (absent) -> writable only by" in output, output
     acl = json.loads((workspace / "shopA" / "acl.json").read_text(encoding="utf-8"))
     assert [path for path in acl if "windows" in path] == [], acl
-    assert set(acl[shared.lower()]) == {"S-1-5-32-544", "S-1-5-18", SVC_SID}, "an account is locked out of the shared folder"
+    assert {ace["sid"] for ace in acl[shared.lower()]["aces"]} == {"S-1-5-32-544", "S-1-5-18", SVC_SID}, "an account is locked out of the shared folder"
 
     code, output, recap = deploy(workspace, path)
     assert code == 0 and recap["shopA"]["changed"] == 0, output
