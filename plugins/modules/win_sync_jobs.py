@@ -188,6 +188,8 @@ attributes:
 notes:
   - When a change is refused, fails or is skipped on the host, the task fails with a message
     naming what was applied and what was not; RV(jobs) still has every job's outcome.
+  - A task in the way of a job that cannot be read (not UTF-16, not XML, too large) fails that job
+    alone, named in the message; the host's other jobs are still compared and applied.
 seealso:
   - module: isotools.shop_sync.win_sync_task
   - module: isotools.shop_sync.win_sync_task_info
@@ -263,6 +265,8 @@ jobs:
       description:
         - V(created), V(updated), V(unchanged), V(deleted), V(absent) (already not there) or
           V(pruned). In check mode, what would be done.
+        - V(unreadable) when the job's task on the host could not be read (RV(jobs[].message) says
+          why). That job is left as it is and the task fails, after the other jobs are applied.
       type: str
       sample: updated
     changes:
@@ -286,7 +290,7 @@ jobs:
       description: Whether the job's changes were written to the host (false in check mode and when unchanged).
       type: bool
     message:
-      description: Why a change of the job was not applied (refused, failed or skipped), else null.
+      description: Why a change of the job was not applied (refused, failed or skipped), or why its task could not be read; else null.
       type: str
     applied_changes:
       description:

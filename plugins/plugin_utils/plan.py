@@ -86,7 +86,8 @@ __all__ = [
     "read_request_for",
 ]
 
-OUTCOMES = ("created", "updated", "unchanged", "deleted", "absent", "pruned")
+# unreadable: the job's task on the host could not be read; the job is left alone (JobPlan.error).
+OUTCOMES = ("created", "updated", "unchanged", "deleted", "absent", "pruned", "unreadable")
 UPDATE_PASSWORD_CHOICES = ("on_create", "always")
 # Logon types Windows registers only together with the account's password.
 PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
@@ -145,6 +146,7 @@ class JobPlan:
     # 'privilege escalation path: ...': what the task runs that someone else may change, and the
     # plan does not lock down (it is not the job's own folder or script)
     findings: tuple[str, ...] = ()
+    error: str | None = None  # why the job could not be planned (outcome 'unreadable')
 
     @property
     def changed(self) -> bool:
@@ -310,19 +312,18 @@ class _Planner:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
         self.problems += _unreadable_files(job, self.state)
+        # One task the host or the parser cannot read stops its own job, not the host's others.
         unreadable = self.state.unreadable_task(path)
         if unreadable is not None:
-            self.problems.append(
-                PlanProblem(job.name, "task", f"the task '{unreadable.path}' on the host could not be read: {unreadable.error}; fix or delete it by hand")
-            )
-            return JobPlan(job.name, path, "unchanged")
+            return _unreadable(job, unreadable.path, unreadable.error)
         record = self.state.task(path)
         task_changes: list[FieldChange] = []
         warnings: list[str] = []
         if record is not None:
-            actual = self._parse(job.name, record)
-            if actual is None:
-                return JobPlan(job.name, path, "unchanged", xml_before=record.xml)
+            try:
+                actual = self._parse(record)
+            except ValueError as error:
+                return _unreadable(job, record.path, str(error), xml=record.xml)
             task_changes = self._task_changes(job, definition, actual, _with_principal_sid(self.sids, actual, record))
             self.problems += self._other_owner(job, path, actual)
             if task_changes and not is_owned(actual):
@@ -423,7 +424,10 @@ class _Planner:
             return JobPlan(job.name, unreadable.path, "unchanged", warnings=(warning,))
         if record is None:
             return JobPlan(job.name, path, "absent")
-        actual = self._parse(job.name, record)
+        try:
+            actual: TaskDefinition | None = self._parse(record)
+        except ValueError:
+            actual = None
         if actual is None or not is_owned(actual, self.options.owner):
             owner = ownership_of(actual).owner if actual is not None else None
             by = f"was registered for the owner '{owner}'" if owner else "was not registered by isotools.shop_sync"
@@ -442,7 +446,7 @@ class _Planner:
                 continue
             name = ntpath.basename(record.path)
             try:
-                owned = is_owned(self.parse(record.xml, name=name, folder=_task_folder(record.path)), self.options.owner)
+                owned = is_owned(self._parse(record), self.options.owner)
             except ValueError as error:
                 self.warnings.append(f"task '{record.path}' could not be read ({error}): not pruned")
                 continue
@@ -470,15 +474,16 @@ class _Planner:
             self.problems.append(PlanProblem(job.name, "task", f"cannot be written as Task Scheduler XML: {error}"))
             return ""
 
-    def _parse(self, job: str, record: TaskRecord) -> TaskDefinition | None:
-        try:
-            return self.parse(record.xml, name=ntpath.basename(record.path), folder=_task_folder(record.path))
-        except ValueError as error:
-            self.problems.append(PlanProblem(job, "task", f"the task '{record.path}' on the host could not be read: {error}; fix or delete it by hand"))
-            return None
+    def _parse(self, record: TaskRecord) -> TaskDefinition:
+        """The host's task as a definition; raises ValueError when it cannot be read."""
+        return self.parse(record.xml, name=ntpath.basename(record.path), folder=_task_folder(record.path))
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _unreadable(job: DesiredJob, path: str, error: str, *, xml: str | None = None) -> JobPlan:
+    return JobPlan(job.name, path, "unreadable", xml_before=xml, error=f"the task '{path}' on the host could not be read: {error}; fix or delete it by hand")
 
 
 def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanProblem]:

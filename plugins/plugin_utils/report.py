@@ -197,7 +197,7 @@ def host_report(
     A host whose comparison failed says why once (the folder read usually failed the same way);
     the jobs it did report are kept, and no task of the folder is called extra.
     """
-    compared = jobs_result is not None and not (jobs_result.get("unreachable") or jobs_result.get("failed"))
+    compared = jobs_result is not None and not (jobs_result.get("unreachable") or (jobs_result.get("failed") and not _failed_by_its_jobs(jobs_result)))
     errors = [] if compared else [printable(_failure(jobs_result), lines=True)]
     read = info_result is not None and not (info_result.get("unreachable") or info_result.get("failed"))
     if compared and info_result is not None and not read:
@@ -229,6 +229,12 @@ def accepted_pattern(name: str, accepted_extras: Sequence[str]) -> str | None:
     """The first of ``accepted_extras`` that ``name`` matches (``*``, ``?``, ``[...]``), if any."""
     wanted = name.casefold()
     return next((pattern for pattern in accepted_extras if fnmatch.fnmatchcase(wanted, pattern.casefold())), None)
+
+
+def _failed_by_its_jobs(result: Mapping[str, object]) -> bool:
+    """The host was compared, but a job's task could not be read: that job is the error (it
+    carries the reason), the others and the folder's extras are reported as usual."""
+    return any(job.get("outcome") == "unreadable" for job in _mappings(result.get("jobs")))
 
 
 def _failure(result: Mapping[str, object] | None) -> str:

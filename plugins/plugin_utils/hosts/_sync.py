@@ -16,7 +16,9 @@ planned and what was applied. Keys it sets:
     warnings  adopted tasks, tasks left in place, unreadable tasks not pruned
     backups   with ``backup``: the previous XML and scripts of everything changed or deleted,
               and the files they were saved to under ``backup_dir``
-    failed/msg  when a change was refused, failed or skipped: what was applied and what not
+    failed/msg  when a change was refused, failed or skipped: what was applied and what not;
+              when a job's task could not be read (the other jobs are still planned and
+              applied): which, and why
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     if run.diff:
         result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
+    unreadable = "; ".join(f"job '{job.name}': {job.error}" for job in the_plan.jobs if job.error is not None)
+    if unreadable:
+        result.update(failed=True, msg=unreadable)
     if not the_plan.changed:
         return the_plan
     if run.check_mode:
@@ -106,7 +111,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         result["msg"] = f"{lost}; {_summary(outcomes, failures)}"
     elif failures:
         result["failed"] = True
-        result["msg"] = _summary(outcomes, failures)
+        result["msg"] = "; ".join(filter(None, (unreadable, _summary(outcomes, failures))))
     return the_plan
 
 
@@ -139,7 +144,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
         "changes": describe(job.changes),
         "findings": list(job.findings),
         "applied": bool(outcome and outcome.applied),
-        "message": outcome.message if outcome else None,
+        "message": outcome.message if outcome and outcome.message else job.error,
         "applied_changes": list(outcome.applied) if outcome else [],
         "not_applied_changes": [f"{words}: {why}" for words, why in zip(outcome.not_applied, outcome.reasons, strict=True)] if outcome else [],
     }

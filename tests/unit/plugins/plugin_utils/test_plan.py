@@ -26,6 +26,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     HostFacts,
     ReadResult,
     TaskRecord,
+    UnreadableTask,
     path_key,
     sha256_hex,
 )
@@ -284,7 +285,7 @@ def test_prune_deletes_only_owned_undeclared_tasks_directly_in_the_managed_folde
     )
 
 
-def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
+def test_a_task_that_cannot_be_rendered_is_a_plan_error() -> None:
     definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
     state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
 
@@ -293,20 +294,6 @@ def test_a_task_that_cannot_be_rendered_or_read_is_a_plan_error() -> None:
 
     with pytest.raises(PlanError, match="job 'a': task: cannot be written as Task Scheduler XML: no XML for you"):
         plan([DesiredJob("a", definition=definition)], state, PlanOptions("\\Isotools"), render=refuse, parse=parse_xml)
-    broken = ReadResult(
-        state.host, state.folders, (TaskRecord("\\Isotools\\A", "<Task", sha256_hex(b"<Task"), True, "ready"),)
-    )
-    with pytest.raises(
-        PlanError, match="job 'a': task: the task '\\\\Isotools\\\\A' on the host could not be read"
-    ) as raised:
-        plan(
-            [DesiredJob("a", definition=definition)],
-            broken,
-            PlanOptions("\\Isotools"),
-            render=render_xml,
-            parse=parse_xml,
-        )
-    assert raised.value.field == "task"
 
 
 @pytest.mark.parametrize(
@@ -347,3 +334,23 @@ def test_a_script_the_host_could_not_read_stops_the_plan_with_the_hosts_reason()
     (problem,) = raised.value.problems
     assert (problem.job, problem.field) == ("A", "files")
     assert "could not be read on the host" in problem.message and "being used by another process" in problem.message
+
+
+@pytest.mark.parametrize("kind", ["unparseable", "unreadable"])
+def test_a_task_the_plan_cannot_read_leaves_its_job_alone_and_plans_the_others(kind: str) -> None:
+    broken = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
+    other = TaskDefinition(name="B", folder="\\Isotools", actions=(ExecAction(command="y.exe"),))
+    if kind == "unparseable":
+        tasks = (TaskRecord("\\Isotools\\A", "<Task", sha256_hex(b"<Task"), True, "ready"),)
+        state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),), tasks=tasks)
+    else:
+        unreadable = (UnreadableTask("\\Isotools\\A", "not UTF-16"),)
+        state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),), unreadable=unreadable)
+
+    result = plan([DesiredJob("a", definition=broken), DesiredJob("b", definition=other)], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    assert [(job.name, job.outcome) for job in result.jobs] == [("a", "unreadable"), ("b", "created")]
+    assert result.jobs[0].change_ids == () and result.jobs[0].error is not None
+    assert result.jobs[0].error.startswith("the task '\\Isotools\\A' on the host could not be read: ")
+    assert result.jobs[0].error.endswith("; fix or delete it by hand")
+    assert [change.path for change in result.changes] == ["\\Isotools\\B"]

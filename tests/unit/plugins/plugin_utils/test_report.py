@@ -104,6 +104,22 @@ def test_a_host_that_could_not_be_checked_says_why(jobs: dict[str, object] | Non
     assert all(status.state is not JobState.EXTRA for status in report.jobs)  # a failed read lists no "extra" task
 
 
+def test_a_job_whose_task_could_not_be_read_is_an_error_and_the_host_is_still_checked() -> None:
+    error = "the task '\\Isotools\\Synchro Prix' on the host could not be read: not UTF-16; fix or delete it by hand"
+    jobs = {
+        "failed": True,
+        "msg": f"job 'Synchro Prix': {error}",
+        "jobs": [job("Synchro Prix", "unreadable", message=error), job("Synchro Stock", "unchanged")],
+    }
+    report = host_report("shop01", jobs, info(task("Synchro Stock"), task("Synchro Test Kevin")))
+    assert report.errors == ()
+    assert [(status.name, status.state, status.message) for status in report.jobs] == [
+        ("Synchro Prix", JobState.ERROR, error),
+        ("Synchro Stock", JobState.IN_SYNC, None),
+        ("Synchro Test Kevin", JobState.EXTRA, "in the managed folder, not in the inventory"),
+    ]
+
+
 def test_a_host_that_failed_says_why_once() -> None:
     failure = {"failed": True, "msg": "shop_sync_directory_root '/x' is not a folder"}
     assert host_report("shop01", failure, failure).errors == ("failed: shop_sync_directory_root '/x' is not a folder",)
