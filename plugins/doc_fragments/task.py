@@ -468,5 +468,8 @@ options:
       - Windows cannot give a stored password back, so giving the same password again is not a
         change. To store a new password, change this label; the task then differs from the label
         recorded with it and is registered again, with the password.
+      - Only a logon that stores a password (V(password) or V(interactive_token_or_password) of a
+        user) takes the label; for any other (SYSTEM, a gMSA, S4U, a group) it is ignored, and
+        changing it registers nothing again.
     type: str
 """

@@ -344,7 +344,7 @@ class _Planner:
         xml_after = None
         if must_register:
             registered = _as_the_host_names(definition, self.state)
-            xml_after = self._render(job, mark(registered, password_version=job.password_version, owner=self.options.owner))
+            xml_after = self._render(job, mark(registered, password_version=self._password_version(job, definition), owner=self.options.owner))
             change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids))
         changes = (*task_changes, *files.changes)
         return JobPlan(
@@ -379,7 +379,7 @@ class _Planner:
     ) -> list[FieldChange]:
         changes = [
             *compare_definitions(definition, actual, sids=sids),
-            *compare_ownership(job.password_version, actual),
+            *compare_ownership(self._password_version(job, definition), actual),
         ]
         if self.options.update_password == "always" and job.password is not None and self._needs_password(definition):
             changes.append(FieldChange("principal.password", "(stored, unreadable)", "(set again: update_password is always)"))
@@ -410,6 +410,12 @@ class _Planner:
         if needs_password and job.password is not None:
             self.passwords[change.id] = job.password
         return change.id
+
+    def _password_version(self, job: DesiredJob, definition: TaskDefinition) -> str | None:
+        """The job's password label, for a task whose logon stores a password; None for any
+        other (SYSTEM, a gMSA, S4U, a group): a default version bump must not register those
+        again, since there is no password to set."""
+        return job.password_version if self._needs_password(definition) else None
 
     def _needs_password(self, definition: TaskDefinition) -> bool:
         principal = definition.principal

@@ -220,6 +220,15 @@ def test_run_now_runs_the_jobs_and_fails_on_the_one_that_fails(workspace: Path) 
     assert journal(workspace, "shopB").count("run") == runs_on_b  # --limit shopA
 
 
+def test_a_default_password_version_bump_registers_only_the_task_that_stores_a_password(workspace: Path) -> None:
+    applies_on_b = journal(workspace, "shopB").count("apply")
+    code, output, recap = run(workspace, playbook("deploy"), "-e", "shop_sync_default_password_version=2026-12")
+    assert code == 0, output
+    # Synchro Commandes runs as svc_sync with a stored password; the others run as SYSTEM.
+    assert "Synchro Commandes: updated" in output and "Synchro Stock: unchanged" in output and "Synchro Prix: unchanged" in output, output
+    assert recap["shopB"]["changed"] == 0 and journal(workspace, "shopB").count("apply") == applies_on_b
+
+
 def test_adopt_writes_reviewable_inventory_for_a_hand_made_task(workspace: Path) -> None:
     hand_made = (REPO / "playbooks" / "files" / "demo_hand_made_task.xml").read_text(encoding="utf-8")
     workspace.joinpath("shopB", *TASKS, "Synchro Test Kevin").write_text(hand_made, encoding="utf-8")
