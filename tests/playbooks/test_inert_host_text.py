@@ -13,9 +13,7 @@ the host keeps every text exactly, and the last drift finds the job in sync.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -23,6 +21,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from hostile_text import BASE_ACCOUNT, HOSTILE_NAME, TEMPLATED_FIELDS, hostile_task_xml, injections, load_adopted
+from test_workflow import run as run_playbook
 
 REPO = Path(__file__).resolve().parents[2]
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -54,18 +53,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(shop: Path, playbook: str, *options: str) -> str:
-    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", str(shop / "inventory"), str(REPO / "playbooks" / f"{playbook}.yml"), *options],
-        cwd=shop,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output
+    code, output, _recap = run_playbook(shop, str(REPO / "playbooks" / f"{playbook}.yml"), *options, inventory=shop / "inventory")
+    assert code == 0, output
     assert markers(shop) == [], f"{playbook} ran a template from the host"
     return output
 
@@ -104,7 +93,7 @@ def test_the_adopted_jobs_in_the_inventory_never_run_a_template_and_deploy_exact
     run(shop, "deploy")
     tasks = sorted(path.name for path in shop.joinpath("image", *TASKS).iterdir())
     assert tasks == [HOSTILE_NAME]
-    assert host_task(shop) == before == {element: text for element, text in injections(shop / "marker", ROOT).items()}
+    assert host_task(shop) == before == injections(shop / "marker", ROOT)
     assert not shop.joinpath("image", "D", "Isotools", "Synchro_prod", "shopH", "14").exists()
 
 
