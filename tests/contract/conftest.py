@@ -58,6 +58,7 @@ def _directory_host(tmp_path: Path) -> HostUnderTest:
 
     def script_exits(task: str, exit_code: int) -> None:
         (root / "outcomes.json").write_text(json.dumps({task: {"exit_code": exit_code}}), encoding="utf-8")
+
     return HostUnderTest(
         kind="directory",
         send=directory_host.call,

@@ -298,7 +298,7 @@ def test_a_registration_that_names_no_hash_never_replaces_a_task(host: HostUnder
 def test_a_task_hash_is_the_same_on_every_read(host: HostUnderTest) -> None:
     installed = install(host)
 
-    hashes = [the_task(read_all(host, installed), installed.task)["task_hash"] for _ in range(3)]
+    hashes = [the_task(read_all(host, installed), installed.task)["task_hash"] for _read in range(3)]
 
     assert hashes == [installed.task_hash] * 3
 
@@ -321,27 +321,33 @@ def test_the_principal_is_read_back_as_its_sid(host: HostUnderTest) -> None:
 def test_an_s4u_principal_is_read_back_as_the_accounts_sid(host: HostUnderTest) -> None:
     if host.user is None:
         pytest.skip("no account configured for this host")
-    installed = install(host)
-    path = host.task("S4U principal")
-    xml = synchro_task_xml(installed.directory, user=host.user, logon_type="s4u")
-    (account,) = host.call({"op": "read", "accounts": [host.user]})["accounts"]
 
-    host.call({"op": "apply", "changes": [register("s", path, xml, user=host.user, logon_type="s4u")]})
+    status, account_sid, principal_sid = _register_without_password(host, host.user, "s4u")
 
-    assert account["sid"]
-    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["principal_sid"] == account["sid"]
+    assert status == "applied"
+    assert account_sid is not None
+    assert principal_sid == account_sid
 
 
 def test_a_gmsa_registers_without_a_password(host: HostUnderTest) -> None:
     # A gMSA's XML says LogonType Password, but no password is sent: Windows fetches it.
     if host.gmsa is None:
         pytest.skip("no gMSA configured for this host (SHOP_SYNC_WINRM_TEST_GMSA)")
+
+    status, account_sid, principal_sid = _register_without_password(host, host.gmsa, "password")
+
+    assert status == "applied"
+    assert account_sid is not None
+    assert principal_sid == account_sid
+
+
+def _register_without_password(host: HostUnderTest, user: str, logon_type: str) -> tuple[str, str | None, str | None]:
+    """Register the knowledge-base task as ``user``, sending no password: the change's status,
+    the account's SID as the host reads it, the task's ``principal_sid`` as read back."""
     installed = install(host)
-    path = host.task("gMSA")
-    xml = synchro_task_xml(installed.directory, user=host.gmsa, logon_type="password")
-    (account,) = host.call({"op": "read", "accounts": [host.gmsa]})["accounts"]
-
-    response = host.call({"op": "apply", "changes": [register("g", path, xml, user=host.gmsa, logon_type="password")]})
-
-    assert statuses(response) == {"g": "applied"}, response["results"]
-    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["principal_sid"] == account["sid"]
+    path = host.task(f"As {user.rpartition(chr(92))[2]}")
+    xml = synchro_task_xml(installed.directory, user=user, logon_type=logon_type)
+    (account,) = host.call({"op": "read", "accounts": [user]})["accounts"]
+    response = host.call({"op": "apply", "changes": [register("r", path, xml, user=user, logon_type=logon_type)]})
+    task = task_record(host.call({"op": "read", "tasks": [path]}), path)
+    return statuses(response)["r"], account["sid"], None if task is None else task["principal_sid"]

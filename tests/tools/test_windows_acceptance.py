@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / "tests/tools/windows_acceptance.py"
 
 # An invented fault: a host whose reads give every task another hash than it registered.
-_HASH_BREAKING_PLUGIN = '''
+_HASH_BREAKING_PLUGIN = """
 def pytest_configure(config):
     from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
@@ -30,7 +30,7 @@ def pytest_configure(config):
         return response
 
     DirectoryHost.call = call
-'''
+"""
 
 
 def _run(reports: Path, *pytest_args: str, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:

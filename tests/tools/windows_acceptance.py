@@ -71,7 +71,7 @@ def backend_of(inventory: str, host: str | None) -> str:
     sys.path.insert(0, str(REPO / "build/collections"))  # the working tree as the collection (make venv)
     from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import inventory_host
 
-    _, host_vars = inventory_host(inventory, host)
+    host_vars = inventory_host(inventory, host)[1]
     return "directory" if str(host_vars.get("shop_sync_backend", "")).lower() == "directory" else "winrm"
 
 
@@ -122,7 +122,7 @@ def cleanup_script(task_folder: str, base_dir: str) -> str:
     ITaskFolder.DeleteFolder removes an empty subfolder only (Microsoft's "ITaskFolder::DeleteFolder"):
     a task the tests failed to delete keeps its folder, and is reported.
     """
-    parent, _, name = task_folder.rpartition("\\")
+    parent, name = task_folder.rsplit("\\", 1)
     return "; ".join(
         (
             "$ErrorActionPreference = 'Stop'",
@@ -176,7 +176,7 @@ def write_html(target: Target, reports: Path, steps: Sequence[Step], started: dt
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inventory", help="the inventory of the host to prove (default: the directory host)")
     parser.add_argument("--host", help="which host of the inventory (default: its first)")
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help="where the reports go (default: build/acceptance)")
