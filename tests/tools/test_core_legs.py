@@ -25,7 +25,7 @@ LEGS = re.search(r"^CORE_LEGS := (.+)$", (REPO / "Makefile").read_text(encoding=
 
 def legs() -> list[tuple[str, str]]:
     assert LEGS, "the Makefile no longer sets CORE_LEGS"
-    return [(core, python) for core, _, python in (leg.partition(":") for leg in LEGS.group(1).split())]
+    return [(leg.partition(":")[0], leg.partition(":")[2]) for leg in LEGS.group(1).split()]
 
 
 def test_the_oldest_leg_is_the_oldest_core_the_collection_claims() -> None:

@@ -385,7 +385,7 @@ UPN_CASES = [
 @pytest.mark.parametrize(
     ("core", "have_kerberos", "scheme", "transports", "problem"),
     UPN_CASES,
-    ids=[f"{core[0]}.{core[1]} {'with' if kerberos else 'without'} kerberos over {scheme}" for core, kerberos, scheme, _, _ in UPN_CASES],
+    ids=[f"{case[0][0]}.{case[0][1]} {'with' if case[1] else 'without'} kerberos over {case[2]}" for case in UPN_CASES],
 )
 def test_a_upn_with_no_transport_is_judged_as_each_core_connects(
     core: tuple[int, int], have_kerberos: bool, scheme: str, transports: tuple[str, ...], problem: str | None
