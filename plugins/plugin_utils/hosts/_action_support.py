@@ -208,7 +208,9 @@ def _message(error: BaseException) -> str:
 def _walk_secrets(value: object) -> Iterator[str]:
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None:
+            # A boolean is refused as a password, and its text ("True") would mask every true
+            # of the result on cores whose remove_values compares texts.
+            if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None and not isinstance(item, bool):
                 # str() also reveals a vaulted value, so its clear text is scrubbed too.
                 yield str(item)
             else:
