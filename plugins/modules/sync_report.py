@@ -52,6 +52,8 @@ options:
         description:
           - The registered result of M(isotools.shop_sync.win_sync_task_info) for the managed
             folder, which gives the last run results and the tasks the inventory does not list.
+          - Not needed (the C(drift) playbook gives none) - without it they come from the
+            C(jobs) result, whose one read returns them (its C(unlisted)).
         type: dict
       accepted_extras:
         description:

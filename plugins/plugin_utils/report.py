@@ -189,8 +189,10 @@ def host_report(
     enforce: bool = False,
     accepted_extras: Sequence[str] = (),
 ) -> HostReport:
-    """One host's report from its ``win_sync_jobs`` result (check mode, or the enforce run) and
-    its ``win_sync_task_info`` result for the managed folder; either may be missing or failed.
+    """One host's report from its ``win_sync_jobs`` result (check mode, or the enforce run) and,
+    when given, its ``win_sync_task_info`` result for the managed folder; either may be missing or
+    failed. Without the folder read, the runtime and the tasks the inventory does not list come
+    from the ``win_sync_jobs`` result itself (its ``unlisted``).
     A task of the folder the inventory does not list is accepted when its name matches one of
     ``accepted_extras`` (names or shell-style patterns, letter case ignored as Windows does).
 
@@ -202,7 +204,11 @@ def host_report(
     read = info_result is not None and not (info_result.get("unreachable") or info_result.get("failed"))
     if compared and info_result is not None and not read:
         errors.append(printable(f"last results not read: {info_result.get('msg') or 'no message'}", lines=True))
-    tasks = _mappings(info_result.get("tasks")) if read and info_result is not None else []
+    if info_result is None:
+        # win_sync_jobs returns the runtime of its jobs and the folder's other tasks from its own read.
+        tasks = [*_mappings((jobs_result or {}).get("jobs")), *_mappings((jobs_result or {}).get("unlisted"))] if compared else []
+    else:
+        tasks = _mappings(info_result.get("tasks")) if read else []
     runtime = {str(task.get("name", "")).casefold(): task for task in tasks}
     statuses = [_job_status(job, runtime.pop(str(job.get("name", "")).casefold(), {}), enforce) for job in _mappings((jobs_result or {}).get("jobs"))]
     if compared:

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from test_workflow import ANSIBLE_PLAYBOOK, REPO, TASKS, playbook, run
+from test_workflow import ANSIBLE_PLAYBOOK, REPO, TASKS, journal, playbook, run
 
 JOBS = {
     "shopA": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
@@ -114,8 +114,10 @@ def set_last_result(base: Path, host: str, job: str, result: int) -> None:
 
 
 def test_each_host_fails_for_its_own_reasons_and_a_clean_run_changes_nothing(fleet: Path) -> None:
+    reads_before = {host: journal(fleet, host) for host in JOBS}
     clean, output, recap = drift(fleet, "accepting", "clean", "-e", "shop_sync_fail_on_drift=true", "-e", "shop_sync_fail_on_failed_runs=true")
     assert clean == 0, output
+    assert all(journal(fleet, host)[len(reads_before[host]) :] == ["read"] for host in JOBS), "drift read a host more than once"
     assert {"shopA", "shopB"} <= set(recap) and all(counts == {"changed": 0, "unreachable": 0, "failed": 0} for counts in recap.values()), output
 
     set_last_result(fleet, "shopA", "Synchro Stock", 2)

@@ -10,7 +10,11 @@ planned and what was applied. Keys it sets:
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
               per field change), findings ('privilege escalation path: ...'), applied (bool), message (why a change was not applied), and
               after an apply, applied_changes / not_applied_changes: each host change of the
-              job ('write_file D:\\...'), the ones not applied with their status and reason
+              job ('write_file D:\\...'), the ones not applied with their status and reason;
+              the task's runtime as read: last_result, last_result_text, last_run_time,
+              next_run_time
+    unlisted  the tasks directly in the managed folder that no job names (and no prune
+              deletes): name, path, owned (registered by this collection) and the same runtime
     diff      one entry per changed job: the task XML before/after, the field changes and the
               scripts' unified diffs as ``prepared``
     warnings  adopted tasks, tasks left in place, unreadable tasks not pruned
@@ -36,10 +40,13 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyResult,
     ChangeResult,
     ReadResult,
+    TaskRecord,
+    path_key,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredJob,
     JobPlan,
@@ -51,7 +58,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     plan,
     read_request_for,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
 __all__ = ["SyncRun", "sync", "empty_sync_result"]
 
@@ -74,7 +83,7 @@ class SyncRun:
 
 def empty_sync_result() -> dict[str, Any]:
     """The result's full shape before anything is known."""
-    return {"changed": False, "jobs": [], "diff": [], "warnings": [], "backups": []}
+    return {"changed": False, "jobs": [], "diff": [], "warnings": [], "backups": [], "unlisted": []}
 
 
 def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dict[str, Any], trace: Trace) -> Plan:
@@ -88,6 +97,9 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
     result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
     result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
+    runtime = {path_key(record.path): record for record in state.tasks}
+    result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"])))} for entry in result["jobs"]]
+    result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
         result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
     unreadable = "; ".join(f"job '{job.name}': {job.error}" for job in the_plan.jobs if job.error is not None)
@@ -103,7 +115,9 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     trace(f"apply: {len(the_plan.changes)} change(s)")
     answer, lost = _apply(host, the_plan)
     outcomes = outcome_after_apply(the_plan, answer)
-    result["jobs"] = [_job_entry(job, outcome) for job, outcome in zip(the_plan.jobs, outcomes, strict=True)]
+    result["jobs"] = [
+        {**_job_entry(job, outcome), **_runtime(runtime.get(path_key(job.path)))} for job, outcome in zip(the_plan.jobs, outcomes, strict=True)
+    ]
     result["changed"] = any(outcome.applied for outcome in outcomes)
     failures = [outcome for outcome in outcomes if not outcome.succeeded]
     if lost is not None:
@@ -113,6 +127,34 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         result["failed"] = True
         result["msg"] = "; ".join(filter(None, (unreadable, _summary(outcomes, failures))))
     return the_plan
+
+
+def _runtime(record: TaskRecord | None) -> dict[str, Any]:
+    """A task's last run and next run as the read saw them (before any apply)."""
+    return {
+        "last_result": record.last_result if record else None,
+        "last_result_text": record.last_result_text if record else None,
+        "last_run_time": format_boundary(record.last_run_time) if record and record.last_run_time else None,
+        "next_run_time": format_boundary(record.next_run_time) if record and record.next_run_time else None,
+    }
+
+
+def _unlisted(state: ReadResult, the_plan: Plan, folder: str) -> list[dict[str, Any]]:
+    """The managed folder's tasks that no job of the plan names; ``owned`` from the marker (a
+    task that cannot be parsed is not ours to claim)."""
+    planned = {path_key(job.path) for job in the_plan.jobs}
+    managed = path_key(folder)
+    entries = []
+    for record in state.tasks:
+        task_folder, name = split_task_path(record.path)
+        if path_key(task_folder) != managed or path_key(record.path) in planned:
+            continue
+        try:
+            owned = is_owned(parse_xml(record.xml, name=name, folder=task_folder))
+        except ValueError:
+            owned = False
+        entries.append({"name": name, "path": record.path, "owned": owned, **_runtime(record)})
+    return entries
 
 
 def _parse(xml: str, folder: str, name: str) -> TaskDefinition:

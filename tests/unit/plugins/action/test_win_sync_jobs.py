@@ -182,3 +182,23 @@ def test_an_absent_job_deletes_its_task(harness: Harness) -> None:
     assert [(job["name"], job["outcome"]) for job in result["jobs"]] == [("Stock", "deleted")]
     assert not harness.task_file("\\Isotools", "Stock").exists()
     assert harness.windows_path(f"{ROOT}\\stock\\synchro.bat").exists()
+
+
+def test_the_one_read_gives_each_jobs_last_run_and_the_folders_unlisted_tasks(harness: Harness) -> None:
+    """What drift needs from a host comes from the comparison's own read: no second read."""
+    stock, prix = daily_job("Synchro Stock", f"{ROOT}\\stock"), daily_job("Synchro Prix", f"{ROOT}\\prix")
+    harness.run("win_sync_jobs", {"jobs": [stock, prix]})
+    hand_made = Path(__file__).resolve().parents[4] / "playbooks" / "files" / "demo_hand_made_task.xml"
+    harness.put_task("\\Isotools", "Synchro Test Kevin", hand_made.read_text(encoding="utf-8"))
+    harness.write_json("state.json", {"\\Isotools\\Synchro Stock": {"last_run_time": "2026-12-01T03:30:00", "last_result": 2}})
+    harness.forget_journal()
+
+    result = harness.run("win_sync_jobs", {"jobs": [stock]}, check_mode=True)
+
+    assert harness.ops() == ["read"]
+    [entry] = result["jobs"]
+    assert (entry["last_result"], entry["last_result_text"], entry["last_run_time"]) == (2, "exit code 2", "2026-12-01T03:30:00")
+    unlisted = {task["name"]: task for task in result["unlisted"]}
+    assert set(unlisted) == {"Synchro Prix", "Synchro Test Kevin"}
+    assert (unlisted["Synchro Prix"]["owned"], unlisted["Synchro Test Kevin"]["owned"]) == (True, False)
+    assert unlisted["Synchro Prix"]["path"] == "\\Isotools\\Synchro Prix" and unlisted["Synchro Prix"]["last_result"] == 0x41303

@@ -470,3 +470,15 @@ def test_a_privilege_escalation_path_needs_a_look_in_every_rendering() -> None:
     failure = case.find("failure")
     assert failure is not None and failure.get("type") == "privilege_escalation" and failure.get("message") == finding
     assert "evil.bat is writable by BUILTIN\\Users" in render_html(report)
+
+
+def test_without_a_folder_read_the_runtime_and_unlisted_tasks_come_from_win_sync_jobs() -> None:
+    stock = {**job("Synchro Stock", "unchanged"), "last_result": 2, "last_result_text": "exit code 2", "last_run_time": "2026-12-01T03:30:00"}
+    unlisted = [{**task("Synchro Ancien"), "owned": True}, task("Synchro Test Kevin")]
+    report = host_report("shop01", jobs_result(stock, unlisted=unlisted), None)
+    assert [(status.name, status.state) for status in report.jobs] == [
+        ("Synchro Stock", JobState.IN_SYNC),
+        ("Synchro Ancien", JobState.ORPHANED),
+        ("Synchro Test Kevin", JobState.EXTRA),
+    ]
+    assert (report.jobs[0].last_run_failed, report.errors) == (True, ())

@@ -1,0 +1,131 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fleet cost: the deploy and drift playbooks over 100 directory hosts against Ansible's floor.
+
+Target (issue 11): on 100 directory hosts with 10 forks, drift takes at most 2x the wall time of
+``ansible.builtin.ping`` over the same hosts in the same run, and reads each host once; deploy
+gets the same treatment. ping and the playbook are timed in turn (ping, playbook, ping, ...)
+and the ratio is taken pair by pair, so a machine whose speed drifts during the bench does not
+move it; the median pair is kept. Each host's journal counts its host calls.
+
+An invented fleet: one job per host. ``SHOP_SYNC_BENCH_HOSTS`` sets another size. These measure
+time, so they live in `make bench`, never in `make test`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+HOSTS = int(os.environ.get("SHOP_SYNC_BENCH_HOSTS", "100"))
+FORKS = 10
+PAIRS = 3
+TARGET_RATIO = 2.0
+PING = """---
+- name: Ansible's floor
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Ping
+      ansible.builtin.ping:
+"""
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (BIN / "ansible-playbook").exists():
+        pytest.skip(f"{BIN / 'ansible-playbook'} is missing (run make venv)")
+    base = tmp_path_factory.mktemp("bench-fleet")
+    hosts = {}
+    for number in range(HOSTS):
+        name = f"shop{number:03d}"
+        (base / name / "C").mkdir(parents=True)
+        (base / name / "D").mkdir()
+        hosts[name] = {
+            "shop_sync_directory_root": str(base / name),
+            "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{name}",
+            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
+        }
+    inventory = {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"},
+            "hosts": hosts,
+        }
+    }
+    (base / "inventory.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
+    (base / "ping.yml").write_text(PING, encoding="utf-8")
+    _playbook(base, str(REPO / "playbooks" / "deploy.yml"))  # the first deploy creates everything
+    return base
+
+
+def _playbook(base: Path, playbook: str, *options: str) -> float:
+    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORKS": str(FORKS)}
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(base / "inventory.yml"), playbook, *options],
+        cwd=base,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    return elapsed
+
+
+def _calls(base: Path) -> dict[str, list[str]]:
+    """Each host's journal ops so far."""
+    ops = {}
+    for root in sorted(path for path in base.iterdir() if path.is_dir() and path.name.startswith("shop")):
+        journal = root / "journal.jsonl"
+        ops[root.name] = [json.loads(line)["op"] for line in journal.read_text(encoding="utf-8").splitlines()] if journal.exists() else []
+    return ops
+
+
+def _against_ping(base: Path, playbook: str, *options: str) -> tuple[float, float, float, list[list[str]]]:
+    """(median ratio, median playbook s, median ping s, the host calls of one playbook run per host)."""
+    ratios, times, pings = [], [], []
+    calls: list[list[str]] = []
+    for _pair in range(PAIRS):
+        ping = _playbook(base, str(base / "ping.yml"))
+        before = _calls(base)
+        elapsed = _playbook(base, playbook, *options)
+        after = _calls(base)
+        calls = [after[host][len(before[host]) :] for host in after]
+        ratios.append(elapsed / ping)
+        times.append(elapsed)
+        pings.append(ping)
+    return statistics.median(ratios), statistics.median(times), statistics.median(pings), calls
+
+
+def _report(what: str, ratio: float, elapsed: float, ping: float, calls: Sequence[Sequence[str]]) -> None:
+    reads = sorted({list(host).count("read") for host in calls})
+    print(f"\n{what} on {HOSTS} directory hosts, {FORKS} forks: {elapsed:.1f} s vs ping {ping:.1f} s = {ratio:.2f}x", end="")
+    print(f" (target <= {TARGET_RATIO}x); reads per host: {reads}")
+
+
+def test_drift_reads_each_host_once_within_twice_the_time_of_ping(fleet: Path) -> None:
+    ratio, elapsed, ping, calls = _against_ping(fleet, str(REPO / "playbooks" / "drift.yml"), "-e", f"shop_sync_report_dir={fleet / 'report'}")
+    _report("drift", ratio, elapsed, ping, calls)
+    assert all(host == ["read"] for host in calls), calls
+    assert ratio <= TARGET_RATIO
+
+
+def test_an_unchanged_deploy_reads_each_host_once_within_twice_the_time_of_ping(fleet: Path) -> None:
+    ratio, elapsed, ping, calls = _against_ping(fleet, str(REPO / "playbooks" / "deploy.yml"))
+    _report("deploy (nothing to change)", ratio, elapsed, ping, calls)
+    assert all(host == ["read"] for host in calls), calls
+    assert ratio <= TARGET_RATIO
