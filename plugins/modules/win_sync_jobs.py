@@ -326,7 +326,8 @@ jobs:
 unlisted:
   description:
     - The tasks directly in O(folder) that no job names and no prune deletes, from the same read,
-      so a drift report needs no second read of the host.
+      so a drift report needs no second read of the host. Each entry also has the runtime keys of
+      RV(jobs) (C(last_result), C(last_result_text), C(last_run_time), C(next_run_time)).
   returned: always
   type: list
   elements: dict
@@ -340,21 +341,6 @@ unlisted:
     owned:
       description: The task carries this collection's ownership marker (registered by it, dropped from the inventory since).
       type: bool
-    last_result:
-      description: The task's last run result as the read saw it (before any apply); C(null) when there is no task.
-      type: int
-      sample: 0
-    last_result_text:
-      description: C(last_result) in words.
-      type: str
-      sample: exit code 2
-    last_run_time:
-      description: When the task last ran, host-local time as Task Scheduler keeps it; C(null) when never.
-      type: str
-      sample: '2026-12-01T03:30:00'
-    next_run_time:
-      description: When the task runs next; C(null) when not scheduled or not known.
-      type: str
 backups:
   description:
     - With O(backup), what was replaced or deleted, taken before the apply.
