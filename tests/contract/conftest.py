@@ -12,7 +12,9 @@ in its own task folder ``t<random>`` under ``SHOP_SYNC_WINRM_TASK_FOLDER`` (defa
 deleted afterwards (empty folders stay: the contract has no change that removes one). Password
 logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``, the gMSA
 registration ``SHOP_SYNC_WINRM_TEST_GMSA`` (``DOMAIN\\name$``, one the host may use), the
-history's availability ``SHOP_SYNC_WINRM_HISTORY_LOG`` (``on``/``off``, as the log is set).
+history's availability ``SHOP_SYNC_WINRM_HISTORY_LOG`` (``on``/``off``, as the log is set), the
+host's ``%SystemRoot%`` ``SHOP_SYNC_WINRM_SYSTEM_ROOT`` (default ``C:\\Windows``: where the
+corrupt-task test finds the file of the task it corrupts).
 
 Every response goes through the typed contract (``contract.py``) before a test sees it, so a
 host answering a malformed message fails every test.
@@ -96,6 +98,7 @@ def _windows_host() -> Iterator[HostUnderTest]:
         history_log=history_log,
         gmsa=os.environ.get("SHOP_SYNC_WINRM_TEST_GMSA"),
         script_exits=lambda _task, _exit_code: None,
+        system_root=os.environ.get("SHOP_SYNC_WINRM_SYSTEM_ROOT", "C:\\Windows").rstrip("\\"),
     )
     yield under_test
     _delete_tasks_of(under_test)

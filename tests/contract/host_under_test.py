@@ -37,6 +37,9 @@ class HostUnderTest:
     # (whose own ``exit /b`` sets it): nothing to do; the directory host runs nothing and takes
     # the code from its outcomes.json.
     script_exits: Callable[[str, int], None]
+    # Where the host keeps the file of a task: %SystemRoot%\System32\Tasks\<folder>\<name>
+    # (ROOT/C/Windows/System32/Tasks/... on the directory host).
+    system_root: str = "C:\\Windows"
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send ``request``; the response, after checking it against the typed contract."""
@@ -50,6 +53,10 @@ class HostUnderTest:
 
     def file(self, *names: str) -> str:
         return "\\".join((self.base_dir, *names))
+
+    def task_file(self, task: str) -> str:
+        """The Windows path of the file Task Scheduler keeps ``task`` in."""
+        return f"{self.system_root}\\System32\\Tasks{task}"
 
 
 SCRIPT = b"@echo off\r\nrem synchro stock\r\nexit /b 0\r\n"

@@ -351,3 +351,30 @@ def _register_without_password(host: HostUnderTest, user: str, logon_type: str) 
     response = host.call({"op": "apply", "changes": [register("r", path, xml, user=user, logon_type=logon_type)]})
     task = task_record(host.call({"op": "read", "tasks": [path]}), path)
     return statuses(response)["r"], account["sid"], None if task is None else task["principal_sid"]
+
+
+def test_a_corrupt_task_is_reported_alone_and_the_folder_is_still_read(host: HostUnderTest) -> None:
+    # Windows keeps each task's XML in a file under %SystemRoot%\System32\Tasks; one damaged
+    # there (a disk error, a hand edit) must cost that task only: reported with an error, never
+    # planned against, and every other task of the folder read as usual. The damage is done
+    # through the contract's own write_file, on a task of this test's throw-away folder, and
+    # undone before the test ends so that the clean-up can delete the task again.
+    installed = install(host)
+    victim = host.task("Corrupt")
+    applied = host.call({"op": "apply", "changes": [register("v", victim, installed.xml, user="S-1-5-18", logon_type="service_account")]})
+    assert statuses(applied) == {"v": "applied"}
+    (stored,) = host.call({"op": "read", "files": [host.task_file(victim)]})["files"]
+    assert stored["exists"] and stored["content_base64"], f"no task file at {host.task_file(victim)}: is SHOP_SYNC_WINRM_SYSTEM_ROOT right?"
+    garbage = b"\xff\xfe<\x00T\x00a\x00s\x00k\x00"  # UTF-16 text cut short: not XML
+    corrupt = {"id": "x", "kind": "write_file", "path": host.task_file(victim), "content_base64": b64(garbage), "expected_hash": stored["file_hash"]}
+    assert statuses(host.call({"op": "apply", "changes": [corrupt]})) == {"x": "applied"}
+    try:
+        response = host.call({"op": "read", "folders": [{"path": host.folder, "recurse": False}]})
+    finally:
+        restore = {**corrupt, "content_base64": stored["content_base64"], "expected_hash": sha256(garbage)}
+        assert statuses(host.call({"op": "apply", "changes": [restore]})) == {"x": "applied"}
+
+    reported = the_task(response, victim)
+    assert reported["error"] and (reported["xml"], reported["task_hash"]) == (None, None)
+    intact = the_task(response, installed.task)
+    assert intact["task_hash"] == installed.task_hash and "error" not in intact

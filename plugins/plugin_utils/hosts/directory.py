@@ -364,11 +364,12 @@ def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook
     entry = state.entries.get(shown.lower())
     if loaded.text is None:
         return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": loaded.error}
-    record = {"path": shown, "xml": loaded.text, "task_hash": sha256_hex(loaded.text.encode("utf-8"))}
     try:
         facts = task_facts(loaded.text)
     except TaskXmlError as error:
-        return {**record, **runtime_fields(entry, None), "error": f"task XML Windows would not load: {error}"}
+        # As on Windows, where IRegisteredTask.Xml throws for it: no text, no hash, only the reason.
+        return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": f"task XML Windows would not load: {error}"}
+    record = {"path": shown, "xml": loaded.text, "task_hash": sha256_hex(loaded.text.encode("utf-8"))}
     return {**record, **runtime_fields(entry, facts.enabled), "principal_sid": _principal_sid(facts, accounts)}
 
 
