@@ -431,8 +431,12 @@ class ReadResult:
         return cache[kind]
 
     def sids(self) -> dict[str, str]:
-        """Resolved account names -> SIDs, for :func:`accounts.canonical_account`."""
-        return {record.name: record.sid for record in self.accounts if record.sid}
+        """Resolved account names -> SIDs, for :func:`accounts.canonical_account`: each name as
+        asked and as the host names it back, since a task registered under the host's name
+        (:meth:`known_as`) reads back so."""
+        sids = {record.account: record.sid for record in self.accounts if record.sid and record.account}
+        sids.update({record.name: record.sid for record in self.accounts if record.sid})
+        return sids
 
     def known_as(self, name: str) -> str:
         """The host's own name for the account ``name`` (as it registers it), else ``name``."""

@@ -59,6 +59,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     LogonType,
     SessionStateChangeTrigger,
     TaskDefinition,
+    Trigger,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import (
     DEFAULT_OWNER,
@@ -510,15 +511,26 @@ def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanPr
 
 
 def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDefinition:
-    """The definition with its principal named as the host knows it: ``.\\name`` in a UserId is
-    reported refused (community.windows #453) and finds a local group only without the computer's name (Ansible's SID utils
-    normalise so); the host's read gives its own name for each SID."""
+    """The definition with its accounts named as the host knows them: the principal's and each
+    logon or session trigger's ``UserId``. ``.\\name`` in a UserId is reported refused
+    (community.windows #453) and a local group is found only without the computer's name
+    (Ansible's SID utils normalise so); the host's read gives its own name for each SID. A SID
+    stays a SID (the read is not asked about one): Windows takes "user name or SID" for a logon
+    trigger's UserId (Microsoft docs: LogonTrigger.UserId) as for a principal."""
     principal = definition.principal
     user_id = None if principal.user_id is None else state.known_as(principal.user_id)
     group_id = None if principal.group_id is None else state.known_as(principal.group_id)
-    if (user_id, group_id) == (principal.user_id, principal.group_id):
+    triggers = tuple(_trigger_as_the_host_names(trigger, state) for trigger in definition.triggers)
+    if (user_id, group_id, triggers) == (principal.user_id, principal.group_id, definition.triggers):
         return definition
-    return dataclasses.replace(definition, principal=dataclasses.replace(principal, user_id=user_id, group_id=group_id))
+    return dataclasses.replace(definition, principal=dataclasses.replace(principal, user_id=user_id, group_id=group_id), triggers=triggers)
+
+
+def _trigger_as_the_host_names(trigger: Trigger, state: ReadResult) -> Trigger:
+    if not isinstance(trigger, (LogonTrigger, SessionStateChangeTrigger)) or trigger.user_id is None:
+        return trigger
+    known = state.known_as(trigger.user_id)
+    return trigger if known == trigger.user_id else dataclasses.replace(trigger, user_id=known)
 
 
 def _unreadable_files(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:

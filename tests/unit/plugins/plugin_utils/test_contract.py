@@ -221,7 +221,7 @@ def test_read_result_decodes_values_and_finds_records_whatever_the_case() -> Non
     directory = result.directory("D:\\Isotools\\Synchro_prod\\stock\\")
     assert directory is not None and directory.writers == ("S-1-5-32-544",)
     assert result.folder("\\isotools") is not None
-    assert result.sids() == {"svc_sync": "S-1-5-21-1-2-3-1104"}
+    assert result.sids() == {"svc_sync": "S-1-5-21-1-2-3-1104", "CONTOSO\\svc_sync": "S-1-5-21-1-2-3-1104"}  # as asked and as the host names it
     assert result.task("\\Isotools\\Other") is None
 
 

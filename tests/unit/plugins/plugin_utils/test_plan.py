@@ -8,6 +8,7 @@ the prune and of the apply outcome that no finite table proves.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,15 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     path_key,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, LogonType, Principal, TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
+    ExecAction,
+    LogonTrigger,
+    LogonType,
+    Principal,
+    SessionStateChange,
+    SessionStateChangeTrigger,
+    TaskDefinition,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredFile,
@@ -318,6 +327,52 @@ def test_a_task_is_registered_under_the_name_the_host_knows_its_account_by(spell
     (change,) = [change for change in result.changes if change.kind == "register_task"]
     assert change.user == known_as
     assert parse_xml(change.xml or "", name="A", folder="\\Isotools").principal.user_id == known_as
+
+
+@pytest.mark.parametrize(
+    ("spelled", "known_as"),
+    [(".\\operator", "SHOP01\\operator"), ("SHOP01\\operator", "SHOP01\\operator"), ("operator@contoso.com", "CONTOSO\\operator")],
+)
+def test_a_logon_triggers_user_is_registered_as_the_host_names_it_and_reads_back_unchanged(spelled: str, known_as: str) -> None:
+    # A trigger's UserId reaches Windows as the principal's does: ".\name" as the computer's own
+    # name, each spelling as the host's name for the SID; the next plan sees no drift.
+    definition = TaskDefinition(
+        name="A",
+        folder="\\Isotools",
+        actions=(ExecAction(command="x.exe"),),
+        triggers=(LogonTrigger(user_id=spelled), SessionStateChangeTrigger(state_change=SessionStateChange.SESSION_UNLOCK, user_id=spelled)),
+    )
+    accounts = (AccountRecord(spelled, sid="S-1-5-21-1-2-3-1001", account=known_as),)
+    empty = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),), accounts=accounts)
+
+    first = plan([DesiredJob("A", definition=definition)], empty, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (change,) = [change for change in first.changes if change.kind == "register_task"]
+    registered = parse_xml(change.xml or "", name="A", folder="\\Isotools")
+    assert [trigger.user_id for trigger in registered.triggers] == [known_as, known_as]  # type: ignore[union-attr]
+    read_back = TaskRecord("\\Isotools\\A", change.xml or "", sha256_hex((change.xml or "").encode()), True, "ready", principal_sid="S-1-5-18")
+    again = plan(
+        [DesiredJob("A", definition=definition)],
+        dataclasses.replace(empty, tasks=(read_back,)),
+        PlanOptions("\\Isotools"),
+        render=render_xml,
+        parse=parse_xml,
+    )
+    assert [item.kind for item in again.changes] == []
+
+
+def test_a_logon_triggers_sid_is_registered_as_given() -> None:
+    # Windows takes "user name or SID" for a logon trigger's UserId (LogonTrigger.UserId), and the
+    # read is not asked about a SID: it stays as written, as a principal's SID does.
+    sid = "S-1-5-21-1-2-3-1001"
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), triggers=(LogonTrigger(user_id=sid),))
+    state = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),))
+
+    result = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (change,) = [change for change in result.changes if change.kind == "register_task"]
+    assert parse_xml(change.xml or "", name="A", folder="\\Isotools").triggers[0].user_id == sid  # type: ignore[union-attr]
+    assert read_request_for([DesiredJob("A", definition=definition)], PlanOptions("\\Isotools")).accounts == ()
 
 
 def test_a_script_the_host_could_not_read_stops_the_plan_with_the_hosts_reason() -> None:
