@@ -50,12 +50,6 @@ $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 $CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
 
-Function ConvertTo-Unsigned {
-    # Windows hands out 32-bit codes as signed integers; the contract's JSON carries them unsigned.
-    param ([Int64]$Value)
-    $Value -band 4294967295
-}
-
 Function Format-HostTime {
     # ISO 8601 host-local time with the UTC offset of that moment (DateTimeOffset takes a local
     # or unspecified DateTime's offset from the local zone at that date), never the locale's
@@ -81,12 +75,13 @@ Function Get-TextHash {
 }
 
 Function Get-ErrorCode {
-    # The HRESULT (or Win32 code) behind an exception, when Windows gave one.
+    # The HRESULT (or Win32 code) behind an exception, signed as .NET holds it (Exception.HResult,
+    # Win32Exception.NativeErrorCode): the controller reads it unsigned, and knows .NET's own
+    # generic codes for "no Windows code" (contract.py).
     param ([System.Exception]$Exception)
     $base = $Exception.GetBaseException()
     if ($base -is [System.ComponentModel.Win32Exception]) { return $base.NativeErrorCode }
-    if ($base -is [System.Management.Automation.RuntimeException] -or $base.HResult -eq -2146233088) { return $null }
-    ConvertTo-Unsigned $base.HResult
+    $base.HResult
 }
 
 Function Get-ErrorText {
@@ -130,7 +125,7 @@ Function Get-TaskRecord {
             enabled = [bool]$Task.Enabled
             state = $TaskStates[[int]$Task.State]
             last_run_time = Format-HostTime $Task.LastRunTime
-            last_result = ConvertTo-Unsigned $Task.LastTaskResult
+            last_result = $Task.LastTaskResult  # signed, as COM gives it: the controller reads it unsigned
             next_run_time = Format-HostTime $Task.NextRunTime
             number_of_missed_runs = [int]$Task.NumberOfMissedRuns
             principal_sid = Get-PrincipalSid $xml
@@ -208,7 +203,7 @@ Function Set-SecurityField {
     $Record.protected = [bool]$security.AreAccessRulesProtected
     # PropagationFlags 2: InheritOnly, the entry applies to the children only.
     $Record.aces = [object[]]@(foreach ($rule in $security.GetAccessRules($true, $true, $sid)) {
-            @{ sid = $rule.IdentityReference.Value; type = ([string]$rule.AccessControlType).ToLowerInvariant(); rights = ConvertTo-Unsigned ([int]$rule.FileSystemRights)
+            @{ sid = $rule.IdentityReference.Value; type = ([string]$rule.AccessControlType).ToLowerInvariant(); rights = [int]$rule.FileSystemRights
                 inherit_only = [bool]([int]$rule.PropagationFlags -band 2); inherited = [bool]$rule.IsInherited }
         })
 }
@@ -551,15 +546,13 @@ Function Wait-TaskRun {
             $run.end_time = Format-HostTime ([DateTime]::Now)
             $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
             if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
-            else { $run.last_result = ConvertTo-Unsigned $task.LastTaskResult }
+            else { $run.last_result = $task.LastTaskResult }
         }
         $pending = $waiting
         if ($pending.Count -eq 0) { return }
+        # Still running at the timeout: left running, and said so in the controller's words.
         if ($clock.Elapsed.TotalSeconds -ge $Timeout) {
-            foreach ($tracker in $pending) {
-                $tracker.Run.timed_out = $true
-                $tracker.Run.message = "still running after $Timeout seconds"
-            }
+            foreach ($tracker in $pending) { $tracker.Run.timed_out = $true }
             return
         }
         Start-Sleep -Seconds 1
@@ -578,9 +571,10 @@ Function Invoke-RunOp {
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
         if ($null -eq $task) { $run.message = 'task not found'; continue }
-        if (-not $task.Enabled) { $run.message = 'The task is disabled.'; continue }
         # Run returns the IRunningTask it started (Microsoft's IRegisteredTask::Run): its
         # InstanceGuid is the ActivityId of the run's history events, and the one waited for.
+        # A disabled task is refused by Task Scheduler itself (SCHED_E_TASK_DISABLED, 0x80041326,
+        # "The task is disabled."), a refusal the caught message carries.
         try { $instance = $task.Run($null) }
         catch { $run.message = Get-ErrorText $_; continue }
         $run.started = $true
@@ -588,25 +582,23 @@ Function Invoke-RunOp {
         $run.instance_id = [string][Guid]$instance.InstanceGuid
         $started.Add(@{ Run = $run; Instance = [Guid]$instance.InstanceGuid; Clock = [System.Diagnostics.Stopwatch]::StartNew() })
     }
-    # The contract's defaults: wait, for at most 600 seconds.
-    $timeout = 600
-    if ($null -ne $Request.timeout) { $timeout = [int]$Request.timeout }
-    if ($Request.wait -ne $false -and $started.Count -gt 0) { Wait-TaskRun -Trackers $started -Timeout $timeout }
+    # wait and timeout are always sent (RunRequest.to_json): the defaults are the controller's.
+    if ($Request.wait -and $started.Count -gt 0) { Wait-TaskRun -Trackers $started -Timeout ([int]$Request.timeout) }
     @{ op = 'run'; runs = $runs }
 }
 
 Function Invoke-HistoryOp {
-    # The structured query is the controller's (contract: history); the host runs it and keeps
-    # the events whose TaskName is one asked for (the query matches any data value).
+    # The structured query and max_events are the controller's (HistoryRequest.to_json always
+    # sends both); the host runs it and keeps the events whose TaskName is one asked for (the
+    # query matches any data value).
     param ($Request)
-    $maxEvents = if ($null -ne $Request.max_events) { [int]$Request.max_events } else { 50 }  # the contract's default
     $wanted = @{}
     foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = $true }
     $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
     $events = [System.Collections.Generic.List[object]]::new()
     $records = @()
     if ($Request.query) {
-        try { $records = @(Get-WinEvent -FilterXml ([xml][string]$Request.query) -MaxEvents $maxEvents) }
+        try { $records = @(Get-WinEvent -FilterXml ([xml][string]$Request.query) -MaxEvents ([int]$Request.max_events)) }
         catch { if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw } }
     }
     foreach ($record in $records) {
@@ -638,7 +630,6 @@ try {
 }
 catch { $failure = $_ }
 if ($null -ne $failure) { $module.FailJson("request is not valid JSON: $(Get-ErrorText $failure)", $failure) }
-if ($null -eq $request) { $module.FailJson('request is empty: expected a JSON object (see docs/host-contract.md)') }
 $op = [string]$request.op
 $passwords = @{}
 foreach ($entry in $module.Params.passwords) { $passwords[[string]$entry.id] = [string]$entry.password }
@@ -662,7 +653,6 @@ catch {
     $failure = $_
 }
 if ($null -ne $failure) { $module.FailJson("$($op): $(Get-ErrorText $failure)", $failure) }
-if ($op -eq 'apply') { $module.Result.changed = @($response.results | Where-Object { $_.status -eq 'applied' }).Count -gt 0 }
-if ($op -eq 'run') { $module.Result.changed = @($response.runs | Where-Object { $_.started }).Count -gt 0 }
+# changed is the action's to say, from the response (hosts/winrm.py reads only the response).
 $module.Result.response = $response
 $module.ExitJson()

@@ -610,9 +610,18 @@ class ChangeResult:
             id=fields_.required_str("id"),
             status=fields_.choice("status", CHANGE_STATUSES),
             message=fields_.optional_str("message"),
-            error_code=fields_.optional_code("error_code"),
+            error_code=_windows_code(fields_.optional_code("error_code")),
             task_hash=fields_.optional_hash("task_hash"),
         )
+
+
+# The HResult .NET gives an exception that carries no Windows code (COR_E_EXCEPTION, and
+# COR_E_SYSTEM of PowerShell's RuntimeException, a `throw "text"`): no error code at all.
+_NOT_WINDOWS_CODES = frozenset({0x80131500, 0x80131501})
+
+
+def _windows_code(code: int | None) -> int | None:
+    return None if code in _NOT_WINDOWS_CODES else code
 
 
 @dataclass(frozen=True)

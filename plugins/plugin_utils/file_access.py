@@ -63,7 +63,6 @@ READ_AND_EXECUTE = 0x1200A9
 _GENERIC_MAPPING = ((_GENERIC_ALL, FULL_CONTROL), (_GENERIC_WRITE, 0x120116), (_GENERIC_READ, 0x120089), (_GENERIC_EXECUTE, 0x1200A0))
 _WRITE_RIGHTS = _WRITE_DATA | _APPEND_DATA | _DELETE_CHILD | _DELETE | _WRITE_DAC | _WRITE_OWNER
 _REPLACE_RIGHTS = _DELETE_CHILD | _DELETE | _WRITE_DAC | _WRITE_OWNER
-_MAX_MASK = 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,9 @@ class AccessEntry:
         sid = fields_.required_str("sid")
         if not is_sid(sid):
             raise ContractError(f"{fields_.at('sid')} must be a SID (S-1-5-...), got string {sid!r}")
-        rights = fields_.optional_int("rights", minimum=0, maximum=_MAX_MASK)
+        # An access mask as Windows hands it out (a signed 32-bit integer, GENERIC_READ negative)
+        # or unsigned: read unsigned.
+        rights = fields_.optional_code("rights")
         if rights is None:
             raise ContractError(f"{fields_.at('rights')} is required")
         return cls(

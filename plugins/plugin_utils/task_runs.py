@@ -66,7 +66,8 @@ def run_summary(run: TaskRun) -> dict[str, object]:
         "start_time": _text(run.start_time),
         "end_time": _text(run.end_time),
         "duration": run.duration,
-        "message": run.message,
+        # A host that left a run running at the end of the wait may say nothing more (the Windows host).
+        "message": run.message or ("still running at the end of the wait; not stopped" if run.timed_out else None),
     }
 
 

@@ -72,9 +72,9 @@ RECORDS_BY_FUNCTION = {
     "Invoke-RunOp": (RunResult(()), TaskRun("\\T", started=False)),
     "Invoke-HistoryOp": (HistoryResult(()), HistoryEvent("\\T", dt.datetime(2026, 11, 28, 6, 0), 100)),
 }
-# 506, plus the reparse-point checks before each write (issue 8.3: file primitives the host keeps,
-# Get-ReparsePoint, Get-LinkRefusal, Get-TaskFolderPath and one line per write).
-MAX_CODE_LINES = 528
+# Issue 10 "Thinner": down from 528 as decisions moved to the controller (result codes, run and
+# history defaults, timeout wording, check of a disabled task, module changed).
+MAX_CODE_LINES = 513
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -569,8 +569,13 @@ def test_the_host_keeps_no_policy_the_controller_can_decide(script: tree_sitter.
     # controller (contract.py), so the host hands Windows' values over as they are.
     source = text(script)
 
-    for gone in ("ConvertTo-ResultCode", "$NEVER_RUN", "Get-HistoryQuery"):
+    for gone in ("ConvertTo-ResultCode", "$NEVER_RUN", "Get-HistoryQuery", "ConvertTo-Unsigned", "4294967295", "-2146233088"):
         assert gone not in source, gone
+    # Defaults the controller always sends, and a refusal Task Scheduler makes itself.
+    for defaulted in ("Invoke-RunOp", "Invoke-HistoryOp"):
+        assert not [node for node in nodes(function(script, defaulted), "if_statement") if "$null -ne $Request." in text(node)], defaulted
+    assert ".Enabled" not in text(function(script, "Invoke-RunOp"))
+    assert "Result.changed" not in source  # the action's to say
     (refusal,) = [node for node in nodes(script, "if_statement") if "$module.CheckMode" in text(node)]
     assert refusal.parent is not None and refusal.parent.type == "statement_list" and "FailJson" in text(refusal)
 

@@ -444,3 +444,15 @@ def test_task_schedulers_never_run_dates_are_no_time(never: str) -> None:
     (record,) = ReadResult.from_json({"op": "read", "host": {"hostname": "H"}, "tasks": [task]}).tasks
 
     assert (record.last_run_time, record.next_run_time) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [(-2147024891, 0x80070005), (0x80070005, 0x80070005), (5, 5), (-2146233087, None), (-2146233088, None), (None, None)],
+)
+def test_a_change_results_code_is_read_unsigned_and_dotnets_own_codes_as_none(given: int | None, read: int | None) -> None:
+    # The Windows host sends Exception.HResult as .NET holds it (signed); COR_E_EXCEPTION and
+    # COR_E_SYSTEM (a PowerShell `throw "text"`) carry no Windows code.
+    result = ApplyResult.from_json({"op": "apply", "results": [{"id": "c1", "status": "failed", "message": "x", "error_code": given}]})
+
+    assert result.results[0].error_code == read

@@ -123,7 +123,7 @@ def test_an_entry_round_trips_through_json() -> None:
     [
         ({"sid": "Everyone", "type": "allow", "rights": 1}, "files[0].aces[0].sid must be a SID (S-1-5-...), got string 'Everyone'"),
         ({"sid": USERS, "type": "audit", "rights": 1}, "files[0].aces[0].type must be one of"),
-        ({"sid": USERS, "type": "allow", "rights": -1}, "files[0].aces[0].rights"),
+        ({"sid": USERS, "type": "allow", "rights": 1 << 32}, "files[0].aces[0].rights"),
         ({"sid": USERS, "type": "allow"}, "files[0].aces[0].rights is required"),
     ],
 )
@@ -131,3 +131,12 @@ def test_a_malformed_entry_is_refused_naming_its_place(data: dict[str, object], 
     with pytest.raises(ContractError) as raised:
         AccessEntry.from_json(data, "files[0].aces[0]")
     assert str(raised.value).startswith(message)
+
+
+def test_a_mask_windows_hands_out_signed_is_read_unsigned() -> None:
+    # FileSystemAccessRule.FileSystemRights is an int: GENERIC_WRITE | GENERIC_READ is negative
+    # there, and the Windows host sends it as it is.
+    entry = AccessEntry.from_json({"sid": USERS, "type": "allow", "rights": -(1 << 31) | (1 << 30)}, "aces[0]")
+
+    assert entry.rights == 0xC0000000
+    assert writers(None, [entry]) == (USERS,)

@@ -67,4 +67,5 @@ def test_a_finished_run_reports_its_exit_code_a_running_one_none() -> None:
     assert str(finished["last_result_text"]).startswith("exit code 1")
     running = run_summary(TaskRun(path=TASK, started=True, finished=False, timed_out=True, last_result=0x41301, start_time=at(0)))
     assert running["exit_code"] is None and running["timed_out"] is True
+    assert running["message"] == "still running at the end of the wait; not stopped"  # the Windows host says no more
     assert str(running["last_result_text"]).startswith("running")
