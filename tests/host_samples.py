@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE, split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, writers
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
 _LOGON_WORDS = {
     "password": "Password",
@@ -83,20 +85,43 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def register(change_id: str, path: str, xml: str, *, user: str, logon_type: str, expected_hash: Any = None, requires: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A ``register_task`` change (``expected_hash`` ``None``: the task must not exist yet)."""
+def register(
+    change_id: str,
+    path: str,
+    xml: str,
+    *,
+    user: str,
+    logon_type: str,
+    expected_hash: Any = None,
+    requires: tuple[str, ...] = (),
+    with_password: bool = False,
+) -> dict[str, Any]:
+    """A ``register_task`` change (``expected_hash`` ``None``: the task must not exist yet);
+    ``with_password``: the apply sends its password, so RegisterTask is given the account and
+    the logon type's TASK_LOGON_* (else none and TASK_LOGON_NONE), as the controller sends it."""
+    folder, name = split_task_path(path)
     change: dict[str, Any] = {
         "id": change_id,
         "kind": "register_task",
         "path": path,
+        "folder": folder,
+        "name": name,
         "xml": xml,
         "user": user,
         "logon_type": logon_type,
+        "register_user": user if with_password else None,
+        "register_logon": TASK_LOGON[LogonType(logon_type)] if with_password else TASK_LOGON_NONE,
         "expected_hash": expected_hash,
     }
     if requires:
         change["requires"] = list(requires)
     return change
+
+
+def delete(change_id: str, path: str, expected_hash: str | None) -> dict[str, Any]:
+    """A ``delete_task`` change, with the folder and name the controller sends."""
+    folder, name = split_task_path(path)
+    return {"id": change_id, "kind": "delete_task", "path": path, "folder": folder, "name": name, "expected_hash": expected_hash}
 
 
 def statuses(response: dict[str, Any]) -> dict[str, str]:

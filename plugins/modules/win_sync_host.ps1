@@ -35,8 +35,6 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $ErrorActionPreference = 'Stop'
 
-# TASK_LOGON_TYPE (taskschd.h) of the two logon types that store a password.
-$PASSWORD_LOGONS = @{ password = 1; interactive_token_or_password = 6 }
 $TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')  # TASK_STATE 0-4
 # ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
 # missing one, so what someone registered after our hash check is never replaced.
@@ -87,14 +85,6 @@ Function Get-ErrorCode {
 Function Get-ErrorText {
     param ([System.Management.Automation.ErrorRecord]$ErrorRecord)
     $ErrorRecord.Exception.GetBaseException().Message
-}
-
-Function Split-TaskPath {
-    param ([string]$Path)
-    $cut = $Path.LastIndexOf('\')
-    $folder = '\'
-    if ($cut -gt 0) { $folder = $Path.Substring(0, $cut) }
-    @{ Folder = $folder; Name = $Path.Substring($cut + 1) }
 }
 
 Function Get-TaskFolder {
@@ -435,25 +425,18 @@ Function Get-CurrentTask {
 }
 
 Function Register-TaskChange {
+    # The folder and name the task path splits into, and the userId and logonType RegisterTask
+    # takes, come with the change (contract.py: split_task_path, _registration_arguments): as
+    # community.windows win_scheduled_task.ps1 registers, $null and TASK_LOGON_NONE (0) when no
+    # password is sent, so Task Scheduler takes both from the XML's principal.
     param ($Change, $Password)
-    if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath (Split-TaskPath ([string]$Change.path)).Folder)) { return $refusal }
+    if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath ([string]$Change.folder))) { return $refusal }
     if (-not (Get-CurrentTask $Change).Expected) { return New-Outcome 'refused' $CONCURRENT }
-    $parts = Split-TaskPath ([string]$Change.path)
-    $folder = Get-TaskFolder $parts.Folder
-    if ($null -eq $folder) { return New-Outcome 'refused' "task folder '$($parts.Folder)' does not exist" }
-    # As community.windows win_scheduled_task.ps1 registers: without a password, no account and
-    # TASK_LOGON_NONE, so Task Scheduler takes both from the XML's principal (a gMSA, S4U, a
-    # service account, a group); with one, the account and its password logon. Which task gets a
-    # password is the controller's call (plan).
-    $user = $null
-    $logonType = 0
-    if ($Password) {
-        $user = [string]$Change.user
-        $logonType = [int]$PASSWORD_LOGONS[[string]$Change.logon_type]
-    }
+    $folder = Get-TaskFolder ([string]$Change.folder)
+    if ($null -eq $folder) { return New-Outcome 'refused' "task folder '$($Change.folder)' does not exist" }
     $flags = $TASK_UPDATE
     if ($null -eq $Change.expected_hash) { $flags = $TASK_CREATE }
-    $task = $folder.RegisterTask($parts.Name, [string]$Change.xml, $flags, $user, $Password, $logonType, $null)
+    $task = $folder.RegisterTask([string]$Change.name, [string]$Change.xml, $flags, $Change.register_user, $Password, [int]$Change.register_logon, $null)
     # Registered is registered: a read-back that fails leaves task_hash null (the controller
     # relies on none: its next read brings the hash) instead of turning an applied change into a failure.
     $outcome = New-Outcome 'applied'
@@ -467,8 +450,7 @@ Function Remove-TaskChange {
     $current = Get-CurrentTask $Change
     if (-not $current.Expected) { return New-Outcome 'refused' $CONCURRENT }
     if ($null -eq $current.Task) { return New-Outcome 'unchanged' }
-    $parts = Split-TaskPath ([string]$Change.path)
-    (Get-TaskFolder $parts.Folder).DeleteTask($parts.Name, 0)
+    (Get-TaskFolder ([string]$Change.folder)).DeleteTask([string]$Change.name, 0)
     New-Outcome 'applied'
 }
 

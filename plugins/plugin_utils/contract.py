@@ -48,6 +48,8 @@ __all__ = [
     "CHANGE_KINDS",
     "CHANGE_STATUSES",
     "REDACTED",
+    "TASK_LOGON",
+    "TASK_LOGON_NONE",
     "TASK_STATES",
     "AccountRecord",
     "UnreadableTask",
@@ -75,6 +77,7 @@ __all__ = [
     "decode_last_result",
     "path_key",
     "sha256_hex",
+    "split_task_path",
 ]
 
 TASK_STATES = ("unknown", "disabled", "queued", "ready", "running")
@@ -83,6 +86,18 @@ CHANGE_STATUSES = ("applied", "unchanged", "refused", "failed", "skipped")
 REDACTED = "********"
 # Kinds whose expected_hash is a precondition (null: must not exist yet).
 _HASHED_KINDS = ("write_file", "register_task", "delete_task")
+# Kinds that name a task: the request carries its folder and name, as ITaskFolder takes them.
+_TASK_KINDS = ("register_task", "delete_task")
+# TASK_LOGON_TYPE (taskschd.h), the logonType argument of ITaskFolder::RegisterTask.
+TASK_LOGON_NONE = 0
+TASK_LOGON: Mapping[LogonType, int] = {
+    LogonType.PASSWORD: 1,
+    LogonType.S4U: 2,
+    LogonType.INTERACTIVE_TOKEN: 3,
+    LogonType.GROUP: 4,
+    LogonType.SERVICE_ACCOUNT: 5,
+    LogonType.INTERACTIVE_TOKEN_OR_PASSWORD: 6,
+}
 
 
 def sha256_hex(data: bytes) -> str:
@@ -471,6 +486,12 @@ class ReadResult:
         )
 
 
+def split_task_path(path: str) -> tuple[str, str]:
+    """``\\A\\B\\Name`` -> (``\\A\\B``, ``Name``); a task of the root folder -> (``\\``, ``Name``)."""
+    folder, _, name = path.rpartition("\\")
+    return folder or "\\", name
+
+
 def path_key(path: str) -> str:
     """The form two spellings of one Windows path share: case-folded, no trailing ``\\``."""
     stripped = path.strip()
@@ -510,14 +531,19 @@ class Change:
         if self.expected_hash is not None and self.kind not in _HASHED_KINDS:
             raise ContractError(f"{where}: expected_hash only applies to {', '.join(_HASHED_KINDS)}")
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, *, with_password: bool = False) -> dict[str, object]:
+        """The change as sent; ``with_password``: the apply carries a password for it."""
         data: dict[str, object] = {"id": self.id, "kind": self.kind, "path": self.path}
+        if self.kind in _TASK_KINDS:
+            folder, name = split_task_path(self.path)
+            data.update(folder=folder, name=name)
         if self.kind == "write_file" and self.content is not None:
             data["content_base64"] = base64.b64encode(self.content).decode("ascii")
         if self.kind == "set_acl":
             data["full_control"] = list(self.full_control)
         if self.kind == "register_task":
             data.update(xml=self.xml, user=self.user, logon_type=self.logon_type.value if self.logon_type else None)
+            data.update(_registration_arguments(self, with_password))
         if self.kind in _HASHED_KINDS:
             data["expected_hash"] = self.expected_hash
         if self.requires:
@@ -546,6 +572,16 @@ class Change:
             raise ContractError(f"{where}: {error}") from None
 
 
+def _registration_arguments(change: Change, with_password: bool) -> dict[str, object]:
+    """The userId and logonType RegisterTask is called with, as community.windows'
+    win_scheduled_task.ps1 registers: with no password, no account and TASK_LOGON_NONE, so Task
+    Scheduler takes both from the XML's principal (a gMSA, S4U, a service account, a group); with
+    one, the account and the TASK_LOGON_* of its logon type."""
+    if not with_password or change.logon_type is None:
+        return {"register_user": None, "register_logon": TASK_LOGON_NONE}
+    return {"register_user": change.user, "register_logon": TASK_LOGON[change.logon_type]}
+
+
 @dataclass(frozen=True)
 class ApplyRequest:
     changes: tuple[Change, ...]
@@ -567,7 +603,8 @@ class ApplyRequest:
 
     def to_json(self) -> dict[str, object]:
         """The request as sent to the host, passwords included: never log or return this."""
-        return {"op": "apply", "changes": [change.to_json() for change in self.changes], "passwords": dict(self.passwords)}
+        changes = [change.to_json(with_password=change.id in self.passwords) for change in self.changes]
+        return {"op": "apply", "changes": changes, "passwords": dict(self.passwords)}
 
     def redacted_json(self) -> dict[str, object]:
         """The request with every password replaced by ``********``: safe to show and log."""

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from host_samples import delete
 from host_under_test import HostUnderTest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
@@ -116,7 +117,7 @@ def _delete_tasks_of(under_test: HostUnderTest) -> None:
     """Leave the real host without the tasks the test registered."""
     read = under_test.send({"op": "read", "folders": [{"path": under_test.folder, "recurse": True}]})
     deletions = [
-        {"id": f"d{index}", "kind": "delete_task", "path": task["path"], "expected_hash": task["task_hash"]} for index, task in enumerate(read.get("tasks", []))
+        delete(f"d{index}", task["path"], task["task_hash"]) for index, task in enumerate(read.get("tasks", []))
     ]
     if deletions:
         under_test.send({"op": "apply", "changes": deletions})

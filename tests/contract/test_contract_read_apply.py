@@ -12,7 +12,7 @@ import base64
 import uuid
 
 import pytest
-from host_samples import b64, record_writers, register, sha256, statuses, synchro_task_xml
+from host_samples import b64, delete, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
 NOT_YET_RUN = 0x41303
@@ -192,9 +192,9 @@ def test_a_change_whose_requirement_was_not_applied_is_skipped(host: HostUnderTe
 def test_a_task_is_deleted_only_when_its_hash_still_matches(host: HostUnderTest) -> None:
     installed = install(host)
 
-    wrong = host.call({"op": "apply", "changes": [{"id": "d", "kind": "delete_task", "path": installed.task, "expected_hash": "f" * 64}]})
+    wrong = host.call({"op": "apply", "changes": [delete("d", installed.task, "f" * 64)]})
     still_there = task_record(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
-    right = host.call({"op": "apply", "changes": [{"id": "d", "kind": "delete_task", "path": installed.task, "expected_hash": installed.task_hash}]})
+    right = host.call({"op": "apply", "changes": [delete("d", installed.task, installed.task_hash)]})
 
     assert (statuses(wrong), wrong["results"][0]["message"]) == ({"d": "refused"}, CONCURRENT)
     assert still_there is not None
@@ -222,7 +222,8 @@ def test_a_password_logon_with_its_password_is_registered_and_the_password_never
     xml = synchro_task_xml(installed.directory, user=host.user, logon_type="password")
     path = host.task("With a password")
 
-    response = host.call({"op": "apply", "changes": [register("p", path, xml, user=host.user, logon_type="password")], "passwords": {"p": host.password}})
+    change = register("p", path, xml, user=host.user, logon_type="password", with_password=True)
+    response = host.call({"op": "apply", "changes": [change], "passwords": {"p": host.password}})
     read = host.call({"op": "read", "tasks": [path]})
 
     assert statuses(response) == {"p": "applied"}

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import AccountBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import hardened_entry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
@@ -248,7 +249,7 @@ def _create_folder(call: _Call, change: dict[str, Any], _password: str | None, i
 
 def _register_task(call: _Call, change: dict[str, Any], password: str | None, inject: _Inject) -> _Outcome:
     context = call.context
-    parts = _valid_names(parse_task_path(change.get("path")), change)
+    parts = _valid_names(_task_parts(change), change)
     _refuse_link(change, context.image.task_link(parts))
     xml = change.get("xml")
     if not isinstance(xml, str):
@@ -257,10 +258,10 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
         facts = check_registrable(xml)
     except TaskXmlError as error:
         raise ChangeRefused(error.error, str(error)) from None
-    # As the Windows host registers (the way community.windows' win_scheduled_task does): with
-    # no password, RegisterTask gets no account and TASK_LOGON_NONE and the XML's principal
-    # rules; only a password comes with the change's account and logon type.
-    named_user, named_logon = (change.get("user"), change.get("logon_type")) if password else (None, None)
+    # RegisterTask's userId and logonType as the change carries them (register_user,
+    # register_logon): TASK_LOGON_NONE leaves the XML's principal to rule, as the Windows host
+    # registers without a password (community.windows' win_scheduled_task does so).
+    named_user, named_logon = _registration_arguments(change)
     logon_type = named_logon or facts.logon_type or _default_logon(context, facts.user_id, facts.group_id)
     user = named_user or facts.user_id or facts.group_id
     sid = _registration_account(context, change, user, logon_type, password)
@@ -288,6 +289,27 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
     if credentials is not None and sid is not None:
         credentials.put(sid, {"set_at": context.now})  # that a password was set, never the password
     return _Outcome("applied", None, sha256_hex(xml.encode("utf-8")))
+
+
+def _registration_arguments(change: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The account and logon type the change registers with; (None, None) for TASK_LOGON_NONE."""
+    user, logon = change.get("register_user"), change.get("register_logon", TASK_LOGON_NONE)
+    if user is not None and not isinstance(user, str):
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe("register_user must be an account name or null"))
+    if logon == TASK_LOGON_NONE:
+        return user, None
+    words = {code: logon_type.value for logon_type, code in TASK_LOGON.items()}
+    if isinstance(logon, bool) or logon not in words:
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"register_logon {logon!r} is not a TASK_LOGON_TYPE (0-6)"))
+    return user, words[logon]
+
+
+def _task_parts(change: dict[str, Any]) -> tuple[str, ...]:
+    """The task's folder and name as the change carries them (ITaskFolder takes them so); a
+    request that only gives ``path`` is split here."""
+    if isinstance(change.get("folder"), str) and isinstance(change.get("name"), str):
+        return (*parse_folder_path(change["folder"]), change["name"])
+    return parse_task_path(change.get("path"))
 
 
 def _unregister(path: Path, previous: bytes | None, created: Sequence[Path]) -> None:
@@ -331,7 +353,7 @@ def _registration_account(context: ApplyContext, change: dict[str, Any], user: s
 
 
 def _delete_task(call: _Call, change: dict[str, Any], _password: str | None, inject: _Inject) -> _Outcome:
-    parts = parse_task_path(change.get("path"))
+    parts = _task_parts(change)
     _refuse_link(change, call.context.image.task_link(parts))
     task = call.context.image.task(parts)
     exists = task.exists and task.path.is_file()

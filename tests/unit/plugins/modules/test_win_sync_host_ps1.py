@@ -26,9 +26,11 @@ import yaml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     CHANGE_KINDS,
+    TASK_LOGON_NONE,
     AccountRecord,
     ApplyRequest,
     ApplyResult,
+    Change,
     ChangeResult,
     DirectoryRecord,
     FileRecord,
@@ -44,8 +46,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRecord,
     TaskRun,
     UnreadableTask,
+    split_task_path,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON as TASK_LOGON_CODES
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
 REPO = Path(__file__).resolve().parents[4]
 SCRIPT = REPO / "plugins" / "modules" / "win_sync_host.ps1"
@@ -73,8 +77,9 @@ RECORDS_BY_FUNCTION = {
     "Invoke-HistoryOp": (HistoryResult(()), HistoryEvent("\\T", dt.datetime(2026, 11, 28, 6, 0), 100)),
 }
 # Issue 10 "Thinner": down from 528 as decisions moved to the controller (result codes, run and
-# history defaults, timeout wording, check of a disabled task, module changed).
-MAX_CODE_LINES = 513
+# history defaults, timeout wording, check of a disabled task, module changed, task path
+# splitting, the logon-type table and the password-or-not choice of RegisterTask arguments).
+MAX_CODE_LINES = 497
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -391,26 +396,41 @@ def test_every_change_kind_of_the_contract_is_handled_by_a_defined_function(scri
         assert labels[kind] and labels[kind] <= functions(script), f"{kind} calls {labels[kind]}"
 
 
-def test_the_logon_types_that_store_a_password_map_to_their_com_values(script: tree_sitter.Node) -> None:
-    assert assigned(script, "$PASSWORD_LOGONS") == {logon_type.value: TASK_LOGON[logon_type.value] for logon_type in PASSWORD_LOGON_TYPES}
+def test_the_logon_types_map_to_their_com_values_on_the_controller() -> None:
+    # The table is the controller's (contract.TASK_LOGON): the module passes the number it is sent.
+    assert {logon_type.value: code for logon_type, code in TASK_LOGON_CODES.items()} == TASK_LOGON
+    assert TASK_LOGON_NONE == 0
 
 
-def test_a_registration_without_a_password_takes_the_principal_from_the_xml(script: tree_sitter.Node) -> None:
+def test_a_registration_passes_the_account_and_logon_the_change_carries(script: tree_sitter.Node) -> None:
     # community.windows win_scheduled_task.ps1 registers with $null, $null and no logon type
     # unless it sends a password: a gMSA given with Password logon and an empty password fails
-    # with 0x8007052E.
+    # with 0x8007052E. Which arguments go with which change is the controller's call
+    # (contract._registration_arguments); the module passes them as they come.
     register = function(script, "Register-TaskChange")
     (call,) = method_calls(register, "RegisterTask")
-    user, password, logon = (text(argument) for argument in arguments(call)[3:6])
-    assignments = [node for node in nodes(register, "assignment_expression") if text(node.children[0]) in (user, logon)]
-    first = {text(node.children[0]): text(node.children[-1]) for node in reversed(assignments)}
-    conditional = [node for node in assignments if any(parent.type == "if_statement" for parent in ancestors(node))]
+    name, _xml, _flags, user, password, logon = (text(argument) for argument in arguments(call)[:6])
 
-    assert first == {user: "$null", logon: "0"}
-    assert password == "$Password"
-    for node in conditional:
-        (branch,) = [parent for parent in ancestors(node) if parent.type == "if_statement"][:1]
-        assert text(branch.child_by_field_name("condition")) == "$Password", where(node)
+    assert (name, user, password, logon) == ("[string]$Change.name", "$Change.register_user", "$Password", "[int]$Change.register_logon")
+    assert not [node for node in nodes(register, "if_statement") if "$Password" in text(node.child_by_field_name("condition") or node)]
+    assert "$PASSWORD_LOGONS" not in text(script)
+
+
+def test_the_controller_sends_no_account_and_no_logon_unless_it_sends_a_password() -> None:
+    change = Change("c1", "register_task", "\\Isotools\\Synchro Stock", xml="<Task/>", user="CONTOSO\\svc", logon_type=LogonType.PASSWORD)
+    gmsa = Change("c2", "register_task", "\\Synchro Gmsa", xml="<Task/>", user="CONTOSO\\gmsa$", logon_type=LogonType.PASSWORD)
+
+    sent = ApplyRequest((change, gmsa), {"c1": "secret"}).to_json()["changes"]
+
+    assert [(item["folder"], item["name"], item["register_user"], item["register_logon"]) for item in sent] == [  # type: ignore[index]
+        ("\\Isotools", "Synchro Stock", "CONTOSO\\svc", 1),
+        ("\\", "Synchro Gmsa", None, 0),
+    ]
+
+
+def test_task_paths_are_split_on_the_controller(script: tree_sitter.Node) -> None:
+    assert "Split-TaskPath" not in text(script) and "LastIndexOf" not in text(script)
+    assert split_task_path("\\A\\B\\Name") == ("\\A\\B", "Name") and split_task_path("\\Name") == ("\\", "Name")
 
 
 def test_an_applied_registration_is_never_reported_failed_for_its_read_back(script: tree_sitter.Node) -> None:

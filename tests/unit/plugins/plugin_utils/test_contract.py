@@ -121,13 +121,17 @@ APPLY_REQUEST: dict[str, Any] = {
             "id": "c5",
             "kind": "register_task",
             "path": "\\Isotools\\Synchro Stock",
+            "folder": "\\Isotools",
+            "name": "Synchro Stock",
             "xml": "<Task/>",
             "user": "svc_sync",
             "logon_type": "password",
+            "register_user": "svc_sync",  # its password is sent: RegisterTask gets the account
+            "register_logon": 1,  # TASK_LOGON_PASSWORD
             "expected_hash": None,
             "requires": ["c1", "c3"],
         },
-        {"id": "c6", "kind": "delete_task", "path": "\\Isotools\\Old", "expected_hash": TASK_HASH},
+        {"id": "c6", "kind": "delete_task", "path": "\\Isotools\\Old", "folder": "\\Isotools", "name": "Old", "expected_hash": TASK_HASH},
     ],
     "passwords": {"c5": "S3cret!pw"},
 }
@@ -363,9 +367,13 @@ def test_a_register_change_carries_the_logon_type_word() -> None:
         "id": "c1",
         "kind": "register_task",
         "path": "\\X",
+        "folder": "\\",
+        "name": "X",
         "xml": "<Task/>",
         "user": "SYSTEM",
         "logon_type": "service_account",
+        "register_user": None,  # no password: the XML's principal rules (TASK_LOGON_NONE)
+        "register_logon": 0,
         "expected_hash": None,
     }
 

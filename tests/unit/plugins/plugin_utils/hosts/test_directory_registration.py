@@ -25,6 +25,9 @@ from directory_host_support import (
 )
 from host_samples import register, statuses, synchro_task_xml
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+
 PASSWORD = "Zq8!shop-sync-test-secret"
 LOGON_FAILURE = 0x8007052E
 NONE_MAPPED = 0x80070534
@@ -50,6 +53,10 @@ def register_as(
     xml = synchro_task_xml(SCRIPT_DIR, user=named[0], logon_type=named[1] or None)
     change = register("t", TASK, xml, user=user or "", logon_type=logon_type or "")
     change["user"], change["logon_type"] = user, logon_type
+    if password is not None:
+        # As the controller sends a change with a password: RegisterTask gets the account and
+        # the logon type's TASK_LOGON_* (contract._registration_arguments).
+        change["register_user"], change["register_logon"] = user, TASK_LOGON[LogonType(logon_type)] if logon_type else TASK_LOGON_NONE
     request: dict[str, Any] = {"op": "apply", "changes": [change]}
     if password is not None:
         request["passwords"] = {"t": password}
@@ -202,3 +209,15 @@ def test_registration_updates_in_place_and_keeps_the_runtime_state(image: Image)
 
     assert statuses(response) == {"u": "applied"}
     assert (after["last_result"], after["last_run_time"]) == (0, "2026-11-27T06:00:00+01:00")
+
+
+@pytest.mark.parametrize("logon", [7, -1, "password", True])
+def test_a_logon_that_is_no_task_logon_type_is_refused(image: Image, logon: object) -> None:
+    install_seed(image)
+    change = register("t", TASK, synchro_task_xml(SCRIPT_DIR, user=SVC_SYNC, logon_type="password"), user=SVC_SYNC, logon_type="password")
+    change.update(register_user=SVC_SYNC, register_logon=logon)
+
+    result = image.call({"op": "apply", "changes": [change], "passwords": {"t": PASSWORD}})["results"][0]
+
+    assert (result["status"], result["error_code"]) == ("refused", INVALIDARG)
+    assert "TASK_LOGON_TYPE" in result["message"]
