@@ -75,7 +75,7 @@ class ActionModule(ActionBase):
             runs: Mapping[str, list[dict[str, Any]]] = {}
             if events_per_task and records:
                 history = HistoryRequest(tuple(record.path for record in records), events_per_task * len(records))
-                answer = HistoryResult.from_json(host.call(history.to_json()))
+                answer = HistoryResult.from_json(host.call(history.to_json()), history.tasks)
                 result["history_available"] = answer.available
                 runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
             result["tasks"] = [task_entry(record, runs.get(path_key(record.path), [])) for record in records] + [

@@ -571,11 +571,10 @@ Function Invoke-RunOp {
 
 Function Invoke-HistoryOp {
     # The structured query and max_events are the controller's (HistoryRequest.to_json always
-    # sends both); the host runs it and keeps the events whose TaskName is one asked for (the
-    # query matches any data value).
+    # sends both); the host runs it and hands each event over as it is. Which of them are the
+    # asked tasks' (the query matches any data value) is judged by the controller
+    # (HistoryResult.from_json), and so is an event without a TaskName or a time.
     param ($Request)
-    $wanted = @{}
-    foreach ($path in $Request.tasks) { $wanted[([string]$path).ToLowerInvariant()] = $true }
     $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
     $events = [System.Collections.Generic.List[object]]::new()
     $records = @()
@@ -586,13 +585,9 @@ Function Invoke-HistoryOp {
     foreach ($record in $records) {
         $data = @{}
         foreach ($item in ([xml]$record.ToXml()).GetElementsByTagName('Data')) { $data[$item.GetAttribute('Name')] = $item.InnerText }
-        $taskName = [string]$data['TaskName']
-        $time = Format-HostTime $record.TimeCreated
-        if (-not $taskName -or $null -eq $time) { continue }
-        if ($wanted.Count -gt 0 -and -not $wanted.ContainsKey($taskName.ToLowerInvariant())) { continue }
         # ResultCode as the event gives it (decimal or 0x hex text): the controller reads it.
         $events.Add(@{
-                path = $taskName; time = $time; event_id = [int]$record.Id; message = $record.Message
+                path = $data['TaskName']; time = Format-HostTime $record.TimeCreated; event_id = [int]$record.Id; message = $record.Message
                 result_code = $data['ResultCode']; activity_id = [string]$record.ActivityId
             })
     }

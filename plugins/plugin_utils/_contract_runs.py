@@ -9,6 +9,7 @@ logged about their runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -194,9 +195,17 @@ class HistoryResult:
         return {"op": "history", "events": [event.to_json() for event in self.events], "available": self.available}
 
     @classmethod
-    def from_json(cls, data: object) -> HistoryResult:
+    def from_json(cls, data: object, tasks: tuple[str, ...] | None = None) -> HistoryResult:
+        """The events as the host gave them; with ``tasks``, only those whose task is one of
+        them (case-insensitively: the query matches a name in any event data value). An event
+        that names no task or carries no time belongs to no run and is left out."""
         fields_ = response_fields(data, "history")
-        return cls(
-            tuple(HistoryEvent.from_json(item, where) for where, item in fields_.items("events")),
-            fields_.required_bool("available"),
-        )
+        wanted = None if tasks is None else {task.casefold() for task in tasks}
+        events = []
+        for where, item in fields_.items("events"):
+            if isinstance(item, Mapping) and (item.get("path") is None or item.get("time") is None):
+                continue
+            event = HistoryEvent.from_json(item, where)
+            if wanted is None or event.path.casefold() in wanted:
+                events.append(event)
+        return cls(tuple(events), fields_.required_bool("available"))

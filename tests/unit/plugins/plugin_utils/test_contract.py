@@ -464,3 +464,15 @@ def test_a_change_results_code_is_read_unsigned_and_dotnets_own_codes_as_none(gi
     result = ApplyResult.from_json({"op": "apply", "results": [{"id": "c1", "status": "failed", "message": "x", "error_code": given}]})
 
     assert result.results[0].error_code == read
+
+
+def test_the_history_keeps_the_asked_tasks_events_and_drops_those_of_no_task() -> None:
+    # The Windows host hands over every event its query matched (any data value): which are the
+    # asked tasks' is the controller's call, and an event without TaskName or time is no run's.
+    def event(path: str | None, time: str | None = "2026-11-28T06:00:00+01:00") -> dict[str, Any]:
+        return {"path": path, "time": time, "event_id": 102, "result_code": "0", "activity_id": None, "message": None}
+
+    data = {"op": "history", "available": True, "events": [event("\\ISOTOOLS\\A"), event("\\Isotools\\B"), event(None), event("\\Isotools\\A", None)]}
+
+    assert [item.path for item in HistoryResult.from_json(data, ("\\Isotools\\A",)).events] == ["\\ISOTOOLS\\A"]
+    assert [item.path for item in HistoryResult.from_json(data).events] == ["\\ISOTOOLS\\A", "\\Isotools\\B"]
