@@ -480,13 +480,11 @@ Function Invoke-ApplyOp {
         $mutex = [System.Threading.Mutex]::new($false, 'Global\isotools.shop_sync.apply')
         try { $held = $mutex.WaitOne([TimeSpan]::FromSeconds($LOCK_SECONDS)) }
         catch [System.Threading.AbandonedMutexException] { $held = $true }  # its holder died; it is ours now
+        if (-not $held) { throw "another apply has held this host for $LOCK_SECONDS seconds; re-run" }
         foreach ($change in $Request.changes) {
             $id = [string]$change.id
             $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })
-            if (-not $held) {
-                $outcome = New-Outcome 'refused' "another apply has held this host for $LOCK_SECONDS seconds; re-run"
-            }
-            elseif ($missing.Count -gt 0) {
+            if ($missing.Count -gt 0) {
                 $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
             }
             else {
@@ -503,12 +501,9 @@ Function Invoke-ApplyOp {
         if ($held) { $mutex.ReleaseMutex() }
         if ($null -ne $mutex) { $mutex.Dispose() }
     }
-    # Stopped outside any one change: what was done is still reported, the rest skipped.
-    $changes = @($Request.changes)
-    for ($index = $results.Count; $index -lt $changes.Count; $index++) {
-        $results.Add(@{ id = [string]$changes[$index].id; status = 'skipped'; message = "not applied: the apply stopped before this change: $stopped"; error_code = $null })
-    }
-    @{ op = 'apply'; results = $results }
+    # Stopped outside any one change: what was done is still reported, and why the rest was not
+    # reached; the controller counts those changes skipped (ApplyResult.result).
+    @{ op = 'apply'; results = $results; stopped = $stopped }
 }
 
 Function Wait-TaskRun {

@@ -663,18 +663,30 @@ def _windows_code(code: int | None) -> int | None:
 
 @dataclass(frozen=True)
 class ApplyResult:
+    """The result of each change the host processed, in order; ``stopped``: why the host stopped
+    before the changes that have none (outside any one change: the lock, a lost session)."""
+
     results: tuple[ChangeResult, ...]
+    stopped: str | None = None
 
     def result(self, change_id: str) -> ChangeResult | None:
-        return next((result for result in self.results if result.id == change_id), None)
+        """The change's result; when the host stopped before it, ``skipped`` with the reason."""
+        found = next((result for result in self.results if result.id == change_id), None)
+        if found is None and self.stopped is not None:
+            return ChangeResult(change_id, "skipped", f"not applied: the apply stopped before this change: {self.stopped}")
+        return found
 
     def to_json(self) -> dict[str, object]:
-        return {"op": "apply", "results": [result.to_json() for result in self.results]}
+        data: dict[str, object] = {"op": "apply", "results": [result.to_json() for result in self.results]}
+        if self.stopped is not None:
+            data["stopped"] = self.stopped
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> ApplyResult:
         fields_ = response_fields(data, "apply")
-        return cls(tuple(ChangeResult.from_json(item, where) for where, item in fields_.items("results", required=True)))
+        results = tuple(ChangeResult.from_json(item, where) for where, item in fields_.items("results", required=True))
+        return cls(results, fields_.optional_str("stopped"))
 
 
 class HostPort(Protocol):

@@ -125,8 +125,9 @@ def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], d
 
 def apply_changes(
     context: ApplyContext, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook
-) -> tuple[list[dict[str, Any]], str | None]:
-    """The result of each change, in order; and the id of the change the connection was lost at.
+) -> tuple[list[dict[str, Any]], str | None, str | None]:
+    """The result of each change processed, in order; the id of the change the connection was
+    lost at; and why the apply stopped before the changes that have no result (``stopped``).
 
     The bookkeeping of the changes applied is written before this returns or raises, so that a
     lost connection or an unexpected error leaves nothing applied but unrecorded.
@@ -139,16 +140,13 @@ def apply_changes(
         lost_at = _apply_in_order(call, changes, passwords, faults, results)
     except OSError as error:
         # Outside any one change (each has its own handling): as on the Windows host, what was
-        # done is still reported and the changes not reached are skipped, never lost.
+        # done is still reported, and why the rest was not reached (the controller counts it skipped).
         stopped = error
     finally:
         # Passed in, so that every write of an apply goes through this module's save_json.
         undone = call.transaction.commit(save_json, len(results))
         _report_undone(changes, results, undone)
-    if stopped is not None:
-        message = windows_error_of(stopped).describe("not applied: the apply stopped before this change")
-        results += [_result(change["id"], _Outcome("skipped", message), None) for change in changes[len(results) :]]
-    return results, lost_at
+    return results, lost_at, None if stopped is None else windows_error_of(stopped).describe("the apply stopped")
 
 
 def _apply_in_order(

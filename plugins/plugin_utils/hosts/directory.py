@@ -255,7 +255,7 @@ class DirectoryHost:
         faults = load_faults(self._image.faults_file)
         context = ApplyContext(self._image, accounts, time_text(self._now()), state)
         try:
-            results, lost_at = apply_changes(context, changes, passwords, faults)
+            results, lost_at, stopped = apply_changes(context, changes, passwords, faults)
         finally:
             faults.save()  # a fault that fired stays used up, however the apply ended
         journal: _Journal = {"op": "apply", "changes": len(changes), **_status_counts(results)}
@@ -265,7 +265,10 @@ class DirectoryHost:
                 f"({len(results)} of {len(changes)} changes processed; the rest were not applied)"
             )
             raise _ConnectionLost(HostConnectionError(message, results=tuple(results), lost_at=lost_at), {**journal, "connection_lost": True})
-        return {"op": "apply", "results": results}, journal
+        response: dict[str, Any] = {"op": "apply", "results": results}
+        if stopped is not None:
+            response["stopped"] = stopped
+        return response, journal
 
     # --- run and history -------------------------------------------------------------------------
 
