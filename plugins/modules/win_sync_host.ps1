@@ -42,7 +42,8 @@ $TASK_CREATE = 2
 $TASK_UPDATE = 4
 $LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
-$NOT_FOUND_CODES = @(2147942402, 2147942403)  # 0x80070002 file, 0x80070003 path not found
+# 0x80070002 file, 0x80070003 path not found, signed as COMException.HResult holds them (Get-ErrorCode).
+$NOT_FOUND_CODES = @(-2147024894, -2147024893)
 $MAX_CONTENT_BYTES = 1048576
 $HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 $CONCURRENT = 'changed concurrently, re-run'

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -427,6 +428,15 @@ def test_the_controller_sends_no_account_and_no_logon_unless_it_sends_a_password
         ("\\Isotools", "Synchro Stock", "CONTOSO\\svc", 1),
         ("\\", "Synchro Gmsa", None, 0),
     ]
+
+
+def test_not_found_is_told_by_the_signed_codes_get_error_code_returns(script: tree_sitter.Node) -> None:
+    # Get-ErrorCode hands over Exception.HResult as .NET holds it (signed): the codes it is
+    # compared with must be the signed ones, or a missing task or folder would throw.
+    (assignment,) = [node for node in nodes(script, "assignment_expression") if text(node.children[0]) == "$NOT_FOUND_CODES"]
+    codes = [int(number) for number in re.findall(r"-?\d+", text(assignment.children[-1]))]
+
+    assert codes == [0x80070002 - (1 << 32), 0x80070003 - (1 << 32)]
 
 
 def test_task_paths_are_split_on_the_controller(script: tree_sitter.Node) -> None:
