@@ -321,6 +321,9 @@ Function Invoke-ReadOp {
         catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
     }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
+    # The runs' history in the same round trip (drift's freshness check): the history op's own
+    # Get-WinEvent read, answered under "history".
+    if ($null -ne $Request.history) { $response.history = Invoke-HistoryOp $Request.history }
     $response
 }
 

@@ -125,29 +125,45 @@ class HistoryRequest:
 
     tasks: tuple[str, ...]
     max_events: int = 50
+    # Only these event ids (empty: every event): a freshness read asks for the action-completed
+    # events alone, so that the newest success of each task is not crowded out by other events.
+    event_ids: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events, "query": history_query(self.tasks)}
+        data: dict[str, object] = {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events}
+        if self.event_ids:
+            data["event_ids"] = list(self.event_ids)
+        return {**data, "query": history_query(self.tasks, self.event_ids)}
 
     @classmethod
     def from_json(cls, data: object) -> HistoryRequest:
         fields_ = Fields(data, "history request")
         expect_op(fields_, "history")
         max_events = fields_.optional_int("max_events", minimum=1)
-        return cls(fields_.str_list("tasks"), 50 if max_events is None else max_events)
+        return cls(fields_.str_list("tasks"), 50 if max_events is None else max_events, _event_ids(fields_))
 
 
-def history_query(tasks: tuple[str, ...]) -> str | None:
+def _event_ids(fields_: Fields) -> tuple[int, ...]:
+    items = fields_.items("event_ids")
+    if not all(isinstance(item, int) and not isinstance(item, bool) for _where, item in items):
+        raise ContractError(f"{fields_.at('event_ids')} must be a list of event ids (integers)")
+    return tuple(int(item) for _where, item in items)  # type: ignore[call-overload]
+
+
+def history_query(tasks: tuple[str, ...], event_ids: tuple[int, ...] = ()) -> str | None:
     """The structured query (``Get-WinEvent -FilterXml``) for the Operational log events of
     ``tasks``: each name matched against any event data value (the host keeps the events whose
     ``TaskName`` is one of them); no task, every event; ``None`` when no name can match (a task
-    name holds no double quote)."""
+    name holds no double quote). With ``event_ids``, only events of those ids."""
     names = [name for name in dict.fromkeys(tasks) if '"' not in name]
     if tasks and not names:
         return None
     chunks = [names[start : start + _NAMES_PER_SELECT] for start in range(0, len(names), _NAMES_PER_SELECT)]
     paths = [escape(" or ".join(f'Data="{name}"' for name in chunk)) for chunk in chunks]
-    selects = [f'<Select Path="{HISTORY_LOG}">*[EventData[{terms}]]</Select>' for terms in paths] or [f'<Select Path="{HISTORY_LOG}">*</Select>']
+    ids = f"System[{' or '.join(f'EventID={event_id}' for event_id in dict.fromkeys(event_ids))}] and " if event_ids else ""
+    selects = [f'<Select Path="{HISTORY_LOG}">*[{ids}EventData[{terms}]]</Select>' for terms in paths] or [
+        f'<Select Path="{HISTORY_LOG}">*{f"[{ids[:-5]}]" if ids else ""}</Select>'
+    ]
     return f'<QueryList><Query Id="0" Path="{HISTORY_LOG}">{"".join(selects)}</Query></QueryList>'
 
 

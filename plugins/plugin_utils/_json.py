@@ -58,6 +58,10 @@ class Fields:
     def _optional(self, key: str) -> object:
         return self._data.get(key)
 
+    def optional_value(self, key: str) -> object:
+        """The value as given (a nested message), ``None`` when absent or null."""
+        return self._data.get(key)
+
     def at(self, key: str) -> str:
         """``read response: tasks[2].task_hash``; ``read response: host`` for a top-level key."""
         return f"{self.where}.{key}" if self.where.endswith("]") else f"{self.where}: {key}"

@@ -129,9 +129,12 @@ class ReadRequest:
     files: tuple[str, ...] = ()
     directories: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
+    # The runs' history the caller needs, in the same round trip (drift's freshness check): the
+    # host answers it as it answers a history request, under the read's "history" key.
+    history: HistoryRequest | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "op": "read",
             "folders": [folder.to_json() for folder in self.folders],
             "tasks": list(self.tasks),
@@ -139,6 +142,7 @@ class ReadRequest:
             "directories": list(self.directories),
             "accounts": list(self.accounts),
         }
+        return data if self.history is None else {**data, "history": self.history.to_json()}
 
     @classmethod
     def from_json(cls, data: object) -> ReadRequest:
@@ -150,6 +154,7 @@ class ReadRequest:
             files=fields_.str_list("files"),
             directories=fields_.str_list("directories"),
             accounts=fields_.str_list("accounts"),
+            history=None if fields_.optional_value("history") is None else HistoryRequest.from_json(fields_.value("history")),
         )
 
 
@@ -413,6 +418,7 @@ class ReadResult:
     directories: tuple[DirectoryRecord, ...] = ()
     accounts: tuple[AccountRecord, ...] = ()
     unreadable: tuple[UnreadableTask, ...] = ()
+    history: HistoryResult | None = None  # when the request asked for it
 
     def folder(self, path: str) -> FolderRecord | None:
         return self._index("folders").get(path_key(path))  # type: ignore[return-value]
@@ -469,6 +475,7 @@ class ReadResult:
             "files": [record.to_json() for record in self.files],
             "directories": [record.to_json() for record in self.directories],
             "accounts": [record.to_json() for record in self.accounts],
+            **({} if self.history is None else {"history": self.history.to_json()}),
         }
 
     @classmethod
@@ -483,6 +490,7 @@ class ReadResult:
             files=tuple(FileRecord.from_json(item, where) for where, item in fields_.items("files")),
             directories=tuple(DirectoryRecord.from_json(item, where) for where, item in fields_.items("directories")),
             accounts=tuple(AccountRecord.from_json(item, where) for where, item in fields_.items("accounts")),
+            history=None if fields_.optional_value("history") is None else HistoryResult.from_json(fields_.value("history")),
         )
 
 

@@ -12,6 +12,7 @@ from host_under_test import HostUnderTest, install, the_task
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryRequest
 
 COMPLETED = 102
+ACTION_COMPLETED = 201
 STARTED = 100
 OFFSET = re.compile(r"[+-]\d{2}:\d{2}$|Z$")  # yyyy-MM-ddTHH:mm:sszzz
 
@@ -121,3 +122,30 @@ def test_the_history_says_whether_the_event_log_is_on(host: HostUnderTest) -> No
     assert response["available"] is host.history_log
     if not host.history_log:
         assert response["events"] == []
+
+
+def test_a_read_carries_the_history_it_is_asked_for(host: HostUnderTest) -> None:
+    # Drift's freshness check: the history comes in the read, answered as a history request is,
+    # with only the event ids asked for (201: action completed, with the exit code).
+    installed = install(host)
+    host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+    history = HistoryRequest((installed.task,), 50, event_ids=(ACTION_COMPLETED,)).to_json()
+
+    read = host.call({"op": "read", "tasks": [installed.task], "history": history})
+    alone = host.call(history)
+
+    assert (read["history"]["op"], read["history"]["available"]) == ("history", alone["available"])
+    assert read["history"]["events"] == alone["events"]
+    the_task(read, installed.task)
+    if host.history_log is False:
+        assert read["history"]["events"] == []
+        return
+    events = [event for event in read["history"]["events"] if event["path"].lower() == installed.task.lower()]
+    assert events and {event["event_id"] for event in events} == {ACTION_COMPLETED}
+    assert int(str(events[0]["result_code"]), 0) == 0
+
+
+def test_a_read_without_history_has_none(host: HostUnderTest) -> None:
+    installed = install(host)
+
+    assert "history" not in host.call({"op": "read", "tasks": [installed.task]})

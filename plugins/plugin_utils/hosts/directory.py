@@ -194,6 +194,13 @@ class DirectoryHost:
             "accounts": account_records,
         }
         counts = {"folders": len(folder_records), "tasks": len(tasks), "files": len(files), "directories": len(directories), "accounts": len(account_records)}
+        history = request.get("history")
+        if history is not None:
+            # Answered as a history request is (the Windows host calls the same code), in this read.
+            if not isinstance(history, dict):
+                raise RequestError("read: 'history' must be a history request object")
+            response["history"], journal = self._history(history)
+            counts["history_events"] = journal["events"]
         return response, {"op": "read", **counts}
 
     def _collect_folder(
@@ -291,10 +298,15 @@ class DirectoryHost:
         max_events = request.get("max_events", 50)
         if not isinstance(max_events, int) or isinstance(max_events, bool) or max_events < 1:
             raise RequestError("history: 'max_events' must be a positive integer")
+        event_ids = request.get("event_ids", [])
+        if not isinstance(event_ids, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in event_ids):
+            raise RequestError("history: 'event_ids' must be a list of event ids")
         self._settled_state()
         wanted = [display_task_path(parse_task_path(path)).lower() for path in paths]
-        events = read_history(self._image.history_file, wanted, max_events)
-        response = {"op": "history", "events": events, "available": True}
+        # With the log disabled, as Windows keeps it, nothing was logged and nothing is read.
+        available = self._history_log_on()
+        events = read_history(self._image.history_file, wanted, max_events, frozenset(event_ids)) if available else []
+        response = {"op": "history", "events": events, "available": available}
         return response, {"op": "history", "tasks": len(paths), "events": len(events)}
 
     # --- shared ----------------------------------------------------------------------------------
@@ -308,9 +320,15 @@ class DirectoryHost:
         return state
 
     def _record(self, runner: Runner, state: StateBook) -> None:
-        for event in runner.events:
-            append_json_line(self._image.history_file, event)
+        if self._history_log_on():
+            for event in runner.events:
+                append_json_line(self._image.history_file, event)
         state.save()
+
+    def _history_log_on(self) -> bool:
+        """Whether the Operational log is enabled (``host.json``'s ``history_log``, default on,
+        as on a server where someone clicked "Enable All Tasks History")."""
+        return self._host_facts().get("history_log", True) is not False
 
     def _host_facts(self) -> dict[str, Any]:
         given = load_json(self._image.host_file, {})

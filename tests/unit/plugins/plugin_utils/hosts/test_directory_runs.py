@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,29 @@ def test_history_is_newest_first_bounded_and_per_task(image: Image) -> None:
     assert len({event["activity_id"] for event in events}) == 1
     assert "with return code 5." in events[1]["message"]
     assert (others["events"], others["available"]) == ([], True)
+
+
+def test_with_the_history_log_off_a_run_logs_nothing_and_the_history_says_so(image: Image) -> None:
+    # As on a server where "All Tasks History" is disabled: the task runs and keeps its last
+    # result, the Operational log gets nothing, and a history read (alone or in a read) says
+    # available: false.
+    install_seed(image)
+    host = json.loads((image.root / "host.json").read_text(encoding="utf-8"))
+    image.write_json("host.json", {**host, "history_log": False})
+
+    run(image)
+    alone = image.call({"op": "history", "tasks": [TASK]})
+    in_read = image.call({"op": "read", "tasks": [TASK], "history": {"op": "history", "tasks": [TASK], "event_ids": [201]}})["history"]
+
+    assert read_task(image)["last_result"] == 0
+    assert alone == in_read == {"op": "history", "events": [], "available": False}
+    assert not (image.root / "history.jsonl").exists() or (image.root / "history.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_a_history_read_keeps_the_event_ids_asked_for(image: Image) -> None:
+    install_seed(image)
+    run(image)
+
+    response = image.call({"op": "history", "tasks": [TASK], "event_ids": [201]})
+
+    assert [event["event_id"] for event in response["events"]] == [201]
