@@ -48,6 +48,7 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "limit": {"type": "str"},
     "fail_on_drift": {"type": "bool", "default": False},
     "fail_on_failed_runs": {"type": "bool", "default": False},
+    "fail_on_stale": {"type": "bool", "default": False},
 }
 FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml"}
 
@@ -81,7 +82,7 @@ class ActionModule(ActionBase):
             counts=counts.as_dict(),
             drift=counts.drift,
             summary=summary_lines(report),
-            failures=host_failures(report, FailOn(drift=args["fail_on_drift"], failed_runs=args["fail_on_failed_runs"])),
+            failures=host_failures(report, FailOn(drift=args["fail_on_drift"], failed_runs=args["fail_on_failed_runs"], stale=args["fail_on_stale"])),
         )
         if self._task.check_mode:
             result["msg"] = f"check mode: the report would be written to {dest}"

@@ -91,6 +91,13 @@ options:
       - List in RV(failures) the hosts with a job whose last run failed (C(shop_sync_fail_on_failed_runs)).
     type: bool
     default: false
+  fail_on_stale:
+    description:
+      - List in RV(failures) the hosts with a stale job (C(shop_sync_fail_on_stale)) - one with a
+        C(max_age) and no successful run within it, or none ever. A job whose freshness is unknown
+        (the host's task history is disabled) is reported, never listed.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -163,8 +170,8 @@ failures:
   description:
     - The hosts that fail the run, each with one message listing every reason, for a task that
       fails each host on its own (the C(drift) playbook does). A host or a job that could not be
-      checked is always listed; drift and failed last runs with O(fail_on_drift) and
-      O(fail_on_failed_runs).
+      checked is always listed; drift, failed last runs and stale jobs with O(fail_on_drift),
+      O(fail_on_failed_runs) and O(fail_on_stale).
   returned: always
   type: dict
   sample:

@@ -97,6 +97,19 @@ options:
           - C(principal.password) is never returned, shown in a diff, logged or written.
         type: dict
         default: {}
+      max_age:
+        description:
+          - How long after its last successful run (its action exited 0) the job counts as stale,
+            a duration (C(1h), C(90m), C(PT1H)), at least a minute. Given, the one read also asks
+            the host for the task's action-completed history events and RV(jobs[].freshness) says
+            whether the job is fresh, stale, never succeeded, or unknown (the host's task history
+            is disabled and the last run did not succeed). Nothing is changed because of it.
+        type: str
+      log:
+        description:
+          - Where the job's script logs on the host (C(D:\Isotools\stock\synchro.log)), returned
+            as RV(jobs[].log) for reports; the role sets it for its templated C(synchro.bat).
+        type: str
   folder:
     description:
       - The Task Scheduler folder of the jobs' tasks, created when missing.
@@ -323,6 +336,25 @@ jobs:
     next_run_time:
       description: When the task runs next; C(null) when not scheduled or not known.
       type: str
+    last_success_time:
+      description:
+        - When the task last ran successfully, as far as the read tells - its last run time when
+          its last result is 0, else (for a job with O(jobs[].max_age)) the newest action-completed
+          event with return code 0 of its history; C(null) when not known.
+      type: str
+      sample: '2026-12-01T03:30:00+01:00'
+    log:
+      description: O(jobs[].log) as given, or C(null).
+      type: str
+    max_age:
+      description: O(jobs[].max_age) in ISO 8601 (C(PT1H)), or C(null).
+      type: str
+    freshness:
+      description:
+        - For a job with O(jobs[].max_age), C(state) (V(fresh), V(stale), V(never_succeeded) or
+          V(unknown)) and C(message) (for example C(stale - last success 7 h ago, limit 1 h)); else C(null).
+      type: dict
+      sample: {state: stale, message: 'stale: last success 7 h ago, limit 1 h'}
 unlisted:
   description:
     - The tasks directly in O(folder) that no job names and no prune deletes, from the same read,

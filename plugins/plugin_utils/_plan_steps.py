@@ -8,6 +8,7 @@ Private to :mod:`plan`, which exports :class:`DesiredJob` and :class:`DesiredFil
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ class DesiredJob:
     # The folder every directory and file of the job must be in (owned_folders): the owned root,
     # or the job's own working directory. Empty: only the never-written folders are refused.
     owned_root: str = ""
+    # Not planned: what drift checks and shows besides the plan. How long after its last
+    # successful run the job counts as stale (None: never), and where its script logs.
+    max_age: dt.timedelta | None = None
+    log: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ A job is a task plus, optionally, the script it runs in its own working director
 
 from __future__ import annotations
 
+import datetime as dt
 import ntpath
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -55,7 +56,7 @@ __all__ = [
 
 DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
 DEFAULT_SCRIPT_NAME = "synchro.bat"
-JOB_KEYS = ("name", "state", "working_directory", "script", "task")
+JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
 SCRIPT_KEYS = ("name", "content", "template", "vars")
 _STATES = ("present", "absent")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
@@ -64,6 +65,8 @@ _SET_BY_JOB = {
     "folder": "is set by the module's folder option: remove it from task",
 }
 _FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
+# A freshness limit shorter than a minute would call every job stale between two reads.
+_SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 # cmd.exe reads a batch file line by line and needs CRLF line ends (a lone LF can make it skip
 # or merge lines after a label or a parenthesised block).
@@ -200,6 +203,8 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
         directories=(working_directory,) if working_directory and not not_owned else (),
         acl_sids=_acl_accounts(task_spec) if context.secure_acl else (),
         owned_root=context.root or working_directory,
+        max_age=entry.duration("max_age", None, low=_SHORTEST_MAX_AGE),
+        log=entry.text("log", None, non_empty=True),
     )
     return job, problems
 

@@ -13,6 +13,7 @@ become inventory jobs ready for review. Pure functions, no I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 import ntpath
 import os.path
 import re
@@ -29,6 +30,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
     describe,
     index_path,
     kind_of,
+    parse_duration_text,
     secret_problem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
@@ -39,6 +41,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import
     triggers_to_schedule,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 __all__ = [
     "DEFAULT_COMMAND",
@@ -76,6 +79,7 @@ JOB_KEYS = (
     "run_level",
     "enabled",
     "settings",
+    "max_age",
 )
 SCRIPT_KEYS = ("name", "content", "template", "vars")
 LOGON_TYPES = (
@@ -94,6 +98,8 @@ _PRINCIPAL_FIELDS = {"user": "account", "group": "account", "logon_type": "logon
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _MOST_LOGS_KEPT = 99
 _FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
+# A freshness limit shorter than a minute would call every job stale between two reads.
+_SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +118,8 @@ class JobDefaults:
     template_dir: str = ""  # relative script templates are looked up here (the inventory's folder)
     log_keep: int = 10
     log_max_kb: int = 1024
+    # shop_sync_default_max_age: a duration as people write it (1h, PT1H); empty: none
+    max_age: object = ""
 
 
 class JobsProblem(ValueError):
@@ -177,9 +185,31 @@ def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
         problems.append(f"{prefix}: shop_sync_log_keep {defaults.log_keep} must be between 1 and {_MOST_LOGS_KEPT}")
     if defaults.log_max_kb < 1:
         problems.append(f"{prefix}: shop_sync_log_max_kb {defaults.log_max_kb} must be at least 1")
+    if _default_max_age(defaults) is not None:
+        try:
+            parse_duration_text(defaults.max_age)
+        except ValueError as error:
+            problems.append(f"{prefix}: shop_sync_default_max_age {error}")
     if defaults.logon_type not in LOGON_TYPES:
         problems.append(f"{prefix}: shop_sync_default_logon_type {describe(defaults.logon_type)} is not one of {', '.join(LOGON_TYPES)}")
     return problems
+
+
+def _default_max_age(defaults: JobDefaults) -> object:
+    return None if defaults.max_age in ("", None) else defaults.max_age
+
+
+def _max_age(entry: Section, defaults: JobDefaults) -> str | None:
+    """The job's freshness limit in ISO 8601 (``PT1H``), its own or shop_sync_default_max_age."""
+    if entry.has("max_age"):
+        value = entry.duration("max_age", None, low=_SHORTEST_MAX_AGE)
+    else:
+        try:
+            given = _default_max_age(defaults)
+            value = None if given is None else parse_duration_text(given)
+        except ValueError:
+            value = None  # said once for the host by _defaults_problems
+    return None if value is None else format_duration(value)
 
 
 def _check_unique(job: Mapping[str, object], label: str, names: dict[str, str], scripts: dict[str, str], report: Report) -> None:
@@ -242,7 +272,23 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
     result: dict[str, object] = {"name": name, "state": "present", "working_directory": working_directory, "task": task}
     if script is not None:
         result["script"] = script
+    max_age = _max_age(entry, defaults)
+    if max_age is not None:
+        result["max_age"] = max_age
+    log = _log_path(working_directory, script)
+    if log is not None:
+        result["log"] = log
     return result
+
+
+def _log_path(working_directory: str, script: Mapping[str, object] | None) -> str | None:
+    """Where a templated script logs: ``<folder>\\<log_stem>.log`` (the role's synchro.bat logs
+    there); unknown for a script written as given or one the job does not manage."""
+    variables = script.get("vars") if script is not None else None
+    stem = variables.get("log_stem") if isinstance(variables, Mapping) else None
+    if not working_directory or not isinstance(stem, str) or not stem:
+        return None
+    return ntpath.join(working_directory, stem + ".log")
 
 
 def _check_task(task: Mapping[str, object], name: str, from_schedule: int, entry: Section) -> None:

@@ -18,7 +18,7 @@ import enum
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.etree import ElementTree
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
@@ -90,6 +90,7 @@ _OUTCOME_NOTES = {
     "deleted": "declared absent, still on the host: the deploy deletes it",
     "pruned": "registered by this collection, no longer in the inventory: the next deploy deletes it (shop_sync_prune is true)",
 }
+_STALE_STATES = frozenset({"stale", "never_succeeded"})
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -105,11 +106,31 @@ class JobStatus:
     next_run_time: str | None = None
     # 'privilege escalation path: ...': what the task runs that an ordinary user may change
     findings: tuple[str, ...] = ()
+    last_success_time: str | None = None  # when the read tells it (last result 0, or the history)
+    log: str | None = None  # the job's log on the host (synchro.log), when known
+    # With max_age: fresh | stale | never_succeeded | unknown, and the sentence that says it
+    freshness_state: str | None = None
+    freshness: str | None = None
 
     @property
     def last_run_failed(self) -> bool:
         """A failed last run the report raises; an accepted extra is not ours to judge."""
         return self.state is not JobState.ACCEPTED and self.last_result is not None and self.last_result not in RUN_RESULTS_NOT_FAILED
+
+    @property
+    def stale(self) -> bool:
+        """No success within its max_age, or never: its own finding (shop_sync_fail_on_stale)."""
+        return self.state is not JobState.ACCEPTED and self.freshness_state in _STALE_STATES
+
+    @property
+    def freshness_unknown(self) -> bool:
+        """The host's history, needed to tell, is disabled: said, never failed."""
+        return self.state is not JobState.ACCEPTED and self.freshness_state == "unknown"
+
+    @property
+    def freshness_note(self) -> str:
+        """The freshness sentence with where to look on the host."""
+        return f"{self.freshness}{f' (log {self.log})' if self.log else ''}"
 
     @property
     def last_result_hex(self) -> str:
@@ -167,6 +188,8 @@ class Counts:
     accepted: int
     orphaned: int
     will_be_pruned: int
+    stale: int = 0
+    freshness_unknown: int = 0
 
     @property
     def differing(self) -> int:
@@ -278,16 +301,18 @@ def _job_message(outcome: str, state: JobState, message: object) -> str | None:
 
 def _with_runtime(status: JobStatus, task: Mapping[str, object]) -> JobStatus:
     last_result = task.get("last_result")
-    return JobStatus(
-        name=status.name,
-        state=status.state,
-        changes=status.changes,
-        message=status.message,
-        findings=status.findings,
+    freshness = task.get("freshness")
+    freshness = freshness if isinstance(freshness, Mapping) else {}
+    return replace(
+        status,
         last_result=last_result if isinstance(last_result, int) and not isinstance(last_result, bool) else None,
         last_result_text=_text(task.get("last_result_text")),
         last_run_time=_text(task.get("last_run_time")),
         next_run_time=_text(task.get("next_run_time")),
+        last_success_time=_text(task.get("last_success_time")),
+        log=_text(task.get("log")),
+        freshness_state=_text(freshness.get("state")),
+        freshness=_text(freshness.get("message")),
     )
 
 
@@ -297,6 +322,7 @@ class FailOn:
 
     drift: bool = False  # shop_sync_fail_on_drift
     failed_runs: bool = False  # shop_sync_fail_on_failed_runs
+    stale: bool = False  # shop_sync_fail_on_stale
 
 
 def host_failures(report: Report, fail_on: FailOn) -> dict[str, str]:
@@ -313,7 +339,8 @@ def _failure_reasons(host: HostReport, fail_on: FailOn) -> list[str]:
     unchecked = [*host.errors, *(f"{job.name} ({job.message or 'error'})" for job in host.jobs if job.state is JobState.ERROR)]
     differing = [f"{job.name} ({job.state.label})" for job in host.jobs if job.state in DRIFT_STATES] if fail_on.drift else []
     failed_runs = [f"{job.name} ({_result_words(job)})" for job in host.jobs if job.last_run_failed] if fail_on.failed_runs else []
-    reasons = (("could not be checked", unchecked), ("drift", differing), ("last run failed", failed_runs))
+    stale = [f"{job.name} ({job.freshness})" for job in host.jobs if job.stale] if fail_on.stale else []
+    reasons = (("could not be checked", unchecked), ("drift", differing), ("last run failed", failed_runs), ("stale", stale))
     return [f"{reason}: {', '.join(items)}" for reason, items in reasons if items]
 
 
@@ -334,6 +361,8 @@ def summarize(report: Report) -> Counts:
         accepted=by_state[JobState.ACCEPTED],
         orphaned=by_state[JobState.ORPHANED],
         will_be_pruned=by_state[JobState.WILL_BE_PRUNED],
+        stale=sum(1 for job in jobs if job.stale),
+        freshness_unknown=sum(1 for job in jobs if job.freshness_unknown),
     )
 
 
@@ -346,7 +375,7 @@ def summary_lines(report: Report) -> list[str]:
         f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.orphaned} orphaned (prune is off), "
         f"{counts.will_be_pruned} will be pruned, {counts.corrected} corrected, "
         f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked, "
-        f"{counts.accepted} accepted",
+        f"{counts.accepted} accepted, {counts.stale} stale, {counts.freshness_unknown} freshness unknown",
     ]
     for host in report.hosts:
         lines.extend(f"{host.host}: {error}" for error in host.errors)
@@ -356,6 +385,8 @@ def summary_lines(report: Report) -> list[str]:
                 lines.append(f"{host.host} / {job.name}: {job.state.label}{': ' + detail if detail else ''}")
             if job.last_run_failed:
                 lines.append(f"{host.host} / {job.name}: last run failed ({_result_words(job)})")
+            if job.stale or job.freshness_unknown:
+                lines.append(f"{host.host} / {job.name}: {job.freshness_note}")
             lines.extend(f"{host.host} / {job.name}: {finding}" for finding in job.findings)
     return lines
 
@@ -380,14 +411,18 @@ def render_markdown(report: Report) -> str:
         f"| jobs | {counts.jobs} |",
         *(f"| {state.label} | {getattr(counts, _COUNT_FIELDS[state])} |" for state in JobState),
         f"| last run failed | {counts.failed_runs} |",
+        f"| stale | {counts.stale} |",
+        f"| freshness unknown | {counts.freshness_unknown} |",
         "",
     ]
     attention = [
-        host for host in report.hosts if host.errors or any(job.state not in _QUIET_STATES or job.last_run_failed or job.findings for job in host.jobs)
+        host
+        for host in report.hosts
+        if host.errors or any(job.state not in _QUIET_STATES or job.last_run_failed or job.findings or _freshness_finding(job) for job in host.jobs)
     ]
     if not attention:
-        lines.append("Every job of every host is in sync and its last run succeeded.")
-        return "\n".join(lines) + "\n"
+        lines += ["Every job of every host is in sync and its last run succeeded.", "", *_markdown_successes(report)]
+        return "\n".join(lines).rstrip("\n") + "\n"
     lines.append("## Needs a look")
     for host in attention:
         lines += ["", f"### {_md(host.host)}", ""]
@@ -398,8 +433,31 @@ def render_markdown(report: Report) -> str:
                 lines.extend(f"  - {_code(change)}" for change in job.changes)
             if job.last_run_failed:
                 lines.append(f"- **{_md(job.name)}**: last run failed ({_md(_result_words(job))}, {_md(job.last_run_time or 'time unknown')})")
+            if _freshness_finding(job):
+                lines.append(f"- **{_md(job.name)}**: {_md(job.freshness or '')}{_md_log(job)}")
             lines.extend(f"- **{_md(job.name)}**: {_md(finding)}" for finding in job.findings)
+    lines += ["", *_markdown_successes(report)]
     return "\n".join(lines) + "\n"
+
+
+def _freshness_finding(job: JobStatus) -> bool:
+    return job.stale or job.freshness_unknown
+
+
+def _md_log(job: JobStatus) -> str:
+    return f" (log {_code(job.log)})" if job.log else ""
+
+
+def _markdown_successes(report: Report) -> list[str]:
+    """Each job's last success and log: where an on-call engineer starts reading."""
+    rows = [(host, job) for host in report.hosts for job in host.jobs if job.last_success_time or job.log or job.freshness]
+    if not rows:
+        return []
+    lines = ["## Last success", "", "| host | job | last success | freshness | log |", "|---|---|---|---|---|"]
+    for host, job in rows:
+        log = _code(job.log) if job.log else ""
+        lines.append(f"| {_md(host.host)} | {_md(job.name)} | {_md(job.last_success_time or 'unknown')} | {_md(job.freshness or '')} | {log} |")
+    return lines
 
 
 _COUNT_FIELDS = {
@@ -464,6 +522,8 @@ def render_junit(report: Report) -> str:
                 ElementTree.SubElement(case, "system-out").text = _xml("corrected: " + "; ".join(job.changes or (job.message or "",)))
             elif job.state is JobState.ACCEPTED:
                 ElementTree.SubElement(case, "system-out").text = _xml(f"accepted: {job.message}")
+            elif job.freshness_unknown:
+                ElementTree.SubElement(case, "system-out").text = _xml(job.freshness_note)
         for key, value in tally.items():
             suite.set(key, str(value))
             totals[key] += value
@@ -479,15 +539,18 @@ def render_junit(report: Report) -> str:
 def _junit_outcome(job: JobStatus) -> tuple[str, str, str, str] | None:
     """(element, type, message, details) of a job's test case, or ``None`` when it passed."""
     run = f"last run failed: {_result_words(job)} at {job.last_run_time or 'an unknown time'}" if job.last_run_failed else ""
+    fresh = job.freshness_note if _freshness_finding(job) else ""
     if job.state is JobState.ERROR:
-        return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run, *job.findings)))
+        return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run, fresh, *job.findings)))
     if job.state in DRIFT_STATES:
-        details = "\n".join(filter(None, (job.message, *job.changes, run, *job.findings)))
+        details = "\n".join(filter(None, (job.message, *job.changes, run, fresh, *job.findings)))
         return "failure", job.state.value, f"{job.state.label}{': ' + job.message if job.message else ''}", details
     if job.findings:
-        return "failure", "privilege_escalation", job.findings[0], "\n".join(filter(None, (*job.findings, run)))
+        return "failure", "privilege_escalation", job.findings[0], "\n".join(filter(None, (*job.findings, run, fresh)))
     if run:
-        return "failure", "last_run_failed", run, run
+        return "failure", "last_run_failed", run, "\n".join(filter(None, (run, fresh)))
+    if job.stale:
+        return "failure", "stale", fresh, fresh
     return None
 
 

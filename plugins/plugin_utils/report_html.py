@@ -86,6 +86,7 @@ td.orphaned, td.will_be_pruned { background: #fcf4f8; }
 td.none { color: #8a92a3; background: #f6f7f9; text-align: center; }
 .run-failed { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .finding { margin-top: 6px; color: #8a1c10; font-weight: 600; }
+.stale { margin-top: 6px; color: #7a4a00; font-weight: 600; }
 .run-failed::before { content: "\\26A0\\FE0E  "; }
 .note { color: #5b6475; margin: 4px 0 0; }
 ul.changes { margin: 6px 0 0; padding-left: 18px; }
@@ -140,6 +141,8 @@ def _tiles(counts: Counts) -> str:
         (f"{_SIGNS[JobState.ERROR]} errors", counts.errors),
         (f"{_SIGNS[JobState.ACCEPTED]} accepted", counts.accepted),
         ("last run failed", counts.failed_runs),
+        ("stale", counts.stale),
+        ("freshness unknown", counts.freshness_unknown),
         ("hosts not checked", counts.hosts_with_errors),
     ]
     items = "".join(f"<li><b>{value}</b>{_e(label)}</li>" for label, value in tiles)
@@ -148,7 +151,7 @@ def _tiles(counts: Counts) -> str:
 
 def _verdict(counts: Counts, enforce: bool) -> str:
     problems = counts.differing
-    if problems == 0 and not counts.errors and not counts.hosts_with_errors and not counts.failed_runs:
+    if problems == 0 and not counts.errors and not counts.hosts_with_errors and not counts.failed_runs and not counts.stale:
         done = f" ({counts.corrected} corrected by this run)" if counts.corrected else ""
         return f'<p class="verdict ok">{_SIGNS[JobState.IN_SYNC]} Every job of every host matches the inventory{done}, and no last run failed.</p>'
     sentences = []
@@ -159,6 +162,8 @@ def _verdict(counts: Counts, enforce: bool) -> str:
         sentences.append(f"{counts.errors} job(s) and {counts.hosts_with_errors} host(s) could not be checked.")
     if counts.failed_runs:
         sentences.append(f"{counts.failed_runs} job(s) failed their last run (see troubleshooting in docs/).")
+    if counts.stale:
+        sentences.append(f"{counts.stale} job(s) are stale: no successful run within their max_age (read their synchro.log).")
     return f'<p class="verdict bad">{_e(" ".join(sentences))}</p>'
 
 
@@ -193,6 +198,8 @@ def _cell(job: JobStatus | None) -> str:
         body.append(f'<p class="note">{_e(job.message)}</p>')
     if job.last_run_failed:
         body.append(f'<div class="run-failed">last run failed: {_e(_result(job))}</div>')
+    if job.stale or job.freshness_unknown:
+        body.append(f'<div class="{"stale" if job.stale else "note"}">{_e(job.freshness or "")}</div>')
     body.extend(f'<div class="finding">{_e(finding)}</div>' for finding in job.findings)
     return f'<td class="{job.state.value}">{"".join(body)}</td>'
 
@@ -205,7 +212,8 @@ def _host_details(host: HostReport) -> str:
         parts.append(
             '<div class="scroll"><table><thead><tr><th scope="col">Job</th><th scope="col">State</th>'
             '<th scope="col">What differs</th><th scope="col">Last run</th><th scope="col">Last result</th>'
-            f'<th scope="col">Next run</th></tr></thead><tbody>{rows}</tbody></table></div>'
+            '<th scope="col">Next run</th><th scope="col">Last success</th><th scope="col">Log</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
     elif not host.errors:
         parts.append("<p>No sync job in the inventory or in the managed folder.</p>")
@@ -221,14 +229,26 @@ def _detail_row(job: JobStatus) -> str:
     result_cell = f'<span class="run-failed">{_e(result)}</span>' if job.last_run_failed else _e(result)
     return (
         f'<tr class="{job.state.value}"><th scope="row">{_e(job.name)}</th><td>{_badge(job.state)}</td><td>{what}</td>'
-        f"<td>{_e(job.last_run_time or 'never')}</td><td>{result_cell}</td><td>{_e(job.next_run_time or '')}</td></tr>"
+        f"<td>{_e(job.last_run_time or 'never')}</td><td>{result_cell}</td><td>{_e(job.next_run_time or '')}</td>"
+        f"<td>{_success_cell(job)}</td><td><code>{_e(job.log or '')}</code></td></tr>"
     )
+
+
+def _success_cell(job: JobStatus) -> str:
+    success = _e(job.last_success_time or "unknown")
+    if not job.freshness:
+        return success
+    return f'{success}<div class="{"stale" if job.stale else "note"}">{_e(job.freshness)}</div>'
 
 
 def _legend() -> str:
     items = "".join(f'<dt class="{state.value}">{_badge(state)}</dt><dd>{_e(_EXPLANATIONS[state])}</dd>' for state in JobState)
     failed = '<dt><span class="run-failed">last run failed</span></dt><dd>the task ran and its result was not success (0), running or not yet run</dd>'
-    return f'<h2>Legend</h2><dl class="legend">{items}{failed}</dl>'
+    stale = (
+        '<dt><span class="stale">stale</span></dt><dd>the job has max_age and no run succeeded (exit code 0) within it, or none ever did; '
+        "freshness unknown: the host's task history, needed to tell, is disabled</dd>"
+    )
+    return f'<h2>Legend</h2><dl class="legend">{items}{failed}{stale}</dl>'
 
 
 def _badge(state: JobState) -> str:

@@ -10,6 +10,7 @@ run in order.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -138,3 +139,42 @@ def test_a_limited_run_says_so_and_leaves_the_fleet_report_alone(fleet: Path) ->
     summary = (limited / "summary.md").read_text(encoding="utf-8")
     assert "Limited run (`--limit shopB`): 1 host(s) checked, not the whole inventory." in summary
     assert "limited run (--limit shopB)" in output
+
+
+def host_time(hours_ago: float) -> str:
+    """A host time (the directory hosts are at UTC) that many hours before now."""
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def test_a_sync_that_stopped_succeeding_is_stale_and_fails_its_own_host(fleet: Path) -> None:
+    # shopA: its last run succeeded 7 h ago, its limit is 1 h. shopB: its last run just failed and
+    # its server keeps no task history, so when it last succeeded cannot be known: said, not failed.
+    (fleet / "shopA" / "state.json").write_text(json.dumps({"\\Isotools\\Synchro Stock": {"last_run_time": host_time(7), "last_result": 0}}), encoding="utf-8")
+    (fleet / "shopB" / "state.json").write_text(json.dumps({"\\Isotools\\Synchro Prix": {"last_run_time": host_time(0.2), "last_result": 1}}), encoding="utf-8")
+    (fleet / "shopB" / "host.json").write_text(json.dumps({"history_log": False}), encoding="utf-8")
+    stock = [{**JOBS["shopA"][0], "max_age": "1h"}]
+    shop_b = {"shop_sync_default_max_age": "PT1H", "shop_sync_accepted_extras": ["synchro test*"]}
+    write_inventory(fleet, "watched", shopA={"shop_sync_jobs": stock}, shopB=shop_b)
+    reads_before = {host: journal(fleet, host) for host in JOBS}
+
+    code, output, recap = drift(fleet, "watched", "watched", "-e", "shop_sync_fail_on_stale=true")
+
+    assert code != 0
+    assert all(journal(fleet, host)[len(reads_before[host]) :] == ["read"] for host in JOBS), "the history took another read"
+    assert (recap["shopA"]["failed"], recap["shopB"]["failed"]) == (1, 0), output
+    assert "host 'shopA': stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)" in output, output
+    log = "D:\\Isotools\\Synchro_prod\\shopA\\Synchro Stock\\synchro.log"
+    shown = log.replace("\\", "\\\\")  # the play's output shows the lines as JSON strings
+    assert f"shopA / Synchro Stock: stale: last success 7 h ago, limit 1 h (log {shown})" in output, output
+    assert "shopB / Synchro Prix: freshness unknown: history disabled (last run 1" in output, output  # 11 or 12 min ago
+    summary, junit, page = report(fleet, "watched")
+    assert "| stale | 1 |" in summary and "| freshness unknown | 1 |" in summary
+    assert f"- **Synchro Stock**: stale: last success 7 h ago, limit 1 h (log `{log}`)" in summary
+    assert "## Last success" in summary
+    # One failure per test case: the script drift an earlier test left comes first, then why it is stale.
+    stale = junit.findtext("testsuite[@name='shopA']/testcase[@name='Synchro Stock']/failure") or ""
+    assert f"stale: last success 7 h ago, limit 1 h (log {log})" in stale, ElementTree.tostring(junit, encoding="unicode")
+    assert "freshness unknown: history disabled" in (junit.findtext("testsuite[@name='shopB']/testcase[@name='Synchro Prix']/failure") or "")
+    assert "<th scope=\"col\">Last success</th>" in page and f"<code>{log}</code>" in page
+    assert "stale: last success 7 h ago, limit 1 h</div>" in page
+    (fleet / "shopB" / "host.json").unlink()

@@ -12,7 +12,9 @@ planned and what was applied. Keys it sets:
               after an apply, applied_changes / not_applied_changes: each host change of the
               job ('write_file D:\\...'), the ones not applied with their status and reason;
               the task's runtime as read: last_result, last_result_text, last_run_time,
-              next_run_time
+              next_run_time, last_success_time (when the read tells it: last result 0, or the
+              history); log (the job's log file, when known); max_age and freshness
+              ({state: fresh|stale|never_succeeded|unknown, message}) for a job with max_age
     unlisted  the tasks directly in the managed folder that no job names (and no prune
               deletes): name, path, owned (registered by this collection) and the same runtime
     diff      one entry per changed job: the task XML before/after, the field changes and the
@@ -31,18 +33,20 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ApplyResult,
     ChangeResult,
+    HistoryEvent,
     ReadResult,
     TaskRecord,
     path_key,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.freshness import check_freshness, freshness_history_request, last_success
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
@@ -60,7 +64,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 
 __all__ = ["SyncRun", "sync", "empty_sync_result"]
 
@@ -92,13 +96,18 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     Raises :class:`plan.PlanError` (nothing written) when the jobs cannot be applied to this host.
     """
     request = read_request_for(jobs, run.options)
+    watched = [job for job in jobs if job.max_age is not None and job.state == "present"]
+    if watched:
+        # The freshness check's history comes in this same read: no second round trip.
+        request = replace(request, history=freshness_history_request([_path(job, run.options) for job in watched]))
     trace(f"read: {len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)")
     state = ReadResult.from_json(host.call(request.to_json()))
     the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
     result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
     result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
-    result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"])))} for entry in result["jobs"]]
+    watch = _Watch({job.name.casefold(): job for job in jobs}, state, dt.datetime.now(dt.timezone.utc))
+    result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"]))), **watch.entry(entry, runtime)} for entry in result["jobs"]]
     result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
         result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
@@ -116,7 +125,8 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     answer, lost = _apply(host, the_plan)
     outcomes = outcome_after_apply(the_plan, answer)
     result["jobs"] = [
-        {**_job_entry(job, outcome), **_runtime(runtime.get(path_key(job.path)))} for job, outcome in zip(the_plan.jobs, outcomes, strict=True)
+        {**entry, **_runtime(runtime.get(path_key(job.path))), **watch.entry(entry, runtime)}
+        for job, entry in ((job, _job_entry(job, outcome)) for job, outcome in zip(the_plan.jobs, outcomes, strict=True))
     ]
     result["changed"] = any(outcome.applied for outcome in outcomes)
     failures = [outcome for outcome in outcomes if not outcome.succeeded]
@@ -137,6 +147,37 @@ def _runtime(record: TaskRecord | None) -> dict[str, Any]:
         "last_run_time": format_boundary(record.last_run_time) if record and record.last_run_time else None,
         "next_run_time": format_boundary(record.next_run_time) if record and record.next_run_time else None,
     }
+
+
+@dataclass(frozen=True)
+class _Watch:
+    """Each job's last success, log and (with ``max_age``) freshness, from the one read."""
+
+    jobs: Mapping[str, DesiredJob]  # by case-folded name
+    state: ReadResult
+    now: dt.datetime
+
+    def entry(self, entry: Mapping[str, Any], runtime: Mapping[str, TaskRecord]) -> dict[str, Any]:
+        job = self.jobs.get(str(entry["name"]).casefold())
+        record = runtime.get(path_key(entry["path"]))
+        offset = self.state.host.utc_offset_minutes
+        fields: dict[str, Any] = {"log": job.log if job else None, "max_age": None, "freshness": None}
+        success = last_success(record, self._events(record), offset)
+        if job is not None and job.max_age is not None and job.state == "present":
+            check = check_freshness(job.max_age, record, self.state.history, self.now, offset)
+            success = check.last_success
+            fields.update(max_age=format_duration(job.max_age), freshness={"state": check.state.value, "message": check.message})
+        return {**fields, "last_success_time": format_boundary(success) if success else None}
+
+    def _events(self, record: TaskRecord | None) -> list[HistoryEvent]:
+        history = self.state.history
+        if record is None or history is None:
+            return []
+        return [event for event in history.events if path_key(event.path) == path_key(record.path)]
+
+
+def _path(job: DesiredJob, options: PlanOptions) -> str:
+    return job.definition.path if job.definition is not None else options.folder.rstrip("\\") + "\\" + job.name
 
 
 def _unlisted(state: ReadResult, the_plan: Plan, folder: str) -> list[dict[str, Any]]:

@@ -428,3 +428,25 @@ def test_adoption_notes_what_to_review_and_lists_what_it_cannot_manage() -> None
 def test_adoption_refuses_what_is_not_a_task_list() -> None:
     with pytest.raises(AnsibleFilterError, match="expects the tasks list"):
         to_inventory_jobs("tasks")
+
+
+def test_max_age_and_the_log_of_the_role_script_reach_win_sync_jobs() -> None:
+    own, inherited, unwatched = translate(
+        [
+            {"name": "Synchro Stock", "sync_command": "IsoSync.exe", "max_age": "90m"},
+            {"name": "Synchro Prix", "sync_command": "IsoSync.exe"},
+            {"name": "Synchro Images", "script": {"content": "@echo off"}},
+        ],
+        max_age="PT26H",
+    )
+    assert (own["max_age"], inherited["max_age"], unwatched["max_age"]) == ("PT1H30M", "P1DT2H", "P1DT2H")
+    assert own["log"] == ROOT + "\\Synchro Stock\\synchro.log"
+    assert "log" not in unwatched  # a script written as given: where it logs is not known
+    assert "max_age" not in translate([{"name": "Synchro Stock", "sync_command": "IsoSync.exe"}])[0]
+
+
+def test_a_bad_max_age_names_the_host_the_job_and_the_variable() -> None:
+    job = {"name": "Synchro Stock", "sync_command": "IsoSync.exe", "max_age": 60}
+    problems = sync_job_problems([job], host="shop01", defaults={**DEFAULTS, "max_age": "soon"})
+    assert any(problem.startswith("host 'shop01': shop_sync_default_max_age 'soon' is not a duration") for problem in problems), problems
+    assert any(problem.startswith("host 'shop01', job 'Synchro Stock': max_age 60 is a bare number") for problem in problems), problems

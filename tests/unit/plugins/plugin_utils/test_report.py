@@ -168,6 +168,8 @@ def test_counts() -> None:
         "accepted": 0,
         "orphaned": 0,
         "will_be_pruned": 0,
+        "stale": 0,
+        "freshness_unknown": 0,
         "drift": True,
     }
 
@@ -482,3 +484,55 @@ def test_without_a_folder_read_the_runtime_and_unlisted_tasks_come_from_win_sync
         ("Synchro Test Kevin", JobState.EXTRA),
     ]
     assert (report.jobs[0].last_run_failed, report.errors) == (True, ())
+
+
+def freshness_report() -> Report:
+    """Two jobs in sync: one stale, one whose freshness the host cannot tell."""
+    stale = host_report(
+        "shop01",
+        {
+            "jobs": [
+                {
+                    "name": "Synchro Stock",
+                    "path": "\\Isotools\\Synchro Stock",
+                    "outcome": "unchanged",
+                    "last_result": 0,
+                    "last_success_time": "2026-11-28T05:00:00+01:00",
+                    "log": "D:\\Isotools\\stock\\synchro.log",
+                    "freshness": {"state": "stale", "message": "stale: last success 7 h ago, limit 1 h"},
+                },
+                {
+                    "name": "Synchro Prix",
+                    "path": "\\Isotools\\Synchro Prix",
+                    "outcome": "unchanged",
+                    "last_result": 0x41301,
+                    "freshness": {"state": "unknown", "message": "freshness unknown: history disabled (last run 5 min ago did not succeed), limit 1 h"},
+                },
+            ]
+        },
+        None,
+    )
+    return Report(hosts=(stale,), generated="2026-11-28T12:00:00+01:00")
+
+
+def test_a_stale_job_is_its_own_finding_in_every_output() -> None:
+    report = freshness_report()
+    counts = summarize(report)
+    assert (counts.stale, counts.freshness_unknown, counts.drift) == (1, 1, False)
+    assert "shop01 / Synchro Stock: stale: last success 7 h ago, limit 1 h (log D:\\Isotools\\stock\\synchro.log)" in summary_lines(report)
+    markdown = render_markdown(report)
+    assert "- **Synchro Stock**: stale: last success 7 h ago, limit 1 h (log `D:\\Isotools\\stock\\synchro.log`)" in markdown
+    assert "| shop01 | Synchro Stock | 2026-11-28T05:00:00\\+01:00 |" in markdown
+    junit = ElementTree.fromstring(render_junit(report))
+    failure = junit.find("testsuite/testcase[@name='Synchro Stock']/failure")
+    assert failure is not None and failure.get("type") == "stale"
+    assert "history disabled" in (junit.findtext("testsuite/testcase[@name='Synchro Prix']/system-out") or "")
+    assert junit.find("testsuite/testcase[@name='Synchro Prix']/failure") is None
+    page = render_html(report)
+    assert "stale: last success 7 h ago, limit 1 h</div>" in page and "<code>D:\\Isotools\\stock\\synchro.log</code>" in page
+
+
+def test_only_shop_sync_fail_on_stale_fails_a_stale_host_and_unknown_never() -> None:
+    report = freshness_report()
+    assert host_failures(report, FailOn(drift=True, failed_runs=False)) == {}
+    assert host_failures(report, FailOn(stale=True)) == {"shop01": "host 'shop01': stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)"}
