@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import AT_ANCHOR_DATE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
     SERVICE_ACCOUNT_SIDS,
     canonical_account,
@@ -469,10 +470,35 @@ def _compare_triggers(desired: Sequence[Trigger], actual: Sequence[Trigger], sid
         path = f"triggers[{before.label}]"
         if after.trigger.id is not None and after.trigger.id != before.trigger.id:
             changes.append(FieldChange(f"{path}.id", before.trigger.id, after.trigger.id))
-        _diff_views(path, before.view, after.view, changes)
+        found: list[FieldChange] = []
+        _diff_views(path, before.view, after.view, found)
+        changes.extend(_start_as_written(path, before.trigger, after.trigger, change) for change in found)
     changes += [FieldChange(f"triggers[{item.label}]", _trigger_words(item.trigger), None) for item in present]
     changes += [FieldChange(f"triggers[{item.label}]", None, _trigger_words(item.trigger)) for item in wanted]
     return changes
+
+
+def _start_as_written(path: str, before: Trigger, after: Trigger, change: FieldChange) -> FieldChange:
+    """A changed start as the inventory says it (``daily at 03:30 -> 02:00``), not as two
+    ISO boundaries on the anchor date nobody wrote (``2020-01-01T03:30:00``)."""
+    if change.path != f"{path}.start_boundary" or before.start_boundary is None or after.start_boundary is None:
+        return change
+    return FieldChange(path, f"{_every_words(before)} at {_start_words(before.start_boundary)}", _start_words(after.start_boundary))
+
+
+def _every_words(trigger: Trigger) -> str:
+    """The trigger's schedule without its time of day: ``daily``, ``weekly mon,fri``, ``once``."""
+    if isinstance(trigger, TimeTrigger):
+        return "once"
+    words = _schedule_words(trigger)
+    at = _clock(trigger.start_boundary)
+    return words[: -len(at)].rstrip() if at and words.endswith(at) else words
+
+
+def _start_words(boundary: dt.datetime) -> str:
+    """``03:30`` on the anchor date (a time of day), else ``2026-12-01 06:00``; a time zone kept."""
+    at = _clock(boundary)
+    return at if boundary.date() == AT_ANCHOR_DATE else f"{boundary.date().isoformat()} {at}"
 
 
 def _same_type(wanted: _TriggerMeaning, present: _TriggerMeaning) -> bool:

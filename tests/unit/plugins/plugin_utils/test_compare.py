@@ -33,6 +33,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     Settings,
     TaskDefinition,
     TimeTrigger,
+    Trigger,
     UnknownElement,
     WeeklyTrigger,
 )
@@ -118,7 +119,38 @@ def test_a_duration_change_is_shown_in_canonical_iso() -> None:
 def test_naive_and_aware_boundaries_never_match() -> None:
     aware = task(triggers=(DailyTrigger(start_boundary=parse_boundary("2020-01-01T06:00:00Z")),))
     naive = task(triggers=(DailyTrigger(start_boundary=parse_boundary("2020-01-01T06:00:00")),))
-    assert lines(naive, aware) == ["triggers[daily 06:00Z].start_boundary: 2020-01-01T06:00:00Z -> 2020-01-01T06:00:00"]
+    assert lines(naive, aware) == ["triggers[daily 06:00Z]: daily at 06:00Z -> 06:00"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "line"),
+    [
+        (
+            DailyTrigger(start_boundary=dt.datetime(2020, 1, 1, 3, 30)),
+            DailyTrigger(start_boundary=dt.datetime(2020, 1, 1, 2)),
+            "triggers[daily 03:30]: daily at 03:30 -> 02:00",
+        ),
+        (
+            WeeklyTrigger(start_boundary=dt.datetime(2020, 1, 1, 2), days_of_week=frozenset({"monday", "friday"})),
+            WeeklyTrigger(start_boundary=dt.datetime(2020, 1, 1, 4, 15), days_of_week=frozenset({"monday", "friday"})),
+            "triggers[weekly mon,fri 02:00]: weekly mon,fri at 02:00 -> 04:15",
+        ),
+        (
+            DailyTrigger(start_boundary=dt.datetime(2012, 3, 1, 6)),
+            DailyTrigger(start_boundary=dt.datetime(2020, 1, 1, 6, 30)),
+            "triggers[daily 06:00]: daily at 2012-03-01 06:00 -> 06:30",
+        ),
+        (
+            TimeTrigger(start_boundary=dt.datetime(2026, 12, 1, 6)),
+            TimeTrigger(start_boundary=dt.datetime(2026, 12, 2, 6)),
+            "triggers[once 2026-12-01 06:00]: once at 2026-12-01 06:00 -> 2026-12-02 06:00",
+        ),
+    ],
+    ids=["daily", "weekly", "a first day given", "once"],
+)
+def test_a_changed_start_reads_as_the_inventory_writes_it(before: Trigger, after: Trigger, line: str) -> None:
+    # Issue 11.5: "daily at 03:30 -> 02:00", not two boundaries on the anchor date nobody wrote.
+    assert lines(task(triggers=(after,)), task(triggers=(before,))) == [line]
 
 
 def test_aware_boundaries_are_instants_whatever_the_offset() -> None:
