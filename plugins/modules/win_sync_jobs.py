@@ -86,6 +86,12 @@ options:
             description:
               - Variables for O(jobs[].script.template).
             type: dict
+          sensitive:
+            description:
+              - C(true) never shows the script's content - no changed lines in RV(jobs[].script_diff)
+                or the C(--diff) output, only that it changed (its hash).
+            type: bool
+            default: false
       task:
         description:
           - The job's task, with the options of M(isotools.shop_sync.win_sync_task) (see there, or
@@ -321,6 +327,14 @@ jobs:
       type: list
       elements: str
       sample: ['register_task \Isotools\Synchro Stock: refused: changed concurrently, re-run']
+    script_diff:
+      description:
+        - The changed lines of the job's scripts, as a unified diff, at most 60 lines of at most 200
+          characters (C(--diff) shows them whole); a script marked O(jobs[].script.sensitive) only
+          says it changed.
+      type: list
+      elements: str
+      sample: ['--- D:\Isotools\stock\synchro.bat', '+++ D:\Isotools\stock\synchro.bat', '-call sync.exe /force', '+call sync.exe']
     last_result:
       description: The task's last run result as the read saw it (before any apply); C(null) when there is no task.
       type: int

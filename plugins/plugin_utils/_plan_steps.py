@@ -24,6 +24,8 @@ class DesiredFile:
 
     path: str
     content: bytes = field(repr=False)
+    # Its content is never shown (diffs, results, reports): it holds what must not be read there.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

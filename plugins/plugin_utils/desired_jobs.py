@@ -57,7 +57,7 @@ __all__ = [
 DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
 DEFAULT_SCRIPT_NAME = "synchro.bat"
 JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
-SCRIPT_KEYS = ("name", "content", "template", "vars")
+SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
 _STATES = ("present", "absent")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
@@ -253,7 +253,8 @@ def _script(entry: Section, working_directory: str, render: TemplateRender) -> t
         except ScriptTemplateError as error:
             options.problem("template", str(error))
             return None
-    return (DesiredFile(ntpath.join(working_directory, file_name), script_bytes(file_name, content)),)
+    sensitive = options.flag("sensitive", False)
+    return (DesiredFile(ntpath.join(working_directory, file_name), script_bytes(file_name, content), sensitive=sensitive is True),)
 
 
 def _task(

@@ -81,7 +81,7 @@ JOB_KEYS = (
     "settings",
     "max_age",
 )
-SCRIPT_KEYS = ("name", "content", "template", "vars")
+SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
 LOGON_TYPES = (
     "auto",
     "password",
@@ -363,10 +363,12 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
     if content is not None and (template is not None or user_vars is not None):
         entry.problem("script.content", "cannot be given with script.template or script.vars (content is written as it is)")
         return None
+    # Its content is never shown in a diff or a report (a script that holds a connection string).
+    marked = {} if options is None or options.flag("sensitive", False) is not True else {"sensitive": True}
     if content is not None:
         if sync_command is not None:
             entry.problem("sync_command", "is only used by a templated script; script.content is written as it is")
-        return {"name": file_name, "content": content}
+        return {"name": file_name, "content": content, **marked}
     if template is None:
         if sync_command is None:
             entry.problem(
@@ -389,7 +391,7 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
     if sync_command is not None:
         variables["sync_command"] = sync_command
     variables.update(user_vars or {})
-    return {"name": file_name, "template": template, "vars": variables}
+    return {"name": file_name, "template": template, "vars": variables, **marked}
 
 
 def _actions(entry: Section, working_directory: str, script: Mapping[str, object] | None, defaults: JobDefaults) -> list[dict[str, object]]:

@@ -111,6 +111,8 @@ class JobStatus:
     # With max_age: fresh | stale | never_succeeded | unknown, and the sentence that says it
     freshness_state: str | None = None
     freshness: str | None = None
+    # The changed lines of its scripts (a unified diff, bounded; a sensitive script only says so)
+    script_diff: tuple[str, ...] = ()
 
     @property
     def last_run_failed(self) -> bool:
@@ -283,6 +285,7 @@ def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: 
         name=printable(str(job.get("name", "?"))),
         state=state,
         changes=tuple(printable(str(change), lines=True) for change in _sequence(job.get("changes"))),
+        script_diff=tuple(printable(str(line)) for line in _sequence(job.get("script_diff"))),
         message=_job_message(outcome, state, job.get("message")),
         findings=tuple(str(finding) for finding in _sequence(job.get("findings"))),
     )
@@ -381,6 +384,8 @@ def summary_lines(report: Report) -> list[str]:
         lines.extend(f"{host.host}: {error}" for error in host.errors)
         for job in host.jobs:
             if job.state not in _QUIET_STATES:
+                # The changed lines first, then the job's own line right after them.
+                lines.extend(f"{host.host} / {job.name} | {line}" for line in job.script_diff)
                 detail = "; ".join(job.changes) or job.message or ""
                 lines.append(f"{host.host} / {job.name}: {job.state.label}{': ' + detail if detail else ''}")
             if job.last_run_failed:
@@ -431,6 +436,7 @@ def render_markdown(report: Report) -> str:
             if job.state not in _QUIET_STATES:
                 lines.append(f"- **{_md(job.name)}**: {job.state.label}{': ' + _md(job.message) if job.message else ''}")
                 lines.extend(f"  - {_code(change)}" for change in job.changes)
+                lines.extend(_md_diff(job.script_diff))
             if job.last_run_failed:
                 lines.append(f"- **{_md(job.name)}**: last run failed ({_md(_result_words(job))}, {_md(job.last_run_time or 'time unknown')})")
             if _freshness_finding(job):
@@ -438,6 +444,16 @@ def render_markdown(report: Report) -> str:
             lines.extend(f"- **{_md(job.name)}**: {_md(finding)}" for finding in job.findings)
     lines += ["", *_markdown_successes(report)]
     return "\n".join(lines) + "\n"
+
+
+def _md_diff(diff: Sequence[str]) -> list[str]:
+    """A script diff as a fenced ``diff`` block under the job's bullet; the fence is longer than
+    any run of backticks in it, so no line of the script can close it."""
+    if not diff:
+        return []
+    longest = max((len(run) for line in diff for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return ["", f"  {fence}diff", *(f"  {line}" for line in diff), f"  {fence}", ""]
 
 
 def _freshness_finding(job: JobStatus) -> bool:
@@ -543,7 +559,7 @@ def _junit_outcome(job: JobStatus) -> tuple[str, str, str, str] | None:
     if job.state is JobState.ERROR:
         return "error", "error", job.message or "error", "\n".join(filter(None, (job.message, *job.changes, run, fresh, *job.findings)))
     if job.state in DRIFT_STATES:
-        details = "\n".join(filter(None, (job.message, *job.changes, run, fresh, *job.findings)))
+        details = "\n".join(filter(None, (job.message, *job.changes, *job.script_diff, run, fresh, *job.findings)))
         return "failure", job.state.value, f"{job.state.label}{': ' + job.message if job.message else ''}", details
     if job.findings:
         return "failure", "privilege_escalation", job.findings[0], "\n".join(filter(None, (*job.findings, run, fresh)))

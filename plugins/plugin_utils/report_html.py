@@ -87,6 +87,10 @@ td.none { color: #8a92a3; background: #f6f7f9; text-align: center; }
 .run-failed { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .finding { margin-top: 6px; color: #8a1c10; font-weight: 600; }
 .stale { margin-top: 6px; color: #7a4a00; font-weight: 600; }
+pre.diff { font: 12px/1.4 ui-monospace, Consolas, monospace; background: #fafbfc; border: 1px solid #dde1e8; padding: 6px; overflow-x: auto; }
+pre.diff .added { color: #135c25; }
+pre.diff .removed { color: #8a1c10; }
+pre.diff .hunk { color: #36507a; }
 .run-failed::before { content: "\\26A0\\FE0E  "; }
 .note { color: #5b6475; margin: 4px 0 0; }
 ul.changes { margin: 6px 0 0; padding-left: 18px; }
@@ -194,6 +198,7 @@ def _cell(job: JobStatus | None) -> str:
         # A few differences are shown at once; a long list stays folded so the matrix stays readable.
         opened = " open" if count <= _SHOWN_OPEN else ""
         body.append(f'<details{opened}><summary>{count} difference{"s" if count != 1 else ""}</summary><ul class="changes">{items}</ul></details>')
+        body.append(_script_diff(job))
     elif job.message and job.state is not JobState.IN_SYNC:
         body.append(f'<p class="note">{_e(job.message)}</p>')
     if job.last_run_failed:
@@ -223,7 +228,7 @@ def _host_details(host: HostReport) -> str:
 
 def _detail_row(job: JobStatus) -> str:
     differs = "".join(f"<li>{_e(change)}</li>" for change in job.changes)
-    what = f'<ul class="changes">{differs}</ul>' if differs else _e(job.message or "")
+    what = f'<ul class="changes">{differs}</ul>{_script_diff(job)}' if differs else _e(job.message or "")
     what += "".join(f'<div class="finding">{_e(finding)}</div>' for finding in job.findings)
     result = _result(job) if job.last_result is not None else "never read"
     result_cell = f'<span class="run-failed">{_e(result)}</span>' if job.last_run_failed else _e(result)
@@ -239,6 +244,17 @@ def _success_cell(job: JobStatus) -> str:
     if not job.freshness:
         return success
     return f'{success}<div class="{"stale" if job.stale else "note"}">{_e(job.freshness)}</div>'
+
+
+def _script_diff(job: JobStatus) -> str:
+    """The changed lines of the job's scripts, folded: a diff can be long."""
+    if not job.script_diff:
+        return ""
+    rows = "".join(f'<span class="{_DIFF_CLASSES.get(line[:1], "")}">{_e(line)}</span>\n' for line in job.script_diff)
+    return f'<details><summary>script lines</summary><pre class="diff">{rows}</pre></details>'
+
+
+_DIFF_CLASSES = {"+": "added", "-": "removed", "@": "hunk"}
 
 
 def _legend() -> str:

@@ -178,3 +178,22 @@ def test_a_sync_that_stopped_succeeding_is_stale_and_fails_its_own_host(fleet: P
     assert "<th scope=\"col\">Last success</th>" in page and f"<code>{log}</code>" in page
     assert "stale: last success 7 h ago, limit 1 h</div>" in page
     (fleet / "shopB" / "host.json").unlink()
+
+
+def test_script_drift_shows_the_changed_lines_unless_the_script_is_sensitive(fleet: Path) -> None:
+    # The earlier "quick fix" on shopA's synchro.bat (/force) is still there.
+    code, output, _recap = drift(fleet, "accepting", "lines")
+    assert code == 0, output
+    summary, junit, page = report(fleet, "lines")
+    edited = 'call D:\\Isotools\\bin\\IsoSync.exe /profile stock /force >>"%SHOP_SYNC_LOG%" 2>&1'
+    assert f"  -{edited}\n  +{edited.replace(' /force', '')}\n" in summary, summary
+    assert f"-{edited}" in (junit.findtext("testsuite[@name='shopA']/testcase[@name='Synchro Stock']/failure") or "")
+    assert "script lines</summary>" in page
+
+    sensitive = [{**JOBS["shopA"][0], "script": {"sensitive": True}}]
+    write_inventory(fleet, "sensitive", shopA={"shop_sync_jobs": sensitive}, shopB={"shop_sync_accepted_extras": ["synchro test*"]})
+    code, output, _recap = drift(fleet, "sensitive", "sensitive")
+    assert code == 0, output
+    summary, junit, page = report(fleet, "sensitive")
+    assert "/force" not in summary + ElementTree.tostring(junit, encoding="unicode") + page + output
+    assert "content not shown (marked sensitive)" in summary

@@ -8,7 +8,8 @@ planned and what was applied. Keys it sets:
 
     changed   something was applied (in check mode: something would be)
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
-              per field change), findings ('privilege escalation path: ...'), applied (bool), message (why a change was not applied), and
+              per field change), script_diff (the unified diff of its scripts, bounded; a script
+              marked sensitive only says it changed), findings ('privilege escalation path: ...'), applied (bool), message (why a change was not applied), and
               after an apply, applied_changes / not_applied_changes: each host change of the
               job ('write_file D:\\...'), the ones not applied with their status and reason;
               the task's runtime as read: last_result, last_result_text, last_run_time,
@@ -71,6 +72,11 @@ __all__ = ["SyncRun", "sync", "empty_sync_result"]
 Trace = Callable[[str], None]
 _IN_DOUBT = "the connection was lost during the apply: whether this change was made is not known until the next read (re-run)"
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+# A job's script diff in results and reports; --diff shows it whole.
+_MOST_DIFF_LINES = 60
+_MOST_LINE_CHARS = 200
+# What check mode says a job's outcome would be.
+_WOULD = {"created": "would create", "updated": "would update", "deleted": "would delete", "pruned": "would prune"}
 
 
 @dataclass(frozen=True)
@@ -104,13 +110,14 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     state = ReadResult.from_json(host.call(request.to_json()))
     the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
     result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
-    result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
+    sensitive = frozenset(path_key(item.path) for job in jobs for item in job.files if item.sensitive)
+    result["jobs"] = [_job_entry(job, sensitive=sensitive) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
     watch = _Watch({job.name.casefold(): job for job in jobs}, state, dt.datetime.now(dt.timezone.utc))
     result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"]))), **watch.entry(entry, runtime)} for entry in result["jobs"]]
     result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
-        result["diff"] = [_diff(job) for job in the_plan.jobs if job.changed]
+        result["diff"] = [_diff(job, sensitive, run.check_mode) for job in the_plan.jobs if job.changed]
     unreadable = "; ".join(f"job '{job.name}': {job.error}" for job in the_plan.jobs if job.error is not None)
     if unreadable:
         result.update(failed=True, msg=unreadable)
@@ -126,7 +133,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     outcomes = outcome_after_apply(the_plan, answer)
     result["jobs"] = [
         {**entry, **_runtime(runtime.get(path_key(job.path))), **watch.entry(entry, runtime)}
-        for job, entry in ((job, _job_entry(job, outcome)) for job, outcome in zip(the_plan.jobs, outcomes, strict=True))
+        for job, entry in ((job, _job_entry(job, outcome, sensitive=sensitive)) for job, outcome in zip(the_plan.jobs, outcomes, strict=True))
     ]
     result["changed"] = any(outcome.applied for outcome in outcomes)
     failures = [outcome for outcome in outcomes if not outcome.succeeded]
@@ -218,13 +225,14 @@ def _apply(host: HostCaller, the_plan: Plan) -> tuple[ApplyResult, str | None]:
         return ApplyResult(partial + skipped), str(error)
 
 
-def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]:
+def _job_entry(job: JobPlan, outcome: JobResult | None = None, *, sensitive: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A job as the result shows it; ``outcome`` once the host applied the plan."""
     return {
         "name": job.name,
         "path": job.path,
         "outcome": job.outcome,
         "changes": describe(job.changes),
+        "script_diff": _bounded(_script_lines(job, sensitive)),
         "findings": list(job.findings),
         "applied": bool(outcome and outcome.applied),
         "message": outcome.message if outcome and outcome.message else job.error,
@@ -241,12 +249,13 @@ def _summary(outcomes: Sequence[JobResult], failures: Sequence[JobResult]) -> st
     return f"{len(failures)} job(s) not fully applied: {not_applied}. Applied: {done}"
 
 
-def _diff(job: JobPlan) -> dict[str, Any]:
+def _diff(job: JobPlan, sensitive: frozenset[str], check_mode: bool) -> dict[str, Any]:
+    """The job's ``--diff`` entry: its scripts' changed lines, then right after them the job's
+    summary (what happens, in check mode what would: ``would create``) and its field changes."""
     before = job.xml_before or ""
     after = job.xml_after if job.xml_after is not None else ("" if job.outcome in ("deleted", "pruned") else before)
-    lines = [f"{job.path} ({job.outcome}):", *(f"  {line}" for line in describe(job.changes))]
-    for script in job.scripts:
-        lines += _script_diff(script.path, script.before, script.after)
+    what = _WOULD.get(job.outcome, job.outcome) if check_mode else job.outcome
+    lines = [*_script_lines(job, sensitive), f"{job.path} ({what}):", *(f"  {line}" for line in describe(job.changes))]
     return {
         "before_header": job.path,
         "after_header": job.path,
@@ -254,6 +263,26 @@ def _diff(job: JobPlan) -> dict[str, Any]:
         "after": after,
         "prepared": "\n".join(lines) + "\n",
     }
+
+
+def _script_lines(job: JobPlan, sensitive: frozenset[str]) -> list[str]:
+    """The unified diff of each script the job writes; a script marked sensitive only says so."""
+    lines: list[str] = []
+    for script in job.scripts:
+        if path_key(script.path) in sensitive:
+            lines.append(f"script {script.path}: changed, content not shown (marked sensitive)")
+        else:
+            lines += _script_diff(script.path, script.before, script.after)
+    return lines
+
+
+def _bounded(lines: list[str]) -> list[str]:
+    """At most :data:`_MOST_DIFF_LINES` lines of at most :data:`_MOST_LINE_CHARS` characters: a
+    report stays readable when a script was replaced whole (``--diff`` shows all of it)."""
+    shown = [line if len(line) <= _MOST_LINE_CHARS else line[:_MOST_LINE_CHARS] + " [...]" for line in lines[:_MOST_DIFF_LINES]]
+    if len(lines) > _MOST_DIFF_LINES:
+        shown.append(f"[... {len(lines) - _MOST_DIFF_LINES} more line(s) not shown: run with --diff to see them]")
+    return shown
 
 
 def _script_diff(path: str, before: bytes | None, after: bytes) -> list[str]:

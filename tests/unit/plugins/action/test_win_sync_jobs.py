@@ -202,3 +202,57 @@ def test_the_one_read_gives_each_jobs_last_run_and_the_folders_unlisted_tasks(ha
     assert set(unlisted) == {"Synchro Prix", "Synchro Test Kevin"}
     assert (unlisted["Synchro Prix"]["owned"], unlisted["Synchro Test Kevin"]["owned"]) == (True, False)
     assert unlisted["Synchro Prix"]["path"] == "\\Isotools\\Synchro Prix" and unlisted["Synchro Prix"]["last_result"] == 0x41303
+
+
+def test_script_drift_shows_its_changed_lines_and_the_summary_right_after(harness: Harness) -> None:
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Prices", f"{ROOT}\\prices")]})
+    changed = daily_job("Prices", f"{ROOT}\\prices", content="@echo off\nsynchro.exe --prices\n")
+
+    result = harness.run("win_sync_jobs", {"jobs": [changed]}, check_mode=True, diff=True)
+
+    (job,) = result["jobs"]
+    assert "-synchro.exe" in job["script_diff"] and "+synchro.exe --prices" in job["script_diff"]
+    prepared = result["diff"][0]["prepared"].splitlines()
+    summary = prepared.index("\\Isotools\\Prices (would update):")
+    assert prepared[summary - 1] == "+synchro.exe --prices", prepared  # the job's line comes right after its diff
+    assert prepared[summary + 1].startswith("  script D:\\")
+
+
+def test_check_mode_says_would_create_and_would_prune(harness: Harness) -> None:
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Old", f"{ROOT}\\old")]})
+
+    result = harness.run("win_sync_jobs", {"jobs": [daily_job("New", f"{ROOT}\\new")], "prune": True}, check_mode=True, diff=True)
+
+    headers = sorted(line for entry in result["diff"] for line in entry["prepared"].splitlines() if line.startswith("\\Isotools\\"))
+    assert headers == ["\\Isotools\\New (would create):", "\\Isotools\\Old (would prune):"]
+    applied = harness.run("win_sync_jobs", {"jobs": [daily_job("New", f"{ROOT}\\new")], "prune": True}, diff=True)
+    assert sorted(line for entry in applied["diff"] for line in entry["prepared"].splitlines() if line.startswith("\\Isotools\\")) == [
+        "\\Isotools\\New (created):",
+        "\\Isotools\\Old (pruned):",
+    ]
+
+
+def test_a_sensitive_script_never_shows_its_content(harness: Harness) -> None:
+    secret_line = "set DB_PASSWORD=connection-secret-42"
+    job = daily_job("Prices", f"{ROOT}\\prices", content=f"@echo off\n{secret_line}\n")
+    job["script"]["sensitive"] = True
+    harness.run("win_sync_jobs", {"jobs": [job]})
+    job["script"]["content"] = "@echo off\nset DB_PASSWORD=connection-secret-43\n"
+
+    result = harness.run("win_sync_jobs", {"jobs": [job]}, check_mode=True, diff=True)
+
+    assert "connection-secret" not in repr(result)
+    assert result["jobs"][0]["script_diff"] == [f"script {ROOT}\\prices\\synchro.bat: changed, content not shown (marked sensitive)"]
+    assert f"script {ROOT}\\prices\\synchro.bat: changed, content not shown (marked sensitive)" in result["diff"][0]["prepared"]
+
+
+def test_a_long_script_diff_is_bounded_in_the_result(harness: Harness) -> None:
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Prices", f"{ROOT}\\prices")]})
+    long = "@echo off\n" + "".join(f"echo line {index} {'x' * 300}\n" for index in range(100))
+
+    result = harness.run("win_sync_jobs", {"jobs": [daily_job("Prices", f"{ROOT}\\prices", content=long)]}, check_mode=True, diff=True)
+
+    shown = result["jobs"][0]["script_diff"]
+    assert len(shown) == 61 and shown[-1].startswith("[... ") and "more line(s) not shown" in shown[-1]
+    assert all(len(line) <= 206 for line in shown)
+    assert len(result["diff"][0]["prepared"].splitlines()) > 100  # --diff shows it whole

@@ -450,3 +450,16 @@ def test_a_bad_max_age_names_the_host_the_job_and_the_variable() -> None:
     problems = sync_job_problems([job], host="shop01", defaults={**DEFAULTS, "max_age": "soon"})
     assert any(problem.startswith("host 'shop01': shop_sync_default_max_age 'soon' is not a duration") for problem in problems), problems
     assert any(problem.startswith("host 'shop01', job 'Synchro Stock': max_age 60 is a bare number") for problem in problems), problems
+
+
+def test_a_script_marked_sensitive_stays_marked_for_win_sync_jobs() -> None:
+    templated, written = translate(
+        [
+            {"name": "Synchro Stock", "sync_command": "IsoSync.exe", "script": {"sensitive": True}},
+            {"name": "Synchro Prix", "script": {"content": "@echo off", "sensitive": True}},
+        ]
+    )
+    assert templated["script"]["sensitive"] is True and written["script"]["sensitive"] is True  # type: ignore[index]
+    assert "sensitive" not in translate([{"name": "Synchro Stock", "sync_command": "IsoSync.exe"}])[0]["script"]  # type: ignore[operator]
+    problems = sync_job_problems([{"name": "Synchro Stock", "sync_command": "IsoSync.exe", "script": {"sensitive": "maybe"}}], host="shop01", defaults=DEFAULTS)
+    assert any("script.sensitive" in problem for problem in problems), problems

@@ -536,3 +536,19 @@ def test_only_shop_sync_fail_on_stale_fails_a_stale_host_and_unknown_never() -> 
     report = freshness_report()
     assert host_failures(report, FailOn(drift=True, failed_runs=False)) == {}
     assert host_failures(report, FailOn(stale=True)) == {"shop01": "host 'shop01': stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)"}
+
+
+def test_script_drift_shows_the_changed_lines_and_the_job_line_right_after_them() -> None:
+    diff = ["--- D:\\x\\synchro.bat", "+++ D:\\x\\synchro.bat", "@@ -1,2 +1,2 @@", " @echo off", "-call IsoSync.exe /force", "+call IsoSync.exe"]
+    job = {"name": "Synchro Stock", "path": "\\Isotools\\Synchro Stock", "outcome": "updated", "changes": ["script D:\\x\\synchro.bat: a -> b"]}
+    result = {"jobs": [{**job, "script_diff": diff}]}
+    report = Report(hosts=(host_report("shop01", result, None),), generated="2026-11-28T12:00:00+01:00")
+
+    lines = summary_lines(report)
+    job_line = lines.index("shop01 / Synchro Stock: drifted: script D:\\x\\synchro.bat: a -> b")
+    assert lines[job_line - 1] == "shop01 / Synchro Stock | +call IsoSync.exe"
+    markdown = render_markdown(report)
+    assert "  ```diff\n  --- D:\\x\\synchro.bat\n" in markdown and "\n  -call IsoSync.exe /force\n  +call IsoSync.exe\n  ```\n" in markdown
+    junit = ElementTree.fromstring(render_junit(report))
+    assert "-call IsoSync.exe /force" in (junit.findtext("testsuite/testcase/failure") or "")
+    assert '<span class="removed">-call IsoSync.exe /force</span>' in render_html(report)
