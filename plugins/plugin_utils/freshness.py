@@ -13,8 +13,9 @@ code, so for ``cmd /c synchro.bat`` the script's; ``0x41303`` when the task has 
 ("action completed"). Event 102 ("task completed") is logged when the instance ends whatever its
 action returned, so it does not say success; 201 with return code 0 does. The last success is
 therefore the last run time when the last result is 0, else the newest event 201 with return code
-0 of the task's history. With the history log disabled (the default on a fresh Windows Server,
-"Enable All Tasks History" in the Task Scheduler console turns it on) and a last run that did not
+0 of the task's history (Microsoft docs: RegisteredTask.LastTaskResult; "Task Monitoring and
+Control", the Operational log's event ids). With the history log disabled (it can be: "Enable All
+Tasks History" in the Task Scheduler console turns it on) and a last run that did not
 succeed, when the last success was cannot be known: the job is *freshness unknown: history
 disabled*, never called stale on a guess. Pure: no I/O.
 """
