@@ -10,8 +10,8 @@ adopted tasks read well and re-apply with no change. Pure functions, no I/O.
 One entry, one trigger; the entry's kind is given by exactly one of its keys:
 
 - ``daily: '02:00'`` (a list of times gives one trigger per time)
-- ``every: 15m`` with ``from`` (default ``'00:00'``), ``until`` or ``for`` (default: all day,
-  indefinitely) and ``days`` (weekdays; default every day)
+- ``every: 15m`` with ``from`` (default ``'00:00'``), ``until`` or ``for`` (default: to the end of
+  the day) and ``days`` (weekdays; default every day)
 - ``weekly: {days: [mon, fri], at: '02:00'}``
 - ``monthly: {days: [1, 15, last], at: '03:00', months: [jan, jul]}``
 - ``at_boot: true`` with an optional ``delay``
@@ -19,6 +19,28 @@ One entry, one trigger; the entry's kind is given by exactly one of its keys:
 
 Any entry may also say ``enabled: false``; calendar entries take ``random_delay``. Times are
 ``HH:MM`` on a 24-hour clock, or ``YYYY-MM-DD HH:MM`` when the first day matters.
+
+What Task Scheduler does with an ``every`` entry, as Microsoft documents it, and so what it renders:
+
+- A daily or weekly trigger starts the task at its start time on each of its days ("Trigger
+  Types", https://learn.microsoft.com/windows/win32/taskschd/trigger-types); its repetition then
+  restarts the task every ``Interval`` for ``Duration`` after that start, and "if no value is
+  specified for the duration, then the pattern is repeated indefinitely" (Duration
+  (repetitionType) element,
+  https://learn.microsoft.com/windows/win32/taskschd/taskschedulerschema-duration-repetitiontype-element).
+  An indefinite repetition on a weekly trigger therefore runs on through the days it does not
+  name, so ``days`` always gets a duration that ends within the day.
+- The end of the duration counts: "a repetition interval equal to one minute and a repetition
+  duration equal to four minutes, the task will be launched five times" (IRepetitionPattern,
+  https://learn.microsoft.com/windows/win32/api/taskschd/nn-taskschd-irepetitionpattern). So
+  ``until: '22:00'`` runs at 22:00 too, and "to the end of the day" is the duration up to the
+  last start before midnight (``every: 1h`` on weekdays: ``PT23H``; ``P1D`` would start the task
+  at 00:00 on Saturday).
+- ``Interval`` is 1 minute to 31 days and ``Duration`` at least 1 minute (repetitionType in
+  ``task.xsd``); ``StopAtDurationEnd`` (default false) would stop a run still going at the end
+  of the duration: plain words say when runs start, never to kill one, so it is never set.
+- Every day from midnight with no end is rendered as the indefinite repetition of a daily
+  trigger: each day's start restarts the same pattern, so it is all day, every day.
 """
 
 from __future__ import annotations
@@ -73,6 +95,7 @@ _DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?$")
 _SHORTEST_REPEAT = dt.timedelta(minutes=1)
 _LONGEST_REPEAT = dt.timedelta(days=31)
 _ONE_DAY = dt.timedelta(days=1)
+_ONE_SECOND = dt.timedelta(seconds=1)
 
 
 def schedule_to_triggers(schedule: object, path: str, report: Report) -> list[dict[str, object]]:
@@ -132,26 +155,53 @@ def _daily(entry: Section) -> list[dict[str, object]]:
 
 
 def _every(entry: Section) -> list[dict[str, object]]:
+    mark = entry.report.mark()
     interval = entry.duration("every", None, low=_SHORTEST_REPEAT, high=_LONGEST_REPEAT)
     start = _start(entry.raw("from") if entry.has("from") else "00:00", entry.at("from"), entry.report)
     if entry.has("until") and entry.has("for"):
         entry.problem("for", "cannot be given with until (until is a time of day, for a duration)")
         return []
     length = _repeat_length(entry, start)
-    if interval is None or start is None:
+    if interval is None or start is None or not entry.report.clean_since(mark):
         return []
-    if length is not None and length < interval:
+    days = _weekdays(entry.raw("days"), entry.at("days"), entry.report) if entry.has("days") else None
+    if length is None and (days is not None or start.time() != dt.time(0)):
+        # To the end of the day: up to the last start before midnight (the end counts).
+        length = _last_start_before_midnight(start, interval) - start
+        if length < interval:
+            entry.problem("every", f"{format_duration(interval)} from {_clock(start)} leaves no second run before midnight (give for, or use daily)")
+            return []
+    elif length is not None and length < interval:
         key = "until" if entry.has("until") else "for"
         entry.problem(key, f"{describe(entry.raw(key))} leaves less than one interval ({format_duration(interval)}) to repeat in")
+        return []
+    if days is not None and entry.has("for") and length is not None and start + _runs_within(length, interval) >= _midnight_after(start):
+        # A start at or after midnight is on the next day, which days may not name.
+        entry.problem("for", f"{describe(entry.raw('for'))} from {_clock(start)} starts the task at or after midnight, on days not listed in days")
         return []
     repetition: dict[str, object] = {"interval": format_duration(interval)}
     if length is not None:
         repetition["duration"] = format_duration(length)
-    trigger: dict[str, object] = {"type": "daily", "start_boundary": start.isoformat(), "repetition": repetition}
-    if entry.has("days"):
-        days = _weekdays(entry.raw("days"), entry.at("days"), entry.report)
-        trigger = {"type": "weekly", "start_boundary": start.isoformat(), "days_of_week": days, "repetition": repetition}
-    return [trigger]
+    if days is not None:
+        return [{"type": "weekly", "start_boundary": start.isoformat(), "days_of_week": days, "repetition": repetition}]
+    return [{"type": "daily", "start_boundary": start.isoformat(), "repetition": repetition}]
+
+
+def _midnight_after(start: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(start.date() + _ONE_DAY, dt.time(0), start.tzinfo)
+
+
+def _runs_within(length: dt.timedelta, interval: dt.timedelta) -> dt.timedelta:
+    """How long after the first start the last one is: the end of the duration counts."""
+    return interval * (length // interval)
+
+
+def _last_start_before_midnight(start: dt.datetime, interval: dt.timedelta) -> dt.datetime:
+    return start + interval * ((_midnight_after(start) - start - _ONE_SECOND) // interval)
+
+
+def _clock(start: dt.datetime) -> str:
+    return start.time().isoformat("seconds" if start.second else "minutes")
 
 
 def _repeat_length(entry: Section, start: dt.datetime | None) -> dt.timedelta | None:
@@ -343,21 +393,34 @@ def _plain_start(trigger: Mapping[str, object]) -> str | None:
     return time if start.date() == AT_ANCHOR_DATE else f"{start.date().isoformat()} {time}"
 
 
-def _repetition(trigger: Mapping[str, object], start: str) -> dict[str, object] | None:
-    """``every``/``until``/``for`` for a repetition plain words can say, else ``None``."""
+def _repetition(trigger: Mapping[str, object], start: str, on_days: bool) -> dict[str, object] | None:
+    """``every``/``from``/``until``/``for`` for a repetition plain words say exactly (what
+    ``_every`` renders for them, see the module's notes), else ``None``."""
     repetition = trigger.get("repetition")
     if not isinstance(repetition, Mapping) or set(repetition) - {"interval", "duration"}:
         return None
+    try:
+        interval = parse_duration(str(repetition["interval"]))
+        length = None if repetition.get("duration") is None else parse_duration(str(repetition["duration"]))
+    except (KeyError, TimeFormatError):
+        return None
+    begin = parse_start(start)
     words: dict[str, object] = {"every": _friendly(str(repetition["interval"]))}
     if start != "00:00":
         words["from"] = start
-    if repetition.get("duration") is None:
+    if length is None:
+        # Indefinite: all day, every day, only from midnight on a daily trigger; on a weekly one
+        # it runs through the days it does not name, which no plain words say.
+        return words if not on_days and begin.time() == dt.time(0) else None
+    if length < interval:
+        return None
+    if length == _last_start_before_midnight(begin, interval) - begin and (on_days or begin.time() != dt.time(0)):
         return words
-    length = parse_duration(str(repetition["duration"]))
-    begin = parse_start(start)
     end = begin + length
     if end.date() == begin.date() and length < _ONE_DAY:
-        words["until"] = end.time().isoformat("seconds" if end.second else "minutes")
+        words["until"] = _clock(end)
+    elif on_days and begin + _runs_within(length, interval) >= _midnight_after(begin):
+        return None
     else:
         words["for"] = _friendly(str(repetition["duration"]))
     return words
@@ -368,7 +431,7 @@ def _daily_entry(trigger: Mapping[str, object]) -> dict[str, object] | None:
     if start is None:
         return None
     if "repetition" in trigger:
-        return _repetition(trigger, start)
+        return _repetition(trigger, start, on_days=False)
     return {"daily": start}
 
 
@@ -378,7 +441,7 @@ def _weekly_entry(trigger: Mapping[str, object]) -> dict[str, object] | None:
     if start is None or not days:
         return None
     if "repetition" in trigger:
-        words = _repetition(trigger, start)
+        words = _repetition(trigger, start, on_days=True)
         return None if words is None else {**words, "days": days}
     return {"weekly": {"days": days, "at": start}}
 
