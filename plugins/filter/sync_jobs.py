@@ -60,9 +60,21 @@ def _whole_number(value: object, subject: str) -> int:
         raise AnsibleFilterError(f"{subject} must be a whole number, got {describe(value)}") from None
 
 
+def _builtin(value: object) -> object:
+    """``value`` in plain dicts and lists. ansible-core 2.19+ hands a filter lazy containers,
+    which cannot be built from outside: ``inert`` (``wrap_var``) rebuilds each sequence by its
+    type, so a list passed through from the input (a raw trigger's ``days_of_week``) failed with
+    "Direct construction of lazy containers is not supported"."""
+    if isinstance(value, Mapping):
+        return {key: _builtin(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_builtin(item) for item in value]
+    return value
+
+
 def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[dict[str, object]]:
     """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem of every job."""
-    translated, problems = translate_jobs(jobs, _job_defaults(defaults, host), host)
+    translated, problems = translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host)
     if problems:
         raise AnsibleFilterError(str(JobsProblem(problems)))
     return inert(translated)
@@ -70,14 +82,15 @@ def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[
 
 def sync_job_problems(jobs: object, host: str = "", defaults: object = None) -> list[str]:
     """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good)."""
-    return inert(translate_jobs(jobs, _job_defaults(defaults, host), host)[1])
+    return inert(translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host)[1])
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
     """Inventory jobs (with review notes and skipped tasks) for ``win_sync_task_info`` tasks."""
     if not isinstance(tasks, Sequence) or isinstance(tasks, (str, bytes)):
         raise AnsibleFilterError("to_inventory_jobs expects the tasks list of win_sync_task_info")
-    return inert(adopt_tasks([task for task in tasks if isinstance(task, Mapping)], root=root, folder=folder))
+    plain = [_builtin(task) for task in tasks if isinstance(task, Mapping)]
+    return inert(adopt_tasks([task for task in plain if isinstance(task, Mapping)], root=root, folder=folder))
 
 
 def to_inventory_yaml(adopted: object) -> str:

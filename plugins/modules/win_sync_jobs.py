@@ -52,7 +52,9 @@ options:
             Program Files, ProgramData, Users (a profile) or anything under them. A job with
             O(jobs[].script) in any other folder is refused before the host is contacted; a job
             without one may start there, and that folder is compared but never created or changed.
-          - Required when O(jobs[].state=present).
+          - Required when O(jobs[].state=present), unless the job has no O(jobs[].script) and its
+            O(jobs[].task) gives its own C(actions); such a job may have no folder (its task starts
+            where its actions say).
         type: str
       script:
         description:

@@ -210,7 +210,10 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
 
 
 def _working_directory(entry: Section, state: str) -> str:
-    given = entry.text("working_directory", "", required=state == "present", non_empty=state == "present")
+    # Only a script, or the default action (cmd.exe /c synchro.bat), needs the job's folder: a job
+    # whose task says its own actions may have none (an adopted task that starts in no folder).
+    needed = state == "present" and (entry.has("script") or not _own_actions(entry.raw("task")))
+    given = entry.text("working_directory", "", required=needed, non_empty=needed)
     if not given:
         return ""
     problem = working_directory_problem(given)
@@ -224,6 +227,10 @@ def _working_directory(entry: Section, state: str) -> str:
         )
         return ""
     return given.rstrip("\\") if len(given) > 3 else given
+
+
+def _own_actions(task: object) -> bool:
+    return isinstance(task, Mapping) and task.get("actions") is not None
 
 
 def _script(entry: Section, working_directory: str, render: TemplateRender) -> tuple[DesiredFile, ...] | None:

@@ -73,6 +73,7 @@ JOB_KEYS = (
     "schedule",
     "triggers",
     "account",
+    "account_display_name",
     "logon_type",
     "password",
     "password_version",
@@ -94,7 +95,14 @@ LOGON_TYPES = (
 _PASSWORD_LOGONS = frozenset({"password", "interactive_token_or_password"})
 _STATES = ("present", "absent")
 _RUN_LEVELS = ("limited", "highest")
-_PRINCIPAL_FIELDS = {"user": "account", "group": "account", "logon_type": "logon_type", "password": "password", "run_level": "run_level"}
+_PRINCIPAL_FIELDS = {
+    "user": "account",
+    "group": "account",
+    "logon_type": "logon_type",
+    "password": "password",
+    "run_level": "run_level",
+    "display_name": "account_display_name",
+}
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _MOST_LOGS_KEPT = 99
 _FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
@@ -318,6 +326,8 @@ def _inventory_field(field: str, from_schedule: int, own_actions: bool) -> str:
 
 def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
     given = entry.text("working_directory", None)
+    if given is None and _starts_nowhere({str(key): value for key, value in entry.data.items()}):
+        return ""
     if given is None:
         if not defaults.root:
             entry.problem("working_directory", "is required when shop_sync_root is not set")
@@ -328,6 +338,15 @@ def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
         entry.problem("working_directory", problem)
         return ""
     return given
+
+
+def _starts_nowhere(job: Mapping[str, object]) -> bool:
+    """A job without a script whose own ``actions`` name no start-in folder has no folder: nothing
+    is created for it, and its task starts where Windows starts it (adopted as such)."""
+    if job.get("sync_command") is not None or job.get("script") is not None:
+        return False
+    actions = job.get("actions")
+    return isinstance(actions, list) and all(isinstance(action, Mapping) and action.get("working_directory") is None for action in actions)
 
 
 def _check_owned(entry: Section, working_directory: str, defaults: JobDefaults) -> None:
@@ -430,6 +449,9 @@ def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
     run_level = entry.choice("run_level", _RUN_LEVELS, defaults.run_level)
     if run_level:
         principal["run_level"] = run_level
+    display_name = entry.text("account_display_name", None)
+    if display_name is not None:
+        principal["display_name"] = display_name
     return principal
 
 
@@ -463,7 +485,7 @@ def _raw_list(entry: Section, key: str, example: str) -> list[dict[str, object]]
 # Where an adopted job's folder would be when shop_sync_root is not set, only to check the job.
 _ADOPTION_CHECK_ROOT = "C:\\Isotools"
 _PLAIN_ACTION_KEYS = frozenset({"command", "arguments", "working_directory"})
-_PLAIN_PRINCIPAL_KEYS = frozenset({"user", "group", "logon_type", "run_level"})
+_PLAIN_PRINCIPAL_KEYS = frozenset({"user", "group", "logon_type", "run_level", "display_name"})
 
 
 def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
@@ -486,7 +508,7 @@ def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: s
             skipped.append({"path": path, "reasons": [str(reason) for reason in _sequence(reasons)] or ["the task cannot be read into a spec"]})
             continue
         job, job_notes = _adopt(spec, root)
-        problems = _adoption_problems(job, root)
+        problems = _account_problem(spec) + _adoption_problems(job, root)
         if problems:
             skipped.append({"path": path, "reasons": problems})
             continue
@@ -495,11 +517,21 @@ def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: s
             job_notes.append(f"was in the folder {task_folder}; deploying creates it in {folder} (delete the original once the new one runs)")
         if not task.get("owned", False):
             job_notes.append("was made by hand: the first deploy re-registers it as managed by isotools.shop_sync")
-        if not root and "working_directory" not in job:
+        if not root and "working_directory" not in job and not _starts_nowhere(job):
             job_notes.append("takes its folder from shop_sync_root, which is not set: set it, or give working_directory")
         jobs.append(job)
         notes[str(job["name"])] = job_notes
     return {"jobs": jobs, "notes": notes, "skipped": skipped}
+
+
+def _account_problem(spec: Mapping[str, object]) -> list[str]:
+    """A task that names no account runs as whoever registered it: a deploy registers it as the
+    role's account instead (SYSTEM by default), which no inventory could say back."""
+    principal = spec.get("principal")
+    principal = principal if isinstance(principal, Mapping) else {}
+    if principal.get("user") is not None or principal.get("group") is not None:
+        return []
+    return ["principal names no account (Windows runs it as whoever registered it; a deploy would run it as the role's account): give it one, then adopt it"]
 
 
 def _adoption_problems(job: Mapping[str, object], root: str) -> list[str]:
@@ -542,17 +574,20 @@ def _adopt_actions(spec: Mapping[str, object], job: dict[str, object], root: str
         return
     action = actions[0]
     directory = action.get("working_directory")
-    if directory is None:
-        notes.append("has no start-in folder; deploying adds one (working_directory)")
-    elif not root or directory != ntpath.join(root, str(job["name"])):
-        job["working_directory"] = directory
     command = str(action.get("command", ""))
     arguments = action.get("arguments")
+    if isinstance(arguments, str) and "/k" in arguments.lower():
+        notes.append("runs cmd.exe /k: the task's last result is cmd's, not the script's (use /c to see failures)")
+    if directory is None:
+        # Said as actions with no folder: command and arguments would start it in the job's folder.
+        job["actions"] = actions
+        notes.append("has no start-in folder: kept as actions (add working_directory to start it in a folder)")
+        return
+    if not root or directory != ntpath.join(root, str(job["name"])):
+        job["working_directory"] = directory
     if command != DEFAULT_COMMAND or arguments != "/c synchro.bat":
         job["command"] = command
         job["arguments"] = arguments if arguments is not None else ""
-    if isinstance(arguments, str) and "/k" in arguments.lower():
-        notes.append("runs cmd.exe /k: the task's last result is cmd's, not the script's (use /c to see failures)")
 
 
 def _adopt_principal(spec: Mapping[str, object], job: dict[str, object], notes: list[str]) -> None:
@@ -571,10 +606,10 @@ def _adopt_principal(spec: Mapping[str, object], job: dict[str, object], notes: 
             logon_type = "interactive_token"
         if logon_type is not None:
             job["logon_type"] = logon_type
-    else:
-        notes.append("names no account (Windows ran it as whoever registered it): the role's default account applies")
     if principal.get("run_level") is not None:
         job["run_level"] = principal["run_level"]
+    if principal.get("display_name") is not None:
+        job["account_display_name"] = principal["display_name"]
     if job.get("logon_type") in _PASSWORD_LOGONS:
         notes.append("stores a password: put it in the vault (password, password_version) before a rotation or a rebuild")
     for key in sorted(set(principal) - _PLAIN_PRINCIPAL_KEYS):

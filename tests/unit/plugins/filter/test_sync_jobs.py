@@ -463,3 +463,38 @@ def test_a_script_marked_sensitive_stays_marked_for_win_sync_jobs() -> None:
     assert "sensitive" not in translate([{"name": "Synchro Stock", "sync_command": "IsoSync.exe"}])[0]["script"]  # type: ignore[operator]
     problems = sync_job_problems([{"name": "Synchro Stock", "sync_command": "IsoSync.exe", "script": {"sensitive": "maybe"}}], host="shop01", defaults=DEFAULTS)
     assert any("script.sensitive" in problem for problem in problems), problems
+
+
+HAND_MADE_ACTION = {"command": "C:\\Tools\\sync.exe", "arguments": "/all"}
+
+
+@pytest.mark.parametrize("root", [ROOT, ""], ids=["shop_sync_root set", "no shop_sync_root"])
+def test_a_task_with_no_start_in_folder_and_an_account_display_name_is_adopted_exactly(root: str) -> None:
+    spec = {
+        "name": "Hand made",
+        "folder": "\\Isotools",
+        "actions": [HAND_MADE_ACTION],
+        "principal": {"user": "SYSTEM", "display_name": "Synchronisation"},
+    }
+    adopted = to_inventory_jobs([info_task(spec)], root=root)
+    [job] = adopted["jobs"]
+    assert job["actions"] == [HAND_MADE_ACTION] and job["account_display_name"] == "Synchronisation"
+    assert not any("shop_sync_root" in note for note in adopted["notes"]["Hand made"])
+    [again] = to_sync_jobs([job], host="shop01", defaults={**DEFAULTS, "root": root})
+    assert again["working_directory"] == ""  # no folder is made for it
+    redone = parse_spec({**again["task"], "name": "Hand made", "folder": "\\Isotools"}).definition  # type: ignore[dict-item]
+    assert describe(compare_definitions(redone, parse_spec(spec).definition)) == []
+
+
+def test_a_job_with_its_own_actions_keeps_its_folder_when_it_has_a_script_or_an_action_starts_in_one() -> None:
+    with_script = translate([{"name": "A", "actions": [HAND_MADE_ACTION], "script": {"content": "x"}}])
+    started = translate([{"name": "B", "actions": [{**HAND_MADE_ACTION, "working_directory": "E:\\B"}]}])
+    assert with_script[0]["working_directory"] == f"{ROOT}\\A" and started[0]["working_directory"] == f"{ROOT}\\B"
+
+
+def test_a_task_that_names_no_account_is_not_adopted_and_says_why() -> None:
+    spec = {"name": "Nobody", "folder": "\\Isotools", "actions": [HAND_MADE_ACTION], "principal": {"logon_type": "s4u"}}
+    adopted = to_inventory_jobs([info_task(spec)], root=ROOT)
+    assert adopted["jobs"] == []
+    [skipped] = adopted["skipped"]
+    assert skipped["path"] == "\\Isotools\\Nobody" and "names no account" in skipped["reasons"][0]

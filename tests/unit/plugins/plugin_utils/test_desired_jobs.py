@@ -106,3 +106,19 @@ def test_every_problem_names_the_job_and_the_field() -> None:
         "job 'g': colour is not a known option",
     ]
     assert lines[5].startswith("job 'e': task.triggers must be a list, got a string")
+
+
+def test_a_job_whose_task_says_its_actions_needs_no_folder_unless_it_has_a_script() -> None:
+    actions = [{"command": "C:\\Tools\\sync.exe", "arguments": "/all"}]
+    [desired] = desired_jobs([{"name": "Adopted", "task": {"actions": actions}}], folder="\\Isotools", secure_acl=True, render=no_templates)
+    assert desired.definition is not None
+    assert desired.definition.actions == (ExecAction(command="C:\\Tools\\sync.exe", arguments="/all"),)
+    assert desired.directories == () and desired.files == ()
+    with pytest.raises(SpecError) as raised:
+        desired_jobs(
+            [{"name": "Plain"}, {"name": "Script", "script": {"content": "x"}, "task": {"actions": actions}}],
+            folder="\\Isotools",
+            secure_acl=True,
+            render=no_templates,
+        )
+    assert str(raised.value).splitlines() == ["job 'Plain': working_directory is required", "job 'Script': working_directory is required"]
