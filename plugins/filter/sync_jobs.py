@@ -43,6 +43,10 @@ def _job_defaults(defaults: object, host: str) -> JobDefaults:
     if unknown:
         raise AnsibleFilterError(f"defaults has unknown keys {', '.join(unknown)}; known: {', '.join(_DEFAULT_FIELDS)}")
     given = {str(key): value for key, value in defaults.items() if value is not None}
+    # The role passes "no default password" as None; on cores without native types (before
+    # 2.19) that arrives as '', which would be given to every password logon as its password.
+    if given.get("password") == "":
+        del given["password"]
     if "settings" in given and not isinstance(given["settings"], Mapping):
         raise AnsibleFilterError("defaults.settings (shop_sync_default_settings) must be a mapping of task settings")
     for key, variable in _WHOLE_NUMBERS.items():

@@ -498,3 +498,11 @@ def test_a_task_that_names_no_account_is_not_adopted_and_says_why() -> None:
     assert adopted["jobs"] == []
     [skipped] = adopted["skipped"]
     assert skipped["path"] == "\\Isotools\\Nobody" and "names no account" in skipped["reasons"][0]
+
+
+@pytest.mark.parametrize("no_password", [None, ""], ids=["None (ansible-core 2.19+)", "'' (ansible-core < 2.19, no native types)"])
+def test_no_default_password_gives_a_password_logon_none_on_every_core(no_password: object) -> None:
+    job = {"name": "Adopted", "account": "SHOP01\\svc_sync", "logon_type": "password", "actions": [HAND_MADE_ACTION]}
+    assert sync_job_problems([job], host="shop01", defaults={**DEFAULTS, "password": no_password}) == []
+    [translated] = translate([job], password=no_password)
+    assert translated["task"]["principal"] == {"user": "SHOP01\\svc_sync", "logon_type": "password"}  # type: ignore[index]
