@@ -12,6 +12,7 @@ Documentation: the ``.yml`` files beside this one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
@@ -52,6 +53,13 @@ def _job_defaults(defaults: object, host: str) -> JobDefaults:
     for key, variable in _WHOLE_NUMBERS.items():
         if key in given:
             given[key] = _whole_number(given[key], f"host '{host}': {variable}")
+    if given.get("template_dir"):
+        # A relative shop_sync_template_dir is a folder of the inventory repository, taken from
+        # where ansible-playbook runs: the project's checkout under AWX (ansible-runner runs a
+        # playbook there; AWX's inventory is a generated script elsewhere), the repository's
+        # root on a workstation. Left relative, the template search path would take it from the
+        # role's and the playbook's folders instead.
+        given["template_dir"] = os.path.abspath(os.path.expanduser(str(given["template_dir"])))
     return JobDefaults(**given)
 
 

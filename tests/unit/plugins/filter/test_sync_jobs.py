@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
@@ -184,6 +186,14 @@ def test_settings_merge_over_the_defaults_and_enabled_is_a_shortcut() -> None:
 def test_scripts(script: dict[str, object], expected: dict[str, object]) -> None:
     [job] = translate([{"name": "Synchro Stock", "script": script}])
     assert job["script"] == expected
+
+
+def test_a_relative_template_dir_is_taken_from_where_the_playbook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # AWX runs the playbook in the project's checkout: shop_sync_template_dir: production is
+    # <project>/production there, not a folder of the role or of the collection's playbooks.
+    monkeypatch.chdir(tmp_path)
+    [job] = translate([{"name": "Synchro Stock", "script": {"template": "templates/images.bat.j2"}}], template_dir="production")
+    assert job["script"]["template"] == f"{tmp_path}/production/templates/images.bat.j2"  # type: ignore[index]
 
 
 def test_a_job_without_script_or_sync_command_keeps_the_hosts_script() -> None:

@@ -1,0 +1,164 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift job as AWX runs it: ansible-runner over a private data dir, not ansible-playbook.
+
+AWX gives ansible-runner a private data dir: ``project/`` (the project's checkout, here an
+inventory repository laid out as docs/awx.md says), ``inventory/hosts`` (an executable script
+printing the inventory as JSON, hosts ordered by name, a slice of them for a sliced job),
+``env/extravars`` and ``env/envvars``; the job's status, its rc and the ``set_stats`` data (the
+``artifact_data`` of the ``playbook_on_stats`` event) are what AWX shows and a workflow branches
+on. Three directory hosts are deployed once; each test then leaves the fleet in one state and
+runs the drift job on it. The tests share one workspace and run in order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_workflow import REPO, TASKS, journal
+
+ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is missing: it is pinned in requirements-tests.txt (make venv)")
+
+HOSTS = ("shopA", "shopB", "shopC")
+ROOT = "D:\\Isotools\\Synchro_prod\\{host}"
+STOCK = {"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}
+# A script of the inventory repository: production/templates/, named as the inventory's own
+# folder sees it (docs/awx.md), where AWX's generated inventory is not.
+IMAGES = {
+    "name": "Synchro Images",
+    "script": {"template": "templates/synchro_images.bat.j2", "vars": {"source_share": "\\\\erp01\\catalogue\\images"}},
+    "schedule": [{"weekly": {"days": ["mon", "thu"], "at": "03:30"}}],
+}
+JOBS = {"shopA": [STOCK], "shopB": [STOCK, IMAGES], "shopC": [STOCK]}
+# The project's playbooks, one line each, as docs/awx.md lays them out.
+PLAYBOOKS = ("deploy", "drift", "report_merge")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What AWX shows of a finished job."""
+
+    status: str
+    rc: int
+    artifacts: dict[str, object]
+    stdout: str
+    events: list[dict[str, Any]]
+    private_data_dir: Path
+
+
+def write_project(base: Path) -> Path:
+    """The inventory repository AWX checks out as the job's project."""
+    project = base / "project"
+    (project / "playbooks").mkdir(parents=True)
+    for name in PLAYBOOKS:
+        (project / "playbooks" / f"{name}.yml").write_text(f"---\n- ansible.builtin.import_playbook: isotools.shop_sync.{name}\n", encoding="utf-8")
+    (project / "production" / "templates").mkdir(parents=True)
+    shutil.copy(REPO / "examples" / "production" / "templates" / "synchro_images.bat.j2", project / "production" / "templates")
+    return project
+
+
+def inventory_data(base: Path, group_vars: Mapping[str, object], slice_number: int = 1, slice_count: int = 1) -> dict[str, object]:
+    """The inventory as AWX's script prints it: the synced variables, hosts ordered by name and,
+    for a sliced job, every slice_count-th of them from slice_number on (AWX's get_sliced_hosts)."""
+    hosts = sorted(HOSTS)[slice_number - 1 :: slice_count]
+    hostvars = {
+        host: {
+            "shop_sync_directory_root": str(base / "hosts" / host),
+            "shop_sync_root": ROOT.format(host=host),
+            "shop_sync_jobs": JOBS[host],
+            "remote_tower_enabled": "true",
+            "remote_tower_id": index,
+        }
+        for index, host in enumerate(hosts, start=1)
+    }
+    return {
+        "all": {"children": ["shops", "ungrouped"], "vars": dict(group_vars)},
+        "shops": {"hosts": hosts},
+        "_meta": {"hostvars": hostvars},
+    }
+
+
+# The inventory every job gets: directory hosts, the templates of the inventory repository in its
+# production/ folder (relative to the project, where AWX runs the job).
+GROUP_VARS = {
+    "ansible_connection": "local",
+    "ansible_python_interpreter": sys.executable,
+    "shop_sync_backend": "directory",
+    "shop_sync_template_dir": "production",
+}
+
+
+def awx_job(
+    base: Path,
+    name: str,
+    playbook: str,
+    extravars: Mapping[str, object] | None = None,
+    group_vars: Mapping[str, object] = GROUP_VARS,
+    slice_number: int = 1,
+    slice_count: int = 1,
+    job_id: int = 1,
+    workflow_job_id: int | None = None,
+) -> Job:
+    """Run ``playbook`` of the project the way AWX does: a fresh private data dir with the
+    project copied in, the inventory as an executable script, the extra variables in
+    ``env/extravars``; ansible-runner runs ansible-playbook from the project directory."""
+    private = base / "jobs" / name
+    shutil.copytree(base / "project", private / "project")
+    (private / "inventory").mkdir(parents=True)
+    (private / "env").mkdir()
+    script = private / "inventory" / "hosts"
+    data = json.dumps(inventory_data(base, group_vars, slice_number, slice_count))
+    script.write_text(f"#! /usr/bin/env python3\n# -*- coding: utf-8 -*-\nprint({data!r})\n", encoding="utf-8")
+    script.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IWUSR)
+    awx_vars: dict[str, object] = {"awx_job_id": job_id, "tower_job_id": job_id, "awx_job_launch_type": "scheduled"}
+    if workflow_job_id is not None:
+        awx_vars.update(awx_workflow_job_id=workflow_job_id, tower_workflow_job_id=workflow_job_id, awx_job_launch_type="workflow")
+    (private / "env" / "extravars").write_text(json.dumps({**awx_vars, **(extravars or {})}), encoding="utf-8")
+    # The execution environment: this venv's ansible-core and python3, the working tree as the
+    # installed collection.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    envvars = {"PATH": path, "ANSIBLE_COLLECTIONS_PATH": str(REPO / "build" / "collections"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+    (private / "env" / "envvars").write_text(json.dumps(envvars), encoding="utf-8")
+    runner = ansible_runner.run(
+        private_data_dir=str(private),
+        playbook=playbook,
+        inventory=str(script),
+        ident=str(job_id),
+        quiet=True,
+        timeout=300,
+    )
+    events = list(runner.events)
+    stats = [event for event in events if event.get("event") == "playbook_on_stats"]
+    artifacts = dict(stats[-1]["event_data"].get("artifact_data") or {}) if stats else {}
+    stdout = runner.stdout.read()
+    assert "W0rkfl0w" not in stdout
+    return Job(status=str(runner.status), rc=int(runner.rc), artifacts=artifacts, stdout=stdout, events=events, private_data_dir=private)
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("awx")
+    for host in HOSTS:
+        (base / "hosts" / host / "C").mkdir(parents=True)
+        (base / "hosts" / host / "D").mkdir()
+    write_project(base)
+    return base
+
+
+def test_a_job_finds_the_templates_of_the_inventory_repository(fleet: Path) -> None:
+    deployed = awx_job(fleet, "deploy", "playbooks/deploy.yml", job_id=10)
+    assert (deployed.status, deployed.rc) == ("successful", 0), deployed.stdout
+    script = fleet / "hosts" / "shopB" / "D" / "Isotools" / "Synchro_prod" / "shopB" / "Synchro Images" / "synchro.bat"
+    assert b"(template of the inventory repository)" in script.read_bytes()
+    assert all(journal(fleet / "hosts", host)[:2] == ["read", "apply"] for host in HOSTS)
+    for host in HOSTS:
+        assert fleet.joinpath("hosts", host, *TASKS, "Synchro Stock").exists()
