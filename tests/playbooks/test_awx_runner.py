@@ -13,12 +13,13 @@ runs the drift job on it. The tests share one workspace and run in order.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,79 @@ def test_a_job_finds_the_templates_of_the_inventory_repository(fleet: Path) -> N
     assert all(journal(fleet / "hosts", host)[:2] == ["read", "apply"] for host in HOSTS)
     for host in HOSTS:
         assert fleet.joinpath("hosts", host, *TASKS, "Synchro Stock").exists()
+
+
+# The drift-check job template of docs/awx.md: it fails on drift and on failed syncs.
+DRIFT_CHECK = {"shop_sync_fail_on_drift": True, "shop_sync_fail_on_failed_runs": True}
+
+
+def stock_script(base: Path, host: str) -> Path:
+    return base / "hosts" / host / "D" / "Isotools" / "Synchro_prod" / host / "Synchro Stock" / "synchro.bat"
+
+
+@contextlib.contextmanager
+def clean(base: Path) -> Iterator[None]:
+    yield
+
+
+@contextlib.contextmanager
+def drifted(base: Path) -> Iterator[None]:
+    """Someone edited shopA's script by hand."""
+    script = stock_script(base, "shopA")
+    before = script.read_bytes()
+    script.write_bytes(before.replace(b"/profile stock", b"/profile stock /force"))
+    yield
+    script.write_bytes(before)
+
+
+@contextlib.contextmanager
+def failed_run(base: Path) -> Iterator[None]:
+    """shopC's last stock sync ended with exit code 2 (as its Task Scheduler says)."""
+    state = base / "hosts" / "shopC" / "state.json"
+    state.write_text(json.dumps({"\\Isotools\\Synchro Stock": {"last_run_time": "2026-12-01T03:30:00", "last_result": 2}}), encoding="utf-8")
+    yield
+    state.unlink()
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """One state of the fleet and what the drift-check job must show of it in AWX."""
+
+    state: Callable[[Path], contextlib.AbstractContextManager[None]]
+    status: str
+    rc: int
+    counts: dict[str, int | bool]  # a part of the shop_sync_drift_counts artifact
+    failing: frozenset[str]  # the hosts the job marks failed
+
+
+# One row per state of a fleet on-call meets. A stale fleet (jobs that stopped succeeding) joins
+# them with the freshness findings (issue 11, item 3), as its own row.
+FLEETS = {
+    "clean": Fleet(clean, "successful", 0, {"hosts": 3, "in_sync": 4, "drift": False, "failed_runs": 0, "errors": 0}, frozenset()),
+    "drifted": Fleet(drifted, "failed", 2, {"drifted": 1, "in_sync": 3, "drift": True, "failed_runs": 0}, frozenset({"shopA"})),
+    "failed run": Fleet(failed_run, "failed", 2, {"in_sync": 4, "drift": False, "failed_runs": 1}, frozenset({"shopC"})),
+}
+
+
+def failed_hosts(job: Job) -> set[str]:
+    return {
+        str(event["event_data"]["host"]) for event in job.events if event.get("event") == "runner_on_failed" and not event["event_data"].get("ignore_errors")
+    }
+
+
+@pytest.mark.parametrize("name", list(FLEETS))
+def test_the_drift_check_job_says_what_state_the_fleet_is_in(fleet: Path, name: str) -> None:
+    expected = FLEETS[name]
+    report_dir = fleet / "reports" / name.replace(" ", "-")
+    with expected.state(fleet):
+        job = awx_job(fleet, f"drift-{name.replace(' ', '-')}", "playbooks/drift.yml", {**DRIFT_CHECK, "shop_sync_report_dir": str(report_dir)}, job_id=20)
+    assert (job.status, job.rc) == (expected.status, expected.rc), job.stdout
+    counts = job.artifacts["shop_sync_drift_counts"]
+    assert isinstance(counts, dict) and {key: counts[key] for key in expected.counts} == expected.counts, job.artifacts
+    assert job.artifacts["shop_sync_drift_report"] == {
+        "html": str(report_dir / "report.html"),
+        "markdown": str(report_dir / "summary.md"),
+        "junit": str(report_dir / "junit.xml"),
+    }
+    assert all(Path(path).is_file() for path in job.artifacts["shop_sync_drift_report"].values())  # type: ignore[union-attr]
+    assert failed_hosts(job) == expected.failing, job.stdout
