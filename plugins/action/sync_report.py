@@ -4,12 +4,15 @@
 
 Documentation: plugins/modules/sync_report.py. The report itself is made by the pure
 :mod:`plugin_utils.report` and :mod:`plugin_utils.report_html`; this action only reads its
-options, writes the three files (each atomically) and returns the counts.
+options, writes the files (each atomically) and returns the counts. With ``merge`` it reads the
+per-host results (``hosts.json``) the reports of a sliced job's slices wrote beside them instead
+of ``hosts``, and writes the one report of the fleet (:mod:`plugin_utils.report_data`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from typing import Any
@@ -28,6 +31,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     summarize,
     summary_lines,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_data import MergeError, merge_documents, ordered_hosts, report_document
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
@@ -35,7 +39,6 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "hosts": {
         "type": "list",
         "elements": "dict",
-        "required": True,
         "options": {
             "host": {"type": "str", "required": True},
             "jobs": {"type": "dict"},
@@ -49,8 +52,10 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "fail_on_drift": {"type": "bool", "default": False},
     "fail_on_failed_runs": {"type": "bool", "default": False},
     "fail_on_stale": {"type": "bool", "default": False},
+    "merge": {"type": "list", "elements": "path"},
+    "expect_hosts": {"type": "list", "elements": "str"},
 }
-FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml"}
+FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml", "results": "hosts.json"}
 
 
 class ActionModule(ActionBase):
@@ -59,20 +64,28 @@ class ActionModule(ActionBase):
 
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-        enforce = bool(args["enforce"])
+        args = self.validate_argument_spec(
+            ARGUMENT_SPEC,
+            mutually_exclusive=[["hosts", "merge"], ["merge", "limit"], ["merge", "enforce"]],
+            required_one_of=[["hosts", "merge"]],
+            required_by={"expect_hosts": "merge"},
+        )[1]
         generated = dt.datetime.now(dt.timezone.utc)
-        dest = report_folder(str(args["dest"]), args["limit"], generated)
-        report = Report(
-            hosts=tuple(
-                host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
-                for entry in args["hosts"]
-            ),
-            generated=generated.astimezone().isoformat(timespec="seconds"),
-            enforce=enforce,
-            title=str(args["title"]),
-            limit=args["limit"],
-        )
+        if args["merge"] is not None:
+            report = merged_report(args["merge"], args["expect_hosts"])
+        else:
+            enforce = bool(args["enforce"])
+            report = Report(
+                hosts=ordered_hosts(
+                    host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
+                    for entry in args["hosts"]
+                ),
+                generated=generated.astimezone().isoformat(timespec="seconds"),
+                enforce=enforce,
+                title=str(args["title"]),
+                limit=args["limit"],
+            )
+        dest = report_folder(str(args["dest"]), report.limit, generated)
         counts = summarize(report)
         files = {kind: os.path.join(dest, name) for kind, name in FILE_NAMES.items()}
         result.update(
@@ -87,7 +100,12 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             result["msg"] = f"check mode: the report would be written to {dest}"
             return inert(result)
-        contents = {"html": render_html(report), "markdown": render_markdown(report), "junit": render_junit(report)}
+        contents = {
+            "html": render_html(report),
+            "markdown": render_markdown(report),
+            "junit": render_junit(report),
+            "results": json.dumps(report_document(report), indent=1, sort_keys=True) + "\n",
+        }
         try:
             os.makedirs(dest, exist_ok=True)
             for kind, text in contents.items():
@@ -96,6 +114,38 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(f"the report could not be written to {dest}: {error}") from None
         result["msg"] = f"report written to {files['html']}"
         return inert(result)
+
+
+def merged_report(folders: list[str], expect_hosts: list[str] | None) -> Report:
+    """The fleet's report from the ``hosts.json`` of each slice's report folder."""
+    documents = []
+    for path in (result for folder in folders for result in slice_results(folder)):
+        try:
+            with open(path, encoding="utf-8") as stream:
+                documents.append((path, json.load(stream)))
+        except (OSError, ValueError) as error:
+            raise AnsibleActionFail(f"shop_sync_merge_dirs: the results of a slice could not be read ({path}): {error}") from None
+    try:
+        return merge_documents(documents, expect_hosts)
+    except MergeError as error:
+        raise AnsibleActionFail(f"shop_sync_merge_dirs: {error}") from None
+
+
+def slice_results(folder: str) -> list[str]:
+    """The ``hosts.json`` of a slice's report folder or, for the folder of a sliced job whose
+    slices each wrote to a folder of their own in it, of each of those."""
+    full = os.path.abspath(os.path.expanduser(folder))
+    own = os.path.join(full, FILE_NAMES["results"])
+    if os.path.isfile(own):
+        return [own]
+    try:
+        entries = sorted(os.listdir(full))
+    except OSError as error:
+        raise AnsibleActionFail(f"shop_sync_merge_dirs: {folder} could not be read: {error}") from None
+    found = [path for path in (os.path.join(full, entry, FILE_NAMES["results"]) for entry in entries) if os.path.isfile(path)]
+    if not found:
+        raise AnsibleActionFail(f"shop_sync_merge_dirs: {folder} has no {FILE_NAMES['results']}, nor has any folder in it: it is no slice's report folder")
+    return found
 
 
 def report_folder(dest: str, limit: str | None, generated: dt.datetime) -> str:

@@ -21,22 +21,29 @@ description:
     marker was made by hand and is an C(unmanaged extra). Each is its own finding in every output.
   - C(summary.md) is the same in Markdown; C(junit.xml) has one test suite per host and one test
     case per job, drift and failed last runs being failures, for CI and AWX.
+  - C(hosts.json) holds the per-host results the three are made of, field for field. With
+    O(merge), the reports of the slices of a sliced drift job (AWX job slicing) are merged into
+    the one report of the fleet from their C(hosts.json), the same files an unsliced run of the
+    same fleet writes but for the time it was made (the oldest slice's).
+  - Every report lists its hosts by name (letter case aside), as AWX orders an inventory's hosts
+    before it slices them.
   - Every text that comes from a host or the inventory is escaped.
   - This is what the C(isotools.shop_sync.drift) playbook runs once, on the controller, after
-    checking every host.
+    checking every host, and what the C(isotools.shop_sync.report_merge) playbook runs with
+    O(merge).
 options:
   dest:
     description:
-      - The directory the three files are written to; created when missing. A relative path is
+      - The directory the files are written to; created when missing. A relative path is
         taken from the current directory.
     type: path
     required: true
   hosts:
     description:
       - One entry per host checked.
+      - One of O(hosts) and O(merge) is required.
     type: list
     elements: dict
-    required: true
     suboptions:
       host:
         description: The host's inventory name.
@@ -98,6 +105,23 @@ options:
         (the host's task history is disabled) is reported, never listed.
     type: bool
     default: false
+  merge:
+    description:
+      - Instead of O(hosts), the report folders of the slices of one sliced drift run
+        (C(shop_sync_merge_dirs)), each holding the C(hosts.json) its slice wrote, or a folder whose
+        folders each hold one (the slices of one sliced job, each in a folder of its own).
+      - The slices' mode, title and limit come with their results, so O(enforce) and O(limit)
+        cannot be given; slices that differ in them, or two slices with the same host, are
+        refused, naming the files.
+    type: list
+    elements: path
+  expect_hosts:
+    description:
+      - With O(merge), the hosts the fleet's report must cover (the inventory's). One that no
+        slice reported (a slice that died before writing its results) is reported as a host that
+        could not be checked. Not used when the slices ran with a C(--limit).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -198,6 +222,10 @@ files:
       description: The JUnit XML.
       type: str
       sample: /srv/awx/projects/shops/reports/20261128T060000Z/junit.xml
+    results:
+      description: The per-host results (JSON) a merge of a sliced run reads.
+      type: str
+      sample: /srv/awx/projects/shops/reports/20261128T060000Z/hosts.json
 counts:
   description: How many hosts and jobs are in each state.
   returned: always

@@ -236,6 +236,78 @@ def test_the_drift_check_job_says_what_state_the_fleet_is_in(fleet: Path, name: 
         "html": str(report_dir / "report.html"),
         "markdown": str(report_dir / "summary.md"),
         "junit": str(report_dir / "junit.xml"),
+        "results": str(report_dir / "hosts.json"),
     }
     assert all(Path(path).is_file() for path in job.artifacts["shop_sync_drift_report"].values())  # type: ignore[union-attr]
     assert failed_hosts(job) == expected.failing, job.stdout
+
+
+# The sliced drift-check of docs/awx.md: each slice (a job of the sliced job's workflow) writes
+# its report to a folder of its own in the sliced job's folder; the merge job template finds
+# that from the report the slices published (AWX passes a node's artifacts to the next node as
+# extra vars) and merges every slice's folder in it.
+SLICE_REPORT_DIR = "slices/{{ awx_workflow_job_id }}/{{ awx_job_id }}"
+MERGE_DIRS = ["{{ shop_sync_drift_report.results | dirname | dirname }}"]
+REPORT_FILES = ("report.html", "summary.md", "junit.xml", "hosts.json")
+
+
+def report_files(folder: Path) -> dict[str, str]:
+    return {name: (folder / name).read_text(encoding="utf-8") for name in REPORT_FILES}
+
+
+def generated(folder: Path) -> str:
+    return str(json.loads((folder / "hosts.json").read_text(encoding="utf-8"))["generated"])
+
+
+def test_a_sliced_drift_check_and_its_merge_write_the_report_of_an_unsliced_run(fleet: Path) -> None:
+    reports = fleet / "reports"
+    with drifted(fleet), failed_run(fleet):
+        whole = awx_job(fleet, "drift-whole", "playbooks/drift.yml", {**DRIFT_CHECK, "shop_sync_report_dir": str(reports / "whole")}, job_id=30)
+        slices = [
+            awx_job(
+                fleet,
+                f"drift-slice-{number}",
+                "playbooks/drift.yml",
+                {**DRIFT_CHECK, "shop_sync_report_dir": f"{reports}/{SLICE_REPORT_DIR}"},
+                slice_number=number,
+                slice_count=2,
+                job_id=40 + number,
+                workflow_job_id=40,
+            )
+            for number in (1, 2)
+        ]
+    # AWX slices the hosts ordered by name: shopA and shopC, then shopB.
+    assert [(job.status, job.rc) for job in (whole, *slices)] == [("failed", 2), ("failed", 2), ("successful", 0)], whole.stdout
+    assert [failed_hosts(job) for job in (whole, *slices)] == [{"shopA", "shopC"}, {"shopA", "shopC"}, set()]
+    merged = awx_job(
+        fleet,
+        "merge",
+        "playbooks/report_merge.yml",
+        {**slices[-1].artifacts, **DRIFT_CHECK, "shop_sync_merge_dirs": MERGE_DIRS, "shop_sync_report_dir": str(reports / "merged")},
+        job_id=50,
+        workflow_job_id=39,
+    )
+    assert (merged.status, merged.rc) == ("failed", 2), merged.stdout
+    assert merged.artifacts["shop_sync_drift_counts"] == whole.artifacts["shop_sync_drift_counts"]
+    assert "host 'shopA': drift: Synchro Stock (drifted)" in merged.stdout and "host 'shopC': last run failed: Synchro Stock (" in merged.stdout
+    # The same files, but for the time each was made: the merged report is as old as its oldest slice.
+    assert generated(reports / "merged") == min(generated(reports / "slices" / "40" / str(job)) for job in (41, 42))
+    expected = report_files(reports / "whole")
+    made, merged_made = generated(reports / "whole"), generated(reports / "merged")
+    for name, text in report_files(reports / "merged").items():
+        assert text.replace(merged_made, made).replace(merged_made[:19], made[:19]) == expected[name], name
+
+
+def test_the_merge_reports_a_host_no_slice_reported_as_not_checked(fleet: Path) -> None:
+    # The second slice's job died before it wrote its report: only the first slice's folder is left.
+    merged = awx_job(
+        fleet,
+        "merge-one-slice",
+        "playbooks/report_merge.yml",
+        {"shop_sync_merge_dirs": [str(fleet / "reports" / "slices" / "40" / "41")], "shop_sync_report_dir": str(fleet / "reports" / "one-slice")},
+        job_id=51,
+    )
+    assert (merged.status, merged.rc) == ("failed", 2), merged.stdout
+    assert merged.artifacts["shop_sync_drift_counts"]["hosts_with_errors"] == 1  # type: ignore[index]
+    summary = (fleet / "reports" / "one-slice" / "summary.md").read_text(encoding="utf-8")
+    assert "### shopB" in summary and "not checked: no slice of the sliced job reported it" in summary, summary

@@ -151,6 +151,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     # Read-only (or nearly) from here on: side by side, as AWX may well run them.
     side_by_side = {name: _start(base, name, "-e", f"@{base / 'changed-jobs.yml'}") for name in ("drift.yml", "run_now.yml", "adopt.yml")}
     runs += [_finish(name, process) for name, process in side_by_side.items()]
+    # The merge of a sliced drift job, here of the one report the last drift wrote.
+    merge = ("-e", json.dumps({"shop_sync_merge_dirs": [str(base / "reports")]}), "-e", f"shop_sync_report_dir={base / 'reports' / 'merged'}")
+    runs.append(_finish("report_merge.yml", _start(base, "report_merge.yml", *merge)))
     return Workspace(base, tuple(runs))
 
 
