@@ -76,6 +76,17 @@ def report(base: Path, name: str) -> tuple[str, ElementTree.Element, str]:
     )
 
 
+def test_one_bad_job_on_one_host_stops_drift_before_any_host_is_read(fleet: Path) -> None:
+    journals = {host: journal(fleet, host) for host in JOBS}
+    bad = [{**JOBS["shopB"][0], "schedule": [{"daily": "25:00"}]}]
+    code, output, _recap = drift(fleet, write_inventory(fleet, "bad-job", shopB={"shop_sync_jobs": bad}).stem, "bad-job")
+    assert code != 0
+    assert "host 'shopB', job 'Synchro Prix': schedule[0].daily '25:00' is not a time of day" in output, output
+    # shopA's inventory is right, and still it is not read: the run stops at the controller's check.
+    assert {host: journal(fleet, host) for host in JOBS} == journals, "a host was read"
+    assert not (fleet / "bad-job").exists(), "a report was written"
+
+
 def test_a_known_hand_made_task_accepted_in_the_inventory_keeps_the_job_green(fleet: Path) -> None:
     fleet.joinpath("shopB", *TASKS, "Synchro Test Kevin").write_text(HAND_MADE.read_text(encoding="utf-8"), encoding="utf-8")
     red, output, _recap = drift(fleet, "inventory", "unaccepted", "-e", "shop_sync_fail_on_drift=true")
