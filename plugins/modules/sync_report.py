@@ -9,9 +9,10 @@ module: sync_report
 short_description: Write the drift report of the sync jobs (HTML, Markdown, JUnit XML)
 version_added: 0.1.0
 description:
-  - Turns the results of M(isotools.shop_sync.win_sync_jobs) (in check mode, or an enforcing
-    run) and M(isotools.shop_sync.win_sync_task_info) of every host into a report, and writes it
-    on the controller.
+  - Turns the result of M(isotools.shop_sync.win_sync_jobs) (in check mode, or an enforcing
+    run) of every host into a report, and writes it on the controller. That result's one host
+    read also gives the last runs and the tasks the inventory does not list; a result of
+    M(isotools.shop_sync.win_sync_task_info) may be given instead for those (O(hosts[].info)).
   - C(report.html) is a self-contained page (no script, no external file) with the counts, a
     hosts x jobs matrix (in sync, drifted with what differs, missing, unmanaged extra, orphaned,
     will be pruned, accepted, corrected, error, last run failed) and each host's details.
@@ -155,24 +156,24 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Compare a host with the inventory
+# The host is read once: the comparison's result also carries each job's last run and the
+# folder's tasks the inventory does not list (its unlisted), so no win_sync_task_info is needed.
+- name: Compare a host with the inventory (its one read)
   isotools.shop_sync.win_sync_jobs:
     folder: '\Isotools'
     jobs: "{{ sync_jobs_resolved }}"
   check_mode: true
+  # A host that fails or cannot be reached is reported, not dropped.
+  ignore_errors: true
+  ignore_unreachable: true
   register: shop_sync_check
-
-- name: Read the managed folder (last results, tasks the inventory does not list)
-  isotools.shop_sync.win_sync_task_info:
-    folder: '\Isotools'
-  register: shop_sync_info
 
 - name: Keep what this host's check found
   ansible.builtin.set_fact:
     shop_sync_drift:
       host: "{{ inventory_hostname }}"
       jobs: "{{ shop_sync_check }}"
-      info: "{{ shop_sync_info }}"
+      accepted_extras: "{{ shop_sync_accepted_extras | default([]) }}"
 
 - name: Write one report for every host of the play
   isotools.shop_sync.sync_report:
@@ -186,6 +187,17 @@ EXAMPLES = r"""
 - name: Show where it is
   ansible.builtin.debug:
     msg: "{{ [shop_sync_report.files.html] + shop_sync_report.summary }}"
+  run_once: true
+
+# A sliced drift job (AWX job slicing): the fleet's one report from every slice's report folder.
+- name: Merge the slices' reports
+  isotools.shop_sync.sync_report:
+    dest: /srv/shop_sync/reports/production/latest
+    merge:
+      - /srv/shop_sync/reports/production/slices/41/42
+      - /srv/shop_sync/reports/production/slices/41/43
+    expect_hosts: "{{ groups['all'] }}"
+  delegate_to: localhost
   run_once: true
 """
 

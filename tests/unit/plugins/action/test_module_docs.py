@@ -95,3 +95,13 @@ def test_the_examples_are_accepted(tmp_path: Path, module: str) -> None:
     for example in examples:
         result = harness.run(module, _literal(example), check_mode=True)
         assert "failed" not in result, json.dumps(result)[:500]
+
+
+def test_the_report_examples_read_each_host_once_as_the_drift_playbook_does() -> None:
+    # win_sync_jobs' result carries the last runs and the unlisted tasks: a second read of the
+    # host (win_sync_task_info) is what drift did before, not what the examples should teach.
+    examples = _strings(MODULES / "sync_report.py")["EXAMPLES"]
+    actions = [name for task in examples for name in task if name.startswith(("isotools.", "ansible."))]
+    assert actions.count("isotools.shop_sync.win_sync_jobs") == 1 and "isotools.shop_sync.win_sync_task_info" not in actions, actions
+    [kept] = [task["ansible.builtin.set_fact"]["shop_sync_drift"] for task in examples if "ansible.builtin.set_fact" in task]
+    assert set(kept) == {"host", "jobs", "accepted_extras"}
