@@ -19,7 +19,7 @@ from dataclasses import fields
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe, to_int
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import (
     JobDefaults,
     JobsProblem,

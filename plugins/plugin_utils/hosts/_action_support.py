@@ -24,18 +24,18 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import normalise_folder
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import ScriptTemplateError, TemplateRender
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
@@ -62,7 +62,6 @@ __all__ = [
 ]
 
 Result = dict[str, Any]
-_Value = TypeVar("_Value")
 
 # Keys whose values are secrets wherever they appear in task arguments (principal.password).
 _SECRET_KEYS = frozenset({"password"})
@@ -86,19 +85,6 @@ def scrubbed(value: Any, secrets: Iterable[str]) -> Any:
     if not hidden:
         return value
     return remove_values(value, hidden)
-
-
-def inert(value: _Value) -> _Value:
-    """``value`` as data a later template can show but never run, on every ansible-core.
-
-    ansible-core 2.17 and 2.18 template any plain string a template reaches, so a task
-    description holding ``{{ lookup('pipe', ...) }}`` would run when a play re-uses a result
-    (``win_sync_task: "{{ info.tasks[0].spec }}"``) unless it is marked unsafe; they mark
-    registered results so themselves, but not what a filter returns or a caller of the action
-    holds. 2.19 and later never template a string that is not trusted as a template, and
-    ``wrap_var`` there only removes that trust.
-    """
-    return cast(_Value, wrap_var(value))
 
 
 def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iterable[str]) -> Result:
