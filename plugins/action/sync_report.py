@@ -15,9 +15,11 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.validation import check_type_list
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
@@ -46,6 +48,9 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
             "accepted_extras": {"type": "list", "elements": "str", "default": []},
         },
     },
+    # The same, as hostvars holds it: what the drift playbook gives with no task per host.
+    "results": {"type": "dict"},
+    "accepted_extras": {"type": "dict"},
     "enforce": {"type": "bool", "default": False},
     "title": {"type": "str", "default": "Isotools sync jobs: drift report"},
     "limit": {"type": "str"},
@@ -55,6 +60,9 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "merge": {"type": "list", "elements": "path"},
     "expect_hosts": {"type": "list", "elements": "str"},
 }
+# One of hosts, results (with accepted_extras) and merge.
+MUTUALLY_EXCLUSIVE = [["hosts", "results"], ["hosts", "accepted_extras"], ["hosts", "merge"], ["results", "merge"], ["merge", "limit"], ["merge", "enforce"]]
+REQUIRED_ONE_OF = [["hosts", "results", "merge"]]
 FILE_NAMES = {"html": "report.html", "markdown": "summary.md", "junit": "junit.xml", "results": "hosts.json"}
 
 
@@ -65,10 +73,7 @@ class ActionModule(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = super().run(tmp, task_vars)
         args = self.validate_argument_spec(
-            ARGUMENT_SPEC,
-            mutually_exclusive=[["hosts", "merge"], ["merge", "limit"], ["merge", "enforce"]],
-            required_one_of=[["hosts", "merge"]],
-            required_by={"expect_hosts": "merge"},
+            ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF, required_by={"expect_hosts": "merge"}
         )[1]
         generated = dt.datetime.now(dt.timezone.utc)
         if args["merge"] is not None:
@@ -78,7 +83,7 @@ class ActionModule(ActionBase):
             report = Report(
                 hosts=ordered_hosts(
                     host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
-                    for entry in args["hosts"]
+                    for entry in (args["hosts"] if args["hosts"] is not None else host_entries(args["results"], args["accepted_extras"] or {}))
                 ),
                 generated=generated.astimezone().isoformat(timespec="seconds"),
                 enforce=enforce,
@@ -146,6 +151,25 @@ def slice_results(folder: str) -> list[str]:
     if not found:
         raise AnsibleActionFail(f"shop_sync_merge_dirs: {folder} has no {FILE_NAMES['results']}, nor has any folder in it: it is no slice's report folder")
     return found
+
+
+def host_entries(results: Mapping[str, object], accepted_extras: Mapping[str, object]) -> list[dict[str, Any]]:
+    """The ``hosts`` entries for ``results`` (each host's win_sync_jobs result, by host name) and
+    ``accepted_extras`` (each host's patterns, by host name; a host not named has none).
+
+    A result that is no mapping (the playbook gives ``None`` for a host without one) is a host
+    that was not checked, as a ``hosts`` entry without ``jobs`` is.
+    """
+    entries = []
+    for host, result in results.items():
+        extras = accepted_extras.get(host)
+        try:
+            # As a hosts entry's list of str takes it: a comma-separated text is a list too.
+            patterns = [] if extras is None else [str(item) for item in check_type_list(extras)]
+        except TypeError:
+            raise AnsibleActionFail(f"host '{host}': shop_sync_accepted_extras must be a list of task names or patterns, got {type(extras).__name__}") from None
+        entries.append({"host": str(host), "jobs": result if isinstance(result, Mapping) else None, "accepted_extras": patterns})
+    return entries
 
 
 def report_folder(dest: str, limit: str | None, generated: dt.datetime) -> str:

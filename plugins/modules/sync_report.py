@@ -42,7 +42,7 @@ options:
   hosts:
     description:
       - One entry per host checked.
-      - One of O(hosts) and O(merge) is required.
+      - One of O(hosts), O(results) and O(merge) is required.
     type: list
     elements: dict
     suboptions:
@@ -72,6 +72,19 @@ options:
         type: list
         elements: str
         default: []
+  results:
+    description:
+      - Instead of O(hosts), the registered result of M(isotools.shop_sync.win_sync_jobs) of each
+        host checked, by host name, as C(hostvars) holds them; a value that is not a mapping
+        (C(none) for a host without a result) is a host that could not be checked.
+      - What the C(drift) playbook gives, read from C(hostvars) by the report task itself, so
+        that collecting the results costs no task per host.
+    type: dict
+  accepted_extras:
+    description:
+      - With O(results), each host's O(hosts[].accepted_extras), by host name
+        (C(shop_sync_accepted_extras)); a host not named, or named with C(none), has none.
+    type: dict
   enforce:
     description:
       - The C(jobs) results come from a run that corrected the drift (C(shop_sync_enforce=true)),
@@ -199,6 +212,17 @@ EXAMPLES = r"""
     expect_hosts: "{{ groups['all'] }}"
   delegate_to: localhost
   run_once: true
+
+# With no task per host: each host's registered result, read from hostvars (as drift does).
+- name: Write the report of every host of the play from their registered results
+  isotools.shop_sync.sync_report:
+    dest: "reports/{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}"
+    results: >-
+      {{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars)
+         | map(attribute='shop_sync_check') | map('default', none))) }}
+  run_once: true
+  delegate_to: localhost
+  check_mode: false
 """
 
 RETURN = r"""

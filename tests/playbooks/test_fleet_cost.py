@@ -28,7 +28,6 @@ DRIFT_PER_HOST = (
     "isotools.shop_sync.sync_jobs : Check the host's sync jobs",
     "isotools.shop_sync.sync_jobs : Check the role variables against the argument specification",
     "isotools.shop_sync.sync_jobs : Ensure the host's sync scripts and tasks",
-    "Keep what the comparison found",
     "Fail each host that needs a look",
 )
 DRIFT_ONCE = (
