@@ -162,9 +162,9 @@ def _every(entry: Section) -> list[dict[str, object]]:
         entry.problem("for", "cannot be given with until (until is a time of day, for a duration)")
         return []
     length = _repeat_length(entry, start)
+    days = _weekdays(entry.raw("days"), entry.at("days"), entry.report) if entry.has("days") else None
     if interval is None or start is None or not entry.report.clean_since(mark):
         return []
-    days = _weekdays(entry.raw("days"), entry.at("days"), entry.report) if entry.has("days") else None
     if length is None and (days is not None or start.time() != dt.time(0)):
         # To the end of the day: up to the last start before midnight (the end counts).
         length = _last_start_before_midnight(start, interval) - start

@@ -168,3 +168,9 @@ def test_words_task_scheduler_cannot_keep_are_refused(entry: dict[str, object], 
     assert schedule_to_triggers([entry], "schedule", report) == []
     [(path, message)] = report.problems
     assert path == field and words in message, message
+
+
+def test_every_problem_of_an_every_entry_is_said_at_once() -> None:
+    report = Report()
+    assert schedule_to_triggers([{"every": "15", "from": "25:00", "days": ["moon"]}], "schedule", report) == []
+    assert [path for path, _message in report.problems] == ["schedule[0].every", "schedule[0].from", "schedule[0].days[0]"]
