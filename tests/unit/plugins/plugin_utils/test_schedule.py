@@ -14,7 +14,9 @@ Each entry is rendered to its trigger, and the trigger is played out over two we
   launched five times" (https://learn.microsoft.com/windows/win32/api/taskschd/nn-taskschd-irepetitionpattern).
 
 The starts are compared with the ones the words say, computed from the words alone by
-:func:`said`. Then the trigger goes back to plain words (adoption) and gives the same entry.
+:func:`said`. The task XML of each is valid against the task schema (``repetitionType``:
+Interval PT1M..P31D, Duration at least PT1M) of ``../shared/task-xml``. Then the trigger goes
+back to plain words (adoption) and gives the same entry.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 import pytest
+import xmlschema
+from shared_data import SCHEMA, require
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Report
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import schedule_to_triggers, triggers_to_schedule
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import render_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import parse_duration
 
 WINDOW_START = dt.datetime(2026, 11, 30)  # a Monday
@@ -121,6 +127,19 @@ def test_weekdays_only_never_starts_on_the_weekend() -> None:
     trigger = render({"every": "1h", "days": ["mon", "tue", "wed", "thu", "fri"]})
     assert trigger["repetition"] == {"interval": "PT1H", "duration": "PT23H"}  # not indefinite, not P1D (Saturday 00:00)
     assert {moment.strftime("%a") for moment in starts(trigger)} == {"Mon", "Tue", "Wed", "Thu", "Fri"}
+
+
+@pytest.fixture(scope="module")
+def task_xsd() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(require(SCHEMA)))
+
+
+@pytest.mark.parametrize(("entry", "_expected"), CASES)
+def test_the_task_of_each_entry_is_valid_against_the_task_schema(entry: dict[str, object], _expected: set[dt.datetime], task_xsd: xmlschema.XMLSchema) -> None:
+    spec = {"name": "Synchro", "actions": [{"command": "C:\\Windows\\System32\\cmd.exe"}], "triggers": [render(entry)]}
+    xml_text = render_xml(parse_spec(spec).definition)
+    errors = list(task_xsd.iter_errors(xml_text))
+    assert not errors, f"{errors[0].reason} at {errors[0].path}\n{xml_text}"
 
 
 @pytest.mark.parametrize(("entry", "_expected"), CASES)
