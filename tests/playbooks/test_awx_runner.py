@@ -5,10 +5,11 @@
 AWX gives ansible-runner a private data dir: ``project/`` (the project's checkout, here an
 inventory repository laid out as docs/awx.md says), ``inventory/hosts`` (an executable script
 printing the inventory as JSON, hosts ordered by name, a slice of them for a sliced job),
-``env/extravars`` and ``env/envvars``; the job's status, its rc and the ``set_stats`` data (the
-``artifact_data`` of the ``playbook_on_stats`` event) are what AWX shows and a workflow branches
-on. Three directory hosts are deployed once; each test then leaves the fleet in one state and
-runs the drift job on it. The tests share one workspace and run in order.
+``env/extravars``, ``env/envvars`` and ``env/cmdline`` (``--check`` for a job of type check);
+the job's status, its rc and the ``set_stats`` data (the ``artifact_data`` of the
+``playbook_on_stats`` event) are what AWX shows and a workflow branches on. Three directory
+hosts are deployed once; each test then leaves the fleet in one state and runs the drift job on
+it. The tests share one workspace and run in order.
 """
 
 from __future__ import annotations
@@ -108,10 +109,12 @@ def awx_job(
     slice_count: int = 1,
     job_id: int = 1,
     workflow_job_id: int | None = None,
+    job_type: str = "run",
 ) -> Job:
     """Run ``playbook`` of the project the way AWX does: a fresh private data dir with the
     project copied in, the inventory as an executable script, the extra variables in
-    ``env/extravars``; ansible-runner runs ansible-playbook from the project directory."""
+    ``env/extravars``, the job type's options in ``env/cmdline``; ansible-runner runs
+    ansible-playbook from the project directory."""
     private = base / "jobs" / name
     shutil.copytree(base / "project", private / "project")
     (private / "inventory").mkdir(parents=True)
@@ -129,6 +132,8 @@ def awx_job(
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     envvars = {"PATH": path, "ANSIBLE_COLLECTIONS_PATH": str(REPO / "build" / "collections"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
     (private / "env" / "envvars").write_text(json.dumps(envvars), encoding="utf-8")
+    # The template's job type and its "Show changes" (docs/awx.md: checked on every template).
+    (private / "env" / "cmdline").write_text("--check --diff" if job_type == "check" else "--diff", encoding="utf-8")
     runner = ansible_runner.run(
         private_data_dir=str(private),
         playbook=playbook,
@@ -311,3 +316,23 @@ def test_the_merge_reports_a_host_no_slice_reported_as_not_checked(fleet: Path) 
     assert merged.artifacts["shop_sync_drift_counts"]["hosts_with_errors"] == 1  # type: ignore[index]
     summary = (fleet / "reports" / "one-slice" / "summary.md").read_text(encoding="utf-8")
     assert "### shopB" in summary and "not checked: no slice of the sliced job reported it" in summary, summary
+
+
+def test_drift_correct_launched_as_a_check_job_only_says_what_it_would_correct(fleet: Path) -> None:
+    # AWX's job type check is ansible-playbook --check: a preview, whatever the template's extra vars say.
+    report_dir = fleet / "reports" / "correct-check"
+    with drifted(fleet):
+        edited = stock_script(fleet, "shopA").read_bytes()
+        job = awx_job(
+            fleet,
+            "drift-correct-check",
+            "playbooks/drift.yml",
+            {"shop_sync_enforce": True, "shop_sync_report_dir": str(report_dir)},
+            job_id=60,
+            job_type="check",
+        )
+        assert stock_script(fleet, "shopA").read_bytes() == edited, "a check job corrected the drift"
+    assert (job.status, job.rc) == ("successful", 0), job.stdout
+    counts = job.artifacts["shop_sync_drift_counts"]
+    assert isinstance(counts, dict) and (counts["drifted"], counts["corrected"]) == (1, 0), counts
+    assert "mode: check (nothing changed)" in (report_dir / "summary.md").read_text(encoding="utf-8")
