@@ -104,7 +104,7 @@ def awx_job(
     name: str,
     playbook: str,
     extravars: Mapping[str, object] | None = None,
-    group_vars: Mapping[str, object] = GROUP_VARS,
+    group_vars: Mapping[str, object] | None = None,
     slice_number: int = 1,
     slice_count: int = 1,
     job_id: int = 1,
@@ -120,7 +120,7 @@ def awx_job(
     (private / "inventory").mkdir(parents=True)
     (private / "env").mkdir()
     script = private / "inventory" / "hosts"
-    data = json.dumps(inventory_data(base, group_vars, slice_number, slice_count))
+    data = json.dumps(inventory_data(base, GROUP_VARS if group_vars is None else group_vars, slice_number, slice_count))
     script.write_text(f"#! /usr/bin/env python3\n# -*- coding: utf-8 -*-\nprint({data!r})\n", encoding="utf-8")
     script.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IWUSR)
     awx_vars: dict[str, object] = {"awx_job_id": job_id, "tower_job_id": job_id, "awx_job_launch_type": "scheduled"}
