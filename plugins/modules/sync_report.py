@@ -14,12 +14,16 @@ description:
     read also gives the last runs and the tasks the inventory does not list; a result of
     M(isotools.shop_sync.win_sync_task_info) may be given instead for those (O(hosts[].info)).
   - C(report.html) is a self-contained page (no script, no external file) with the counts, a
-    hosts x jobs matrix (in sync, drifted with what differs, missing, unmanaged extra, orphaned,
-    will be pruned, accepted, corrected, error, last run failed) and each host's details.
+    hosts x jobs matrix (in sync, drifted with what differs, missing, not yet taken over,
+    unmanaged extra, orphaned, will be pruned, accepted, corrected, error, last run failed) and
+    each host's details.
   - A task of the managed folder that the inventory does not list is an B(orphan) when this
     collection registered it (it carries the ownership marker), reported C(will be pruned) when
     the check ran with prune on and C(orphaned, prune is off) otherwise. A task without the
     marker was made by hand and is an C(unmanaged extra). Each is its own finding in every output.
+  - A job the inventory declares whose task is on the host without the marker (made by hand) is
+    C(not yet taken over), never C(in sync); the next deploy registers it again with the marker
+    (its other changes, if any, are listed).
   - C(summary.md) is the same in Markdown; C(junit.xml) has one test suite per host and one test
     case per job, drift and failed last runs being failures, for CI and AWX.
   - C(hosts.json) holds the per-host results the three are made of, field for field. With
@@ -159,8 +163,8 @@ attributes:
 notes:
   - A last result counts as a failed run unless it is C(0) (success), C(0x41300) (ready),
     C(0x41301) (running), C(0x41303) (not yet run) or C(0x41325) (queued).
-  - Drift is any job that is drifted or missing, and any unmanaged extra, orphaned or
-    will-be-pruned task. Corrected jobs, accepted extras and failed last runs are not drift.
+  - Drift is any job that is drifted, missing or not yet taken over, and any unmanaged extra,
+    orphaned or will-be-pruned task. Corrected jobs, accepted extras and failed last runs are not drift.
 seealso:
   - module: isotools.shop_sync.win_sync_jobs
   - module: isotools.shop_sync.win_sync_task_info
@@ -280,9 +284,10 @@ counts:
     accepted: 0
     orphaned: 0
     will_be_pruned: 0
+    not_taken_over: 0
     drift: true
 drift:
-  description: Whether a job is drifted or missing, or a task is an unmanaged extra, orphaned or will be pruned.
+  description: Whether a job is drifted, missing or not yet taken over, or a task is an unmanaged extra, orphaned or will be pruned.
   returned: always
   type: bool
   sample: true
@@ -295,6 +300,6 @@ summary:
     - >-
       2 host(s), 6 job(s): 4 in sync, 1 drifted, 0 missing, 1 unmanaged extra, 0 orphaned (prune is off),
       0 will be pruned, 0 corrected, 0 error(s),
-      0 last run(s) failed, 0 host(s) not checked, 0 accepted
+      0 last run(s) failed, 0 host(s) not checked, 0 accepted, 0 not yet taken over
     - "shop01 / Synchro Prix: drifted: triggers[daily 02:00].start_boundary: 02:00 -> 03:30"
 """

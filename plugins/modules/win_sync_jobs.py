@@ -22,6 +22,12 @@ description:
     bytes.
   - A task registered by this module is marked as owned by the collection. Only owned tasks are
     ever deleted, by O(jobs[].state=absent) or by O(prune), and only directly inside O(folder).
+  - A job whose task is on the host without the marker (made by hand, adopted) takes it over;
+    the task is registered again as the job says, marked for O(owner), even when nothing else
+    differs (RV(jobs[].outcome=taken_over), with a warning; in check mode, what would be done).
+    From then on it is owned like any other. A task whose logon stores a password is taken over
+    only with the password (O(jobs[].task.principal.password)); without it the host is left
+    untouched and the job, the field and what to give are named.
 options:
   jobs:
     description:
@@ -284,8 +290,9 @@ jobs:
       sample: '\Isotools\Synchro Stock'
     outcome:
       description:
-        - V(created), V(updated), V(unchanged), V(deleted), V(absent) (already not there) or
-          V(pruned). In check mode, what would be done.
+        - V(created), V(updated), V(taken_over) (made by hand, registered again with the
+          ownership marker; RV(jobs[].changes) lists what else changed, if anything), V(unchanged),
+          V(deleted), V(absent) (already not there) or V(pruned). In check mode, what would be done.
         - V(unreadable) when the job's task on the host could not be read (RV(jobs[].message) says
           why). That job is left as it is and the task fails, after the other jobs are applied.
       type: str

@@ -19,6 +19,9 @@ description:
     what was read (a task changed in between is refused, never overwritten).
   - Tasks registered by this module are marked as owned by the collection
     (C(RegistrationInfo/Source)); only owned tasks are removed by O(state=absent).
+  - A task already on the host without the marker (made by hand) is taken over by O(state=present),
+    registered again, marked for O(owner), even when nothing else differs (RV(outcome=taken_over)).
+    A logon that stores a password needs O(principal.password) for that; without it nothing is written.
   - To manage a host's whole set of sync jobs with their C(synchro.bat) scripts, use
     M(isotools.shop_sync.win_sync_jobs); this module is the same code path for one task without
     a script.
@@ -139,7 +142,8 @@ path:
 outcome:
   description:
     - What was (or, in check mode, would be) done to the task.
-    - V(created), V(updated), V(unchanged), V(deleted), or V(absent) (already not there).
+    - V(created), V(updated), V(taken_over) (made by hand, registered again with the ownership
+      marker), V(unchanged), V(deleted), or V(absent) (already not there).
   returned: always (null when the options were refused)
   type: str
   sample: updated

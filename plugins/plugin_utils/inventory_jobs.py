@@ -486,6 +486,12 @@ def _raw_list(entry: Section, key: str, example: str) -> list[dict[str, object]]
 _ADOPTION_CHECK_ROOT = "C:\\Isotools"
 _PLAIN_ACTION_KEYS = frozenset({"command", "arguments", "working_directory"})
 _PLAIN_PRINCIPAL_KEYS = frozenset({"user", "group", "logon_type", "run_level", "display_name"})
+_TAKE_OVER_NOTE = (
+    "was made by hand: the first deploy that declares it takes it over (outcome taken_over; drift says 'not yet taken over' "
+    "until then): it registers the task again as this job says, with the ownership marker, after which a prune or state: absent "
+    "can delete it"
+)
+_TAKE_OVER_PASSWORD = "; it stores a password, so that deploy needs the password (password or shop_sync_default_password) and stops without it"
 
 
 def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: str = "\\Isotools") -> dict[str, object]:
@@ -516,7 +522,7 @@ def adopt_tasks(tasks: Sequence[Mapping[str, object]], root: str = "", folder: s
         if task_folder.casefold() != folder.casefold():
             job_notes.append(f"was in the folder {task_folder}; deploying creates it in {folder} (delete the original once the new one runs)")
         if not task.get("owned", False):
-            job_notes.append("was made by hand: the first deploy re-registers it as managed by isotools.shop_sync")
+            job_notes.append(_TAKE_OVER_NOTE + (_TAKE_OVER_PASSWORD if job.get("logon_type") in _PASSWORD_LOGONS else ""))
         if not root and "working_directory" not in job and not _starts_nowhere(job):
             job_notes.append("takes its folder from shop_sync_root, which is not set: set it, or give working_directory")
         jobs.append(job)

@@ -11,6 +11,8 @@ Safety rules the plan keeps:
 
 - every write carries the hash the read saw (``expected_hash``; ``None``: must not exist yet),
   so a change made by someone else in between is refused, never overwritten;
+- a declared task without the marker (made by hand) is taken over: registered again, marked
+  (outcome ``taken_over``), a password logon only with its password;
 - a task is deleted only when it carries this collection's ownership marker with this run's
   owner (:attr:`PlanOptions.owner`), and a prune only looks at tasks directly inside the
   managed folder (never a sub-folder, never elsewhere); a declared task another owner labelled
@@ -88,7 +90,9 @@ __all__ = [
 ]
 
 # unreadable: the job's task on the host could not be read; the job is left alone (JobPlan.error).
-OUTCOMES = ("created", "updated", "unchanged", "deleted", "absent", "pruned", "unreadable")
+# taken_over: a declared task without the ownership marker (made by hand), registered again as the
+# job says and marked, so that from then on it is owned like any other (listed changes, if any).
+OUTCOMES = ("created", "updated", "taken_over", "unchanged", "deleted", "absent", "pruned", "unreadable")
 UPDATE_PASSWORD_CHOICES = ("on_create", "always")
 # Logon types Windows registers only together with the account's password.
 PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
@@ -109,11 +113,12 @@ class PlanError(ValueError):
     fixes everything in one go.
     """
 
-    def __init__(self, problems: Sequence[PlanProblem]) -> None:
+    def __init__(self, problems: Sequence[PlanProblem], host: str | None = None) -> None:
         self.problems = tuple(problems)
         self.job = self.problems[0].job
         self.field = self.problems[0].field
-        super().__init__("; ".join(str(problem) for problem in self.problems))
+        prefix = f"host '{host}', " if host else ""
+        super().__init__("; ".join(prefix + str(problem) for problem in self.problems))
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class JobPlan:
 
     @property
     def changed(self) -> bool:
-        return self.outcome in ("created", "updated", "deleted", "pruned")
+        return self.outcome in ("created", "updated", "taken_over", "deleted", "pruned")
 
 
 @dataclass(frozen=True)
@@ -319,7 +324,7 @@ class _Planner:
             return _unreadable(job, unreadable.path, unreadable.error)
         record = self.state.task(path)
         task_changes: list[FieldChange] = []
-        warnings: list[str] = []
+        take_over = False
         if record is not None:
             try:
                 actual = self._parse(record)
@@ -327,9 +332,10 @@ class _Planner:
                 return _unreadable(job, record.path, str(error), xml=record.xml)
             task_changes = self._task_changes(job, definition, actual, _with_principal_sid(self.sids, actual, record))
             self.problems += self._other_owner(job, path, actual)
-            if task_changes and not is_owned(actual):
-                warnings.append(f"task '{path}' was not registered by isotools.shop_sync: it is adopted and marked as owned")
-        must_register = record is None or bool(task_changes)
+            # A declared task without the marker (made by hand, adopted) is taken over even when
+            # it already matches: until it carries the marker no prune or state=absent may delete it.
+            take_over = not is_owned(actual)
+        must_register = record is None or bool(task_changes) or take_over
         self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
         change_ids = self._folder(definition.folder) if must_register else []
@@ -346,18 +352,17 @@ class _Planner:
         if must_register:
             registered = _as_the_host_names(definition, self.state)
             xml_after = self._render(job, mark(registered, password_version=self._password_version(job, definition), owner=self.options.owner))
-            change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids))
+            change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids, take_over=take_over))
         changes = (*task_changes, *files.changes)
         return JobPlan(
             name=job.name,
             path=path,
-            outcome="created" if record is None else ("updated" if changes else "unchanged"),
+            outcome=_present_outcome(record, take_over, changes),
             changes=changes,
             change_ids=tuple(change_ids),
             xml_before=record.xml if record is not None else None,
             xml_after=xml_after,
             scripts=files.scripts,
-            warnings=tuple(warnings),
             findings=findings,
         )
 
@@ -386,10 +391,16 @@ class _Planner:
             changes.append(FieldChange("principal.password", "(stored, unreadable)", "(set again: update_password is always)"))
         return changes
 
-    def _register(self, job: DesiredJob, definition: TaskDefinition, xml: str, record: TaskRecord | None, *, requires: Sequence[str]) -> str:
+    def _register(
+        self, job: DesiredJob, definition: TaskDefinition, xml: str, record: TaskRecord | None, *, requires: Sequence[str], take_over: bool = False
+    ) -> str:
         principal = definition.principal
         needs_password = self._needs_password(definition)
-        if needs_password and job.password is None:
+        if needs_password and job.password is None and take_over:
+            # Registering it without the password is refused by Windows, and leaving it unmarked
+            # would leave it undeletable: the user decides, with the password or without the job.
+            self.problems.append(PlanProblem(job.name, "principal.password", _take_over_needs_password(definition, self.sids)))
+        elif needs_password and job.password is None:
             self.problems.append(
                 PlanProblem(
                     job.name,
@@ -487,6 +498,26 @@ class _Planner:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _take_over_needs_password(definition: TaskDefinition, sids: Mapping[str, str]) -> str:
+    principal = definition.principal
+    logon = effective_logon_type(principal, sids).value
+    whose = f"the password of '{principal.user_id}'" if principal.user_id else "a password, for no account named (Windows took whoever registered it)"
+    give = "give it" if principal.user_id else "name the account and give its password"
+    return (
+        f"the task '{definition.path}' was made by hand and its logon_type '{logon}' stores {whose}: taking it over registers it "
+        f"again, which Windows accepts only with that password: {give} (the role: the job's password or shop_sync_default_password; "
+        "win_sync_task: principal.password), or leave the job out of the inventory to leave the task as it is"
+    )
+
+
+def _present_outcome(record: TaskRecord | None, take_over: bool, changes: Sequence[FieldChange]) -> str:
+    if record is None:
+        return "created"
+    if take_over:
+        return "taken_over"
+    return "updated" if changes else "unchanged"
 
 
 def _unreadable(job: DesiredJob, path: str, error: str, *, xml: str | None = None) -> JobPlan:

@@ -47,6 +47,8 @@ class JobState(str, enum.Enum):
     IN_SYNC = "in_sync"  # the host has what the inventory says (or declares absent and is absent)
     DRIFTED = "drifted"  # the task or script differs (``changes`` says how)
     MISSING = "missing"  # declared, not on the host
+    # declared, on the host without the ownership marker (made by hand): the next deploy takes it over
+    NOT_TAKEN_OVER = "not_taken_over"
     EXTRA = "extra"  # in the managed folder, not in the inventory, not registered by this collection (made by hand)
     ORPHANED = "orphaned"  # registered by this collection, no longer in the inventory, and prune is off
     WILL_BE_PRUNED = "will_be_pruned"  # registered by this collection, no longer in the inventory: a deploy deletes it
@@ -63,6 +65,7 @@ _LABELS = {
     JobState.IN_SYNC: "in sync",
     JobState.DRIFTED: "drifted",
     JobState.MISSING: "missing",
+    JobState.NOT_TAKEN_OVER: "not yet taken over",
     JobState.EXTRA: "unmanaged extra",
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "error",
@@ -71,7 +74,8 @@ _LABELS = {
     JobState.WILL_BE_PRUNED: "will be pruned",
 }
 # The findings that make a host differ from the inventory.
-DRIFT_STATES = frozenset({JobState.DRIFTED, JobState.MISSING, JobState.EXTRA, JobState.ORPHANED, JobState.WILL_BE_PRUNED})
+# A task not yet taken over differs too: the next deploy registers it again (with the marker).
+DRIFT_STATES = frozenset({JobState.DRIFTED, JobState.MISSING, JobState.NOT_TAKEN_OVER, JobState.EXTRA, JobState.ORPHANED, JobState.WILL_BE_PRUNED})
 
 # Last results that are not a failed run: success, ready, running, not yet run, queued.
 RUN_RESULTS_NOT_FAILED = frozenset({0, 0x41300, 0x41301, 0x41303, 0x41325})
@@ -79,14 +83,19 @@ RUN_RESULTS_NOT_FAILED = frozenset({0, 0x41300, 0x41301, 0x41303, 0x41325})
 _OUTCOME_STATES_CHECK = {
     "created": JobState.MISSING,
     "updated": JobState.DRIFTED,
+    "taken_over": JobState.NOT_TAKEN_OVER,
     "deleted": JobState.DRIFTED,
     "pruned": JobState.WILL_BE_PRUNED,
     "unchanged": JobState.IN_SYNC,
     "absent": JobState.IN_SYNC,
 }
-_CHANGING_OUTCOMES = frozenset({"created", "updated", "deleted", "pruned"})
+_CHANGING_OUTCOMES = frozenset({"created", "updated", "taken_over", "deleted", "pruned"})
 _OUTCOME_NOTES = {
     "created": "not on the host: the deploy creates it",
+    "taken_over": (
+        "not registered by this collection (made by hand): the deploy takes it over, registering it again as the inventory says "
+        "(with the changes listed, if any) with the ownership marker; until then no prune or state absent can delete it"
+    ),
     "deleted": "declared absent, still on the host: the deploy deletes it",
     "pruned": "registered by this collection, no longer in the inventory: the next deploy deletes it (shop_sync_prune is true)",
 }
@@ -183,6 +192,7 @@ class Counts:
     in_sync: int
     drifted: int
     missing: int
+    not_taken_over: int
     extra: int
     corrected: int
     errors: int
@@ -196,7 +206,7 @@ class Counts:
     @property
     def differing(self) -> int:
         """How many jobs and tasks differ from the inventory (and were not corrected)."""
-        return self.drifted + self.missing + self.extra + self.orphaned + self.will_be_pruned
+        return self.drifted + self.missing + self.not_taken_over + self.extra + self.orphaned + self.will_be_pruned
 
     @property
     def drift(self) -> bool:
@@ -299,6 +309,8 @@ def _job_message(outcome: str, state: JobState, message: object) -> str | None:
         return "not applied" if outcome in _CHANGING_OUTCOMES else f"unknown outcome '{outcome}'"
     if state in DRIFT_STATES:
         return _OUTCOME_NOTES.get(outcome)
+    if state is JobState.CORRECTED and outcome == "taken_over":
+        return "taken over: registered again as the inventory says, with the ownership marker"
     return None
 
 
@@ -357,6 +369,7 @@ def summarize(report: Report) -> Counts:
         in_sync=by_state[JobState.IN_SYNC],
         drifted=by_state[JobState.DRIFTED],
         missing=by_state[JobState.MISSING],
+        not_taken_over=by_state[JobState.NOT_TAKEN_OVER],
         extra=by_state[JobState.EXTRA],
         corrected=by_state[JobState.CORRECTED],
         errors=by_state[JobState.ERROR],
@@ -378,7 +391,7 @@ def summary_lines(report: Report) -> list[str]:
         f"{counts.missing} missing, {counts.extra} unmanaged extra, {counts.orphaned} orphaned (prune is off), "
         f"{counts.will_be_pruned} will be pruned, {counts.corrected} corrected, "
         f"{counts.errors} error(s), {counts.failed_runs} last run(s) failed, {counts.hosts_with_errors} host(s) not checked, "
-        f"{counts.accepted} accepted, {counts.stale} stale, {counts.freshness_unknown} freshness unknown",
+        f"{counts.accepted} accepted, {counts.not_taken_over} not yet taken over, {counts.stale} stale, {counts.freshness_unknown} freshness unknown",
     ]
     for host in report.hosts:
         lines.extend(f"{host.host}: {error}" for error in host.errors)
@@ -480,6 +493,7 @@ _COUNT_FIELDS = {
     JobState.IN_SYNC: "in_sync",
     JobState.DRIFTED: "drifted",
     JobState.MISSING: "missing",
+    JobState.NOT_TAKEN_OVER: "not_taken_over",
     JobState.EXTRA: "extra",
     JobState.CORRECTED: "corrected",
     JobState.ERROR: "errors",

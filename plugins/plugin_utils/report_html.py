@@ -26,6 +26,7 @@ _SIGNS = {
     JobState.IN_SYNC: "\u2713",  # check mark
     JobState.DRIFTED: "\u2260",  # not equal
     JobState.MISSING: "\u2717",  # ballot x
+    JobState.NOT_TAKEN_OVER: "\u2691",  # black flag: to be claimed
     JobState.EXTRA: "?",
     JobState.CORRECTED: "\u21bb",  # clockwise arrow
     JobState.ERROR: "!",
@@ -37,6 +38,7 @@ _EXPLANATIONS = {
     JobState.IN_SYNC: "the host has exactly what the inventory says",
     JobState.DRIFTED: "the task or its script differs from the inventory (the cell lists what)",
     JobState.MISSING: "in the inventory, not on the host",
+    JobState.NOT_TAKEN_OVER: "in the inventory and on the host, made by hand (no ownership marker): the next deploy takes it over",
     JobState.EXTRA: "a task in the managed folder that the inventory does not list (made by hand?)",
     JobState.CORRECTED: "differed, and this run put it back as the inventory says",
     JobState.ERROR: "could not be checked or corrected (the cell says why)",
@@ -70,12 +72,14 @@ tbody th { background: #fafbfc; white-space: nowrap; }
 .in_sync .badge { background: #d7f0dc; color: #135c25; }
 .drifted .badge { background: #ffe8c2; color: #7a4a00; }
 .missing .badge { background: #fbd5d0; color: #8a1c10; }
+.not_taken_over .badge { background: #fff3b8; color: #6b5400; }
 .extra .badge { background: #e6dcf7; color: #4b2a83; }
 .corrected .badge { background: #d6e6fb; color: #153f7a; }
 .error .badge, .badge.error { background: #5c1a12; color: #fff; }
 td.in_sync { background: #f3fbf4; }
 td.drifted { background: #fff8ec; }
 td.missing { background: #fff1ef; }
+td.not_taken_over { background: #fffbe6; }
 td.extra { background: #f7f3fd; }
 td.corrected { background: #f1f6fe; }
 td.error { background: #fbeeee; }
@@ -138,6 +142,7 @@ def _tiles(counts: Counts) -> str:
         (f"{_SIGNS[JobState.IN_SYNC]} in sync", counts.in_sync),
         (f"{_SIGNS[JobState.DRIFTED]} drifted", counts.drifted),
         (f"{_SIGNS[JobState.MISSING]} missing", counts.missing),
+        (f"{_SIGNS[JobState.NOT_TAKEN_OVER]} not yet taken over", counts.not_taken_over),
         (f"{_SIGNS[JobState.WILL_BE_PRUNED]} will be pruned", counts.will_be_pruned),
         (f"{_SIGNS[JobState.ORPHANED]} orphaned", counts.orphaned),
         (f"{_SIGNS[JobState.EXTRA]} unmanaged extra", counts.extra),

@@ -5,9 +5,10 @@
 A hand-made task (a real corpus export with invented hostile text, tests/hostile_text.py) holds
 templates in its description, author, arguments, start-in folder and name; the pipe lookups
 would create marker files on the controller. The operator adopts it, moves the adopted YAML into
-the inventory as the adopt notes say, runs drift in check mode, deploys, and runs drift again
-(real ansible-playbook runs against a directory host). No marker is ever created, the task on
-the host keeps every text exactly, and the last drift finds the job in sync.
+the inventory as the adopt notes say, runs drift in check mode, deploys (which takes the task
+over: registers it again, marked), and runs drift again (real ansible-playbook runs against a
+directory host). No marker is ever created, the task on the host keeps every text the job holds
+exactly, and the last drift finds the job in sync.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def run(shop: Path, playbook: str, *options: str) -> str:
     return output
 
 
+def without_uri(texts: dict[str, str]) -> dict[str, str]:
+    return {element: text for element, text in texts.items() if element != "URI"}
+
+
 def markers(shop: Path) -> list[str]:
     return sorted(path.name for path in shop.glob("marker-*"))
 
@@ -90,10 +95,18 @@ def test_the_adopted_jobs_in_the_inventory_never_run_a_template_and_deploy_exact
     shutil.copy(shop / "adopted" / "host_vars" / "shopH.yml", shop / "inventory" / "host_vars" / "shopH.yml")
     before = host_task(shop)
     run(shop, "drift", "-e", "shop_sync_report_dir=report-check")  # the issue's attack: check mode, before any deploy
-    run(shop, "deploy")
+    # Made by hand, matching its job: not in sync until a deploy takes it over (the marker).
+    check = (shop / "report-check" / "summary.md").read_text(encoding="utf-8")
+    assert "| not yet taken over | 1 |" in check and "| in sync | 0 |" in check, check
+    output = run(shop, "deploy")
+    assert "this run takes it over" in output, output
     tasks = sorted(path.name for path in shop.joinpath("image", *TASKS).iterdir())
     assert tasks == [HOSTILE_NAME]
-    assert host_task(shop) == before == injections(shop / "marker", ROOT)
+    # The deploy takes the hand-made task over: registered again from the job, every text the job
+    # holds kept exactly. Its URI is not the job's: Task Scheduler writes its own from the path
+    # (and compare ignores it), so the re-registered task is compared without it.
+    assert "URI" in before
+    assert host_task(shop) == without_uri(before) == without_uri(injections(shop / "marker", ROOT))
     assert not shop.joinpath("image", "D", "Isotools", "Synchro_prod", "shopH", "14").exists()
 
 
@@ -103,3 +116,11 @@ def test_drift_finds_the_job_in_sync_with_its_text_intact(shop: Path) -> None:
     assert "| in sync | 1 |" in summary and "| drifted | 0 |" in summary and "| unmanaged extra | 0 |" in summary, summary
     assert "1 host(s), 1 job(s): 1 in sync" in output
     assert host_task(shop)["Description"] == injections(shop / "marker", ROOT)["Description"]
+
+
+def test_once_taken_over_state_absent_deletes_it(shop: Path) -> None:
+    # Before the takeover state: absent only warned ("not registered by isotools.shop_sync").
+    host_vars = shop / "inventory" / "host_vars" / "shopH.yml"
+    host_vars.write_text(f"shop_sync_jobs:\n  - name: !unsafe '{HOSTILE_NAME}'\n    state: absent\n", encoding="utf-8")
+    run(shop, "deploy")
+    assert list(shop.joinpath("image", *TASKS).iterdir()) == []

@@ -20,7 +20,7 @@ planned and what was applied. Keys it sets:
               deletes): name, path, owned (registered by this collection) and the same runtime
     diff      one entry per changed job: the task XML before/after, the field changes and the
               scripts' unified diffs as ``prepared``
-    warnings  adopted tasks, tasks left in place, unreadable tasks not pruned
+    warnings  tasks taken over (made by hand, now marked), tasks left in place, unreadable tasks not pruned
     backups   with ``backup``: the previous XML and scripts of everything changed or deleted,
               and the files they were saved to under ``backup_dir``
     failed/msg  when a change was refused, failed or skipped: what was applied and what not;
@@ -57,6 +57,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     JobPlan,
     JobResult,
     Plan,
+    PlanError,
     PlanOptions,
     backup_entries,
     outcome_after_apply,
@@ -108,8 +109,16 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         request = replace(request, history=freshness_history_request([_path(job, run.options) for job in watched]))
     trace(f"read: {len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)")
     state = ReadResult.from_json(host.call(request.to_json()))
-    the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
-    result["warnings"] = [*the_plan.warnings, *(warning for job in the_plan.jobs for warning in job.warnings)]
+    try:
+        the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
+    except PlanError as error:
+        # Named as the inventory's own errors are: the host, the job, the field.
+        raise PlanError(error.problems, host=run.host_name) from None
+    result["warnings"] = [
+        *the_plan.warnings,
+        *(warning for job in the_plan.jobs for warning in job.warnings),
+        *(_taken_over(job, run) for job in the_plan.jobs if job.outcome == "taken_over"),
+    ]
     sensitive = frozenset(path_key(item.path) for job in jobs for item in job.files if item.sensitive)
     result["jobs"] = [_job_entry(job, sensitive=sensitive) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
@@ -144,6 +153,16 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         result["failed"] = True
         result["msg"] = "; ".join(filter(None, (unreadable, _summary(outcomes, failures))))
     return the_plan
+
+
+def _taken_over(job: JobPlan, run: SyncRun) -> str:
+    """What a takeover means, said once per task (in check mode, what it would do)."""
+    verb = "would take it over" if run.check_mode else "takes it over"
+    return (
+        f"task '{job.path}' was not registered by isotools.shop_sync (made by hand): this run {verb}, registering it again "
+        f"as the job says with the ownership marker of the owner '{run.options.owner}'; from then on a prune or state=absent "
+        "of that owner deletes it like any other"
+    )
 
 
 def _runtime(record: TaskRecord | None) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def test_unreadable_and_unsupported_tasks_are_reported_not_fatal(harness: Harnes
     assert by_name["Com handler"]["spec"] is None
 
 
-def test_the_kb_task_made_by_hand_is_adopted_without_change(harness: Harness) -> None:
+def test_the_kb_task_made_by_hand_is_taken_over_once_then_left_alone(harness: Harness) -> None:
     hand_made = synchro_task_xml(f"{ROOT}\\synchrof00001").replace("<Source>isotools.shop_sync</Source>", "")
     harness.put_task("\\", "Synchro Isotools Stock", hand_made)
     info = harness.run("win_sync_task_info", {"folder": "\\", "name": "Synchro Isotools Stock"})
@@ -98,13 +98,23 @@ def test_the_kb_task_made_by_hand_is_adopted_without_change(harness: Harness) ->
     assert task["supported"] is True and task["owned"] is False
     assert task["spec"]["actions"][0]["arguments"] == "/k synchro.bat & exit"
     harness.forget_journal()
-    adopted = harness.run("win_sync_task", task["spec"])
-    assert adopted["changed"] is False, adopted["changes"]
+    preview = harness.run("win_sync_task", task["spec"], check_mode=True)
+    assert (preview["changed"], preview["outcome"], preview["changes"]) == (True, "taken_over", [])
+    assert any("this run would take it over" in warning for warning in preview["warnings"]), preview["warnings"]
+    assert harness.ops() == ["read"]
+    taken = harness.run("win_sync_task", task["spec"])
+    assert (taken["changed"], taken["outcome"]) == (True, "taken_over"), taken.get("msg")
+    assert any("this run takes it over" in warning for warning in taken["warnings"]), taken["warnings"]
+    [owned] = harness.run("win_sync_task_info", {"folder": "\\", "name": "Synchro Isotools Stock"})["tasks"]
+    assert owned["owned"] is True
+    harness.forget_journal()
+    again = harness.run("win_sync_task", task["spec"])
+    assert again["changed"] is False, again["changes"]
     assert harness.ops() == ["read"]
 
 
 @pytest.mark.parametrize("export", CORPUS_FILES, ids=[path.stem for path in CORPUS_FILES])
-def test_real_exports_adopt_without_change_or_say_why_not(harness: Harness, export: Path) -> None:
+def test_real_exports_are_taken_over_once_then_re_apply_without_change_or_say_why_not(harness: Harness, export: Path) -> None:
     target = harness.task_file("\\Adopted", export.stem)
     target.parent.mkdir(parents=True)
     target.write_bytes(require(export).read_bytes())
@@ -116,10 +126,31 @@ def test_real_exports_adopt_without_change_or_say_why_not(harness: Harness, expo
         return
     principal = task["spec"].get("principal", {})
     # The machine the task came from had its account; this image gets one under the same name.
-    if principal.get("user"):
-        harness.write_json("accounts.json", {principal["user"]: "S-1-5-21-1004336348-1177238915-682003330-1001"})
+    # A task registered again must name an account the server knows, so a SID gets a name here.
+    user = principal.get("user")
+    if user:
+        by_sid = user.upper().startswith("S-1-")
+        harness.write_json("accounts.json", {"SHOP01\\adopted": user} if by_sid else {user: "S-1-5-21-1004336348-1177238915-682003330-1001"})
     harness.forget_journal()
-    again = harness.run("win_sync_task", task["spec"])
+    # Hand-made: the first run takes it over (registers it again, marked), once.
+    spec = task["spec"]
+    taken = harness.run("win_sync_task", spec)
+    if taken.get("failed"):
+        # Only a logon that stores a password stops it: Windows takes it only with the password.
+        assert taken["msg"].startswith(f"host 'shop01', job '{task['name']}': principal.password: the task"), taken["msg"]
+        assert "taking it over" in taken["msg"], taken["msg"]
+        assert harness.ops() == ["read"]
+        # A password logon that names no account gets one too (Windows ran it as its registrant).
+        account = {} if user else {"user": "svc_sync"}
+        if not user:
+            assert "name the account and give its password" in taken["msg"], taken["msg"]
+            harness.write_json("accounts.json", {"svc_sync": "S-1-5-21-1004336348-1177238915-682003330-1001"})
+        spec = {**spec, "principal": {**principal, **account, "password": "vaulted-in-the-inventory"}}
+        taken = harness.run("win_sync_task", spec)
+    assert "failed" not in taken, taken.get("msg")
+    assert (taken["changed"], taken["outcome"]) == (True, "taken_over")
+    harness.forget_journal()
+    again = harness.run("win_sync_task", spec)
     assert "failed" not in again, again.get("msg")
     assert again["changed"] is False, again["changes"]
     assert harness.ops() == ["read"]

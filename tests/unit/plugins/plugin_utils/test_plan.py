@@ -40,7 +40,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     SessionStateChangeTrigger,
     TaskDefinition,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned, mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredFile,
     DesiredJob,
@@ -409,3 +409,43 @@ def test_a_task_the_plan_cannot_read_leaves_its_job_alone_and_plans_the_others(k
     assert result.jobs[0].error.startswith("the task '\\Isotools\\A' on the host could not be read: ")
     assert result.jobs[0].error.endswith("; fix or delete it by hand")
     assert [change.path for change in result.changes] == ["\\Isotools\\B"]
+
+
+def _host_with(definition: TaskDefinition, xml: str) -> ReadResult:
+    record = TaskRecord(definition.path, xml, sha256_hex(xml.encode()), True, "ready")
+    return ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),), tasks=(record,))
+
+
+@pytest.mark.parametrize("owner", ["default", "shop-a"])
+def test_a_hand_made_task_the_inventory_declares_is_taken_over_then_owned_like_any_other(owner: str) -> None:
+    definition = _definition("\\Isotools", "Stock")
+    job = DesiredJob("Stock", definition=definition)
+    options = PlanOptions("\\Isotools", owner=owner)
+
+    def run(jobs: list[DesiredJob], state: ReadResult, **extra: Any) -> Plan:
+        return plan(jobs, state, dataclasses.replace(options, **extra), render=render_xml, parse=parse_xml)
+
+    hand_made = _host_with(definition, render_xml(definition))
+    # Before the takeover nothing of this owner may delete it: state absent and a prune leave it.
+    assert [job.outcome for job in run([DesiredJob("Stock", state="absent")], hand_made).jobs] == ["unchanged"]
+    assert run([], hand_made, prune=True).changes == ()
+
+    taken = run([job], hand_made)
+    (planned,) = taken.jobs
+    assert (planned.outcome, planned.changes, planned.changed) == ("taken_over", (), True)
+    assert [change.kind for change in taken.changes] == ["register_task"]
+    assert planned.xml_after is not None
+    assert is_owned(parse_xml(planned.xml_after, name="Stock", folder="\\Isotools"), owner)
+
+    managed = _host_with(definition, planned.xml_after)
+    assert [job.outcome for job in run([job], managed).jobs] == ["unchanged"]
+    assert [job.outcome for job in run([], managed, prune=True).jobs] == ["pruned"]
+    assert [job.outcome for job in run([DesiredJob("Stock", state="absent")], managed).jobs] == ["deleted"]
+
+
+def test_a_task_registered_by_0_1_0_is_the_default_owners_and_not_taken_over_again() -> None:
+    definition = _definition("\\Isotools", "Stock")
+    bare = render_xml(mark(definition, password_version=None))
+    assert "<Source>isotools.shop_sync</Source>" in bare
+    result = plan([DesiredJob("Stock", definition=definition)], _host_with(definition, bare), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+    assert ([job.outcome for job in result.jobs], result.changes) == (["unchanged"], ())

@@ -53,6 +53,8 @@ def task(name: str, last_result: int | None = 0, text: str | None = None) -> dic
         ("deleted", False, False, JobState.DRIFTED),
         ("created", False, False, JobState.MISSING),
         ("pruned", False, False, JobState.WILL_BE_PRUNED),
+        ("taken_over", False, False, JobState.NOT_TAKEN_OVER),
+        ("taken_over", True, True, JobState.CORRECTED),
         ("updated", True, True, JobState.CORRECTED),
         ("created", True, True, JobState.CORRECTED),
         ("updated", True, False, JobState.ERROR),
@@ -66,6 +68,24 @@ def test_each_outcome_gives_a_state(outcome: str, enforce: bool, applied: bool, 
     assert status.state is state
     if state is JobState.ERROR:
         assert status.message in ("not applied", "unknown outcome 'exploded'")
+
+
+def test_a_hand_made_task_the_inventory_declares_is_not_yet_taken_over_never_in_sync() -> None:
+    report = Report(
+        generated="2026-11-28T06:00:00+01:00",
+        hosts=(host_report("shop01", jobs_result(job("Synchro Stock", "taken_over"), job("Synchro Prix", "unchanged")), info()),),
+    )
+    stock, prix = report.hosts[0].jobs
+    assert (stock.state, stock.state.label, prix.state) == (JobState.NOT_TAKEN_OVER, "not yet taken over", JobState.IN_SYNC)
+    assert stock.message is not None and "made by hand" in stock.message and "takes it over" in stock.message
+    counts = summarize(report)
+    assert (counts.in_sync, counts.not_taken_over, counts.drift) == (1, 1, True)
+    markdown = render_markdown(report)
+    assert "| not yet taken over | 1 |" in markdown
+    assert "- **Synchro Stock**: not yet taken over: not registered by this collection \\(made by hand\\)" in markdown
+    assert host_failures(report, FailOn(drift=True)) == {"shop01": "host 'shop01': drift: Synchro Stock (not yet taken over)"}
+    enforced = host_report("shop01", jobs_result(job("Synchro Stock", "taken_over", applied=True)), info(), enforce=True)
+    assert enforced.jobs[0].message == "taken over: registered again as the inventory says, with the ownership marker"
 
 
 def test_changes_and_last_results_are_kept_and_extras_come_from_the_folder() -> None:
@@ -161,6 +181,7 @@ def test_counts() -> None:
         "in_sync": 2,
         "drifted": 1,
         "missing": 1,
+        "not_taken_over": 0,
         "extra": 1,
         "corrected": 0,
         "errors": 0,
