@@ -26,7 +26,7 @@ description:
     the task is registered again as the job says, marked for O(owner), even when nothing else
     differs (RV(jobs[].outcome=taken_over), with a warning; in check mode, what would be done).
     From then on it is owned like any other. A task whose logon stores a password is taken over
-    only with the password (O(jobs[].task.principal.password)); without it the host is left
+    only with the password (the task's C(principal.password)); without it the host is left
     untouched and the job, the field and what to give are named.
 options:
   jobs:
