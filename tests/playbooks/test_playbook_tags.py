@@ -22,6 +22,7 @@ EXPECTED_TAGS = {
     "deploy": {"validate", "scripts", "tasks", "smoke"},
     "drift": {"validate", "report"},
     "run_now": {"validate"},
+    "snapshot": {"validate", "snapshot"},
 }
 
 

@@ -31,6 +31,7 @@ GALAXY_YML = "galaxy.yml"
 # Git-ignored files found in real working trees (the test checks that git ignores each one).
 GIT_IGNORED = (
     "adopted/host_vars/shop-prod-03.yml",
+    "snapshots/shop-prod-03/C/Windows/System32/Tasks/Isotools/Synchro Stock",
     "tests/integration/inventory.winrm",
     "demo/shop01/host.json",
     "reports/20261202T101500Z/summary.md",

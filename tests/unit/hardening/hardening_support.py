@@ -40,8 +40,8 @@ SCENARIO_KINDS = {
 RACE_ROUNDS = 3  # per race variant (test_hardening_races.py)
 RACE_VARIANTS = ("task only", "task and script")
 PRUNE_EXAMPLES = 25  # hypothesis examples of the prune property
-# The playbook runs of the secrets test, in order (drift, run_now and adopt side by side).
-SECRET_RUNS = ("deploy.yml", "drift.yml (enforce)", "drift.yml", "run_now.yml", "adopt.yml", "report_merge.yml")
+# The playbook runs of the secrets test, in order (drift, run_now, adopt and snapshot side by side).
+SECRET_RUNS = ("deploy.yml", "drift.yml (enforce)", "drift.yml", "run_now.yml", "adopt.yml", "snapshot.yml", "report_merge.yml")
 # (id, connection plugin, its options, allow_unencrypted_password, is the password sent?)
 TRANSPORTS: list[tuple[str, str, dict[str, Any], bool, bool]] = [
     ("winrm-http-basic", "winrm", {"port": 5985, "scheme": "http", "transport": ["basic"]}, False, False),

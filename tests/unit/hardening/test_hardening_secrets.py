@@ -6,7 +6,7 @@ One inventory, one directory host: a job whose password is vault-encrypted in th
 (``ansible-vault encrypt_string``) and one whose password is a plain inventory variable. Every
 playbook of playbooks/ but the demo runs against it at -vvv with --diff, in the order a team
 meets them: deploy; drift with enforce, a changed script and update_password always (so the
-passwords are sent again and backups are taken); then drift, run_now and adopt side by side.
+passwords are sent again and backups are taken); then drift, run_now, adopt and snapshot side by side, and report_merge.
 Neither password may appear in any output, result, diff, log, report, backup, adopted YAML,
 journal, file of the directory host, or Ansible's temporary files.
 """
@@ -126,6 +126,8 @@ def _start(base: Path, playbook: str, *extra: str) -> subprocess.Popen[str]:
         f"shop_sync_report_dir={base / 'reports'}",
         "-e",
         f"shop_sync_adopt_dir={base / 'adopted'}",
+        "-e",
+        f"shop_sync_snapshot_dir={base / 'snapshots'}",
         *extra,
         str(REPO / "playbooks" / playbook),
     ]
@@ -149,7 +151,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     enforce = ("-e", "shop_sync_enforce=true", "-e", "shop_sync_update_password=always", "-e", f"@{base / 'changed-jobs.yml'}")
     runs.append(_finish("drift.yml", _start(base, "drift.yml", *enforce)))
     # Read-only (or nearly) from here on: side by side, as AWX may well run them.
-    side_by_side = {name: _start(base, name, "-e", f"@{base / 'changed-jobs.yml'}") for name in ("drift.yml", "run_now.yml", "adopt.yml")}
+    side_by_side = {name: _start(base, name, "-e", f"@{base / 'changed-jobs.yml'}") for name in ("drift.yml", "run_now.yml", "adopt.yml", "snapshot.yml")}
     runs += [_finish(name, process) for name, process in side_by_side.items()]
     # The merge of a sliced drift job, here of the one report the last drift wrote.
     merge = ("-e", json.dumps({"shop_sync_merge_dirs": [str(base / "reports")]}), "-e", f"shop_sync_report_dir={base / 'reports' / 'merged'}")
@@ -171,6 +173,8 @@ def test_every_ops_playbook_ran_and_did_its_work(workspace: Workspace) -> None:
     assert {SVC_SYNC_SID, SVC_PLAIN_SID} <= set(credentials)
     assert any(path.suffix == ".xml" for path in (workspace.base / "backups").rglob("*"))
     assert any((workspace.base / "reports").rglob("*.html")) and any((workspace.base / "adopted").rglob("*.yml"))
+    # The snapshot's image holds the task of the job with a stored password (scanned below).
+    assert (workspace.base / "snapshots" / "shop01" / "C" / "Windows" / "System32" / "Tasks" / "Isotools" / "Synchro Commandes").is_file()
 
 
 @pytest.mark.parametrize("secret", SECRETS, ids=["vaulted", "plain"])

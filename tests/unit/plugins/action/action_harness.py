@@ -25,6 +25,7 @@ from ansible.template import Templar
 from ansible_collections.isotools.shop_sync.plugins.action import (
     sync_report,
     win_sync_jobs,
+    win_sync_snapshot,
     win_sync_task,
     win_sync_task_info,
     win_sync_task_run,
@@ -34,6 +35,7 @@ ACTIONS: dict[str, ModuleType] = {
     "sync_report": sync_report,
     "win_sync_task": win_sync_task,
     "win_sync_jobs": win_sync_jobs,
+    "win_sync_snapshot": win_sync_snapshot,
     "win_sync_task_info": win_sync_task_info,
     "win_sync_task_run": win_sync_task_run,
 }

@@ -1,0 +1,74 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action of ``isotools.shop_sync.win_sync_snapshot``: a host's read, kept as a directory-host image.
+
+Documentation: plugins/modules/win_sync_snapshot.py. The jobs are validated as win_sync_jobs
+validates them, only to ask the host the read a deploy of them would make; nothing is planned
+or applied. :mod:`hosts._directory_image` writes the image on the controller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import desired_jobs
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+    Result,
+    controller_path,
+    folder_option,
+    passwords_in,
+    run_guarded,
+    script_renderer,
+    trace,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_image import snapshot_of, write_image
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanOptions, read_request_for
+
+ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
+    "jobs": {"type": "list", "elements": "raw", "required": True},
+    "folder": {"type": "str", "default": "\\Isotools"},
+    "root": {"type": "str"},
+    "secure_acl": {"type": "bool", "default": True},
+    "dest": {"type": "path", "required": True},
+    # The host fragment's option, as every action takes it; a read sends no password.
+    "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
+}
+
+
+def _empty_result() -> Result:
+    return {"changed": False, "dest": None, "counts": {}, "left_out": []}
+
+
+class ActionModule(ActionBase):
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
+        self._supports_check_mode = True
+        self._supports_async = False
+        variables = task_vars or {}
+        # The jobs may carry passwords (the role's translation does): never in the result.
+        secrets = passwords_in(self._task.args)
+
+        def body(result: Result) -> None:
+            super(ActionModule, self).run(tmp, variables)
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+            folder = folder_option(args["folder"])
+            jobs = desired_jobs(
+                args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"]
+            )
+            dest = controller_path(self, variables, args["dest"])
+            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
+            name = host_label(variables)
+            request = read_request_for(jobs, PlanOptions(folder, secure_acl=args["secure_acl"]))
+            counted = f"{len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)"
+            trace("win_sync_snapshot", f"read: {counted}", secrets=secrets, host=name)
+            snapshot = snapshot_of(ReadResult.from_json(host.call(request.to_json())))
+            write_image(dest, snapshot, host=name, taken=dt.datetime.now(dt.timezone.utc))
+            result.update(dest=dest, counts=dict(snapshot.counts), left_out=list(snapshot.left_out))
+            if snapshot.left_out:
+                result["warnings"] = [f"not in the image {dest}: {line}" for line in snapshot.left_out]
+
+        return run_guarded(_empty_result(), body, secrets=secrets)
