@@ -12,8 +12,10 @@ description:
   - Returns the tasks of a Task Scheduler folder (or one task) with their state, last and next
     run, last result in plain words, and optionally their recent runs.
   - Each supported task comes with a RV(tasks[].spec), valid input for
-    M(isotools.shop_sync.win_sync_task) that re-applies with no change; that is how tasks made by
-    hand are adopted.
+    M(isotools.shop_sync.win_sync_task) that means the task exactly; that is how tasks made by
+    hand are adopted. Applied to a hand-made task (RV(tasks[].owned=false)), it takes the task
+    over once (registered again with the ownership marker, outcome C(taken_over)); after that it
+    re-applies with no change.
   - A task whose XML cannot be read, or that uses what the collection does not manage (COM
     handler or e-mail actions, unknown triggers), is reported with C(supported=false) and the
     reasons; it never fails the module.
@@ -86,13 +88,13 @@ EXAMPLES = r"""
   loop_control:
     label: "{{ item.path }}"
 
-- name: Adopt a task made by hand (its spec re-applies with no change)
+- name: Adopt a task made by hand (its spec means the task exactly)
   isotools.shop_sync.win_sync_task_info:
     folder: '\'
     name: Synchro Isotools Stock
   register: found
 
-- name: Manage it from now on
+- name: Manage it from now on (the first run takes it over, the next ones change nothing)
   isotools.shop_sync.win_sync_task: "{{ found.tasks[0].spec }}"
   when: found.tasks and found.tasks[0].supported
 """
