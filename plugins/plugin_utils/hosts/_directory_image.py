@@ -149,16 +149,21 @@ def write_image(dest: str | os.PathLike[str], snapshot: Snapshot, *, host: str, 
         _json(building / "host.json", snapshot.host)
         about = {"host": host, "taken": taken.isoformat(timespec="seconds"), "counts": dict(snapshot.counts), "left_out": list(snapshot.left_out)}
         _json(building / SNAPSHOT_FILE, about)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}-old-{os.getpid()}")
-            target.rename(old)
-        building.rename(target)
-        if old is not None:
-            shutil.rmtree(old)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    old = target.with_name(f".{target.name}-old-{os.getpid()}") if target.exists() else None
+    if old is not None:
+        target.rename(old)
+    try:
+        building.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)  # the earlier snapshot stays where it was
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old)
     return target
 
 

@@ -143,3 +143,21 @@ def test_only_a_new_folder_or_an_earlier_snapshot_is_written(tmp_path: Path) -> 
         write_image(precious, snapshot_of(_state()), host="shop01", taken=taken)
     assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["precious", "shop01"], "a temporary folder was left"
+
+
+def test_a_snapshot_that_cannot_be_moved_into_place_leaves_the_earlier_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = dt.datetime(2026, 12, 3, 6, 0, tzinfo=dt.timezone.utc)
+    files = FileRecord("D:\\Isotools\\ok\\synchro.bat", True, "0" * 64, 3, b"ok\n")
+    earlier = write_image(tmp_path / "shop01", snapshot_of(_state(files=(files,))), host="shop01", taken=taken)
+    rename = Path.rename
+
+    def refuse_the_new_image(self: Path, target: Any) -> Any:
+        if self.name.startswith(".shop01-") and "-old-" not in self.name:
+            raise OSError(28, "No space left on device")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_the_new_image)
+    with pytest.raises(OSError, match="No space left"):
+        write_image(tmp_path / "shop01", snapshot_of(_state()), host="shop01", taken=taken)
+    assert earlier.joinpath("D", "Isotools", "ok", "synchro.bat").read_bytes() == b"ok\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop01"]
