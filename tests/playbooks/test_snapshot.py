@@ -5,7 +5,7 @@
 A directory host stands in for the production server: the role deploys three jobs to it, one
 with a stored password. The snapshot playbook copies what a deploy compares against into an
 image; the proposed inventory moves one schedule and points every host at a WinRM address no one
-answers, with no connection credentials and no vault. Drift against the image (real
+answers, its passwords vaulted, and the review has no vault password. Drift against the image (real
 ansible-playbook runs) shows exactly that change in its Markdown summary, never contacts the
 server, and no password is anywhere in the image.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import yaml
 from test_workflow import ANSIBLE_PLAYBOOK, JOBS_A, PASSWORD, SVC_SID, journal, playbook, run
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shopA"
+WINRM_PASSWORD = "never-decrypted-by-the-review"
 
 
 def inventory(path: Path, jobs: list[dict[str, object]], host_vars: dict[str, object], *, vault: bool = True) -> Path:
@@ -77,9 +79,13 @@ def test_drift_of_a_proposed_inventory_against_the_image_shows_exactly_the_chang
     prix = next(job for job in proposed if job["name"] == "Synchro Prix")
     prix["schedule"] = [{"daily": "03:30"}]
     # What the inventory repository holds for production: WinRM, an address no one answers here,
-    # no connection credentials; the CI job gives placeholders for the vault's variables.
-    winrm = {"ansible_connection": "winrm", "ansible_host": "192.0.2.10", "ansible_port": 5986}
-    path = inventory(base / "proposed.yml", proposed, winrm, vault=False)
+    # the connection's and the sync account's passwords vaulted. The review has no vault password:
+    # the CI job gives placeholders for the vaulted variables, none of which is ever decrypted.
+    winrm = {"ansible_connection": "winrm", "ansible_host": "192.0.2.10", "ansible_port": 5986, "ansible_user": "ansible@SHOPS.EXAMPLE"}
+    path = base / "proposed"
+    (path / "host_vars").mkdir(parents=True)
+    inventory(path / "hosts.yml", proposed, winrm, vault=False)
+    (path / "host_vars" / "shopA.yml").write_text(vaulted(base, ansible_password=WINRM_PASSWORD, vault_svc_sync_password=PASSWORD), encoding="utf-8")
     before = journal(base / "server", "shopA")
     code, output, _recap = run(
         base,
@@ -88,11 +94,13 @@ def test_drift_of_a_proposed_inventory_against_the_image_shows_exactly_the_chang
         "-e", "shop_sync_backend=directory",
         "-e", f"shop_sync_directory_root={base / 'snapshots'}/{{{{ inventory_hostname }}}}",
         "-e", "vault_svc_sync_password=not-a-secret",
+        "-e", "ansible_password=not-a-secret",
         "-e", f"shop_sync_report_dir={base / 'review'}",
         inventory=path,
     )  # fmt: skip
     assert code == 0, output
     assert "1 host(s), 3 job(s)" in output, output
+    assert WINRM_PASSWORD not in output
     assert journal(base / "server", "shopA") == before, "drift contacted the server"
     summary = (base / "review" / "summary.md").read_text(encoding="utf-8")
     assert "| in sync | 2 |" in summary and "| drifted | 1 |" in summary, summary
@@ -106,7 +114,19 @@ def test_drift_of_a_proposed_inventory_against_the_image_shows_exactly_the_chang
     assert_no_password(base / "snapshots" / "shopA")
 
 
+def vaulted(base: Path, **values: str) -> str:
+    """``ansible-vault encrypt_string`` of each value under its name, with a vault password the
+    review never gets (it stays in ``base``, outside the inventory)."""
+    secret = base / "vault-password-not-given-to-the-review"
+    secret.write_text("only-the-snapshot-runner-has-it\n", encoding="utf-8")
+    texts = []
+    for name, value in values.items():
+        command = [str(ANSIBLE_PLAYBOOK.parent / "ansible-vault"), "encrypt_string", "--vault-password-file", str(secret), value, "--name", name]
+        texts.append(subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout)
+    return "".join(texts)
+
+
 def assert_no_password(image: Path) -> None:
-    encodings = [PASSWORD.encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
+    encodings = [secret.encode(encoding) for secret in (PASSWORD, WINRM_PASSWORD) for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
     leaked = [path for path in image.rglob("*") if path.is_file() and any(secret in path.read_bytes() for secret in encodings)]
     assert leaked == [], "a password is in the image"
