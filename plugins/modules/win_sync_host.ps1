@@ -297,7 +297,7 @@ Function Get-HostFact {
 
 Function Invoke-ReadOp {
     param ($Request)
-    $response = @{ op = 'read'; host = Get-HostFact; folders = @(); tasks = @(); files = @(); directories = @(); accounts = @() }
+    $response = @{ op = 'read'; host = Get-HostFact; folders = @(); tasks = @(); files = @(); directories = @(); accounts = @(); environment = @() }
     $tasks = [ordered]@{}
     foreach ($query in $Request.folders) {
         $folder = Get-TaskFolder ([string]$query.path)
@@ -312,9 +312,7 @@ Function Invoke-ReadOp {
     # A try per record: one file a running sync holds open never fails the whole read.
     foreach ($path in $Request.files) {
         try { $response.files += Get-FileRecord ([string]$path) }
-        catch {
-            $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ }
-        }
+        catch { $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
     }
     foreach ($path in $Request.directories) {
         try { $response.directories += Get-DirectoryRecord ([string]$path) }
@@ -324,6 +322,11 @@ Function Invoke-ReadOp {
     # The runs' history in the same round trip (drift's freshness check): the history op's own
     # Get-WinEvent read, answered under "history".
     if ($null -ne $Request.history) { $response.history = Invoke-HistoryOp $Request.history }
+    # The machine's variables a task's action names, as Task Scheduler starts it with them: the
+    # Machine target reads HKLM\System\CurrentControlSet\Control\Session Manager\Environment,
+    # $null when the variable is not set there (Microsoft docs: Environment.GetEnvironmentVariable
+    # (String, EnvironmentVariableTarget), EnvironmentVariableTarget.Machine). A per-user one is not read.
+    foreach ($name in $Request.environment) { $response.environment += @{ name = [string]$name; value = [System.Environment]::GetEnvironmentVariable([string]$name, [System.EnvironmentVariableTarget]::Machine) } }
     $response
 }
 

@@ -15,6 +15,7 @@ replaced by ``********`` in :meth:`ApplyRequest.redacted_json`.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -59,6 +60,7 @@ __all__ = [
     "ChangeResult",
     "ContractError",
     "DirectoryRecord",
+    "EnvironmentRecord",
     "FileRecord",
     "FolderQuery",
     "FolderRecord",
@@ -132,6 +134,12 @@ class ReadRequest:
     # The runs' history the caller needs, in the same round trip (drift's freshness check): the
     # host answers it as it answers a history request, under the read's "history" key.
     history: HistoryRequest | None = None
+    # Machine environment variables (by name) the controller needs to tell what a task runs.
+    environment: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.folders or self.tasks or self.files or self.directories or self.accounts or self.environment or self.history)
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -141,6 +149,7 @@ class ReadRequest:
             "files": list(self.files),
             "directories": list(self.directories),
             "accounts": list(self.accounts),
+            "environment": list(self.environment),
         }
         return data if self.history is None else {**data, "history": self.history.to_json()}
 
@@ -155,6 +164,7 @@ class ReadRequest:
             directories=fields_.str_list("directories"),
             accounts=fields_.str_list("accounts"),
             history=None if fields_.optional_value("history") is None else HistoryRequest.from_json(fields_.value("history")),
+            environment=fields_.str_list("environment"),
         )
 
 
@@ -387,6 +397,22 @@ class AccountRecord:
 
 
 @dataclass(frozen=True)
+class EnvironmentRecord:
+    """A machine environment variable as the host has it; ``value`` None: not set there."""
+
+    name: str
+    value: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "value": self.value}
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> EnvironmentRecord:
+        fields_ = Fields(data, where)
+        return cls(fields_.required_str("name"), fields_.optional_str("value"))
+
+
+@dataclass(frozen=True)
 class UnreadableTask:
     """A task the host found but could not read (undecodable, oversized, not XML).
 
@@ -419,6 +445,7 @@ class ReadResult:
     accounts: tuple[AccountRecord, ...] = ()
     unreadable: tuple[UnreadableTask, ...] = ()
     history: HistoryResult | None = None  # when the request asked for it
+    environment: tuple[EnvironmentRecord, ...] = ()
 
     def folder(self, path: str) -> FolderRecord | None:
         return self._index("folders").get(path_key(path))  # type: ignore[return-value]
@@ -451,6 +478,21 @@ class ReadResult:
             cache[kind] = table
         return cache[kind]
 
+    def variables(self) -> dict[str, str | None]:
+        """The machine environment variables read, by upper-case name (Windows ignores case);
+        a name left out was not asked for, None: not set on the host."""
+        return {record.name.upper(): record.value for record in self.environment}
+
+    def merged(self, more: ReadResult) -> ReadResult:
+        """This read plus a follow-up one (files, directories, accounts, variables it asked for)."""
+        return dataclasses.replace(
+            self,
+            files=self.files + more.files,
+            directories=self.directories + more.directories,
+            accounts=self.accounts + more.accounts,
+            environment=self.environment + more.environment,
+        )
+
     def sids(self) -> dict[str, str]:
         """Resolved account names -> SIDs, for :func:`accounts.canonical_account`: each name as
         asked and as the host names it back, since a task registered under the host's name
@@ -476,6 +518,7 @@ class ReadResult:
             "directories": [record.to_json() for record in self.directories],
             "accounts": [record.to_json() for record in self.accounts],
             **({} if self.history is None else {"history": self.history.to_json()}),
+            "environment": [record.to_json() for record in self.environment],
         }
 
     @classmethod
@@ -491,6 +534,8 @@ class ReadResult:
             directories=tuple(DirectoryRecord.from_json(item, where) for where, item in fields_.items("directories")),
             accounts=tuple(AccountRecord.from_json(item, where) for where, item in fields_.items("accounts")),
             history=None if fields_.optional_value("history") is None else HistoryResult.from_json(fields_.value("history")),
+            # Older hosts leave it out: every variable then stays unread, said as unresolved.
+            environment=tuple(EnvironmentRecord.from_json(item, where) for where, item in fields_.items("environment")),
         )
 
 

@@ -60,6 +60,18 @@ def test_accounts_are_read_as_sids(host: HostUnderTest, name: str, sid: str) -> 
     assert record["account"]  # the host's own (possibly localised) name for the SID
 
 
+def test_machine_variables_are_read_by_name_and_an_unset_one_is_null(host: HostUnderTest) -> None:
+    # What the controller needs to tell what a task runs (%SystemRoot%, PATH); a name the machine
+    # environment does not set (a per-user one, or none) comes back null, never guessed.
+    unset = "SHOP_SYNC_NOT_SET_" + uuid.uuid4().hex[:8].upper()
+    response = host.call({"op": "read", "environment": ["windir", "Path", unset]})
+    windir, path, missing = response["environment"]
+
+    assert (windir["name"], path["name"], missing) == ("windir", "Path", {"name": unset, "value": None})
+    assert windir["value"][1:3] == ":\\"  # a full path: C:\\Windows on most servers
+    assert windir["value"].lower() + "\\system32" in path["value"].lower().split(";")
+
+
 def test_an_unknown_account_is_read_as_not_found(host: HostUnderTest) -> None:
     name = f"SHOPSYNC\\nobody_{uuid.uuid4().hex[:8]}"
 

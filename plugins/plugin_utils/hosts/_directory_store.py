@@ -521,6 +521,10 @@ class Image:
         return self.root / "accounts.json"
 
     @property
+    def environment_file(self) -> Path:
+        return self.root / "environment.json"
+
+    @property
     def host_file(self) -> Path:
         return self.root / "host.json"
 

@@ -13,6 +13,9 @@ in the architecture brief):
 - ``ROOT/host.json``: ``{"hostname", "os_version", "time_zone", "utc_offset_minutes",
   "domain"}``, every key optional (``DIRECTORY-HOST``, ``10.0.20348``, ``UTC``, 0, none).
 - ``ROOT/accounts.json``: ``{"DOMAIN\\\\name" or "name": SID}`` beyond the well-known accounts.
+- ``ROOT/environment.json``: ``{"Name": value}``, the machine environment variables (names
+  matched case-insensitively, as Windows does); without it, those of a fresh Windows Server
+  (``windir``, ``Path``, ``ComSpec``, ``PATHEXT``, ``TEMP``, ``TMP``, ``OS``).
 - ``ROOT/acl.json``: the owner and DACL of each path (see ``_directory_acl``).
 - ``ROOT/state.json``: runtime state of the tasks; ``ROOT/history.jsonl``: their events;
   ``ROOT/outcomes.json``: what runs exit with (see ``_directory_runs``).
@@ -97,6 +100,17 @@ _HOST_DEFAULTS: dict[str, Any] = {
     "os_version": "10.0.20348",
     "time_zone": "UTC",
     "utc_offset_minutes": 0,
+}
+# The machine environment of a fresh Windows Server (HKLM\...\Session Manager\Environment),
+# expanded as Environment.GetEnvironmentVariable(name, Machine) returns it.
+_MACHINE_ENVIRONMENT = {
+    "ComSpec": "C:\\Windows\\system32\\cmd.exe",
+    "OS": "Windows_NT",
+    "Path": "C:\\Windows\\system32;C:\\Windows;C:\\Windows\\System32\\Wbem;C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\",
+    "PATHEXT": ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC",
+    "TEMP": "C:\\Windows\\TEMP",
+    "TMP": "C:\\Windows\\TEMP",
+    "windir": "C:\\Windows",
 }
 _MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
 _NO_SECURITY: dict[str, Any] = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # a missing file or directory
@@ -184,6 +198,8 @@ class DirectoryHost:
         files = [_or_unreadable(path, partial(self._file_record, path, acl), _ABSENT_FILE) for path in _strings(request, "files")]
         directories = [_or_unreadable(path, partial(self._directory_record, path, acl), _ABSENT_DIRECTORY) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
+        environment = self._environment()
+        variables = [{"name": name, "value": environment.get(name.upper())} for name in _strings(request, "environment")]
         response = {
             "op": "read",
             "host": {key: host[key] for key in _HOST_DEFAULTS},
@@ -192,6 +208,7 @@ class DirectoryHost:
             "files": files,
             "directories": directories,
             "accounts": account_records,
+            "environment": variables,
         }
         counts = {"folders": len(folder_records), "tasks": len(tasks), "files": len(files), "directories": len(directories), "accounts": len(account_records)}
         history = request.get("history")
@@ -201,6 +218,8 @@ class DirectoryHost:
                 raise RequestError("read: 'history' must be a history request object")
             response["history"], journal = self._history(history)
             counts["history_events"] = journal["events"]
+        if variables:
+            counts["environment"] = len(variables)
         return response, {"op": "read", **counts}
 
     def _collect_folder(
@@ -335,6 +354,13 @@ class DirectoryHost:
         if not isinstance(given, dict):
             raise RequestError(f"{self._image.host_file} must be a JSON object")
         return {**_HOST_DEFAULTS, **given}
+
+    def _environment(self) -> dict[str, str]:
+        """The machine environment, by upper-case name (Windows ignores the case of names)."""
+        given = load_json(self._image.environment_file, _MACHINE_ENVIRONMENT)
+        if not isinstance(given, dict) or not all(isinstance(name, str) and isinstance(value, str) for name, value in given.items()):
+            raise RequestError(f"{self._image.environment_file} must be a JSON object mapping variable names to strings")
+        return {name.upper(): value for name, value in given.items()}
 
     def _now(self) -> dt.datetime:
         """The host's local time with its UTC offset, as the Windows host writes every time

@@ -95,6 +95,7 @@ READ_RESPONSE: dict[str, Any] = {
         {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None, "account": "CONTOSO\\svc_sync"},
         {"name": "nobody", "sid": None, "error": "account not found", "account": None},
     ],
+    "environment": [{"name": "Path", "value": "C:\\Windows\\system32;D:\\Tools"}, {"name": "LOCALAPPDATA", "value": None}],
 }
 
 APPLY_REQUEST: dict[str, Any] = {
@@ -149,6 +150,7 @@ APPLY_REQUEST: dict[str, Any] = {
                 "files": [],
                 "directories": [],
                 "accounts": ["svc"],
+                "environment": ["Path"],
             },
         ),
         (ReadResult, READ_RESPONSE),

@@ -211,6 +211,7 @@ def test_the_read_asks_for_the_managed_folder_jobs_files_and_accounts_to_resolve
             "D:\\",
         ],
         "accounts": ["svc_sync"],  # SYSTEM, BUILTIN\\Administrators and SIDs need no host
+        "environment": [],
     }
 
 
