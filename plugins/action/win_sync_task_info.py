@@ -1,9 +1,11 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action of ``isotools.shop_sync.win_sync_task_info``: read tasks, one host read.
+"""Action of ``isotools.shop_sync.win_sync_task_info``: read tasks, and what they run.
 
-Documentation: plugins/modules/win_sync_task_info.py. With ``history``, one more host call
-fetches the tasks' recent events, folded into runs by :func:`task_runs.runs_from_events`.
+Documentation: plugins/modules/win_sync_task_info.py. What each task runs is checked by the one
+rule the jobs' tasks are checked with (:mod:`execution_paths`): a follow-up read brings those
+paths, which the first read could not know. With ``history``, one more host call fetches the
+tasks' recent events, folded into runs by :func:`task_runs.runs_from_events`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     HistoryResult,
     ReadRequest,
     ReadResult,
+    TaskRecord,
     path_key,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import ExecutionCheck, execution_paths, reported_check, unread
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
     folder_option,
@@ -31,8 +35,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     run_guarded,
     trace,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import read_more
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import task_entry, unreadable_entry
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import task_definition, task_entry, unreadable_entry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import runs_from_events
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
@@ -67,22 +73,32 @@ class ActionModule(ActionBase):
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             log = host_label(variables)
             trace("win_sync_task_info", f"read {folder} (recurse: {args['recurse']}, name: {args['name']})", secrets=secrets, host=log)
-            state = ReadResult.from_json(host.call(request.to_json()))
+            first = ReadResult.from_json(host.call(request.to_json()))
+            records = [record for record in first.tasks if _wanted(record.path, request)]
+            definitions = {record.path: task_definition(record) for record in records}
+
+            def what_they_run(current: ReadResult) -> ReadRequest:
+                return unread([execution_paths(definition, current.variables()) for definition in definitions.values() if definition], current)
+
+            state = read_more(host, first, request, what_they_run, lambda line: trace("win_sync_task_info", line, secrets=secrets, host=log))
             folder_record = state.folder(folder)
             result["exists"] = folder_record.exists if folder_record is not None else bool(state.tasks)
             result["host"] = state.host.to_json()
-            records = [record for record in state.tasks if _wanted(record.path, request)]
             runs: Mapping[str, list[dict[str, Any]]] = {}
             if events_per_task and records:
                 history = HistoryRequest(tuple(record.path for record in records), events_per_task * len(records))
                 answer = HistoryResult.from_json(host.call(history.to_json()), history.tasks)
                 result["history_available"] = answer.available
                 runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
-            result["tasks"] = [task_entry(record, runs.get(path_key(record.path), [])) for record in records] + [
-                unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)
-            ]
+            entries = [task_entry(record, runs.get(path_key(record.path), []), _checked(definitions[record.path], state, record)) for record in records]
+            result["tasks"] = entries + [unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)]
 
         return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _checked(definition: TaskDefinition | None, state: ReadResult, record: TaskRecord) -> ExecutionCheck | None:
+    """What the task runs, judged as a job's task is, and never fixed: info only reports."""
+    return None if definition is None else reported_check(definition, state, record.principal_sid)
 
 
 def _read_request(folder: str, name: str | None, recurse: bool) -> ReadRequest:

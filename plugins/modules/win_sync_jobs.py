@@ -314,6 +314,15 @@ jobs:
       type: list
       elements: str
       sample: ['privilege escalation path: D:\Public\evil.bat is writable by BUILTIN\Users']
+    unresolved:
+      description:
+        - What the task runs that could not be told, and why, rather than passed in silence; a
+          path with a variable the machine environment does not set (a per-user one, or
+          unknown), a program named bare found nowhere Windows looks for it before a per-user
+          C(PATH), which is not read.
+      type: list
+      elements: str
+      sample: ['%LOCALAPPDATA%\tool.exe: %LOCALAPPDATA% is not a machine environment variable (a per-user or unknown one is not read)']
     applied:
       description: Whether the job's changes were written to the host (false in check mode and when unchanged).
       type: bool
@@ -381,8 +390,11 @@ jobs:
 unlisted:
   description:
     - The tasks directly in O(folder) that no job names and no prune deletes, from the same read,
-      so a drift report needs no second read of the host. Each entry also has the runtime keys of
+      so a drift report needs no second read of the host for them. Each entry also has the runtime keys of
       RV(jobs) (C(last_result), C(last_result_text), C(last_run_time), C(next_run_time)).
+    - What each one runs is checked as a job's task is (one follow-up read brings those paths,
+      which the first read could not know), and only reported, never fixed (the collection does
+      not manage these tasks).
   returned: always
   type: list
   elements: dict
@@ -396,6 +408,14 @@ unlisted:
     owned:
       description: The task carries this collection's ownership marker (registered by it, dropped from the inventory since).
       type: bool
+    findings:
+      description: As RV(jobs[].findings), for everything the task runs (nothing of it is owned).
+      type: list
+      elements: str
+    unresolved:
+      description: As RV(jobs[].unresolved).
+      type: list
+      elements: str
 backups:
   description:
     - With O(backup), what was replaced or deleted, taken before the apply.

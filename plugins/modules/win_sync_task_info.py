@@ -19,7 +19,7 @@ description:
   - A task whose XML cannot be read, or that uses what the collection does not manage (COM
     handler or e-mail actions, unknown triggers), is reported with C(supported=false) and the
     reasons; it never fails the module.
-  - One host read, plus one more call when O(history) is asked for.
+  - The tasks' read and one read of what they run, plus one more call when O(history) is asked for.
 options:
   folder:
     description:
@@ -184,4 +184,20 @@ tasks:
           C(exit_code), C(result_text) and C(activity_id).
       type: list
       elements: dict
+    findings:
+      description:
+        - What the task runs that an account other than Administrators, SYSTEM, TrustedInstaller
+          and the task's own one may change (as M(isotools.shop_sync.win_sync_jobs) says of a job's
+          task in C(jobs[].findings)), that is the program, a script or program named in its arguments, a program
+          named bare where Windows looks for it first, the folders above each. Reported only.
+        - One more read of the host brings these paths, which the first could not know.
+      type: list
+      elements: str
+      sample: ['privilege escalation path: D:\Public\tool.exe is writable by BUILTIN\Users']
+    unresolved:
+      description:
+        - What the task runs that could not be told, and why (a per-user or unknown variable, a
+          program named bare found nowhere before a per-user C(PATH)).
+      type: list
+      elements: str
 """

@@ -55,7 +55,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     decode_last_result,
     path_key,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import escalation_findings, execution_paths
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     LogonTrigger,
     LogonType,
@@ -152,6 +152,7 @@ class JobPlan:
     # 'privilege escalation path: ...': what the task runs that someone else may change, and the
     # plan does not lock down (it is not the job's own folder or script)
     findings: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()  # what the task runs that could not be told (a per-user variable...)
     error: str | None = None  # why the job could not be planned (outcome 'unreadable')
 
     @property
@@ -165,6 +166,9 @@ class Plan:
     jobs: tuple[JobPlan, ...]
     passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
+    # What the jobs' tasks run that the read did not bring (a PATH search, a variable's folder):
+    # the follow-up read's request; empty when the read was enough.
+    unread: ReadRequest = field(default_factory=ReadRequest)
 
     @property
     def changed(self) -> bool:
@@ -198,13 +202,14 @@ def read_request_for(jobs: Sequence[DesiredJob], options: PlanOptions) -> ReadRe
     folders above those, and every account to resolve."""
     folders = _unique([options.folder, *(_task_folder(_job_path(job, options)) for job in jobs)])
     present = [job for job in jobs if job.state == "present"]
-    runs = [execution_paths(job.definition) for job in present if job.definition is not None]
+    runs = [execution_paths(job.definition).request() for job in present if job.definition is not None]
     return ReadRequest(
         folders=tuple(FolderQuery(folder, recurse=False) for folder in folders),
         tasks=_unique([_job_path(job, options) for job in jobs]),
         files=_unique([*(item.path for job in present for item in job.files), *(path for paths in runs for path in paths.files)]),
-        directories=_unique([*(directory for job in present for directory in job.directories), *(folder for paths in runs for folder in paths.folders)]),
+        directories=_unique([*(directory for job in present for directory in job.directories), *(folder for paths in runs for folder in paths.directories)]),
         accounts=_unique([name for job in present for name in _accounts_named(job) if not _resolves_locally(name)]),
+        environment=tuple(dict.fromkeys(name for paths in runs for name in paths.environment)),
     )
 
 
@@ -231,6 +236,7 @@ def plan(
         jobs=tuple(job_plans),
         passwords=dict(planner.passwords),
         warnings=tuple(planner.warnings),
+        unread=unread(planner.runs, state),
     )
 
 
@@ -307,6 +313,7 @@ class _Planner:
         self.passwords: dict[str, str] = {}
         self.problems: list[PlanProblem] = []
         self.warnings: list[str] = []
+        self.runs: list[ExecutionPaths] = []  # what each present job's task runs, as this read tells
 
     def job(self, job: DesiredJob) -> JobPlan:
         # _check_jobs has refused a present job without a definition.
@@ -339,14 +346,15 @@ class _Planner:
         self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
         change_ids = self._folder(definition.folder) if must_register else []
-        runs = execution_paths(definition)
+        runs = execution_paths(definition, self.state.variables())
+        self.runs.append(runs)
         own = _owned_by(job) if self.options.secure_acl else set()
         in_own_folder = [path for path in runs.files if path_key(ntpath.dirname(path)) in own]
         files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared, runs=in_own_folder)
         self.problems += files.problems
         run_as = definition.principal.user_id or definition.principal.group_id
         names = {**ACCOUNT_WORDS, **({canonical_account(run_as, self.sids): run_as} if run_as else {})}
-        findings = escalation_findings(runs, self.state, run_as, owned=lambda path: _owned(path, own), names=names)
+        executed = check_execution(runs, self.state, run_as, owned=lambda path: _owned(path, own), names=names)
         change_ids += files.change_ids
         xml_after = None
         if must_register:
@@ -363,7 +371,8 @@ class _Planner:
             xml_before=record.xml if record is not None else None,
             xml_after=xml_after,
             scripts=files.scripts,
-            findings=findings,
+            findings=executed.findings,
+            unresolved=executed.unresolved,
         )
 
     def _other_owner(self, job: DesiredJob, path: str, actual: TaskDefinition) -> list[PlanProblem]:

@@ -260,10 +260,19 @@ def _unlisted_status(task: Mapping[str, object], accepted_extras: Sequence[str])
         state, message = JobState.ORPHANED, "registered by this collection, no longer in the inventory: a deploy leaves it in place (shop_sync_prune is false)"
     else:
         state, message = JobState.EXTRA, "in the managed folder, not in the inventory"
+    # What it runs that someone else may change is said whoever made it, accepted or not: the
+    # deploy never fixes a task it does not manage, so the report is the only place it shows.
+    findings = _findings(task)
     pattern = accepted_pattern(name, accepted_extras)
     if pattern is None:
-        return JobStatus(name=printable(name), state=state, message=message)
-    return JobStatus(name=printable(name), state=JobState.ACCEPTED, message=f"{message}: accepted by shop_sync_accepted_extras '{pattern}'")
+        return JobStatus(name=printable(name), state=state, message=message, findings=findings)
+    accepted = f"{message}: accepted by shop_sync_accepted_extras '{pattern}'"
+    return JobStatus(name=printable(name), state=JobState.ACCEPTED, message=accepted, findings=findings)
+
+
+def _findings(task: Mapping[str, object]) -> tuple[str, ...]:
+    # The paths in a finding can be a host's text (a hand-made task's program): shown escaped.
+    return tuple(printable(str(finding)) for finding in _sequence(task.get("findings")))
 
 
 def accepted_pattern(name: str, accepted_extras: Sequence[str]) -> str | None:
@@ -297,7 +306,7 @@ def _job_status(job: Mapping[str, object], task: Mapping[str, object], enforce: 
         changes=tuple(printable(str(change), lines=True) for change in _sequence(job.get("changes"))),
         script_diff=tuple(printable(str(line)) for line in _sequence(job.get("script_diff"))),
         message=_job_message(outcome, state, job.get("message")),
-        findings=tuple(str(finding) for finding in _sequence(job.get("findings"))),
+        findings=_findings(job),
     )
     return _with_runtime(status, task)
 

@@ -20,13 +20,14 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TaskRecord, UnreadableTask
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import ExecutionCheck
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import ownership_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec, spec_from_definition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError, parse_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
-__all__ = ["task_entry", "unreadable_entry", "split_task_path"]
+__all__ = ["split_task_path", "task_definition", "task_entry", "unreadable_entry"]
 
 
 def split_task_path(path: str) -> tuple[str, str]:
@@ -34,12 +35,22 @@ def split_task_path(path: str) -> tuple[str, str]:
     return ntpath.dirname(path) or "\\", ntpath.basename(path)
 
 
-def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    """One entry of ``tasks``: where the task is, whether it can be managed, its spec and state.
+def task_definition(record: TaskRecord) -> TaskDefinition | None:
+    """The task as a definition; None when its XML cannot be read."""
+    folder, name = split_task_path(record.path)
+    try:
+        return parse_xml(record.xml, name=name, folder=folder)
+    except TaskXmlError:
+        return None
+
+
+def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = (), executed: ExecutionCheck | None = None) -> dict[str, Any]:
+    """One entry of ``tasks``: where the task is, whether it can be managed, its spec and state,
+    and (``executed``) what it runs that someone else may change.
 
     Keys: path, name, folder, supported, unsupported_reasons, spec, owned, password_version,
     enabled, state, last_run_time, last_result, last_result_text, next_run_time,
-    number_of_missed_runs, history.
+    number_of_missed_runs, history, findings ('privilege escalation path: ...'), unresolved.
     """
     folder, name = split_task_path(record.path)
     entry: dict[str, Any] = {
@@ -59,6 +70,8 @@ def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = ()) -> di
         "next_run_time": _time(record.next_run_time),
         "number_of_missed_runs": record.number_of_missed_runs,
         "history": list(history),
+        "findings": list(executed.findings) if executed else [],
+        "unresolved": list(executed.unresolved) if executed else [],
     }
     try:
         definition = parse_xml(record.xml, name=name, folder=folder)
@@ -105,6 +118,8 @@ def unreadable_entry(record: UnreadableTask) -> dict[str, Any]:
         "next_run_time": None,
         "number_of_missed_runs": None,
         "history": [],
+        "findings": [],
+        "unresolved": [],
     }
 
 

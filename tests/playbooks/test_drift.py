@@ -129,7 +129,10 @@ def test_each_host_fails_for_its_own_reasons_and_a_clean_run_changes_nothing(fle
     reads_before = {host: journal(fleet, host) for host in JOBS}
     clean, output, recap = drift(fleet, "accepting", "clean", "-e", "shop_sync_fail_on_drift=true", "-e", "shop_sync_fail_on_failed_runs=true")
     assert clean == 0, output
-    assert all(journal(fleet, host)[len(reads_before[host]) :] == ["read"] for host in JOBS), "drift read a host more than once"
+    # Once; once more where the folder holds tasks the inventory does not list, for what they run.
+    unlisted = {host: len(list(fleet.joinpath(host, *TASKS).iterdir())) > len(JOBS[host]) for host in JOBS}
+    assert unlisted["shopB"], "the accepted hand-made task is no longer there"
+    assert all(journal(fleet, host)[len(reads_before[host]) :] == ["read"] * (1 + unlisted[host]) for host in JOBS), "drift read a host once too often"
     assert {"shopA", "shopB"} <= set(recap) and all(counts == {"changed": 0, "unreachable": 0, "failed": 0} for counts in recap.values()), output
 
     set_last_result(fleet, "shopA", "Synchro Stock", 2)

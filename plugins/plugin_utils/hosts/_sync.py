@@ -9,7 +9,9 @@ planned and what was applied. Keys it sets:
     changed   something was applied (in check mode: something would be)
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
               per field change), script_diff (the unified diff of its scripts, bounded; a script
-              marked sensitive only says it changed), findings ('privilege escalation path: ...'), applied (bool), message (why a change was not applied), and
+              marked sensitive only says it changed), findings ('privilege escalation path: ...'),
+              unresolved (what the task runs that could not be told, and why), applied (bool),
+              message (why a change was not applied), and
               after an apply, applied_changes / not_applied_changes: each host change of the
               job ('write_file D:\\...'), the ones not applied with their status and reason;
               the task's runtime as read: last_result, last_result_text, last_run_time,
@@ -17,7 +19,8 @@ planned and what was applied. Keys it sets:
               history); log (the job's log file, when known); max_age and freshness
               ({state: fresh|stale|never_succeeded|unknown, message}) for a job with max_age
     unlisted  the tasks directly in the managed folder that no job names (and no prune
-              deletes): name, path, owned (registered by this collection) and the same runtime
+              deletes): name, path, owned (registered by this collection), the findings and
+              unresolved of what each runs (reported, never fixed) and the same runtime
     diff      one entry per changed job: the task XML before/after, the field changes and the
               scripts' unified diffs as ``prepared``
     warnings  tasks taken over (made by hand, now marked), tasks left in place, unreadable tasks not pruned
@@ -43,9 +46,17 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyResult,
     ChangeResult,
     HistoryEvent,
+    ReadRequest,
     ReadResult,
     TaskRecord,
     path_key,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import (
+    ExecutionCheck,
+    ExecutionPaths,
+    execution_paths,
+    reported_check,
+    unread,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.freshness import check_freshness, freshness_history_request, last_success
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
@@ -68,9 +79,13 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info impor
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 
-__all__ = ["SyncRun", "sync", "empty_sync_result"]
+__all__ = ["FOLLOW_UP_READS", "SyncRun", "empty_sync_result", "read_more", "sync"]
 
 Trace = Callable[[str], None]
+# Reads after the first one, for what the tasks run that it could not know (a hand-made task's
+# program, a PATH entry, a variable's folder): the first brings the variables, the second what
+# they name. Most runs need none.
+FOLLOW_UP_READS = 2
 _IN_DOUBT = "the connection was lost during the apply: whether this change was made is not known until the next read (re-run)"
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 # A job's script diff in results and reports; --diff shows it whole.
@@ -108,12 +123,21 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         # The freshness check's history comes in this same read: no second round trip.
         request = replace(request, history=freshness_history_request([_path(job, run.options) for job in watched]))
     trace(f"read: {len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)")
-    state = ReadResult.from_json(host.call(request.to_json()))
-    try:
-        the_plan = plan(jobs, state, run.options, render=render_xml, parse=_parse)
-    except PlanError as error:
-        # Named as the inventory's own errors are: the host, the job, the field.
-        raise PlanError(error.problems, host=run.host_name) from None
+    planned: list[tuple[ReadResult, Plan]] = []
+
+    def plan_for(current: ReadResult) -> Plan:
+        try:
+            return plan(jobs, current, run.options, render=render_xml, parse=_parse)
+        except PlanError as error:
+            # Named as the inventory's own errors are: the host, the job, the field.
+            raise PlanError(error.problems, host=run.host_name) from None
+
+    def unread_by_the_tasks(current: ReadResult) -> ReadRequest:
+        planned.append((current, plan_for(current)))
+        return _merged_requests(planned[-1][1].unread, unread(_reported(current, planned[-1][1], run.options.folder).values(), current))
+
+    state = read_more(host, ReadResult.from_json(host.call(request.to_json())), request, unread_by_the_tasks, trace)
+    the_plan = planned[-1][1] if planned[-1][0] is state else plan_for(state)
     result["warnings"] = [
         *the_plan.warnings,
         *(warning for job in the_plan.jobs for warning in job.warnings),
@@ -165,6 +189,21 @@ def _taken_over(job: JobPlan, run: SyncRun) -> str:
     )
 
 
+def read_more(host: HostCaller, state: ReadResult, asked: ReadRequest, needed: Callable[[ReadResult], ReadRequest], trace: Trace) -> ReadResult:
+    """``state`` completed by at most :data:`FOLLOW_UP_READS` more reads of what ``needed`` says
+    the reads so far lack (what the tasks run: a hand-made task's program, a PATH entry, a
+    variable's folder), which the first read could not know. What a host was asked and did not
+    answer is not asked again: it stays unread, and is judged so."""
+    for _round in range(FOLLOW_UP_READS):
+        more = _not_in(needed(state), asked)
+        if more.empty:
+            break
+        asked = _merged_requests(asked, more)
+        trace(f"read again: {len(more.files)} file(s), {len(more.directories)} folder(s), {len(more.environment)} variable(s) that tasks run from")
+        state = state.merged(ReadResult.from_json(host.call(more.to_json())))
+    return state
+
+
 def _runtime(record: TaskRecord | None) -> dict[str, Any]:
     """A task's last run and next run as the read saw them (before any apply)."""
     return {
@@ -206,22 +245,73 @@ def _path(job: DesiredJob, options: PlanOptions) -> str:
     return job.definition.path if job.definition is not None else options.folder.rstrip("\\") + "\\" + job.name
 
 
-def _unlisted(state: ReadResult, the_plan: Plan, folder: str) -> list[dict[str, Any]]:
-    """The managed folder's tasks that no job of the plan names; ``owned`` from the marker (a
-    task that cannot be parsed is not ours to claim)."""
+def _unlisted_records(state: ReadResult, the_plan: Plan, folder: str) -> list[tuple[TaskRecord, TaskDefinition | None]]:
+    """The managed folder's tasks that no job of the plan names, each with its definition (None:
+    it cannot be parsed)."""
     planned = {path_key(job.path) for job in the_plan.jobs}
     managed = path_key(folder)
-    entries = []
+    records = []
     for record in state.tasks:
         task_folder, name = split_task_path(record.path)
         if path_key(task_folder) != managed or path_key(record.path) in planned:
             continue
         try:
-            owned = is_owned(parse_xml(record.xml, name=name, folder=task_folder))
+            definition: TaskDefinition | None = parse_xml(record.xml, name=name, folder=task_folder)
         except ValueError:
-            owned = False
-        entries.append({"name": name, "path": record.path, "owned": owned, **_runtime(record)})
+            definition = None
+        records.append((record, definition))
+    return records
+
+
+def _reported(state: ReadResult, the_plan: Plan, folder: str) -> dict[str, ExecutionPaths]:
+    """What each unlisted task runs, as this read tells (the same rule as for the jobs)."""
+    variables = state.variables()
+    return {record.path: execution_paths(definition, variables) for record, definition in _unlisted_records(state, the_plan, folder) if definition}
+
+
+def _unlisted(state: ReadResult, the_plan: Plan, folder: str) -> list[dict[str, Any]]:
+    """The managed folder's tasks that no job of the plan names; ``owned`` from the marker (a
+    task that cannot be parsed is not ours to claim); the findings of what each runs, reported
+    and never fixed: the collection does not manage them."""
+    entries = []
+    for record, definition in _unlisted_records(state, the_plan, folder):
+        executed = reported_check(definition, state, record.principal_sid) if definition is not None else ExecutionCheck()
+        entries.append(
+            {
+                "name": split_task_path(record.path)[1],
+                "path": record.path,
+                "owned": definition is not None and is_owned(definition),
+                "findings": list(executed.findings),
+                "unresolved": list(executed.unresolved),
+                **_runtime(record),
+            }
+        )
     return entries
+
+
+def _not_in(request: ReadRequest, asked: ReadRequest) -> ReadRequest:
+    files = {path_key(path) for path in asked.files}
+    directories = {path_key(path) for path in asked.directories}
+    variables = {name.upper() for name in asked.environment}
+    return ReadRequest(
+        files=tuple(path for path in request.files if path_key(path) not in files),
+        directories=tuple(path for path in request.directories if path_key(path) not in directories),
+        environment=tuple(name for name in request.environment if name.upper() not in variables),
+    )
+
+
+def _merged_requests(*requests: ReadRequest) -> ReadRequest:
+    def once(values: list[str]) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for value in values:
+            seen.setdefault(path_key(value), value)
+        return tuple(seen.values())
+
+    return ReadRequest(
+        files=once([path for request in requests for path in request.files]),
+        directories=once([path for request in requests for path in request.directories]),
+        environment=once([name for request in requests for name in request.environment]),
+    )
 
 
 def _parse(xml: str, folder: str, name: str) -> TaskDefinition:
@@ -253,6 +343,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None, *, sensitive: fro
         "changes": describe(job.changes),
         "script_diff": _bounded(_script_lines(job, sensitive)),
         "findings": list(job.findings),
+        "unresolved": list(job.unresolved),
         "applied": bool(outcome and outcome.applied),
         "message": outcome.message if outcome and outcome.message else job.error,
         "applied_changes": list(outcome.applied) if outcome else [],

@@ -148,6 +148,72 @@ EXECUTION_CASES: list[tuple[str, dict[str, str], dict[str, Any], tuple[str, ...]
     ("system-program", {"command": "%SystemRoot%\\System32\\cmd.exe", "arguments": "/c synchro.bat"}, {"C:\\Windows\\System32\\cmd.exe": None}, ()),
     ("hardened-program", {"command": "D:\\Tools\\tool.exe"}, {"D:\\Tools": _HARDENED, "D:\\Tools\\tool.exe": None}, ()),
 ]
+# Programs named bare and variables (test_hardening_execution_paths.py): (id, the action, files
+# planted as for EXECUTION_CASES, the host's machine environment (None: a fresh Windows
+# Server's), the findings expected, what is expected unresolved). Each is also planted as a
+# hand-made task the collection only reports, through win_sync_task_info.
+_USERS = "is writable by BUILTIN\\Users"
+SEARCH_CASES: list[tuple[str, dict[str, str], dict[str, Any], dict[str, str] | None, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        "bare-program-found-in-the-working-directory",
+        {"command": "tool.exe", "working_directory": "D:\\Public"},
+        {"D:\\Public\\tool.exe": None},
+        None,
+        (f"D:\\Public (where Windows looks for tool.exe) {_USERS}", f"D:\\Public\\tool.exe {_USERS}"),
+        (),
+    ),
+    (
+        "bare-cmd-is-found-in-system32-before-the-working-directory",
+        {"command": "cmd.exe", "arguments": "/c synchro.bat", "working_directory": "D:\\Public"},
+        {"C:\\Windows\\System32\\cmd.exe": None, "D:\\Public\\cmd.exe": None, "D:\\Public\\synchro.bat": None},
+        None,
+        (f"D:\\Public\\synchro.bat {_USERS}", f"D:\\Public (holds what the task runs) {_USERS}"),
+        (),
+    ),
+    (
+        "bare-name-on-a-writable-path-entry",
+        {"command": "tool"},
+        {"D:\\Tools\\tool.exe": None},
+        {"windir": "C:\\Windows", "Path": "C:\\Windows\\system32;C:\\Windows;D:\\Tools\\"},
+        (f"D:\\Tools (where Windows looks for tool.exe) {_USERS}", f"D:\\Tools\\tool.exe {_USERS}"),
+        (),
+    ),
+    (
+        "path-entry-anyone-may-create",
+        {"command": "tool.exe"},
+        {},
+        {"windir": "C:\\Windows", "Path": "C:\\Windows\\system32;D:\\Python27"},
+        (f"D:\\ (where D:\\Python27, searched for tool.exe, can be created) {_USERS}",),
+        ("tool.exe: not found in C:\\Windows\\System32; {job folder}; C:\\Windows\\System; C:\\Windows; D:\\Python27 (a per-user PATH is not read)",),
+    ),
+    (
+        "machine-variable",
+        {"command": "%TOOLS%\\tool.exe"},
+        {"D:\\Public\\tool.exe": None},
+        {"windir": "C:\\Windows", "TOOLS": "D:\\Public"},
+        (f"D:\\Public\\tool.exe {_USERS}", f"D:\\Public (holds what the task runs) {_USERS}"),
+        (),
+    ),
+    (
+        "per-user-variable",
+        {"command": "%LOCALAPPDATA%\\Programs\\tool.exe"},
+        {},
+        None,
+        (),
+        ("%LOCALAPPDATA%\\Programs\\tool.exe: %LOCALAPPDATA% is not a machine environment variable (a per-user or unknown one is not read)",),
+    ),
+]
+# Where a task the collection only reports (a hand-made task of the managed folder) shows what it
+# runs that users may change (test_hardening_execution_paths.py).
+REPORTED_OUTPUTS = (
+    "win_sync_jobs unlisted (check mode)",
+    "win_sync_jobs unlisted (deploy)",
+    "win_sync_task_info",
+    "summary.md",
+    "report.html",
+    "junit.xml",
+    "summary lines",
+)
 # (deploy's owner, the Source of a task no job declares, whether a prune deletes it)
 # (test_hardening_owners.py): a prune deletes only its own owner's tasks.
 PRUNE_OWNERS: list[tuple[str, str | None, bool]] = [
@@ -288,6 +354,9 @@ def security_figures() -> dict[str, int]:
         "unquoted passwords YAML reads as numbers or booleans": len(UNQUOTED_PASSWORDS),
         "links planted (job folder, a folder above, the Tasks folder)": len(PLANTED_LINKS),
         "execution path cases (what a SYSTEM task runs, planted)": len(EXECUTION_CASES),
+        "bare name and variable cases (as a job and as a hand-made task)": len(SEARCH_CASES),
+        "of them unresolved and said so": sum(bool(case[5]) for case in SEARCH_CASES),
+        "outputs showing a hand-made task's escalation path": len(REPORTED_OUTPUTS),
         "prune cases across owners (one deletes)": len(PRUNE_OWNERS),
     }
 

@@ -14,16 +14,22 @@ the host's own script included) and never touches the rest.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from action_harness import Harness, daily_job
-from hardening_support import EXECUTION_CASES, ROOT
+from hardening_support import EXECUTION_CASES, REPORTED_OUTPUTS, ROOT, SEARCH_CASES
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import Report, host_report, render_junit, render_markdown, summary_lines
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
 
 STOCK = ROOT + "\\stock"
 HOST_SCRIPT = STOCK + "\\synchro.bat"
+HAND_MADE = "Synchro Test Kevin"
 
 
 def plant(harness: Harness, files: dict[str, Any]) -> None:
@@ -84,3 +90,80 @@ def test_the_hosts_own_script_users_may_change_is_drift_and_is_locked_down(tmp_p
     assert checked["jobs"][0]["findings"] == []
     assert f"acl {HOST_SCRIPT}: writable by BUILTIN\\Users -> writable only by BUILTIN\\Administrators, NT AUTHORITY\\SYSTEM" in checked["jobs"][0]["changes"]
     assert after["changed"] is False and after["jobs"][0]["findings"] == []
+
+
+def acl_of(harness: Harness) -> dict[str, Any]:
+    return dict(json.loads((harness.root / "acl.json").read_text(encoding="utf-8")))
+
+
+def hand_made_copy(harness: Harness) -> str:
+    """The job's task as someone would click it together by hand: no ownership marker."""
+    xml = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
+    return re.sub(r"\s*<Source>[^<]*</Source>", "", xml)
+
+
+def test_a_task_the_collection_only_reports_gets_the_same_finding_and_is_never_fixed(tmp_path: Path) -> None:
+    # Issue 8.5: "every task the collection manages or reports". A hand-made task of the managed
+    # folder, run as SYSTEM, starting a program Users may change: drift and info say so; the
+    # deploy, which does not manage it, changes nothing of what it runs.
+    harness = Harness.create(tmp_path)
+    action = {"command": "D:\\Public\\tool.exe"}
+    plant(harness, {"D:\\Public\\tool.exe": None})
+    harness.run("win_sync_jobs", {"jobs": [job_running(action)]})
+    harness.put_task("\\Isotools", HAND_MADE, hand_made_copy(harness))
+    stock = daily_job("Synchro Stock", STOCK)  # the inventory's job now runs its own script
+    before = acl_of(harness)
+
+    checked = harness.run("win_sync_jobs", {"jobs": [stock]}, check_mode=True)
+    deployed = harness.run("win_sync_jobs", {"jobs": [stock]})
+    info = harness.run("win_sync_task_info", {})
+
+    wanted = [
+        "privilege escalation path: D:\\Public\\tool.exe is writable by BUILTIN\\Users",
+        "privilege escalation path: D:\\Public (holds what the task runs) is writable by BUILTIN\\Users",
+    ]
+    shown = {
+        "win_sync_jobs unlisted (check mode)": next(task for task in checked["unlisted"] if task["name"] == HAND_MADE)["findings"],
+        "win_sync_jobs unlisted (deploy)": next(task for task in deployed["unlisted"] if task["name"] == HAND_MADE)["findings"],
+        "win_sync_task_info": next(task for task in info["tasks"] if task["name"] == HAND_MADE)["findings"],
+    }
+    report = Report(hosts=(host_report("shop01", checked, None),), generated="2026-12-03T11:00:00+00:00")
+    outputs = {
+        "summary.md": re.sub(r"\\(.)", r"\1", render_markdown(report)),  # Markdown's escapes undone
+        "report.html": html.unescape(render_html(report)),
+        "junit.xml": html.unescape(render_junit(report)),
+        "summary lines": "\n".join(summary_lines(report)),
+    }
+    for name, text in outputs.items():
+        shown[name] = [finding for finding in wanted if finding in text]
+    assert set(shown) == set(REPORTED_OUTPUTS)
+    assert shown == dict.fromkeys(REPORTED_OUTPUTS, wanted)
+    # Never fixed: D:\\Public keeps what it had, and no change of the deploy touched it.
+    assert {key: value for key, value in acl_of(harness).items() if "public" in key} == {key: value for key, value in before.items() if "public" in key}
+    assert not [change for job in deployed["jobs"] for change in job["applied_changes"] if "Public" in change]
+
+
+@pytest.mark.parametrize(
+    ("action", "files", "environment", "expected", "unresolved"), [case[1:] for case in SEARCH_CASES], ids=[case[0] for case in SEARCH_CASES]
+)
+def test_a_program_named_bare_or_through_a_variable_is_found_as_windows_finds_it(
+    tmp_path: Path, action: dict[str, str], files: dict[str, Any], environment: dict[str, str] | None, expected: tuple[str, ...], unresolved: tuple[str, ...]
+) -> None:
+    harness = Harness.create(tmp_path)
+    plant(harness, {"C:\\Windows\\System32": None, **files})  # as on every Windows server
+    if environment is not None:
+        harness.write_json("environment.json", environment)
+    planted = acl_of(harness)
+    wanted = [f"privilege escalation path: {finding}" for finding in expected]
+    said = [text.replace("{job folder}", STOCK) for text in unresolved]
+
+    checked = harness.run("win_sync_jobs", {"jobs": [job_running(action)]}, check_mode=True)
+    deployed = harness.run("win_sync_jobs", {"jobs": [job_running(action)]})
+    harness.put_task("\\Isotools", HAND_MADE, hand_made_copy(harness))
+    info = harness.run("win_sync_task_info", {"name": HAND_MADE})
+
+    assert (checked["jobs"][0]["findings"], checked["jobs"][0]["unresolved"]) == (wanted, said)
+    assert "failed" not in deployed and (deployed["jobs"][0]["findings"], deployed["jobs"][0]["unresolved"]) == (wanted, said)
+    # The same rule for a task the collection only reports.
+    assert (info["tasks"][0]["findings"], info["tasks"][0]["unresolved"]) == (wanted, said)
+    assert {key: value for key, value in acl_of(harness).items() if key in planted} == planted  # what it does not own: untouched

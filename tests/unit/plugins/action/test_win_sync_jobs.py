@@ -185,7 +185,9 @@ def test_an_absent_job_deletes_its_task(harness: Harness) -> None:
 
 
 def test_the_one_read_gives_each_jobs_last_run_and_the_folders_unlisted_tasks(harness: Harness) -> None:
-    """What drift needs from a host comes from the comparison's own read: no second read."""
+    """What drift needs from a host comes from the comparison's own read, and one follow-up read
+    of what the folder's other tasks run (their program, their script's folder), which the first
+    could not know: the host is read twice, however many tasks it holds."""
     stock, prix = daily_job("Synchro Stock", f"{ROOT}\\stock"), daily_job("Synchro Prix", f"{ROOT}\\prix")
     harness.run("win_sync_jobs", {"jobs": [stock, prix]})
     hand_made = Path(__file__).resolve().parents[4] / "playbooks" / "files" / "demo_hand_made_task.xml"
@@ -195,7 +197,7 @@ def test_the_one_read_gives_each_jobs_last_run_and_the_folders_unlisted_tasks(ha
 
     result = harness.run("win_sync_jobs", {"jobs": [stock]}, check_mode=True)
 
-    assert harness.ops() == ["read"]
+    assert harness.ops() == ["read", "read"]
     [entry] = result["jobs"]
     assert (entry["last_result"], entry["last_result_text"], entry["last_run_time"]) == (2, "exit code 2", "2026-12-01T03:30:00")
     unlisted = {task["name"]: task for task in result["unlisted"]}

@@ -198,8 +198,15 @@ def test_the_read_asks_for_the_managed_folder_jobs_files_and_accounts_to_resolve
         "op": "read",
         "folders": [{"path": "\\Isotools", "recurse": False}, {"path": "\\Other", "recurse": False}],
         "tasks": ["\\Isotools\\Synchro Stock", "\\Other\\Elsewhere", "\\Isotools\\Gone"],
-        # What each task runs (its command, the script its arguments name), and the folders above.
-        "files": ["D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat", "C:\\Windows\\System32\\cmd.exe"],
+        # What each task runs (its command, the script its arguments name), and the folders above;
+        # x.exe, named bare, where Windows looks for it before PATH (read with the machine's PATH).
+        "files": [
+            "D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
+            "C:\\Windows\\System32\\cmd.exe",
+            "C:\\Windows\\System32\\x.exe",
+            "C:\\Windows\\System\\x.exe",
+            "C:\\Windows\\x.exe",
+        ],
         "directories": [
             "D:\\Isotools\\Synchro_prod\\localhost\\stock",
             "C:\\Windows\\System32",
@@ -209,9 +216,10 @@ def test_the_read_asks_for_the_managed_folder_jobs_files_and_accounts_to_resolve
             "D:\\Isotools\\Synchro_prod",
             "D:\\Isotools",
             "D:\\",
+            "C:\\Windows\\System",
         ],
         "accounts": ["svc_sync"],  # SYSTEM, BUILTIN\\Administrators and SIDs need no host
-        "environment": [],
+        "environment": ["WINDIR", "PATH"],
     }
 
 
