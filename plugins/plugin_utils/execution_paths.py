@@ -85,6 +85,14 @@ class ExecutionPaths:
     variables: tuple[str, ...] = ()  # upper-case names
     unresolved: tuple[str, ...] = ()
 
+    def executed(self, state: ReadResult) -> tuple[str, ...]:
+        """The files the task will run, as far as the read tells: each file, and for each search the
+        first candidate that exists."""
+        found = list(self.files)
+        for search in self.searches:
+            found += [candidate for candidate in search.candidates if _exists(state, candidate)][:1]
+        return _unique(found)
+
     def request(self, state: ReadResult | None = None) -> ReadRequest:
         """What a read must bring to judge these paths; with the reads so far (``state``), a
         search needs only the folders up to the first that holds the program."""
@@ -94,8 +102,7 @@ class ExecutionPaths:
             for directory, candidate in zip(search.directories, search.candidates, strict=True):
                 files.append(candidate)
                 folders += [directory, *_folders_above(directory)]
-                record = state.file(candidate) if state is not None else None
-                if record is not None and record.exists:
+                if state is not None and _exists(state, candidate):
                     break
         return ReadRequest(files=_unique(files), directories=_unique(folders), environment=self.variables)
 
@@ -300,6 +307,11 @@ class _Found:
             self.unresolved += [f"{text}: {why}" for why in missing]
             return None
         return result
+
+
+def _exists(state: ReadResult, path: str) -> bool:
+    record = state.file(path)
+    return record is not None and record.exists
 
 
 def _tokens(arguments: str) -> list[str]:

@@ -349,7 +349,10 @@ class _Planner:
         runs = execution_paths(definition, self.state.variables())
         self.runs.append(runs)
         own = _owned_by(job) if self.options.secure_acl else set()
-        in_own_folder = [path for path in runs.files if path_key(ntpath.dirname(path)) in own]
+        # What the task runs from the job's own folder (the host's own script, a program named bare
+        # found there) is locked down like the job's script: the job's folder ACL alone leaves a
+        # file's own entries in place.
+        in_own_folder = [path for path in runs.executed(self.state) if path_key(ntpath.dirname(path)) in own]
         files = plan_files(job, self.state, self.changes, secure_acl=self.options.secure_acl, shared=self.shared, runs=in_own_folder)
         self.problems += files.problems
         run_as = definition.principal.user_id or definition.principal.group_id

@@ -167,3 +167,21 @@ def test_a_program_named_bare_or_through_a_variable_is_found_as_windows_finds_it
     # The same rule for a task the collection only reports.
     assert (info["tasks"][0]["findings"], info["tasks"][0]["unresolved"]) == (wanted, said)
     assert {key: value for key, value in acl_of(harness).items() if key in planted} == planted  # what it does not own: untouched
+
+
+def test_a_program_named_bare_found_in_the_jobs_own_folder_is_locked_down_like_its_script(tmp_path: Path) -> None:
+    # Found through the search order, it is what the task runs: not reported (the job owns its
+    # folder) and so it must be fixed, as the host's own script is; the folder's ACL alone would
+    # leave the file's own entries in place.
+    harness = Harness.create(tmp_path)
+    tool = STOCK + "\\tool.exe"
+    plant(harness, {"C:\\Windows\\System32": None, tool: None})
+    job = job_running({"command": "tool.exe"})
+
+    checked = harness.run("win_sync_jobs", {"jobs": [job]}, check_mode=True)
+    harness.run("win_sync_jobs", {"jobs": [job]})
+    after = harness.run("win_sync_jobs", {"jobs": [job]}, check_mode=True)
+
+    assert checked["jobs"][0]["findings"] == []
+    assert f"acl {tool}: writable by BUILTIN\\Users -> writable only by BUILTIN\\Administrators, NT AUTHORITY\\SYSTEM" in checked["jobs"][0]["changes"]
+    assert after["changed"] is False and after["jobs"][0]["findings"] == []
