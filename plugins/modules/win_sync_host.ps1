@@ -200,7 +200,9 @@ Function Set-SecurityField {
 }
 
 Function Get-FileRecord {
-    param ([string]$Path)
+    # $Content false (the request's file_content): owner, DACL and hash only, for what a task the
+    # collection does not manage names, which may be any file of the host.
+    param ([string]$Path, [bool]$Content = $true)
     $record = @{
         path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null
         owner = $null; protected = $false; aces = @(); reparse_point = Get-ReparsePoint $Path
@@ -208,7 +210,7 @@ Function Get-FileRecord {
     $record.exists = [System.IO.File]::Exists($Path)
     if (-not $record.exists -or $null -ne $record.reparse_point) { return $record }
     $record.size = [System.IO.FileInfo]::new($Path).Length
-    if ($record.size -le $MAX_CONTENT_BYTES) {
+    if ($Content -and $record.size -le $MAX_CONTENT_BYTES) {
         $bytes = [System.IO.File]::ReadAllBytes($Path)
         $record.file_hash = Get-Sha256Hex -InputObject $bytes
         $record.content_base64 = [System.Convert]::ToBase64String($bytes)
@@ -311,7 +313,7 @@ Function Invoke-ReadOp {
     $response.tasks = @($tasks.Values)
     # A try per record: one file a running sync holds open never fails the whole read.
     foreach ($path in $Request.files) {
-        try { $response.files += Get-FileRecord ([string]$path) }
+        try { $response.files += Get-FileRecord ([string]$path) ($Request.file_content -ne $false) }
         catch { $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
     }
     foreach ($path in $Request.directories) {

@@ -136,6 +136,10 @@ class ReadRequest:
     history: HistoryRequest | None = None
     # Machine environment variables (by name) the controller needs to tell what a task runs.
     environment: tuple[str, ...] = ()
+    # False: the files' owner, DACL and hash only, never their content. What a task the
+    # collection does not manage names (a hand-made task's argument) is no script to diff or back
+    # up, and may be any file of the host.
+    file_content: bool = True
 
     @property
     def empty(self) -> bool:
@@ -150,6 +154,7 @@ class ReadRequest:
             "directories": list(self.directories),
             "accounts": list(self.accounts),
             "environment": list(self.environment),
+            **({} if self.file_content else {"file_content": False}),
         }
         return data if self.history is None else {**data, "history": self.history.to_json()}
 
@@ -165,6 +170,7 @@ class ReadRequest:
             accounts=fields_.str_list("accounts"),
             history=None if fields_.optional_value("history") is None else HistoryRequest.from_json(fields_.value("history")),
             environment=fields_.str_list("environment"),
+            file_content=fields_.optional_bool("file_content") is not False,
         )
 
 

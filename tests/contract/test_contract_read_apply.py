@@ -60,6 +60,16 @@ def test_accounts_are_read_as_sids(host: HostUnderTest, name: str, sid: str) -> 
     assert record["account"]  # the host's own (possibly localised) name for the SID
 
 
+def test_a_read_without_file_content_gives_the_hash_and_security_only(host: HostUnderTest) -> None:
+    # The follow-up read of what a task runs: any file a hand-made task names, never brought back.
+    install(host)
+    path = host.file("stock", "synchro.bat")
+    full, bare = (host.call({"op": "read", "files": [path], **extra})["files"][0] for extra in ({}, {"file_content": False}))
+
+    assert full["content_base64"] and bare["content_base64"] is None
+    assert bare["file_hash"] == full["file_hash"] and bare["owner"] == full["owner"] and bare["aces"] == full["aces"]
+
+
 def test_machine_variables_are_read_by_name_and_an_unset_one_is_null(host: HostUnderTest) -> None:
     # What the controller needs to tell what a task runs (%SystemRoot%, PATH); a name the machine
     # environment does not set (a per-user one, or none) comes back null, never guessed.

@@ -33,6 +33,7 @@ planned and what was applied. Keys it sets:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -193,14 +194,16 @@ def read_more(host: HostCaller, state: ReadResult, asked: ReadRequest, needed: C
     """``state`` completed by at most :data:`FOLLOW_UP_READS` more reads of what ``needed`` says
     the reads so far lack (what the tasks run: a hand-made task's program, a PATH entry, a
     variable's folder), which the first read could not know. What a host was asked and did not
-    answer is not asked again: it stays unread, and is judged so."""
+    answer is not asked again: it stays unread, and is judged so. The follow-up reads ask for no
+    file's content: a path a hand-made task names may be any file of the host."""
     for _round in range(FOLLOW_UP_READS):
         more = _not_in(needed(state), asked)
         if more.empty:
             break
         asked = _merged_requests(asked, more)
         trace(f"read again: {len(more.files)} file(s), {len(more.directories)} folder(s), {len(more.environment)} variable(s) that tasks run from")
-        state = state.merged(ReadResult.from_json(host.call(more.to_json())))
+        # Only the security of what the tasks run is judged: no file's content is brought back.
+        state = state.merged(ReadResult.from_json(host.call(dataclasses.replace(more, file_content=False).to_json())))
     return state
 
 

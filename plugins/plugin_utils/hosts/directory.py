@@ -195,7 +195,8 @@ class DirectoryHost:
             if resolved.exists and resolved.path.is_file() and key not in seen:
                 seen.add(key)
                 tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state, accounts))
-        files = [_or_unreadable(path, partial(self._file_record, path, acl), _ABSENT_FILE) for path in _strings(request, "files")]
+        content = request.get("file_content") is not False
+        files = [_or_unreadable(path, partial(self._file_record, path, acl, content=content), _ABSENT_FILE) for path in _strings(request, "files")]
         directories = [_or_unreadable(path, partial(self._directory_record, path, acl), _ABSENT_DIRECTORY) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
         environment = self._environment()
@@ -245,7 +246,7 @@ class DirectoryHost:
             if recurse:
                 pending.extend((current / name, (*current_names, name)) for name in reversed(subfolders))
 
-    def _file_record(self, path: str, acl: AclBook) -> dict[str, Any]:
+    def _file_record(self, path: str, acl: AclBook, *, content: bool = True) -> dict[str, Any]:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
         link = self._image.file_link(target)
@@ -254,13 +255,13 @@ class DirectoryHost:
         if resolved is None or not (resolved.exists and resolved.path.is_file()):
             return {**_ABSENT_FILE, "path": path}
         size = resolved.path.stat().st_size
-        content = None
-        if size <= _MAX_CONTENT_BYTES:
+        encoded = None
+        if content and size <= _MAX_CONTENT_BYTES:
             data = resolved.path.read_bytes()
-            content, file_hash = base64.b64encode(data).decode("ascii"), sha256_hex(data)
+            encoded, file_hash = base64.b64encode(data).decode("ascii"), sha256_hex(data)
         else:
             file_hash = hash_file(resolved.path)
-        return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": content, **acl.security(target).to_json()}
+        return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": encoded, **acl.security(target).to_json()}
 
     def _directory_record(self, path: str, acl: AclBook) -> dict[str, Any]:
         target = parse_windows_path(path)

@@ -200,6 +200,7 @@ def test_a_recorded_winrm_read_is_reported_the_same_way(tmp_path: Path) -> None:
     assert json.loads(first["module_args"]["request"])["op"] == "read"
     follow_up = json.loads(second["module_args"]["request"])
     assert follow_up["op"] == "read" and follow_up["files"] and not follow_up["folders"] and not follow_up["tasks"]
+    assert follow_up["file_content"] is False  # what a task names may be any file: its security only
     assert result["host"]["hostname"] == "SHOP01"
     paths = [task["path"] for task in result["tasks"]]
     assert paths == [task["path"] for task in recorded["response"]["tasks"]]

@@ -151,6 +151,7 @@ APPLY_REQUEST: dict[str, Any] = {
                 "directories": [],
                 "accounts": ["svc"],
                 "environment": ["Path"],
+                "file_content": False,
             },
         ),
         (ReadResult, READ_RESPONSE),
