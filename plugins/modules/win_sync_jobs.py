@@ -179,6 +179,8 @@ options:
       - Before changing anything, keep the previous XML of each task updated or deleted and the
         previous content of each script overwritten, returned in RV(backups).
       - With O(backup_dir), also write them to files.
+      - The previous content of a script marked O(jobs[].script.sensitive) is never returned, only
+        written to its file.
     type: bool
     default: false
   backup_dir:
@@ -188,6 +190,7 @@ options:
       - "Files are written to C(<backup_dir>/<inventory host>/<UTC timestamp>/): C(<task name>.xml)
         (UTF-16, as Windows stores it, ready for C(schtasks /create /xml)) and each script under
         its Windows path with C(\\) and C(:) replaced (C(D_Isotools_stock_synchro.bat))."
+      - Each backup file and its folder are readable by the controller's user only (modes 0600 and 0700).
       - Ignored unless O(backup=true).
     type: str
 extends_documentation_fragment:
@@ -436,7 +439,10 @@ backups:
       description: The task's previous XML, when it is re-registered or deleted.
       type: str
     scripts:
-      description: The previous content of each script overwritten (C(path), C(content)).
+      description:
+        - The previous content of each script overwritten (C(path), C(content), C(sensitive)).
+        - A script marked O(jobs[].script.sensitive) has C(content=null) and C(sensitive=true); its
+          previous content is only in its file under O(backup_dir).
       type: list
       elements: dict
     files:

@@ -56,6 +56,9 @@ class ScriptDiff:
     path: str
     before: bytes | None = field(repr=False)
     after: bytes = field(repr=False)
+    # Marked sensitive by its job: every result, diff and report built from this plan says only
+    # that it changed (its content, before or after, is what must not be read there).
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def plan_files(
         steps.directory_allowed = _allowed_writers(job.name, shared.get(path_key(directory), ()), state)[0] if allowed else ()
         steps.directory(directory)
     for item in job.files:
-        steps.file(item.path, item.content)
+        steps.file(item.path, item.content, sensitive=item.sensitive)
     written = {path_key(item.path) for item in job.files}
     for path in runs:
         if path_key(path) not in written:
@@ -143,7 +146,7 @@ class _Steps:
         self.directory_ids[path_key(path)] = ids
         self.change_ids += ids
 
-    def file(self, path: str, content: bytes) -> None:
+    def file(self, path: str, content: bytes, *, sensitive: bool = False) -> None:
         record = self.state.file(path)
         # A file is written after its directory (and that directory's ACL) is in place.
         parents = self._parents(path)
@@ -154,7 +157,7 @@ class _Steps:
         if previous_hash != new_hash:
             ids.append(self.changes.add("write_file", path, requires=parents, expected_hash=previous_hash, content=content).id)
             previous = record.content if record is not None and exists else None
-            self.scripts.append(ScriptDiff(path, previous, content))
+            self.scripts.append(ScriptDiff(path, previous, content, sensitive=sensitive))
             self.field_changes.append(FieldChange(f"script {path}", _hash_words(previous_hash), _hash_words(new_hash)))
         # A new file inherits its folder's ACL, which names every job sharing the folder.
         writers = record.writers if record is not None and exists else self.inherited.get(path_key(ntpath.dirname(path)), ())

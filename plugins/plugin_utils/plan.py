@@ -270,11 +270,12 @@ def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...
 
 def backup_entries(plan: Plan) -> list[dict[str, object]]:
     """What to keep before applying: the previous XML of each task re-registered or deleted and
-    the previous content of each script overwritten (``bytes``), one entry per job."""
+    the previous content of each script overwritten (``bytes``, and whether it is marked
+    sensitive: kept in a backup file, never returned), one entry per job."""
     entries: list[dict[str, object]] = []
     for job in plan.jobs:
         task_replaced = job.xml_before is not None and (job.xml_after is not None or job.outcome in ("deleted", "pruned"))
-        scripts = [{"path": script.path, "content": script.before} for script in job.scripts if script.before is not None]
+        scripts = [{"path": script.path, "content": script.before, "sensitive": script.sensitive} for script in job.scripts if script.before is not None]
         if task_replaced or scripts:
             entries.append(
                 {

@@ -144,14 +144,13 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         *(warning for job in the_plan.jobs for warning in job.warnings),
         *(_taken_over(job, run) for job in the_plan.jobs if job.outcome == "taken_over"),
     ]
-    sensitive = frozenset(path_key(item.path) for job in jobs for item in job.files if item.sensitive)
-    result["jobs"] = [_job_entry(job, sensitive=sensitive) for job in the_plan.jobs]
+    result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
     watch = _Watch({job.name.casefold(): job for job in jobs}, state, dt.datetime.now(dt.timezone.utc))
     result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"]))), **watch.entry(entry, runtime)} for entry in result["jobs"]]
     result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
-        result["diff"] = [_diff(job, sensitive, run.check_mode) for job in the_plan.jobs if job.changed]
+        result["diff"] = [_diff(job, run.check_mode) for job in the_plan.jobs if job.changed]
     unreadable = "; ".join(f"job '{job.name}': {job.error}" for job in the_plan.jobs if job.error is not None)
     if unreadable:
         result.update(failed=True, msg=unreadable)
@@ -167,7 +166,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     outcomes = outcome_after_apply(the_plan, answer)
     result["jobs"] = [
         {**entry, **_runtime(runtime.get(path_key(job.path))), **watch.entry(entry, runtime)}
-        for job, entry in ((job, _job_entry(job, outcome, sensitive=sensitive)) for job, outcome in zip(the_plan.jobs, outcomes, strict=True))
+        for job, entry in ((job, _job_entry(job, outcome)) for job, outcome in zip(the_plan.jobs, outcomes, strict=True))
     ]
     result["changed"] = any(outcome.applied for outcome in outcomes)
     failures = [outcome for outcome in outcomes if not outcome.succeeded]
@@ -337,14 +336,14 @@ def _apply(host: HostCaller, the_plan: Plan) -> tuple[ApplyResult, str | None]:
         return ApplyResult(partial + skipped), str(error)
 
 
-def _job_entry(job: JobPlan, outcome: JobResult | None = None, *, sensitive: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]:
     """A job as the result shows it; ``outcome`` once the host applied the plan."""
     return {
         "name": job.name,
         "path": job.path,
         "outcome": job.outcome,
         "changes": describe(job.changes),
-        "script_diff": _bounded(_script_lines(job, sensitive)),
+        "script_diff": _bounded(_script_lines(job)),
         "findings": list(job.findings),
         "unresolved": list(job.unresolved),
         "applied": bool(outcome and outcome.applied),
@@ -362,13 +361,13 @@ def _summary(outcomes: Sequence[JobResult], failures: Sequence[JobResult]) -> st
     return f"{len(failures)} job(s) not fully applied: {not_applied}. Applied: {done}"
 
 
-def _diff(job: JobPlan, sensitive: frozenset[str], check_mode: bool) -> dict[str, Any]:
+def _diff(job: JobPlan, check_mode: bool) -> dict[str, Any]:
     """The job's ``--diff`` entry: its scripts' changed lines, then right after them the job's
     summary (what happens, in check mode what would: ``would create``) and its field changes."""
     before = job.xml_before or ""
     after = job.xml_after if job.xml_after is not None else ("" if job.outcome in ("deleted", "pruned") else before)
     what = _WOULD.get(job.outcome, job.outcome) if check_mode else job.outcome
-    lines = [*_script_lines(job, sensitive), f"{job.path} ({what}):", *(f"  {line}" for line in describe(job.changes))]
+    lines = [*_script_lines(job), f"{job.path} ({what}):", *(f"  {line}" for line in describe(job.changes))]
     return {
         "before_header": job.path,
         "after_header": job.path,
@@ -378,11 +377,11 @@ def _diff(job: JobPlan, sensitive: frozenset[str], check_mode: bool) -> dict[str
     }
 
 
-def _script_lines(job: JobPlan, sensitive: frozenset[str]) -> list[str]:
+def _script_lines(job: JobPlan) -> list[str]:
     """The unified diff of each script the job writes; a script marked sensitive only says so."""
     lines: list[str] = []
     for script in job.scripts:
-        if path_key(script.path) in sensitive:
+        if script.sensitive:
             lines.append(f"script {script.path}: changed, content not shown (marked sensitive)")
         else:
             lines += _script_diff(script.path, script.before, script.after)
@@ -410,14 +409,20 @@ def _text(content: bytes | None) -> str:
 
 
 def _backups(the_plan: Plan, run: SyncRun) -> list[dict[str, Any]]:
-    """What is about to be replaced, returned and (with ``backup_dir``) written to disk first."""
+    """What is about to be replaced, returned and (with ``backup_dir``) written to disk first.
+
+    A script marked sensitive is kept in its backup file only: the result (which -v prints, a
+    registered variable or a report may carry on) says it was kept, never what it held."""
     folder = None
     if run.backup_dir is not None:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         folder = os.path.join(run.backup_dir, _safe(run.host_name), stamp)
     backups = []
     for entry in backup_entries(the_plan):
-        scripts = [{"path": str(item["path"]), "content": _text(_bytes(item["content"]))} for item in _list(entry["scripts"])]
+        scripts = [
+            {"path": str(item["path"]), "content": None if item["sensitive"] else _text(_bytes(item["content"])), "sensitive": bool(item["sensitive"])}
+            for item in _list(entry["scripts"])
+        ]
         record: dict[str, Any] = {
             "job": entry["job"],
             "path": entry["path"],
@@ -444,8 +449,11 @@ def _write_backup(folder: str, job: str, xml: object, scripts: Sequence[dict[str
 
 
 def _write(path: str, content: bytes) -> str:
-    with open(path, "wb") as stream:
+    # Readable by the controller's user only, whatever the umask: a backup holds what a
+    # sensitive script must not show, and the previous task's XML. The folder is 0o700 too.
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
         stream.write(content)
+    os.chmod(path, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
     return path
 
 

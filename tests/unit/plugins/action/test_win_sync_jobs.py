@@ -130,7 +130,7 @@ def test_backups_keep_the_previous_task_and_script_before_the_apply(harness: Har
     assert result["changed"] is True
     [backup] = result["backups"]
     assert backup["job"] == "Synchro Stock" and backup["outcome"] == "updated"
-    assert backup["scripts"] == [{"path": f"{ROOT}\\stock\\synchro.bat", "content": "@echo off\nold.exe\n"}]
+    assert backup["scripts"] == [{"path": f"{ROOT}\\stock\\synchro.bat", "content": "@echo off\nold.exe\n", "sensitive": False}]
     files = sorted(Path(path) for path in backup["files"])
     assert [path.name for path in files] == ["D_Isotools_Synchro_prod_localhost_stock_synchro.bat", "Synchro Stock.xml"]
     assert files[0].parent.parent == harness.playbook_dir / "backups" / "shop01"
@@ -246,6 +246,28 @@ def test_a_sensitive_script_never_shows_its_content(harness: Harness) -> None:
     assert "connection-secret" not in repr(result)
     assert result["jobs"][0]["script_diff"] == [f"script {ROOT}\\prices\\synchro.bat: changed, content not shown (marked sensitive)"]
     assert f"script {ROOT}\\prices\\synchro.bat: changed, content not shown (marked sensitive)" in result["diff"][0]["prepared"]
+
+
+def test_a_sensitive_script_is_backed_up_to_a_private_file_never_into_the_result(harness: Harness) -> None:
+    job = daily_job("Prices", f"{ROOT}\\prices", content="@echo off\nset DB_PASSWORD=connection-secret-42\n")
+    job["script"]["sensitive"] = True
+    harness.run("win_sync_jobs", {"jobs": [job]})
+    job["script"]["content"] = "@echo off\nset DB_PASSWORD=connection-secret-43\n"
+
+    returned_only = harness.run("win_sync_jobs", {"jobs": [job], "backup": True}, diff=True)
+    job["script"]["content"] = "@echo off\nset DB_PASSWORD=connection-secret-44\n"
+    to_files = harness.run("win_sync_jobs", {"jobs": [job], "backup": True, "backup_dir": "backups"}, diff=True)
+
+    for result in (returned_only, to_files):
+        assert result["changed"] is True
+        assert "connection-secret" not in repr(result)
+        [backup] = result["backups"]
+        assert backup["scripts"] == [{"path": f"{ROOT}\\prices\\synchro.bat", "content": None, "sensitive": True}]
+    # The controller's copy keeps the content (that is what it is for), readable by its owner only.
+    [saved] = [Path(path) for path in to_files["backups"][0]["files"] if path.endswith(".bat")]
+    assert saved.read_bytes() == b"@echo off\r\nset DB_PASSWORD=connection-secret-43\r\n"
+    assert saved.stat().st_mode & 0o077 == 0
+    assert saved.parent.stat().st_mode & 0o077 == 0
 
 
 def test_a_long_script_diff_is_bounded_in_the_result(harness: Harness) -> None:

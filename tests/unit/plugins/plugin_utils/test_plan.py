@@ -174,6 +174,7 @@ def test_backups_hold_what_each_change_replaces() -> None:
         {
             "path": "D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
             "content": b"@echo off\r\ncd /d %~dp0\r\nsynchro.exe stock\r\n",
+            "sensitive": False,
         }
     ]
     case, planned = _case("absent_job")
