@@ -145,6 +145,24 @@ def test_a_read_carries_the_history_it_is_asked_for(host: HostUnderTest) -> None
     assert int(str(events[0]["result_code"]), 0) == 0
 
 
+def test_a_history_query_matches_the_task_as_registered_letter_for_letter(host: HostUnderTest) -> None:
+    # Task names are case-insensitive, event data is not: Windows compares an event XPath's
+    # Data="..." as XPath 1.0 compares strings, character for character. The read answers a task
+    # asked in any case with its registered spelling, which is what a history query must use.
+    installed = install(host)
+    host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})
+    other_case = installed.task.swapcase()
+
+    registered = the_task(host.call({"op": "read", "tasks": [other_case]}), installed.task)["path"]
+    as_inventory = host.call(HistoryRequest((other_case,), 50, event_ids=(ACTION_COMPLETED,)).to_json())
+    as_registered = host.call(HistoryRequest((registered,), 50, event_ids=(ACTION_COMPLETED,)).to_json())
+
+    assert registered == installed.task
+    assert as_inventory["events"] == []
+    if host.history_log is not False:
+        assert [event["path"] for event in as_registered["events"]] == [installed.task]
+
+
 def test_a_read_without_history_has_none(host: HostUnderTest) -> None:
     installed = install(host)
 

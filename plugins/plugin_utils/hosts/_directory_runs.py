@@ -273,12 +273,13 @@ def _run_record(
 
 
 def read_history(path: Path, tasks: Collection[str], max_events: int, event_ids: Collection[int] = ()) -> list[dict[str, Any]]:
-    """The newest ``max_events`` events of ``tasks`` (lowercase paths; empty: all), newest first;
-    with ``event_ids``, only events of those ids (the query's ``System[EventID=...]``)."""
+    """The newest ``max_events`` events of ``tasks`` (paths as registered, matched exactly as the
+    Windows query's ``Data="..."`` is; empty: all), newest first; with ``event_ids``, only events
+    of those ids (the query's ``System[EventID=...]``)."""
     wanted = set(tasks)
     matching = (
         (str(event.get("time")), number, event)
         for number, event in iter_json_lines(path)
-        if (not wanted or str(event.get("path", "")).lower() in wanted) and (not event_ids or event.get("event_id") in event_ids)
+        if (not wanted or str(event.get("path", "")) in wanted) and (not event_ids or event.get("event_id") in event_ids)
     )
     return [event for _time, _number, event in heapq.nlargest(max_events, matching, key=lambda item: item[:2])]

@@ -47,6 +47,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyResult,
     ChangeResult,
     HistoryEvent,
+    HistoryRequest,
+    HistoryResult,
     ReadRequest,
     ReadResult,
     TaskRecord,
@@ -137,7 +139,10 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         planned.append((current, plan_for(current)))
         return _merged_requests(planned[-1][1].unread, unread(_reported(current, planned[-1][1], run.options.folder).values(), current))
 
-    state = read_more(host, ReadResult.from_json(host.call(request.to_json())), request, unread_by_the_tasks, trace)
+    state = ReadResult.from_json(host.call(request.to_json()))
+    if request.history is not None:
+        state = _with_registered_history(host, request.history, state, trace)
+    state = read_more(host, state, request, unread_by_the_tasks, trace)
     the_plan = planned[-1][1] if planned[-1][0] is state else plan_for(state)
     result["warnings"] = [
         *the_plan.warnings,
@@ -241,6 +246,26 @@ class _Watch:
         if record is None or history is None:
             return []
         return [event for event in history.events if path_key(event.path) == path_key(record.path)]
+
+
+def _with_registered_history(host: HostCaller, asked: HistoryRequest, state: ReadResult, trace: Trace) -> ReadResult:
+    """``state`` with the history of each task the host spells otherwise than the inventory.
+
+    The read's history query names tasks as the inventory does, before the host said how it
+    registered them, and Windows matches the query's ``Data="..."`` against an event's TaskName
+    letter for letter (XPath 1.0 string equality): a task registered as 'Synchro Stock' but named
+    'synchro stock' found none of its events and could be called stale. Such tasks (rare: same
+    name but for case) are asked once more, by the path the read returned; the others cost nothing."""
+    if state.history is None:
+        return state
+    asked_keys = {path_key(path) for path in asked.tasks}
+    respelled = tuple(dict.fromkeys(record.path for record in state.tasks if path_key(record.path) in asked_keys and record.path not in asked.tasks))
+    if not respelled:
+        return state
+    trace(f"history: {len(respelled)} task(s) again, as the host spells them")
+    more = HistoryResult.from_json(host.call(freshness_history_request(respelled).to_json()))
+    merged = HistoryResult((*state.history.events, *more.events), state.history.available and more.available)
+    return replace(state, history=merged)
 
 
 def _path(job: DesiredJob, options: PlanOptions) -> str:

@@ -322,7 +322,9 @@ class DirectoryHost:
         if not isinstance(event_ids, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in event_ids):
             raise RequestError("history: 'event_ids' must be a list of event ids")
         self._settled_state()
-        wanted = [display_task_path(parse_task_path(path)).lower() for path in paths]
+        # Letter for letter, as Windows matches the query's Data="..." against the event's
+        # TaskName (the name as registered): a task asked in another case finds no event.
+        wanted = [display_task_path(parse_task_path(path)) for path in paths]
         # With the log disabled, as Windows keeps it, nothing was logged and nothing is read.
         available = self._history_log_on()
         events = read_history(self._image.history_file, wanted, max_events, frozenset(event_ids)) if available else []

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +270,28 @@ def test_a_sensitive_script_is_backed_up_to_a_private_file_never_into_the_result
     assert saved.read_bytes() == b"@echo off\r\nset DB_PASSWORD=connection-secret-43\r\n"
     assert saved.stat().st_mode & 0o077 == 0
     assert saved.parent.stat().st_mode & 0o077 == 0
+
+
+def test_freshness_finds_the_history_of_a_task_the_host_spells_otherwise(harness: Harness) -> None:
+    # Registered as 'Synchro Stock', named 'synchro stock' in the inventory: the last run failed,
+    # the one before succeeded an hour ago, and the host's event log names the task as registered.
+    harness.run("win_sync_jobs", {"jobs": [daily_job("Synchro Stock", f"{ROOT}\\stock")]})
+    now = dt.datetime.now(dt.timezone.utc)
+    harness.write_json("state.json", {"\\Isotools\\Synchro Stock": {"last_run_time": _host_time(now - dt.timedelta(minutes=5)), "last_result": 1}})
+    success = {"path": "\\Isotools\\Synchro Stock", "time": _host_time(now - dt.timedelta(hours=1)), "event_id": 201, "result_code": 0, "activity_id": "a1"}
+    (harness.root / "history.jsonl").write_text(json.dumps(success) + "\n", encoding="utf-8")
+    job = {**daily_job("synchro stock", f"{ROOT}\\stock"), "max_age": "1d"}
+
+    result = harness.run("win_sync_jobs", {"jobs": [job]}, check_mode=True)
+
+    [entry] = result["jobs"]
+    assert entry["freshness"]["state"] == "fresh", entry
+    assert entry["last_success_time"] == success["time"].replace("+00:00", "Z")
+    assert harness.ops()[-2:] == ["read", "history"]  # the registered spelling, asked once more
+
+
+def _host_time(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def test_a_long_script_diff_is_bounded_in_the_result(harness: Harness) -> None:
