@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 ANSIBLE_GALAXY = Path(sys.executable).parent / "ansible-galaxy"
 
 # Tracked, but of no use in an installed collection, or harmful there: ansible.cfg points at the
-# demo inventory and at ./build/collections; .ci/run is the CI entry point.
-DEVELOPER_ONLY = frozenset({"ansible.cfg", ".ci/run"})
+# demo inventory and at ./build/collections; .ci/run is the CI entry point; the pre-commit hooks
+# call the developer's .venv.
+DEVELOPER_ONLY = frozenset({"ansible.cfg", ".ci/run", ".pre-commit-config.yaml"})
 # Written by ansible-galaxy itself, from galaxy.yml, which it leaves out.
 BUILD_METADATA = frozenset({"MANIFEST.json", "FILES.json"})
 GALAXY_YML = "galaxy.yml"
