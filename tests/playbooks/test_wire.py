@@ -170,3 +170,19 @@ def test_a_password_over_http_with_basic_auth_is_refused_before_it_is_sent(base:
     assert "apply" not in module_ops(server) and module_ops(server), "the host was not read, or an apply was sent"
     assert PASSWORD not in server.wire_text
     assert server.errors == []
+
+
+def test_over_http_with_ntlm_every_message_is_sealed_and_the_password_goes(base: Path) -> None:
+    pytest.importorskip("spnego", reason="pyspnego (NTLM, with pywinrm) is not installed")
+    with LoopbackWinRM(windows_image(base / "ntlm"), base, USER, CONNECTION_PASSWORD, tls=False, auth="ntlm") as server:
+        inventory = write_inventory(base, server, "ntlm", JOBS[1:2], ansible_winrm_scheme="http", ansible_winrm_transport="ntlm")
+        code, output, _recap = run(base, playbook("deploy"), inventory=inventory)
+    assert code == 0, output
+    assert server.errors == []
+    assert "apply" in module_ops(server)
+    assert any(entry["password"] == PASSWORD for call in server.module_calls for entry in call.args["passwords"])
+    # MS-WSMV 2.2.9.1.1: past the handshake, every body is one sealed multipart message; no SOAP in clear.
+    sealed = [raw for raw in server.raw_bodies if raw]
+    assert sealed and all(raw.startswith(b"--Encrypted Boundary\r\n") for raw in sealed)
+    assert not any(b"Envelope" in raw for raw in sealed)
+    assert not any(header.startswith("Basic ") for header in server.auth_headers)

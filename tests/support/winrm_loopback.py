@@ -5,8 +5,9 @@
 It speaks the part of WinRM's shell protocol (MS-WSMV, ``windows/shell/cmd``) that pywinrm and
 ansible-core's ``winrm`` connection plugin use: Create a shell, Command, Send stdin, Receive,
 Signal, Delete, over HTTPS (a self-signed certificate made at start) or plain HTTP, with basic
-auth. It is not Windows and runs no PowerShell: a command that carries Ansible's module payload
-on stdin is unpacked (the exec-wrapper manifest of ansible-core 2.17/2.18, or the bootstrap
+auth, or NTLM through pyspnego's acceptor with WinRM message encryption (MS-WSMV 2.2.9.1.1).
+It is not Windows and runs no PowerShell: a command that carries Ansible's module payload on
+stdin is unpacked (the exec-wrapper manifest of ansible-core 2.17/2.18, or the bootstrap
 manifest of 2.19+), and a ``win_sync_host`` run is answered by a directory host, as the real
 module answers: ``{"changed", "response"}``. Anything else it does not know is answered with a
 SOAP fault quoting the request, and recorded in :attr:`LoopbackWinRM.errors`, so a test fails
@@ -21,7 +22,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 import ssl
+import struct
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -54,6 +57,9 @@ _LEGACY_SEPARATOR = b"\0\0\0\0"
 # ansible-core 2.19+: the bootstrap JSON, then this, then the exec manifest JSON.
 _BOOTSTRAP_SEPARATOR = b"\n\0\0\0\0\n"
 _SHOWN_BODY = 3000
+# MS-WSMV 2.2.9.1.1: an NTLM-encrypted message is a multipart body of these parts.
+_BOUNDARY = b"--Encrypted Boundary"
+_ENCRYPTED_TYPE = 'multipart/encrypted;protocol="application/HTTP-SPNEGO-session-encrypted";boundary="Encrypted Boundary"'
 _MODULE_SOURCE = (Path(__file__).resolve().parents[2] / "plugins" / "modules" / "win_sync_host.ps1").read_bytes()
 
 
@@ -97,7 +103,9 @@ class LoopbackWinRM:
     user: str
     password: str
     tls: bool = True
+    auth: str = "basic"  # or "ntlm"
     bodies: list[str] = field(default_factory=list)
+    raw_bodies: list[bytes] = field(default_factory=list)  # as received: encrypted with NTLM
     auth_headers: list[str] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     module_calls: list[ModuleCall] = field(default_factory=list)
@@ -112,6 +120,12 @@ class LoopbackWinRM:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*_self_signed(self.workdir))
             self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+        if self.auth == "ntlm":
+            # pyspnego's NTLM acceptor checks the initiator against this file (DOMAIN:USER:PASSWORD lines).
+            users = self.workdir / "loopback-ntlm-users"
+            users.write_text(f":{self.user}:{self.password}\n", encoding="utf-8")
+            self._saved_user_file = os.environ.get("NTLM_USER_FILE")
+            os.environ["NTLM_USER_FILE"] = str(users)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -120,6 +134,11 @@ class LoopbackWinRM:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+        if self.auth == "ntlm":
+            if self._saved_user_file is None:
+                os.environ.pop("NTLM_USER_FILE", None)
+            else:
+                os.environ["NTLM_USER_FILE"] = self._saved_user_file
 
     @property
     def port(self) -> int:
@@ -248,35 +267,94 @@ class _Handler(BaseHTTPRequestHandler):
     server_state: LoopbackWinRM
     protocol_version = "HTTP/1.1"
 
+    ntlm: Any = None  # this connection's NTLM context: NTLM authenticates a connection, not a request
+
     def do_POST(self) -> None:
         state = self.server_state
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         header = self.headers.get("Authorization") or ""
         state.auth_headers.append(header)
-        expected = "Basic " + base64.b64encode(f"{state.user}:{state.password}".encode()).decode()
-        if header != expected:
-            self._respond(401, b"", {"WWW-Authenticate": 'Basic realm="WSMAN"'})
-            return
+        state.raw_bodies.append(raw)
+        if state.auth == "ntlm":
+            if header.startswith("Negotiate "):
+                self._ntlm_step(header.removeprefix("Negotiate "))
+                return
+            if self.ntlm is None or not self.ntlm.complete:
+                self._respond(401, b"", {"WWW-Authenticate": "Negotiate"})
+                return
+            body = _unseal(self.ntlm, raw).decode("utf-8") if raw else ""
+        else:
+            expected = "Basic " + base64.b64encode(f"{state.user}:{state.password}".encode()).decode()
+            if header != expected:
+                self._respond(401, b"", {"WWW-Authenticate": 'Basic realm="WSMAN"'})
+                return
+            body = raw.decode("utf-8")
         state.bodies.append(body)
         try:
-            reply = state.handle(body)
+            reply, status = state.handle(body), 200
         except (WireError, ElementTree.ParseError, KeyError, ValueError) as error:
             state.errors.append(f"{error}\n--- request body ---\n{body[:_SHOWN_BODY]}")
-            self._respond(500, _fault(f"{error}; request body: {body[:_SHOWN_BODY]}").encode())
+            reply, status = _fault(f"{error}; request body: {body[:_SHOWN_BODY]}"), 500
+        if state.auth == "ntlm":
+            self._respond(status, _seal(self.ntlm, reply.encode()), {"Content-Type": _ENCRYPTED_TYPE})
+        else:
+            self._respond(status, reply.encode())
+
+    def _ntlm_step(self, token: str) -> None:
+        import spnego  # pyspnego comes with pywinrm (requests_ntlm)
+
+        if self.ntlm is None or self.ntlm.complete:
+            self.ntlm = spnego.server(protocol="ntlm")
+        try:
+            answer = self.ntlm.step(base64.b64decode(token))
+        except spnego.exceptions.SpnegoError as error:
+            self.server_state.errors.append(f"NTLM authentication failed: {error}")
+            self.ntlm = None
+            self._respond(401, b"", {"WWW-Authenticate": "Negotiate"})
             return
-        self._respond(200, reply.encode())
+        if not self.ntlm.complete:
+            self._respond(401, b"", {"WWW-Authenticate": f"Negotiate {base64.b64encode(answer or b'').decode()}"})
+            return
+        # The request that finished the handshake is pywinrm's empty one that sets up encryption.
+        self._respond(200, b"")
 
     def _respond(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+        headers = {"Content-Type": "application/soap+xml;charset=UTF-8", **(headers or {})}
         self.send_response(status)
-        self.send_header("Content-Type", "application/soap+xml;charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:  # pylint: disable=redefined-builtin
         return  # the test reads the recorded bodies, not stderr
+
+
+def _unseal(context: Any, raw: bytes) -> bytes:
+    # --Encrypted Boundary, the header part (OriginalContent ...;Length=N), then the octet-stream part:
+    # a 4-byte little-endian signature length, the signature, the sealed message.
+    parts = [part for part in raw.split(_BOUNDARY + b"\r\n") if part]
+    if len(parts) != 2 or b"Length=" not in parts[0]:
+        raise WireError(f"an NTLM body that is not one encrypted message: {raw[:200]!r}")
+    length = int(parts[0].split(b"Length=")[1].strip())
+    stream = parts[1].removesuffix(_BOUNDARY + b"--\r\n").removeprefix(b"\tContent-Type: application/octet-stream\r\n")
+    signature_length = struct.unpack("<i", stream[:4])[0]
+    message = bytes(context.unwrap_winrm(stream[4 : 4 + signature_length], stream[4 + signature_length :]))
+    if len(message) != length:
+        raise WireError(f"an NTLM message of {len(message)} bytes said it had {length}")
+    return message
+
+
+def _seal(context: Any, message: bytes) -> bytes:
+    wrapped = context.wrap_winrm(message)
+    return (
+        _BOUNDARY + b"\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n"
+        b"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=" + str(len(message)).encode() + b"\r\n"
+        + _BOUNDARY + b"\r\n\tContent-Type: application/octet-stream\r\n"
+        + struct.pack("<i", len(wrapped.header)) + wrapped.header + wrapped.data
+        + _BOUNDARY + b"--\r\n"
+    )
 
 
 def _text(element: ElementTree.Element, path: str) -> str:
