@@ -186,3 +186,14 @@ def test_over_http_with_ntlm_every_message_is_sealed_and_the_password_goes(base:
     assert sealed and all(raw.startswith(b"--Encrypted Boundary\r\n") for raw in sealed)
     assert not any(b"Envelope" in raw for raw in sealed)
     assert not any(header.startswith("Basic ") for header in server.auth_headers)
+
+
+def test_an_adhoc_apply_longer_than_an_environment_string_lands_whole(https: LoopbackWinRM, deployed: Path) -> None:
+    # The contract suite's path: the request rides in the ansible command's environment, in parts.
+    content = b"@echo off\r\n" + b"rem a long script of the contract suite\r\n" * 6000
+    path = f"{ROOT}\\Synchro Stock\\long.bat"
+    change = {"id": "c1", "kind": "write_file", "path": path, "content_base64": base64.b64encode(content).decode(), "expected_hash": None}
+    response = host_from_inventory(str(deployed)).apply({"changes": [change]})
+    assert [result["status"] for result in response["results"]] == ["applied"], response
+    assert https.root.joinpath("D", *path.split("\\")[1:]).read_bytes() == content
+    assert https.errors == []

@@ -4,8 +4,9 @@
 
 That is how the contract tests reach a real Windows host from an inventory file. Each call is
 one ad-hoc run of ``ansible HOST -i INVENTORY -m MODULE``. The module arguments travel in the
-child's environment, each one JSON-encoded and read back by an ``env`` lookup, so a password is
-never on a command line nor in a file; the result is read from the ``minimal`` callback's
+child's environment, each one JSON-encoded and read back by ``env`` lookups (in parts: Linux
+takes no environment string over 128 KiB, and a request with a script is longer), so a password
+is never on a command line nor in a file; the result is read from the ``minimal`` callback's
 ``HOST | STATUS => {json}`` line.
 """
 
@@ -26,12 +27,15 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors im
 
 __all__ = ["AdHocModule", "connection_plugin_name", "inventory_host", "options_from_host_vars", "parse_adhoc_output"]
 
-_ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}"
-_ARG_TEMPLATE = "{{{{ lookup('ansible.builtin.env', '{variable}') | from_json }}}}"
+_ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}_{part}"
+# Below Linux's MAX_ARG_STRLEN (131,072 bytes for "NAME=value"): execve refuses a longer string.
+_ARG_PART = 100_000
+_ARG_LOOKUP = "lookup('ansible.builtin.env', '{variable}')"
+_ARG_TEMPLATE = "{{{{ ({lookups}) | from_json }}}}"
 # ansible-core 2.17/2.18 (no native Jinja types) turn a templated text that looks like a dict or a
 # list into one (win_sync_host's JSON request then reads "System.Collections.Generic.Dictionary");
 # a value from the "string" filter is exempt (STRING_TYPE_FILTERS), and 2.19+ keeps text anyway.
-_TEXT_ARG_TEMPLATE = "{{{{ lookup('ansible.builtin.env', '{variable}') | from_json | string }}}}"
+_TEXT_ARG_TEMPLATE = "{{{{ ({lookups}) | from_json | string }}}}"
 _RESULT_LINE = re.compile(r"^(?P<host>\S+) \| (?P<status>SUCCESS|CHANGED|FAILED!|UNREACHABLE!) => ", re.MULTILINE)
 # The plain minimal callback, whatever the caller's configuration says.
 _ADHOC_ENV = {"ANSIBLE_LOAD_CALLBACK_PLUGINS": "0", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
@@ -65,9 +69,14 @@ class AdHocModule:
         environment = {**os.environ, **_ADHOC_ENV, **_collections_path()}
         arguments = {}
         for index, (name, value) in enumerate(module_args.items()):
-            variable = _ARG_VARIABLE.format(index=index)
-            environment[variable] = json.dumps(value)
-            arguments[name] = (_TEXT_ARG_TEMPLATE if isinstance(value, str) else _ARG_TEMPLATE).format(variable=variable)
+            encoded = json.dumps(value)  # ASCII: a part never cuts a character
+            lookups = []
+            for part, start in enumerate(range(0, len(encoded), _ARG_PART)):
+                variable = _ARG_VARIABLE.format(index=index, part=part)
+                environment[variable] = encoded[start : start + _ARG_PART]
+                lookups.append(_ARG_LOOKUP.format(variable=variable))
+            template = _TEXT_ARG_TEMPLATE if isinstance(value, str) else _ARG_TEMPLATE
+            arguments[name] = template.format(lookups=" ~ ".join(lookups))
         command = [_tool("ansible"), self.host, "-i", self.inventory, "-m", module_name]
         if arguments:  # "-a {}" would be taken as raw parameters
             command += ["-a", json.dumps(arguments)]

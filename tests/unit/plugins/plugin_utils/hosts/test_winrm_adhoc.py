@@ -81,7 +81,7 @@ def test_module_arguments_travel_in_the_environment_not_on_the_command_line(monk
 
     assert all(SECRET not in part for part in seen["command"])
     assert seen["command"][1:6] == ["shop01", "-i", "inventory.yml", "-m", "isotools.shop_sync.win_sync_host"]
-    passed = {name: json.loads(seen["env"][f"SHOP_SYNC_MODULE_ARG_{index}"]) for index, name in enumerate(args)}
+    passed = {name: json.loads(seen["env"][f"SHOP_SYNC_MODULE_ARG_{index}_0"]) for index, name in enumerate(args)}
     assert passed == args
 
 
@@ -102,6 +102,16 @@ def test_a_module_runs_through_the_ansible_command_with_its_arguments_intact(inv
     result = AdHocModule(str(inventory), "here")(module_name="ansible.builtin.debug", module_args={"msg": message})
 
     assert result["msg"] == message
+
+
+def test_an_argument_longer_than_one_environment_string_travels_in_parts(inventory: Path) -> None:
+    # Linux refuses an environment string over 128 KiB (E2BIG, "Argument list too long"): an apply
+    # that writes a script of that size could not be sent at all.
+    request = json.dumps({"op": "apply", "content_base64": "QUJD" * 60000})
+
+    result = AdHocModule(str(inventory), "here")(module_name="ansible.builtin.debug", module_args={"msg": request})
+
+    assert result["msg"] == request
 
 
 def test_a_json_text_argument_reaches_the_module_as_text_on_every_core(inventory: Path) -> None:
