@@ -9,7 +9,11 @@ and the ratio is taken pair by pair, so a machine whose speed drifts during the 
 move it; the median pair is kept. Each host's journal counts its host calls.
 
 An invented fleet: one job per host. ``SHOP_SYNC_BENCH_HOSTS`` sets another size. These measure
-time, so they live in `make bench`, never in `make test`.
+time, so they live in `make bench`, never in `make test`; tests/playbooks/test_fleet_cost.py
+holds the number of tasks per host, which is what the time follows, in `make test`. Each line
+printed also gives the tasks each host ran (the test-only callback of tests/playbooks/callbacks)
+and the load average, since the machine may be shared. Measured figures: docs/reliability.md,
+"Fleet cost".
 """
 
 from __future__ import annotations
@@ -31,7 +35,11 @@ BIN = Path(sys.executable).parent
 HOSTS = int(os.environ.get("SHOP_SYNC_BENCH_HOSTS", "100"))
 FORKS = 10
 PAIRS = 3
+# Issue 11: drift at most 2x ping. Deploy has one task per host more than drift (the smoke run,
+# skipped unless asked, and the line per job): the same bound holds for it (docs/reliability.md).
 TARGET_RATIO = 2.0
+DEPLOY_RATIO = 2.0
+CALLBACKS = REPO / "tests" / "playbooks" / "callbacks"
 PING = """---
 - name: Ansible's floor
   hosts: all
@@ -70,7 +78,15 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _playbook(base: Path, playbook: str, *options: str) -> float:
-    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORKS": str(FORKS)}
+    environment = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORKS": str(FORKS),
+        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+        "ANSIBLE_CALLBACKS_ENABLED": "task_count",
+        "SHOP_SYNC_TASK_COUNT": str(base / "tasks.json"),
+    }
     started = time.perf_counter()
     completed = subprocess.run(
         [str(BIN / "ansible-playbook"), "-i", str(base / "inventory.yml"), playbook, *options],
@@ -95,8 +111,15 @@ def _calls(base: Path) -> dict[str, list[str]]:
     return ops
 
 
-def _against_ping(base: Path, playbook: str, *options: str) -> tuple[float, float, float, list[list[str]]]:
-    """(median ratio, median playbook s, median ping s, the host calls of one playbook run per host)."""
+def _tasks(base: Path) -> tuple[list[int], int]:
+    """(the distinct numbers of tasks a host ran, the number of run_once tasks) of the last run."""
+    ran = json.loads((base / "tasks.json").read_text(encoding="utf-8"))
+    return sorted({len(tasks) for tasks in ran["per_host"].values()}), len(ran["once"])
+
+
+def _against_ping(base: Path, playbook: str, *options: str) -> tuple[float, float, float, list[list[str]], tuple[list[int], int]]:
+    """(median ratio, median playbook s, median ping s, the host calls of one playbook run per host,
+    its tasks per host and run_once tasks)."""
     ratios, times, pings = [], [], []
     calls: list[list[str]] = []
     for _pair in range(PAIRS):
@@ -108,24 +131,25 @@ def _against_ping(base: Path, playbook: str, *options: str) -> tuple[float, floa
         ratios.append(elapsed / ping)
         times.append(elapsed)
         pings.append(ping)
-    return statistics.median(ratios), statistics.median(times), statistics.median(pings), calls
+    return statistics.median(ratios), statistics.median(times), statistics.median(pings), calls, _tasks(base)
 
 
-def _report(what: str, ratio: float, elapsed: float, ping: float, calls: Sequence[Sequence[str]]) -> None:
+def _report(what: str, ratio: float, elapsed: float, ping: float, calls: Sequence[Sequence[str]], tasks: tuple[list[int], int], bound: float) -> None:
     reads = sorted({list(host).count("read") for host in calls})
-    print(f"\n{what} on {HOSTS} directory hosts, {FORKS} forks: {elapsed:.1f} s vs ping {ping:.1f} s = {ratio:.2f}x", end="")
-    print(f" (target <= {TARGET_RATIO}x); reads per host: {reads}")
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"\n{what} on {HOSTS} directory hosts, {FORKS} forks: {elapsed:.1f} s vs ping {ping:.1f} s = {ratio:.2f}x (target <= {bound}x)", end="")
+    print(f"; reads per host: {reads}; tasks per host: {tasks[0]} (+{tasks[1]} run_once); load average {load}")
 
 
 def test_drift_reads_each_host_once_within_twice_the_time_of_ping(fleet: Path) -> None:
-    ratio, elapsed, ping, calls = _against_ping(fleet, str(REPO / "playbooks" / "drift.yml"), "-e", f"shop_sync_report_dir={fleet / 'report'}")
-    _report("drift", ratio, elapsed, ping, calls)
+    ratio, elapsed, ping, calls, tasks = _against_ping(fleet, str(REPO / "playbooks" / "drift.yml"), "-e", f"shop_sync_report_dir={fleet / 'report'}")
+    _report("drift", ratio, elapsed, ping, calls, tasks, TARGET_RATIO)
     assert all(host == ["read"] for host in calls), calls
     assert ratio <= TARGET_RATIO
 
 
 def test_an_unchanged_deploy_reads_each_host_once_within_twice_the_time_of_ping(fleet: Path) -> None:
-    ratio, elapsed, ping, calls = _against_ping(fleet, str(REPO / "playbooks" / "deploy.yml"))
-    _report("deploy (nothing to change)", ratio, elapsed, ping, calls)
+    ratio, elapsed, ping, calls, tasks = _against_ping(fleet, str(REPO / "playbooks" / "deploy.yml"))
+    _report("deploy (nothing to change)", ratio, elapsed, ping, calls, tasks, DEPLOY_RATIO)
     assert all(host == ["read"] for host in calls), calls
-    assert ratio <= TARGET_RATIO
+    assert ratio <= DEPLOY_RATIO
