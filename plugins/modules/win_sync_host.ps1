@@ -35,7 +35,6 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $ErrorActionPreference = 'Stop'
 
-$TaskStates = @('unknown', 'disabled', 'queued', 'ready', 'running')  # TASK_STATE 0-4
 # ITaskFolder::RegisterTask flags (taskschd.h): create fails over an existing task, update on a
 # missing one, so what someone registered after our hash check is never replaced.
 $TASK_CREATE = 2
@@ -114,7 +113,7 @@ Function Get-TaskRecord {
             xml = $xml
             task_hash = Get-TextHash $xml
             enabled = [bool]$Task.Enabled
-            state = $TaskStates[[int]$Task.State]
+            state = [int]$Task.State  # TASK_STATE (IRegisteredTask.State): the controller names it
             last_run_time = Format-HostTime $Task.LastRunTime
             last_result = $Task.LastTaskResult  # signed, as COM gives it: the controller reads it unsigned
             next_run_time = Format-HostTime $Task.NextRunTime
@@ -123,7 +122,7 @@ Function Get-TaskRecord {
         }
     }
     catch {
-        @{ path = $path; xml = $null; task_hash = $null; enabled = $null; state = 'unknown'; error = Get-ErrorText $_ }
+        @{ path = $path; xml = $null; task_hash = $null; enabled = $null; state = 0; error = Get-ErrorText $_ }
     }
 }
 

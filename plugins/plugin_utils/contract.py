@@ -82,6 +82,7 @@ __all__ = [
     "split_task_path",
 ]
 
+# TASK_STATE (taskschd.h) 0-4: a host sends the number, the controller names it.
 TASK_STATES = ("unknown", "disabled", "queued", "ready", "running")
 CHANGE_KINDS = ("create_folder", "create_directory", "write_file", "set_acl", "register_task", "delete_task")
 CHANGE_STATUSES = ("applied", "unchanged", "refused", "failed", "skipped")
@@ -239,7 +240,7 @@ class TaskRecord:
             "xml": self.xml,
             "task_hash": self.task_hash,
             "enabled": self.enabled,
-            "state": self.state,
+            "state": TASK_STATES.index(self.state),
             "last_run_time": time_text(self.last_run_time),
             "last_result": self.last_result,
             "next_run_time": time_text(self.next_run_time),
@@ -255,13 +256,24 @@ class TaskRecord:
             xml=fields_.required_str("xml"),
             task_hash=fields_.hash("task_hash"),
             enabled=fields_.required_bool("enabled"),
-            state=fields_.choice("state", TASK_STATES),
+            state=_task_state(fields_),
             last_run_time=optional_time(fields_, "last_run_time"),
             last_result=fields_.optional_code("last_result"),
             next_run_time=optional_time(fields_, "next_run_time"),
             number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
             principal_sid=_optional_sid(fields_, "principal_sid"),
         )
+
+
+def _task_state(fields_: Fields) -> str:
+    """The TASK_STATE a host sent as its number (IRegisteredTask.State), named; an older host's
+    name is taken as it is."""
+    value = fields_.value("state")
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(TASK_STATES):
+        return TASK_STATES[value]
+    if isinstance(value, str):
+        return fields_.choice("state", TASK_STATES)
+    raise ContractError(f"{fields_.at('state')} must be a TASK_STATE 0-4, got {value!r}")
 
 
 def _optional_sid(fields_: Fields, key: str) -> str | None:
@@ -429,7 +441,7 @@ class UnreadableTask:
     error: str
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "xml": None, "task_hash": None, "enabled": None, "state": "unknown", "error": self.error}
+        return {"path": self.path, "xml": None, "task_hash": None, "enabled": None, "state": 0, "error": self.error}
 
     @classmethod
     def from_json(cls, data: object, where: str) -> UnreadableTask:

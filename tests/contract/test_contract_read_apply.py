@@ -16,6 +16,7 @@ from host_samples import b64, delete, record_writers, register, sha256, statuses
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
 NOT_YET_RUN = 0x41303
+READY = 3  # TASK_STATE_READY, as IRegisteredTask.State gives it
 CONCURRENT = "changed concurrently, re-run"
 NONE_MAPPED = 0x80070534
 NO_SECURITY = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # what a read says of a missing file
@@ -100,7 +101,7 @@ def test_what_one_apply_created_the_next_read_shows_with_its_hashes(host: HostUn
     assert task["path"] == installed.task
     assert task["task_hash"] == sha256(task["xml"].encode("utf-8")) == installed.task_hash
     assert "/k synchro.bat &amp; exit" in task["xml"]
-    assert (task["enabled"], task["state"], task["last_result"]) == (True, "ready", NOT_YET_RUN)
+    assert (task["enabled"], task["state"], task["last_result"]) == (True, READY, NOT_YET_RUN)
     (script,) = response["files"]
     assert (script["exists"], script["file_hash"], script["size"]) == (True, sha256(SCRIPT), len(SCRIPT))
     assert base64.b64decode(script["content_base64"]) == SCRIPT

@@ -13,6 +13,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
 
 COMPLETED = 102
 ACTION_COMPLETED = 201
+READY, DISABLED = 3, 1  # TASK_STATE, as IRegisteredTask.State gives it
 STARTED = 100
 OFFSET = re.compile(r"[+-]\d{2}:\d{2}$|Z$")  # yyyy-MM-ddTHH:mm:sszzz
 
@@ -27,7 +28,7 @@ def test_a_run_waited_for_returns_the_exit_code_and_the_read_shows_it(host: Host
     assert (run["path"].lower(), run["started"], run["finished"], run["timed_out"]) == (installed.task.lower(), True, True, False)
     assert run["last_result"] == 0
     assert run["start_time"] is not None and run["end_time"] is not None
-    assert (task["last_result"], task["state"]) == (0, "ready")
+    assert (task["last_result"], task["state"]) == (0, READY)
     assert task["last_run_time"] is not None
 
 
@@ -65,7 +66,7 @@ def test_a_disabled_task_is_not_started(host: HostUnderTest) -> None:
     (run,) = response["runs"]
     assert (run["started"], run["finished"]) == (False, False)
     assert run["message"]
-    assert (task["enabled"], task["state"]) == (False, "disabled")
+    assert (task["enabled"], task["state"]) == (False, DISABLED)
 
 
 def test_a_task_that_does_not_exist_is_not_started(host: HostUnderTest) -> None:

@@ -49,12 +49,13 @@ def load_state(path: Path) -> StateBook:
 def runtime_fields(entry: dict[str, Any] | None, enabled: bool | None) -> dict[str, Any]:
     """The runtime part of a task record, from its entry and whether its XML enables it."""
     entry = entry or {}
+    # TASK_STATE as IRegisteredTask.State gives it: 0 unknown, 1 disabled, 3 ready, 4 running.
     if enabled is None:
-        state = "unknown"
+        state = 0
     elif not enabled:
-        state = "disabled"
+        state = 1
     else:
-        state = "running" if entry.get("running") else "ready"
+        state = 4 if entry.get("running") else 3
     return {
         "enabled": enabled,
         "state": state,

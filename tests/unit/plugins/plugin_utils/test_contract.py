@@ -53,7 +53,7 @@ READ_RESPONSE: dict[str, Any] = {
             "xml": "<Task/>",
             "task_hash": TASK_HASH,
             "enabled": True,
-            "state": "ready",
+            "state": 3,  # TASK_STATE_READY
             "last_run_time": "2026-11-27T06:00:00",
             "last_result": 0,
             "next_run_time": "2026-11-28T06:00:00+01:00",
@@ -257,6 +257,7 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
             "sleeping",
             "read response: tasks[0].state must be one of unknown, disabled, queued, ready, running, got string 'sleeping'",
         ),
+        (["tasks", 0, "state"], 5, "read response: tasks[0].state must be a TASK_STATE 0-4, got 5"),
         (["tasks", 0, "enabled"], "yes", "read response: tasks[0].enabled must be true or false, got string 'yes'"),
         (["tasks", 0, "xml"], KeyError, "read response: tasks[0].xml is required"),
         (
@@ -479,3 +480,12 @@ def test_the_history_keeps_the_asked_tasks_events_and_drops_those_of_no_task() -
 
     assert [item.path for item in HistoryResult.from_json(data, ("\\Isotools\\A",)).events] == ["\\ISOTOOLS\\A"]
     assert [item.path for item in HistoryResult.from_json(data).events] == ["\\ISOTOOLS\\A", "\\Isotools\\B"]
+
+
+@pytest.mark.parametrize(("sent", "named"), [(0, "unknown"), (1, "disabled"), (2, "queued"), (3, "ready"), (4, "running"), ("ready", "ready")])
+def test_a_task_state_is_named_from_its_task_state_number(sent: object, named: str) -> None:
+    # IRegisteredTask.State is a TASK_STATE number (taskschd.h); the table is the controller's.
+    # An older host's name is read as it is.
+    result = ReadResult.from_json(mutated(["tasks", 0, "state"], sent))
+
+    assert result.tasks[0].state == named

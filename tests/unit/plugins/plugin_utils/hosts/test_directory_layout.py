@@ -172,7 +172,7 @@ def test_a_copied_real_task_store_is_read_as_it_is(image: Image) -> None:
         assert "error" not in task, (source.name, task.get("error"))
         assert task["xml"].lstrip().startswith("<?xml")
         assert task["task_hash"] == hashlib.sha256(task["xml"].encode("utf-8")).hexdigest()
-        assert task["state"] == ("ready" if task["enabled"] else "disabled")
+        assert task["state"] == (3 if task["enabled"] else 1)  # TASK_STATE ready, disabled
         assert (task["last_result"], task["next_run_time"]) == (0x41303, None)
 
 
@@ -209,7 +209,7 @@ def test_an_oversized_or_undecodable_task_file_is_reported_not_fatal(image: Imag
     # As the contract's unreadable record (IRegisteredTask.Xml throws on Windows): no text, no hash.
     assert (by_name["Not XML"]["xml"], by_name["Not XML"]["task_hash"]) == (None, None)
     for name in ("Huge", "Garbage", "Not XML"):
-        assert (by_name[name]["state"], by_name[name]["enabled"]) == ("unknown", None)
+        assert (by_name[name]["state"], by_name[name]["enabled"]) == (0, None)  # TASK_STATE unknown
     assert "error" not in by_name["Synchro Stock"]
 
 
@@ -227,7 +227,7 @@ def test_two_thousand_tasks_are_all_read_in_order(image: Image) -> None:
 
     assert [task["path"] for task in response["tasks"]] == [f"\\Bulk\\{name}" for name in sorted(texts)]
     assert all(task["xml"] == texts[task["path"][6:]] for task in response["tasks"])
-    assert sum(1 for task in response["tasks"] if task["state"] == "disabled") == 667
+    assert sum(1 for task in response["tasks"] if task["state"] == 1) == 667  # TASK_STATE disabled
     assert image.journal()[-1]["tasks"] == 2000
 
 

@@ -115,12 +115,12 @@ def test_a_run_not_waited_for_is_running_until_the_clock_passes_its_end(image: I
         False,
         RUNNING,
     )
-    assert (during["state"], during["last_result"]) == ("running", RUNNING)
+    assert (during["state"], during["last_result"]) == (4, RUNNING)  # TASK_STATE running
     assert (again["started"], again["message"]) == (
         False,
         f"An instance of this task is already running. ({TASK}) [0x8004131F]",
     )
-    assert (after["state"], after["last_result"]) == ("ready", 0)
+    assert (after["state"], after["last_result"]) == (3, 0)  # TASK_STATE ready
     assert event_ids(image) == [102, 201, 129, 100]
 
 
