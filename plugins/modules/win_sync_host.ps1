@@ -104,6 +104,9 @@ Function Get-TaskRecord {
     # The hash is of the very text returned: reading Xml twice could pair one version's text
     # with another's hash. A task that cannot be read is reported with the reason rather than
     # failing the whole read; the controller then leaves it alone (no update, no prune).
+    # IRegisteredTask.State is a TASK_STATE and LastTaskResult a signed HRESULT/exit code
+    # (Microsoft docs: IRegisteredTask, TASK_STATE); both are handed over as numbers, as
+    # community.windows win_scheduled_task_stat.ps1 reads $task.State and $task.LastTaskResult.
     param ($Task)
     $path = [string]$Task.Path
     try {
@@ -191,7 +194,9 @@ Function Set-SecurityField {
     $sid = [System.Security.Principal.SecurityIdentifier]
     $Record.owner = $security.GetOwner($sid).Value
     $Record.protected = [bool]$security.AreAccessRulesProtected
-    # PropagationFlags 2: InheritOnly, the entry applies to the children only.
+    # PropagationFlags 2: InheritOnly, the entry applies to the children only. FileSystemRights is
+    # an Int32 flags enum (Microsoft docs: FileSystemRights), so a generic right is negative:
+    # sent as it is, the controller reads the mask unsigned (file_access.AccessEntry).
     $Record.aces = [object[]]@(foreach ($rule in $security.GetAccessRules($true, $true, $sid)) {
             @{ sid = $rule.IdentityReference.Value; type = ([string]$rule.AccessControlType).ToLowerInvariant(); rights = [int]$rule.FileSystemRights
                 inherit_only = [bool]([int]$rule.PropagationFlags -band 2); inherited = [bool]$rule.IsInherited }
@@ -454,6 +459,9 @@ Function Register-TaskChange {
 }
 
 Function Remove-TaskChange {
+    # ITaskFolder::DeleteTask(name, flags) takes the name within the folder, flags "not
+    # supported", 0 (Microsoft docs: ITaskFolder::DeleteTask); folder and name come split from
+    # the controller (contract.split_task_path).
     param ($Change)
     $current = Get-CurrentTask $Change
     if (-not $current.Expected) { return New-Outcome 'refused' $CONCURRENT }

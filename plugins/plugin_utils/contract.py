@@ -91,7 +91,8 @@ REDACTED = "********"
 _HASHED_KINDS = ("write_file", "register_task", "delete_task")
 # Kinds that name a task: the request carries its folder and name, as ITaskFolder takes them.
 _TASK_KINDS = ("register_task", "delete_task")
-# TASK_LOGON_TYPE (taskschd.h), the logonType argument of ITaskFolder::RegisterTask.
+# TASK_LOGON_TYPE (taskschd.h; the same values community.windows win_scheduled_task_stat.ps1
+# declares), the logonType argument of ITaskFolder::RegisterTask.
 TASK_LOGON_NONE = 0
 TASK_LOGON: Mapping[LogonType, int] = {
     LogonType.PASSWORD: 1,
