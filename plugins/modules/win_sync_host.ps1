@@ -369,7 +369,6 @@ Function Write-FileChange {
     # null expected: the file must not exist yet; a hash: it must still be exactly that one.
     if ([string]$Change.expected_hash -ne [string]$current) { return New-Outcome 'refused' $CONCURRENT }
     $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
-    if ($null -ne $current -and $current -eq (Get-Sha256Hex -InputObject $bytes)) { return New-Outcome 'unchanged' }
     $name = '.{0}.{1}' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
     $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), "$name.tmp")
     $backup = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), "$name.bak")

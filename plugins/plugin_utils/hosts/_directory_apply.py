@@ -407,8 +407,6 @@ def _write_file(call: _Call, change: dict[str, Any], _password: str | None, inje
     _check_hash(change, current, resolved.exists)
     if not resolved.path.parent.is_dir():
         raise ChangeFailed(E_PATH_NOT_FOUND, f"the directory of {target.text} does not exist")
-    if current == sha256_hex(content):
-        return _Outcome("unchanged", "the file has this content")
     atomic_write(resolved.path, content, before_replace=inject)
     call.transaction.on_undo(partial(_restore, resolved.path, previous))
     return _Outcome("applied")
