@@ -560,7 +560,7 @@ class ReadResult:
 
 def split_task_path(path: str) -> tuple[str, str]:
     """``\\A\\B\\Name`` -> (``\\A\\B``, ``Name``); a task of the root folder -> (``\\``, ``Name``)."""
-    folder, _, name = path.rpartition("\\")
+    folder, _separator, name = path.rpartition("\\")
     return folder or "\\", name
 
 
