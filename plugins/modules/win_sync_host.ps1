@@ -462,6 +462,7 @@ Function Remove-TaskChange {
     # supported", 0 (Microsoft docs: ITaskFolder::DeleteTask); folder and name come split from
     # the controller (contract.split_task_path).
     param ($Change)
+    if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath ([string]$Change.folder))) { return $refusal }
     $current = Get-CurrentTask $Change
     if (-not $current.Expected) { return New-Outcome 'refused' $CONCURRENT }
     if ($null -eq $current.Task) { return New-Outcome 'unchanged' }

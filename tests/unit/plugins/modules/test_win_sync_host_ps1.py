@@ -81,10 +81,10 @@ RECORDS_BY_FUNCTION = {
 # history defaults, timeout wording, check of a disabled task, module changed, task path
 # splitting, the logon-type table and the password-or-not choice of RegisterTask arguments,
 # which history events are the asked tasks', the skipped results after a stop, task state names,
-# whether a write brings the content already there).
+# whether a write brings the content already there); +1 for delete_task's link check.
 # The machine environment read (issue 8.5) took one line, the freshness check's history in the
 # read (issue 11.3) another.
-MAX_CODE_LINES = 485
+MAX_CODE_LINES = 486
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -440,6 +440,16 @@ def test_not_found_is_told_by_the_signed_codes_get_error_code_returns(script: tr
     codes = [int(number) for number in re.findall(r"-?\d+", text(assignment.children[-1]))]
 
     assert codes == [0x80070002 - (1 << 32), 0x80070003 - (1 << 32)]
+
+
+def test_every_write_is_refused_through_a_link(script: tree_sitter.Node) -> None:
+    # docs/host-contract.md: every write through a link or junction is refused, checked at the
+    # moment of the change (the directory host's _refuse_link does so for each kind).
+    for kind, handlers in switch_labels(script, "[string]$Change.kind").items():
+        if kind == "default":
+            continue
+        for handler in handlers:
+            assert [node for node in nodes(function(script, handler), "command_name") if text(node) == "Get-LinkRefusal"], f"{kind}: {handler}"
 
 
 def test_task_paths_are_split_on_the_controller(script: tree_sitter.Node) -> None:
