@@ -401,7 +401,6 @@ Function Set-AclChange {
     if ($refusal = Get-LinkRefusal $Change $path) { return $refusal }
     $isDirectory = [System.IO.Directory]::Exists($path)
     if (-not $isDirectory -and -not [System.IO.File]::Exists($path)) { return New-Outcome 'refused' "'$path' does not exist" }
-    if (@($Change.full_control | Where-Object { $_ }).Count -eq 0) { return New-Outcome 'refused' 'full_control lists no SID: nobody could open the object' }
     $inheritance = [System.Security.AccessControl.InheritanceFlags]::None
     $security = [System.Security.AccessControl.FileSecurity]::new()
     if ($isDirectory) {
