@@ -269,11 +269,10 @@ Function Find-Account {
         @{ name = $Name; sid = $sid.Value; error = $null; account = $known }
     }
     catch {
-        $message = Get-ErrorText $_
-        if ($_.Exception.GetBaseException() -is [System.Security.Principal.IdentityNotMappedException]) {
-            $message = 'account not found'
-        }
-        @{ name = $Name; sid = $null; error = $message; account = $null }
+        # not_found: a name no account has (IdentityNotMappedException, Microsoft docs:
+        # IdentityReference.Translate); the controller words it (contract.ACCOUNT_NOT_FOUND).
+        $notFound = $_.Exception.GetBaseException() -is [System.Security.Principal.IdentityNotMappedException]
+        @{ name = $Name; sid = $null; error = Get-ErrorText $_; account = $null; not_found = $notFound }
     }
 }
 

@@ -45,6 +45,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Lo
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 
 __all__ = [
+    "ACCOUNT_NOT_FOUND",
     "AccessEntry",
     "CHANGE_KINDS",
     "CHANGE_STATUSES",
@@ -396,6 +397,11 @@ def _security_fields(fields_: Fields, readable: bool) -> tuple[str | None, bool,
     return owner, fields_.optional_bool("protected") or False, aces, reparse_point
 
 
+# The controller's words for a name Windows maps to no account: the host sends "not_found" (an
+# IdentityNotMappedException) beside the system's own, localised message.
+ACCOUNT_NOT_FOUND = "account not found"
+
+
 @dataclass(frozen=True)
 class AccountRecord:
     name: str
@@ -404,12 +410,14 @@ class AccountRecord:
     account: str | None = None  # the host's own name for the SID (DOMAIN\name, a local group bare)
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "sid": self.sid, "error": self.error, "account": self.account}
+        data: dict[str, object] = {"name": self.name, "sid": self.sid, "error": self.error, "account": self.account}
+        return {**data, "not_found": True} if self.error == ACCOUNT_NOT_FOUND else data
 
     @classmethod
     def from_json(cls, data: object, where: str) -> AccountRecord:
         fields_ = Fields(data, where)
-        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), fields_.optional_str("error"), fields_.optional_str("account"))
+        error = ACCOUNT_NOT_FOUND if fields_.optional_bool("not_found") else fields_.optional_str("error")
+        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), error, fields_.optional_str("account"))
         if (record.sid is None) == (record.error is None):
             raise ContractError(f"{where}: exactly one of sid and error must be given for account {record.name!r}")
         return record

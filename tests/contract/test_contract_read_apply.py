@@ -15,6 +15,8 @@ import pytest
 from host_samples import b64, delete, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ACCOUNT_NOT_FOUND, AccountRecord, ReadResult
+
 NOT_YET_RUN = 0x41303
 READY = 3  # TASK_STATE_READY, as IRegisteredTask.State gives it
 CONCURRENT = "changed concurrently, re-run"
@@ -87,8 +89,12 @@ def test_an_unknown_account_is_read_as_not_found(host: HostUnderTest) -> None:
     name = f"SHOPSYNC\\nobody_{uuid.uuid4().hex[:8]}"
 
     response = host.call({"op": "read", "accounts": [name]})
+    (record,) = response["accounts"]
 
-    assert response["accounts"] == [{"name": name, "sid": None, "error": "account not found", "account": None}]
+    # Windows' own text (localised), which the controller replaces with its words.
+    assert {key: record[key] for key in ("name", "sid", "account", "not_found")} == {"name": name, "sid": None, "account": None, "not_found": True}
+    assert isinstance(record["error"], str) and record["error"]
+    assert ReadResult.from_json(response).account(name) == AccountRecord(name, None, ACCOUNT_NOT_FOUND)
 
 
 def test_what_one_apply_created_the_next_read_shows_with_its_hashes(host: HostUnderTest) -> None:

@@ -433,9 +433,16 @@ def _principal_sid(facts: TaskFacts, accounts: AccountBook) -> str | None:
     return accounts.resolve(account)
 
 
+# What NTAccount.Translate throws for a name no account has (IdentityNotMappedException, .NET's
+# English text); the controller words it (contract.ACCOUNT_NOT_FOUND).
+_NOT_MAPPED = "Some or all identity references could not be translated."
+
+
 def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:
     sid = accounts.resolve(name)
-    return {"name": name, "sid": sid, "error": None if sid else "account not found", "account": accounts.known_as(name)}
+    if sid is None:
+        return {"name": name, "sid": None, "error": _NOT_MAPPED, "account": None, "not_found": True}
+    return {"name": name, "sid": sid, "error": None, "account": accounts.known_as(name)}
 
 
 def _status_counts(results: list[dict[str, Any]]) -> dict[str, int]:

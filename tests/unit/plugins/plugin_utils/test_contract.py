@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import history_query
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
+    ACCOUNT_NOT_FOUND,
     AccountRecord,
     ApplyRequest,
     ApplyResult,
@@ -93,7 +94,7 @@ READ_RESPONSE: dict[str, Any] = {
     ],
     "accounts": [
         {"name": "svc_sync", "sid": "S-1-5-21-1-2-3-1104", "error": None, "account": "CONTOSO\\svc_sync"},
-        {"name": "nobody", "sid": None, "error": "account not found", "account": None},
+        {"name": "nobody", "sid": None, "error": "account not found", "account": None, "not_found": True},
     ],
     "environment": [{"name": "Path", "value": "C:\\Windows\\system32;D:\\Tools"}, {"name": "LOCALAPPDATA", "value": None}],
 }
@@ -282,9 +283,9 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
         (["files", 0, "owner"], None, "read response: files[0].owner is required for an existing file or directory"),
         (["directories", 0, "owner"], "BUILTIN\\Administrators", "read response: directories[0].owner must be a SID"),
         (
-            ["accounts", 1, "error"],
-            None,
-            "read response: accounts[1]: exactly one of sid and error must be given for account 'nobody'",
+            ["accounts", 0, "error"],
+            "denied",
+            "read response: accounts[0]: exactly one of sid and error must be given for account 'svc_sync'",
         ),
         (["host"], "SHOP01", "read response: host must be a JSON object, got string 'SHOP01'"),
         (["folders"], {"path": "\\"}, "read response: folders must be a list, got an object"),
@@ -489,3 +490,13 @@ def test_a_task_state_is_named_from_its_task_state_number(sent: object, named: s
     result = ReadResult.from_json(mutated(["tasks", 0, "state"], sent))
 
     assert result.tasks[0].state == named
+
+
+def test_an_account_windows_maps_to_nothing_is_worded_by_the_controller() -> None:
+    # The host sends IdentityNotMappedException's own (localised) text and not_found; any other
+    # lookup failure keeps the host's text.
+    not_mapped = {"name": "nobody", "sid": None, "error": "Certaines références n'ont pas pu être traduites.", "account": None, "not_found": True}
+    other = {"name": "x", "sid": None, "error": "The trust relationship failed.", "account": None, "not_found": False}
+
+    assert AccountRecord.from_json(not_mapped, "accounts[0]").error == ACCOUNT_NOT_FOUND
+    assert AccountRecord.from_json(other, "accounts[1]").error == "The trust relationship failed."
