@@ -194,12 +194,13 @@ Function Set-SecurityField {
     $sid = [System.Security.Principal.SecurityIdentifier]
     $Record.owner = $security.GetOwner($sid).Value
     $Record.protected = [bool]$security.AreAccessRulesProtected
-    # PropagationFlags 2: InheritOnly, the entry applies to the children only. FileSystemRights is
-    # an Int32 flags enum (Microsoft docs: FileSystemRights), so a generic right is negative:
-    # sent as it is, the controller reads the mask unsigned (file_access.AccessEntry).
+    # Each entry's enums as numbers (Microsoft docs: AccessControlType, PropagationFlags,
+    # FileSystemRights): allow or deny and inherit-only are judged on the controller
+    # (file_access.AccessEntry). FileSystemRights is an Int32 flags enum, so a generic right is
+    # negative: sent as it is, the controller reads the mask unsigned.
     $Record.aces = [object[]]@(foreach ($rule in $security.GetAccessRules($true, $true, $sid)) {
-            @{ sid = $rule.IdentityReference.Value; type = ([string]$rule.AccessControlType).ToLowerInvariant(); rights = [int]$rule.FileSystemRights
-                inherit_only = [bool]([int]$rule.PropagationFlags -band 2); inherited = [bool]$rule.IsInherited }
+            @{ sid = $rule.IdentityReference.Value; access_control_type = [int]$rule.AccessControlType; rights = [int]$rule.FileSystemRights
+                propagation_flags = [int]$rule.PropagationFlags; inherited = [bool]$rule.IsInherited }
         })
 }
 

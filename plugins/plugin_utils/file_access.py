@@ -3,7 +3,7 @@
 """Who can change a file or folder on Windows, judged from its owner and its DACL as read.
 
 Both hosts send the raw security of each file and directory (owner SID, whether the DACL is
-protected, each access entry: SID, allow or deny, rights mask, inherit-only, inherited); the
+protected, each access entry: SID, AccessControlType, rights mask, PropagationFlags, inherited); the
 rule of who may write lives here only, so a Windows host and the directory host are judged
 alike. The rule, as Windows evaluates a DACL (``AccessCheck``), kept on the cautious side:
 
@@ -44,7 +44,8 @@ __all__ = [
 
 OWNER_RIGHTS_SID = "S-1-3-4"
 TRUSTED_INSTALLER_SID = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
-ACE_TYPES = ("allow", "deny")
+ACE_TYPES = ("allow", "deny")  # AccessControlType 0 and 1, in that order
+_INHERIT_ONLY = 0x2  # PropagationFlags.InheritOnly: the entry applies to the children only
 
 # Access mask bits (winnt.h; FileSystemRights in .NET).
 _WRITE_DATA = 0x2  # on a folder: add a file
@@ -76,11 +77,12 @@ class AccessEntry:
     inherited: bool = False
 
     def to_json(self) -> dict[str, object]:
+        # As .NET hands an ACE out (FileSystemAccessRule): the numbers, judged in from_json.
         return {
             "sid": self.sid,
-            "type": "allow" if self.allow else "deny",
+            "access_control_type": ACE_TYPES.index("allow" if self.allow else "deny"),
             "rights": self.rights,
-            "inherit_only": self.inherit_only,
+            "propagation_flags": _INHERIT_ONLY if self.inherit_only else 0,
             "inherited": self.inherited,
         }
 
@@ -95,13 +97,21 @@ class AccessEntry:
         rights = fields_.optional_code("rights")
         if rights is None:
             raise ContractError(f"{fields_.at('rights')} is required")
-        return cls(
-            sid="S" + sid.strip()[1:],
-            allow=fields_.choice("type", ACE_TYPES) == "allow",
-            rights=rights,
-            inherit_only=fields_.optional_bool("inherit_only") or False,
-            inherited=fields_.optional_bool("inherited") or False,
-        )
+        allow, inherit_only = _kind(fields_)
+        return cls(sid="S" + sid.strip()[1:], allow=allow, rights=rights, inherit_only=inherit_only, inherited=fields_.optional_bool("inherited") or False)
+
+
+def _kind(fields_: Fields) -> tuple[bool, bool]:
+    """Whether the entry allows, and whether it applies to the children only, from the raw
+    ``access_control_type`` (AccessControlType: 0 Allow, 1 Deny) and ``propagation_flags``
+    (PropagationFlags: InheritOnly 2) .NET gives (Microsoft docs); an older host's, and an
+    ``acl.json``'s, ``type`` and ``inherit_only`` are read as they are."""
+    if fields_.optional_value("access_control_type") is None:
+        return fields_.choice("type", ACE_TYPES) == "allow", fields_.optional_bool("inherit_only") or False
+    kind = fields_.required_int("access_control_type")
+    if not 0 <= kind < len(ACE_TYPES):
+        raise ContractError(f"{fields_.at('access_control_type')} must be 0 (Allow) or 1 (Deny), got {kind}")
+    return kind == 0, bool((fields_.optional_int("propagation_flags", minimum=0) or 0) & _INHERIT_ONLY)
 
 
 def writers(owner: str | None, entries: Sequence[AccessEntry]) -> tuple[str, ...]:

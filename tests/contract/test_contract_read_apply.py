@@ -304,7 +304,8 @@ def test_set_acl_makes_administrators_the_owner_and_protects_the_dacl(host: Host
 
     # The owner keeps WRITE_DAC whatever the DACL says: a user owner could grant itself write again.
     assert (script["owner"], script["protected"]) == ("S-1-5-32-544", True)
-    assert [(ace["sid"], ace["type"], ace["inherited"]) for ace in script["aces"]] == [("S-1-5-18", "allow", False)]
+    # AccessControlType.Allow (0), PropagationFlags.None (0): judged on the controller.
+    assert [(ace["sid"], ace["access_control_type"], ace["propagation_flags"], ace["inherited"]) for ace in script["aces"]] == [("S-1-5-18", 0, 0, False)]
 
 
 def test_an_unknown_operation_fails_the_whole_request(host: HostUnderTest) -> None:

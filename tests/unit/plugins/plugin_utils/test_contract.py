@@ -73,8 +73,8 @@ READ_RESPONSE: dict[str, Any] = {
             "protected": True,
             "reparse_point": None,
             "aces": [
-                {"sid": "S-1-5-18", "type": "allow", "rights": 2032127, "inherit_only": False, "inherited": False},
-                {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x1200A9, "inherit_only": False, "inherited": True},
+                {"sid": "S-1-5-18", "access_control_type": 0, "rights": 2032127, "propagation_flags": 0, "inherited": False},
+                {"sid": "S-1-5-32-545", "access_control_type": 0, "rights": 0x1200A9, "propagation_flags": 0, "inherited": True},
             ],
         },
         {

@@ -114,8 +114,25 @@ def test_who_may_write_and_who_may_replace(
 
 def test_an_entry_round_trips_through_json() -> None:
     entry = deny(CLERK, GENERIC_WRITE | GENERIC_READ, inherit_only=True, inherited=True)
-    assert entry.to_json() == {"sid": CLERK, "type": "deny", "rights": 0xC0000000, "inherit_only": True, "inherited": True}
+    assert entry.to_json() == {"sid": CLERK, "access_control_type": 1, "rights": 0xC0000000, "propagation_flags": 2, "inherited": True}
     assert AccessEntry.from_json(entry.to_json(), "files[0].aces[0]") == entry
+
+
+@pytest.mark.parametrize(
+    ("kind", "propagation", "allow", "inherit_only"),
+    [(0, 0, True, False), (1, 0, False, False), (0, 2, True, True), (0, 1, True, False), (1, 3, False, True), (0, None, True, False)],
+)
+def test_allow_and_inherit_only_are_judged_from_the_raw_enums(kind: int, propagation: int | None, allow: bool, inherit_only: bool) -> None:
+    # AccessControlType 0 Allow, 1 Deny; PropagationFlags 1 NoPropagateInherit, 2 InheritOnly.
+    entry = AccessEntry.from_json({"sid": USERS, "access_control_type": kind, "rights": 1, "propagation_flags": propagation}, "aces[0]")
+
+    assert (entry.allow, entry.inherit_only) == (allow, inherit_only)
+
+
+def test_an_older_hosts_named_entry_is_read_as_before() -> None:
+    entry = AccessEntry.from_json({"sid": USERS, "type": "deny", "rights": 1, "inherit_only": True}, "aces[0]")
+
+    assert (entry.allow, entry.inherit_only) == (False, True)
 
 
 @pytest.mark.parametrize(
@@ -125,6 +142,8 @@ def test_an_entry_round_trips_through_json() -> None:
         ({"sid": USERS, "type": "audit", "rights": 1}, "files[0].aces[0].type must be one of"),
         ({"sid": USERS, "type": "allow", "rights": 1 << 32}, "files[0].aces[0].rights"),
         ({"sid": USERS, "type": "allow"}, "files[0].aces[0].rights is required"),
+        ({"sid": USERS, "access_control_type": 2, "rights": 1}, "files[0].aces[0].access_control_type must be 0 (Allow) or 1 (Deny), got 2"),
+        ({"sid": USERS, "access_control_type": "allow", "rights": 1}, "files[0].aces[0].access_control_type must be an integer"),
     ],
 )
 def test_a_malformed_entry_is_refused_naming_its_place(data: dict[str, object], message: str) -> None:
