@@ -286,16 +286,14 @@ Function Test-LocalGroup {
 
 Function Get-HostFact {
     # [Environment]::OSVersion says 6.2 to processes without a Windows 8.1+ manifest (the psrp
-    # host process among them), so the version comes from the registry.
+    # host process among them), so the version comes from the registry, its values as they are
+    # (CurrentMajorVersionNumber is absent before Windows 10): the controller composes the
+    # version (contract.HostFacts).
     $current = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
-    $osVersion = "$($current.CurrentVersion).$($current.CurrentBuildNumber)"
-    if ($null -ne $current.CurrentMajorVersionNumber) {
-        $osVersion = "$($current.CurrentMajorVersionNumber).$($current.CurrentMinorVersionNumber).$($current.CurrentBuildNumber)"
-    }
     $zone = [System.TimeZoneInfo]::Local
     @{
         hostname = [System.Environment]::MachineName
-        os_version = $osVersion
+        windows_version = @{ major = $current.CurrentMajorVersionNumber; minor = $current.CurrentMinorVersionNumber; build = $current.CurrentBuildNumber; current_version = $current.CurrentVersion }
         time_zone = $zone.Id
         utc_offset_minutes = [int]$zone.GetUtcOffset([DateTime]::Now).TotalMinutes
     }

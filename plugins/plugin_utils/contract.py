@@ -81,6 +81,7 @@ __all__ = [
     "path_key",
     "sha256_hex",
     "split_task_path",
+    "windows_version_json",
 ]
 
 # TASK_STATE (taskschd.h) 0-4: a host sends the number, the controller names it.
@@ -197,10 +198,34 @@ class HostFacts:
         fields_ = Fields(data, where)
         return cls(
             hostname=fields_.required_str("hostname"),
-            os_version=fields_.optional_str("os_version"),
+            os_version=_os_version(fields_),
             time_zone=fields_.optional_str("time_zone"),
             utc_offset_minutes=fields_.optional_int("utc_offset_minutes"),
         )
+
+
+def _os_version(fields_: Fields) -> str | None:
+    """``major.minor.build`` from the registry values the host sends as they are
+    (``HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion``): CurrentMajorVersionNumber and
+    CurrentMinorVersionNumber exist from Windows 10 on, before which CurrentVersion ("6.3") is
+    the version. An older host's composed ``os_version`` is taken as it is."""
+    if fields_.optional_value("windows_version") is None:
+        return fields_.optional_str("os_version")
+    version = Fields(fields_.value("windows_version"), fields_.at("windows_version"))
+    major = version.optional_int("major", minimum=0)
+    prefix = version.optional_str("current_version") if major is None else f"{major}.{version.optional_int('minor', minimum=0) or 0}"
+    return ".".join(part for part in (prefix, version.optional_str("build")) if part) or None
+
+
+def windows_version_json(os_version: str | None) -> dict[str, object] | None:
+    """What a Windows host of ``os_version`` reads from the registry (for the directory host):
+    from 10 on the major and minor numbers beside CurrentVersion "6.3", before only CurrentVersion."""
+    if os_version is None:
+        return None
+    parts = os_version.split(".")
+    if len(parts) < 3 or not parts[0].isdigit() or int(parts[0]) < 10:
+        return {"major": None, "minor": None, "build": parts[-1] if len(parts) > 2 else None, "current_version": ".".join(parts[:2])}
+    return {"major": int(parts[0]), "minor": int(parts[1]), "build": parts[2], "current_version": "6.3"}
 
 
 @dataclass(frozen=True)

@@ -409,3 +409,14 @@ def test_a_corrupt_task_is_reported_alone_and_the_folder_is_still_read(host: Hos
     assert reported["error"] and (reported["xml"], reported["task_hash"]) == (None, None)
     intact = the_task(response, installed.task)
     assert intact["task_hash"] == installed.task_hash and "error" not in intact
+
+
+def test_the_host_sends_its_registry_version_values_and_the_controller_composes_them(host: HostUnderTest) -> None:
+    response = host.call({"op": "read"})
+    version = response["host"]["windows_version"]
+
+    assert isinstance(version["build"], str) and version["build"].isdigit()
+    assert isinstance(version["current_version"], str)
+    assert version["major"] is None or isinstance(version["major"], int)
+    composed = ReadResult.from_json(response).host.os_version
+    assert composed is not None and composed.endswith("." + version["build"]) and composed.count(".") == 2

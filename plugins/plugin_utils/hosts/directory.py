@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import windows_version_json
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import (
     AccountBook,
     load_accounts,
@@ -203,7 +204,7 @@ class DirectoryHost:
         variables = [{"name": name, "value": environment.get(name.upper())} for name in _strings(request, "environment")]
         response = {
             "op": "read",
-            "host": {key: host[key] for key in _HOST_DEFAULTS},
+            "host": _host_record(host),
             "folders": folder_records,
             "tasks": tasks,
             "files": files,
@@ -436,6 +437,12 @@ def _principal_sid(facts: TaskFacts, accounts: AccountBook) -> str | None:
 # What NTAccount.Translate throws for a name no account has (IdentityNotMappedException, .NET's
 # English text); the controller words it (contract.ACCOUNT_NOT_FOUND).
 _NOT_MAPPED = "Some or all identity references could not be translated."
+
+
+def _host_record(host: dict[str, Any]) -> dict[str, Any]:
+    # The registry values a Windows host sends for its version, which the controller composes.
+    record = {key: host[key] for key in _HOST_DEFAULTS if key != "os_version"}
+    return {**record, "windows_version": windows_version_json(host["os_version"])}
 
 
 def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:

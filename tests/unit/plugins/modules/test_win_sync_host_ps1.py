@@ -49,6 +49,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRun,
     UnreadableTask,
     split_task_path,
+    windows_version_json,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON as TASK_LOGON_CODES
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
@@ -61,13 +62,27 @@ OPS = {str(request.to_json()["op"]) for request in (ReadRequest(), ApplyRequest(
 # COM TASK_LOGON_TYPE values (taskschd.h).
 TASK_LOGON = {"password": 1, "s4u": 2, "interactive_token": 3, "group": 4, "service_account": 5, "interactive_token_or_password": 6}
 PS7_TOKENS = {"??", "??=", "?.", "?[", "&&", "||", "?"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Wire:
+    """A record the Windows host sends in another shape than the typed contract writes it."""
+
+    data: dict[str, object]
+
+    def to_json(self) -> dict[str, object]:
+        return self.data
+
+
+# The host's facts with the registry's version values the controller composes (HostFacts.from_json).
+HOST_WIRE = Wire({**{key: value for key, value in HostFacts("SHOP01").to_json().items() if key != "os_version"}, "windows_version": None})
 # What each function of the script answers, as the controller's typed contract writes it.
 RECORDS_BY_FUNCTION = {
     "Get-TaskRecord": (TaskRecord("\\T", "<Task/>", "0" * 64, True, "ready"), UnreadableTask("\\T", "corrupt")),
     "Get-FileRecord": (FileRecord("D:\\f.bat", exists=False),),
     "Get-DirectoryRecord": (DirectoryRecord("D:\\d", exists=False),),
     "Find-Account": (AccountRecord("SYSTEM", sid="S-1-5-18", account="NT AUTHORITY\\SYSTEM"), AccountRecord("nobody", error=ACCOUNT_NOT_FOUND)),
-    "Get-HostFact": (HostFacts("SHOP01"),),
+    "Get-HostFact": (HOST_WIRE, Wire(windows_version_json("10.0.20348") or {})),
     "Invoke-ReadOp": (
         ReadResult(HostFacts("SHOP01")),
         FolderRecord("\\F", exists=True),
@@ -84,8 +99,9 @@ RECORDS_BY_FUNCTION = {
 # which history events are the asked tasks', the skipped results after a stop, task state names,
 # whether a write brings the content already there); +1 for delete_task's link check; an empty full_control (contract.Change refuses it).
 # The machine environment read (issue 8.5) took one line, the freshness check's history in the
-# read (issue 11.3) another. Then the "account not found" wording (the host says not_found).
-MAX_CODE_LINES = 480
+# read (issue 11.3) another. Then the "account not found" wording (the host says not_found),
+# the composition of the Windows version from the registry's values.
+MAX_CODE_LINES = 476
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))

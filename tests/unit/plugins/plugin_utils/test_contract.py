@@ -25,6 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     FolderQuery,
     HistoryRequest,
     HistoryResult,
+    HostFacts,
     HostFailure,
     ReadRequest,
     ReadResult,
@@ -32,6 +33,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     RunResult,
     TaskRecord,
     sha256_hex,
+    windows_version_json,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
@@ -500,3 +502,29 @@ def test_an_account_windows_maps_to_nothing_is_worded_by_the_controller() -> Non
 
     assert AccountRecord.from_json(not_mapped, "accounts[0]").error == ACCOUNT_NOT_FOUND
     assert AccountRecord.from_json(other, "accounts[1]").error == "The trust relationship failed."
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ({"major": 10, "minor": 0, "build": "20348", "current_version": "6.3"}, "10.0.20348"),
+        ({"major": None, "minor": None, "build": "9600", "current_version": "6.3"}, "6.3.9600"),
+        ({"build": "7601", "current_version": "6.1"}, "6.1.7601"),
+    ],
+)
+def test_the_windows_version_is_composed_from_the_registry_values(version: dict[str, object], expected: str) -> None:
+    # CurrentMajorVersionNumber and CurrentMinorVersionNumber exist from Windows 10 on; before, CurrentVersion is the version.
+    facts = HostFacts.from_json({"hostname": "SHOP01", "windows_version": version})
+
+    assert facts.os_version == expected
+    assert HostFacts.from_json({"hostname": "SHOP01", "windows_version": windows_version_json(expected)}).os_version == expected
+
+
+def test_an_older_hosts_composed_version_is_read_as_it_is() -> None:
+    assert HostFacts.from_json({"hostname": "SHOP01", "os_version": "10.0.17763"}).os_version == "10.0.17763"
+    assert HostFacts.from_json({"hostname": "SHOP01"}).os_version is None
+
+
+def test_a_malformed_windows_version_is_named() -> None:
+    with pytest.raises(ContractError, match=r"host: windows_version: major"):
+        HostFacts.from_json({"hostname": "SHOP01", "windows_version": {"major": "ten", "build": "1"}})
