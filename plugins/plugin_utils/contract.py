@@ -398,7 +398,8 @@ class DirectoryRecord:
         fields_ = Fields(data, where)
         exists = fields_.required_bool("exists")
         error = fields_.optional_str("error")
-        return cls(fields_.required_str("path"), exists, *_security_fields(fields_, exists and error is None), error)
+        owner, protected, aces, reparse_point = _security_fields(fields_, exists and error is None)
+        return cls(fields_.required_str("path"), exists, owner, protected, aces, error=error, reparse_point=reparse_point)
 
 
 def _with_error(data: dict[str, object], error: str | None) -> dict[str, object]:

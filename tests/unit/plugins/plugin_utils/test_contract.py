@@ -528,3 +528,12 @@ def test_an_older_hosts_composed_version_is_read_as_it_is() -> None:
 def test_a_malformed_windows_version_is_named() -> None:
     with pytest.raises(ContractError, match=r"host: windows_version: major"):
         HostFacts.from_json({"hostname": "SHOP01", "windows_version": {"major": "ten", "build": "1"}})
+
+
+def test_what_a_host_did_not_read_is_the_contracts_default() -> None:
+    # A missing, linked or unreadable file or directory comes with only what was read.
+    assert FileRecord.from_json({"path": "D:\\x.bat", "exists": False, "reparse_point": None}, "files[0]") == FileRecord("D:\\x.bat", False)
+    assert FileRecord.from_json({"path": "D:\\x.bat", "exists": True, "error": "locked"}, "files[0]") == FileRecord("D:\\x.bat", True, error="locked")
+    assert DirectoryRecord.from_json({"path": "D:\\x", "exists": True, "reparse_point": "D:\\x"}, "directories[0]") == DirectoryRecord(
+        "D:\\x", True, reparse_point="D:\\x"
+    )
