@@ -207,12 +207,9 @@ Function Set-SecurityField {
 Function Get-FileRecord {
     # $Content false (the request's file_content): owner, DACL and hash only, for what a task the
     # collection does not manage names, which may be any file of the host.
+    # What is not read is left out: the contract's defaults (contract.FileRecord) say none.
     param ([string]$Path, [bool]$Content = $true)
-    $record = @{
-        path = $Path; exists = $false; file_hash = $null; size = $null; content_base64 = $null
-        owner = $null; protected = $false; aces = @(); reparse_point = Get-ReparsePoint $Path
-    }
-    $record.exists = [System.IO.File]::Exists($Path)
+    $record = @{ path = $Path; exists = [System.IO.File]::Exists($Path); reparse_point = Get-ReparsePoint $Path }
     if (-not $record.exists -or $null -ne $record.reparse_point) { return $record }
     $record.size = [System.IO.FileInfo]::new($Path).Length
     if ($Content -and $record.size -le $MAX_CONTENT_BYTES) {
@@ -230,7 +227,7 @@ Function Get-FileRecord {
 
 Function Get-DirectoryRecord {
     param ([string]$Path)
-    $record = @{ path = $Path; exists = [System.IO.Directory]::Exists($Path); owner = $null; protected = $false; aces = @(); reparse_point = Get-ReparsePoint $Path }
+    $record = @{ path = $Path; exists = [System.IO.Directory]::Exists($Path); reparse_point = Get-ReparsePoint $Path }
     if ($record.exists -and $null -eq $record.reparse_point) { Set-SecurityField $record }
     $record
 }
@@ -313,14 +310,15 @@ Function Invoke-ReadOp {
         if ($null -ne $task) { $tasks[$task.Path.ToLowerInvariant()] = Get-TaskRecord $task }
     }
     $response.tasks = @($tasks.Values)
-    # A try per record: one file a running sync holds open never fails the whole read.
+    # A try per record: one file a running sync holds open never fails the whole read. An
+    # unreadable record carries only whether it exists and why (the rest: the contract's defaults).
     foreach ($path in $Request.files) {
         try { $response.files += Get-FileRecord ([string]$path) ($Request.file_content -ne $false) }
-        catch { $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); file_hash = $null; size = $null; content_base64 = $null; owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
+        catch { $response.files += @{ path = [string]$path; exists = [System.IO.File]::Exists([string]$path); error = Get-ErrorText $_ } }
     }
     foreach ($path in $Request.directories) {
         try { $response.directories += Get-DirectoryRecord ([string]$path) }
-        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); owner = $null; protected = $false; aces = @(); reparse_point = $null; error = Get-ErrorText $_ } }
+        catch { $response.directories += @{ path = [string]$path; exists = [System.IO.Directory]::Exists([string]$path); error = Get-ErrorText $_ } }
     }
     foreach ($name in $Request.accounts) { $response.accounts += Resolve-Account ([string]$name) }
     # The runs' history in the same round trip (drift's freshness check): the history op's own

@@ -15,13 +15,15 @@ import pytest
 from host_samples import b64, delete, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ACCOUNT_NOT_FOUND, AccountRecord, ReadResult
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ACCOUNT_NOT_FOUND, AccountRecord, DirectoryRecord, FileRecord, ReadResult
 
 NOT_YET_RUN = 0x41303
 READY = 3  # TASK_STATE_READY, as IRegisteredTask.State gives it
 CONCURRENT = "changed concurrently, re-run"
 NONE_MAPPED = 0x80070534
-NO_SECURITY = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # what a read says of a missing file
+# What a read says of a missing file or directory: whether it exists and no link, the rest left
+# to the contract's defaults (no hash, no content, no owner, no entries).
+ABSENT = {"exists": False, "reparse_point": None}
 
 
 def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> None:
@@ -38,10 +40,11 @@ def test_reading_what_does_not_exist_reports_it_absent(host: HostUnderTest) -> N
     assert response["host"]["hostname"]
     assert [(folder["exists"]) for folder in response["folders"]] == [False]
     assert response["tasks"] == []
-    assert response["files"] == [
-        {"path": host.file("stock", "synchro.bat"), "exists": False, "file_hash": None, "size": None, "content_base64": None, **NO_SECURITY}
-    ]
-    assert response["directories"] == [{"path": host.file("stock"), "exists": False, **NO_SECURITY}]
+    assert response["files"] == [{"path": host.file("stock", "synchro.bat"), **ABSENT}]
+    assert response["directories"] == [{"path": host.file("stock"), **ABSENT}]
+    read = ReadResult.from_json(response)
+    assert read.file(host.file("stock", "synchro.bat")) == FileRecord(host.file("stock", "synchro.bat"), False)
+    assert read.directory(host.file("stock")) == DirectoryRecord(host.file("stock"), False)
 
 
 @pytest.mark.parametrize(

@@ -114,9 +114,9 @@ _MACHINE_ENVIRONMENT = {
     "windir": "C:\\Windows",
 }
 _MAX_CONTENT_BYTES = 1 << 20  # files up to 1 MiB come back with their content
-_NO_SECURITY: dict[str, Any] = {"owner": None, "protected": False, "aces": [], "reparse_point": None}  # a missing file or directory
-_ABSENT_FILE: dict[str, Any] = {"exists": False, "file_hash": None, "size": None, "content_base64": None, **_NO_SECURITY}
-_ABSENT_DIRECTORY: dict[str, Any] = {"exists": False, **_NO_SECURITY}
+# A missing file or directory, as the Windows host sends it: what it did not read is left out,
+# the contract's defaults (no hash, no content, no owner, no entries).
+_ABSENT: dict[str, Any] = {"exists": False, "reparse_point": None}
 _Journal = dict[str, Any]
 
 
@@ -197,8 +197,8 @@ class DirectoryHost:
                 seen.add(key)
                 tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state, accounts))
         content = request.get("file_content") is not False
-        files = [_or_unreadable(path, partial(self._file_record, path, acl, content=content), _ABSENT_FILE) for path in _strings(request, "files")]
-        directories = [_or_unreadable(path, partial(self._directory_record, path, acl), _ABSENT_DIRECTORY) for path in _strings(request, "directories")]
+        files = [_or_unreadable(path, partial(self._file_record, path, acl, content=content)) for path in _strings(request, "files")]
+        directories = [_or_unreadable(path, partial(self._directory_record, path, acl)) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
         environment = self._environment()
         variables = [{"name": name, "value": environment.get(name.upper())} for name in _strings(request, "environment")]
@@ -252,9 +252,9 @@ class DirectoryHost:
         resolved = self._image.file(target)
         link = self._image.file_link(target)
         if link is not None:
-            return {"path": path, "exists": resolved is not None and resolved.exists, "file_hash": None, "size": None, "content_base64": None, **_behind(link)}
+            return {"path": path, "exists": resolved is not None and resolved.exists, "reparse_point": link}
         if resolved is None or not (resolved.exists and resolved.path.is_file()):
-            return {**_ABSENT_FILE, "path": path}
+            return {**_ABSENT, "path": path}
         size = resolved.path.stat().st_size
         encoded = None
         if content and size <= _MAX_CONTENT_BYTES:
@@ -269,9 +269,9 @@ class DirectoryHost:
         resolved = self._image.file(target)
         link = self._image.file_link(target)
         if link is not None:
-            return {"path": path, "exists": resolved is not None and resolved.exists, **_behind(link)}
+            return {"path": path, "exists": resolved is not None and resolved.exists, "reparse_point": link}
         exists = resolved is not None and resolved.exists and resolved.path.is_dir()
-        return {"path": path, "exists": exists, **(acl.security(target).to_json() if exists else _NO_SECURITY)}
+        return {"path": path, "exists": exists, **(acl.security(target).to_json() if exists else _ABSENT)}
 
     # --- apply -----------------------------------------------------------------------------------
 
@@ -396,18 +396,13 @@ class _ConnectionLost(Exception):
         self.journal = journal
 
 
-def _or_unreadable(path: str, read: Callable[[], dict[str, Any]], empty: dict[str, Any]) -> dict[str, Any]:
+def _or_unreadable(path: str, read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """One record, or the reason it could not be read: one locked file never fails a whole read
-    (the Windows host has a try per record too)."""
+    (the Windows host has a try per record too). Like a missing one, it carries no more."""
     try:
         return read()
     except OSError as error:
-        return {**empty, "path": path, "exists": True, "error": windows_error_of(error).describe(f"reading {path}")}
-
-
-def _behind(link: str) -> dict[str, Any]:
-    """A file or directory reached through a link: nothing of it is read, the link is reported."""
-    return {**_NO_SECURITY, "reparse_point": link}
+        return {"path": path, "exists": True, "error": windows_error_of(error).describe(f"reading {path}")}
 
 
 def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook) -> dict[str, Any]:
