@@ -552,10 +552,8 @@ Function Invoke-RunOp {
     $runs = [System.Collections.Generic.List[object]]::new()
     $started = [System.Collections.Generic.List[object]]::new()
     foreach ($path in $Request.tasks) {
-        $run = [ordered]@{
-            path = [string]$path; started = $false; finished = $false; timed_out = $false; last_result = $null
-            start_time = $null; end_time = $null; duration = $null; message = $null; instance_id = $null
-        }
+        # What a run did not reach is left out: the contract's defaults (contract.TaskRun) say none.
+        $run = @{ path = [string]$path; started = $false }
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
         if ($null -eq $task) { $run.message = 'task not found'; continue }

@@ -246,7 +246,8 @@ def _with_code(error: WinError, detail: str) -> str:
 
 
 def _not_started(shown: str, message: str | None) -> dict[str, Any]:
-    return _run_record(shown, False, False, False, None, None, None, message)
+    # As the Windows host sends a run it did not start: the rest is the contract's default (TaskRun).
+    return {"path": shown, "started": False, "message": message}
 
 
 def _run_record(
