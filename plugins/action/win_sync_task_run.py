@@ -24,7 +24,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_summary, start_refusal
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_message, run_summary, start_refusal
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import parse_xml
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
@@ -111,7 +111,7 @@ def _failure(run: TaskRun, *, wait: bool, timeout: int, fail_on_error: bool) -> 
     """Why the task fails: it did not start; or, when waited for with ``fail_on_error``, it is
     still running after ``timeout`` or its last result is not 0."""
     if not run.started:
-        return f"task '{run.path}' was not started: {run.message or 'the host gave no reason'}"
+        return f"task '{run.path}' was not started: {run_message(run) or 'the host gave no reason'}"
     if not (wait and fail_on_error):
         return None
     if run.timed_out or not run.finished:

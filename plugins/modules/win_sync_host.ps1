@@ -533,8 +533,8 @@ Function Wait-TaskRun {
             $run.finished = $true
             $run.end_time = Format-HostTime ([DateTime]::Now)
             $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
-            if ($null -eq $task) { $run.message = 'the task was deleted while it ran' }
-            else { $run.last_result = $task.LastTaskResult }
+            # A task gone when its run ended leaves last_result out: the controller says so (task_runs.run_summary).
+            if ($null -ne $task) { $run.last_result = $task.LastTaskResult }
         }
         $pending = $waiting
         if ($pending.Count -eq 0) { return }
@@ -556,7 +556,8 @@ Function Invoke-RunOp {
         $run = @{ path = [string]$path; started = $false }
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
-        if ($null -eq $task) { $run.message = 'task not found'; continue }
+        # Not found: not started, and nothing said; the controller words it (task_runs.run_summary).
+        if ($null -eq $task) { continue }
         # Run returns the IRunningTask it started (Microsoft's IRegisteredTask::Run): its
         # InstanceGuid is the ActivityId of the run's history events, and the one waited for.
         # A disabled task is refused by Task Scheduler itself (SCHED_E_TASK_DISABLED, 0x80041326,

@@ -21,6 +21,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import
 
 __all__ = [
     "RUN_STATUSES",
+    "run_message",
     "run_summary",
     "runs_from_events",
     "start_refusal",
@@ -66,9 +67,23 @@ def run_summary(run: TaskRun) -> dict[str, object]:
         "start_time": _text(run.start_time),
         "end_time": _text(run.end_time),
         "duration": run.duration,
-        # A host that left a run running at the end of the wait may say nothing more (the Windows host).
-        "message": run.message or ("still running at the end of the wait; not stopped" if run.timed_out else None),
+        "message": run_message(run),
     }
+
+
+def run_message(run: TaskRun) -> str | None:
+    """The host's message of a run, or what a run it says nothing of means (the Windows host: a
+    run left running at the end of the wait, a task it did not find, one that was gone when its
+    run ended)."""
+    if run.message:
+        return run.message
+    if run.timed_out:
+        return "still running at the end of the wait; not stopped"
+    if not run.started:
+        return "task not found"
+    if run.finished and run.last_result is None:
+        return "the task was deleted while it ran"
+    return None
 
 
 def start_refusal(record: TaskRecord | None, unreadable: UnreadableTask | None, definition: TaskDefinition | None) -> str | None:

@@ -69,3 +69,13 @@ def test_a_finished_run_reports_its_exit_code_a_running_one_none() -> None:
     assert running["exit_code"] is None and running["timed_out"] is True
     assert running["message"] == "still running at the end of the wait; not stopped"  # the Windows host says no more
     assert str(running["last_result_text"]).startswith("running")
+
+
+def test_what_the_windows_host_leaves_unsaid_is_worded_here() -> None:
+    # Invoke-RunOp says nothing of a task it did not find, Wait-TaskRun gives no result for a task
+    # gone when its run ended; a host's own message is kept.
+    assert run_summary(TaskRun(path=TASK, started=False))["message"] == "task not found"
+    assert run_summary(TaskRun(path=TASK, started=False, message="The task is disabled."))["message"] == "The task is disabled."
+    assert run_summary(TaskRun(path=TASK, started=True, finished=True, start_time=at(0), end_time=at(5)))["message"] == "the task was deleted while it ran"
+    assert run_summary(TaskRun(path=TASK, started=True, finished=True, last_result=0, start_time=at(0), end_time=at(5)))["message"] is None
+    assert run_summary(TaskRun(path=TASK, started=True, start_time=at(0)))["message"] is None  # started, not waited for
