@@ -44,7 +44,6 @@ $TASK_ENUM_HIDDEN = 1
 # 0x80070002 file, 0x80070003 path not found, signed as COMException.HResult holds them (Get-ErrorCode).
 $NOT_FOUND_CODES = @(-2147024894, -2147024893)
 $MAX_CONTENT_BYTES = 1048576
-$HISTORY_LOG = 'Microsoft-Windows-TaskScheduler/Operational'
 $CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
 
@@ -580,7 +579,8 @@ Function Invoke-HistoryOp {
     # asked tasks' (the query matches any data value) is judged by the controller
     # (HistoryResult.from_json), and so is an event without a TaskName or a time.
     param ($Request)
-    $available = [bool](Get-WinEvent -ListLog $HISTORY_LOG).IsEnabled
+    # The log is the controller's (HistoryRequest.to_json sends it with the query that reads it).
+    $available = [bool](Get-WinEvent -ListLog ([string]$Request.log)).IsEnabled
     $events = [System.Collections.Generic.List[object]]::new()
     $records = @()
     if ($Request.query) {

@@ -133,7 +133,8 @@ class HistoryRequest:
         data: dict[str, object] = {"op": "history", "tasks": list(self.tasks), "max_events": self.max_events}
         if self.event_ids:
             data["event_ids"] = list(self.event_ids)
-        return {**data, "query": history_query(self.tasks, self.event_ids)}
+        # The log the query reads, whose enabled flag the host reports (Get-WinEvent -ListLog).
+        return {**data, "query": history_query(self.tasks, self.event_ids), "log": HISTORY_LOG}
 
     @classmethod
     def from_json(cls, data: object) -> HistoryRequest:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import (
+    HISTORY_LOG,
     HistoryEvent,
     HistoryRequest,
     HistoryResult,
@@ -46,6 +47,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import 
 
 __all__ = [
     "ACCOUNT_NOT_FOUND",
+    "HISTORY_LOG",
     "AccessEntry",
     "CHANGE_KINDS",
     "CHANGE_STATUSES",

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import windows_version_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HISTORY_LOG, windows_version_json
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import (
     AccountBook,
     load_accounts,
@@ -319,6 +319,8 @@ class DirectoryHost:
         max_events = request.get("max_events", 50)
         if not isinstance(max_events, int) or isinstance(max_events, bool) or max_events < 1:
             raise RequestError("history: 'max_events' must be a positive integer")
+        if request.get("log", HISTORY_LOG) != HISTORY_LOG:
+            raise RequestError(f"history: the directory host keeps only the log '{HISTORY_LOG}', not {request.get('log')!r}")
         event_ids = request.get("event_ids", [])
         if not isinstance(event_ids, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in event_ids):
             raise RequestError("history: 'event_ids' must be a list of event ids")

@@ -192,7 +192,13 @@ APPLY_REQUEST: dict[str, Any] = {
         ),
         (
             HistoryRequest,
-            {"op": "history", "tasks": ["\\Isotools\\Synchro Stock"], "max_events": 50, "query": history_query(("\\Isotools\\Synchro Stock",))},
+            {
+                "op": "history",
+                "tasks": ["\\Isotools\\Synchro Stock"],
+                "max_events": 50,
+                "query": history_query(("\\Isotools\\Synchro Stock",)),
+                "log": "Microsoft-Windows-TaskScheduler/Operational",
+            },
         ),
         (
             HistoryResult,
