@@ -494,9 +494,8 @@ Function Invoke-ApplyOp {
         foreach ($change in $Request.changes) {
             $id = [string]$change.id
             $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })
-            if ($missing.Count -gt 0) {
-                $outcome = New-Outcome 'skipped' "requires $($missing -join ', '), which was not applied"
-            }
+            # Skipped, and nothing said: the controller names what it required (plan.outcome_after_apply).
+            if ($missing.Count -gt 0) { $outcome = New-Outcome 'skipped' }
             else {
                 try { $outcome = Invoke-Change $change $Passwords[$id] }
                 catch { $outcome = New-Outcome -Status 'failed' -Message (Get-ErrorText $_) -ErrorCode (Get-ErrorCode $_.Exception) }

@@ -48,6 +48,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyRequest,
     ApplyResult,
     Change,
+    ChangeResult,
     FolderQuery,
     ReadRequest,
     ReadResult,
@@ -258,7 +259,8 @@ def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...
                 applied.append(words)
                 continue
             status = answer.status if answer is not None else "skipped"
-            reason = _reason(answer.message, answer.error_code) if answer is not None else "the host returned no result for it"
+            unanswered = "the host returned no result for it"
+            reason = _reason(answer.message or _unmet(change, answer, result), answer.error_code) if answer is not None else unanswered
             not_applied.append(words)
             reasons.append(f"{status}: {reason}")
             statuses.append(status)
@@ -665,6 +667,15 @@ _SEVERITY = ("skipped", "refused", "failed")
 
 def _worst(statuses: Sequence[str]) -> str:
     return max(statuses, key=lambda status: _SEVERITY.index(status) if status in _SEVERITY else -1)
+
+
+def _unmet(change: Change, answer: ChangeResult, result: ApplyResult) -> str | None:
+    """Why the host skipped a change it says nothing of: the changes it requires that were not applied."""
+    if answer.status != "skipped":
+        return None
+    answers = [(required, result.result(required)) for required in change.requires]
+    missing = [required for required, found in answers if found is None or not found.succeeded]
+    return f"not applied because {', '.join(missing)} was not applied" if missing else None
 
 
 def _reason(message: str | None, error_code: int | None) -> str:

@@ -157,8 +157,8 @@ def _apply_in_order(
     for change in changes:
         missing = [required for required in change.get("requires") or () if required not in succeeded]
         if missing:
-            message = f"not applied because {', '.join(missing)} was not applied"
-            results.append(_result(change["id"], _Outcome("skipped", message), None))
+            # As the Windows host: skipped, and nothing said; the controller names what it required (plan._unmet).
+            results.append(_result(change["id"], _Outcome("skipped", None), None))
             continue
         fault = faults.take(change)
         if fault == "connection_lost":

@@ -150,6 +150,12 @@ def test_a_failed_write_skips_the_registration_that_needs_it() -> None:
         "write_file D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
         "register_task \\Isotools\\Synchro Stock",
     )
+    # The host says nothing of a change it skipped: the controller names what it required.
+    (register,) = [change for change in planned.changes if change.kind == "register_task"]
+    write_id = next(change.id for change in planned.changes if change.kind == "write_file")
+    (reason,) = [reason for words, reason in zip(result.not_applied, result.reasons, strict=True) if words.startswith("register_task")]
+    assert write_id in register.requires
+    assert reason.startswith("skipped: not applied because ") and write_id in reason and reason.endswith(" was not applied")
 
 
 def test_a_change_the_host_never_answered_counts_as_skipped() -> None:
