@@ -39,7 +39,6 @@ $ErrorActionPreference = 'Stop'
 # missing one, so what someone registered after our hash check is never replaced.
 $TASK_CREATE = 2
 $TASK_UPDATE = 4
-$LOCK_SECONDS = 300
 $TASK_ENUM_HIDDEN = 1
 # 0x80070002 file, 0x80070003 path not found, signed as COMException.HResult holds them (Get-ErrorCode).
 $NOT_FOUND_CODES = @(-2147024894, -2147024893)
@@ -488,9 +487,10 @@ Function Invoke-ApplyOp {
     $stopped = $null
     try {
         $mutex = [System.Threading.Mutex]::new($false, 'Global\isotools.shop_sync.apply')
-        try { $held = $mutex.WaitOne([TimeSpan]::FromSeconds($LOCK_SECONDS)) }
+        # How long to wait is the controller's (ApplyRequest.lock_seconds, always sent).
+        try { $held = $mutex.WaitOne([TimeSpan]::FromSeconds([int]$Request.lock_seconds)) }
         catch [System.Threading.AbandonedMutexException] { $held = $true }  # its holder died; it is ours now
-        if (-not $held) { throw "another apply has held this host for $LOCK_SECONDS seconds; re-run" }
+        if (-not $held) { throw "another apply has held this host for $([int]$Request.lock_seconds) seconds; re-run" }
         foreach ($change in $Request.changes) {
             $id = [string]$change.id
             $missing = @($change.requires | Where-Object { $null -ne $_ -and -not $succeeded.ContainsKey([string]$_) })

@@ -694,6 +694,9 @@ def _registration_arguments(change: Change, with_password: bool) -> dict[str, ob
 class ApplyRequest:
     changes: tuple[Change, ...]
     passwords: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # How long the host waits for another apply to end before it stops this one (Windows host:
+    # its named mutex; the directory host's file lock waits as long as it takes).
+    lock_seconds: int = 300
 
     def __post_init__(self) -> None:
         ids = [change.id for change in self.changes]
@@ -712,7 +715,7 @@ class ApplyRequest:
     def to_json(self) -> dict[str, object]:
         """The request as sent to the host, passwords included: never log or return this."""
         changes = [change.to_json(with_password=change.id in self.passwords) for change in self.changes]
-        return {"op": "apply", "changes": changes, "passwords": dict(self.passwords)}
+        return {"op": "apply", "changes": changes, "passwords": dict(self.passwords), "lock_seconds": self.lock_seconds}
 
     def redacted_json(self) -> dict[str, object]:
         """The request with every password replaced by ``********``: safe to show and log."""
@@ -725,6 +728,7 @@ class ApplyRequest:
         return cls(
             changes=tuple(Change.from_json(item, where) for where, item in fields_.items("changes")),
             passwords=fields_.str_mapping("passwords"),
+            lock_seconds=fields_.optional_int("lock_seconds", minimum=1) or 300,
         )
 
 

@@ -107,6 +107,10 @@ def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], d
     changes = request.get("changes", [])
     if not isinstance(changes, list):
         raise RequestError("apply: 'changes' must be a list")
+    # The file lock waits as long as it takes; the wait the Windows host's mutex is given is still checked.
+    lock_seconds = request.get("lock_seconds", 300)
+    if not isinstance(lock_seconds, int) or isinstance(lock_seconds, bool) or lock_seconds < 1:
+        raise RequestError("apply: 'lock_seconds' must be a positive integer")
     seen: set[str] = set()
     for index, change in enumerate(changes):
         if not isinstance(change, dict) or not isinstance(change.get("id"), str) or not isinstance(change.get("kind"), str):

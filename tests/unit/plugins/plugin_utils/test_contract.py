@@ -138,6 +138,7 @@ APPLY_REQUEST: dict[str, Any] = {
         {"id": "c6", "kind": "delete_task", "path": "\\Isotools\\Old", "folder": "\\Isotools", "name": "Old", "expected_hash": TASK_HASH},
     ],
     "passwords": {"c5": "S3cret!pw"},
+    "lock_seconds": 300,
 }
 
 
@@ -543,3 +544,11 @@ def test_what_a_host_did_not_read_is_the_contracts_default() -> None:
     assert DirectoryRecord.from_json({"path": "D:\\x", "exists": True, "reparse_point": "D:\\x"}, "directories[0]") == DirectoryRecord(
         "D:\\x", True, reparse_point="D:\\x"
     )
+
+
+def test_an_apply_says_how_long_to_wait_for_another_one() -> None:
+    # The Windows host's mutex waits what the controller sends; an older controller's request without it: 300 s.
+    assert ApplyRequest((), lock_seconds=60).to_json()["lock_seconds"] == 60
+    assert ApplyRequest.from_json({"op": "apply", "changes": []}).lock_seconds == 300
+    with pytest.raises(ContractError, match="lock_seconds"):
+        ApplyRequest.from_json({"op": "apply", "changes": [], "lock_seconds": 0})

@@ -65,3 +65,12 @@ def test_an_apply_stopped_between_changes_returns_what_was_done_and_skips_the_re
     rest = [parsed.result(change_id) for change_id in ("b", "c")]
     assert [(result.status, "Access is denied" in (result.message or "")) for result in rest if result is not None] == [("skipped", True)] * 2
     assert image.tasks_dir("a").is_dir()
+
+
+@pytest.mark.parametrize("lock_seconds", [0, "300", True])
+def test_an_apply_with_a_wait_the_mutex_cannot_take_fails_whole(tmp_path: Path, lock_seconds: object) -> None:
+    image = new_image(tmp_path)
+
+    response = image.call({"op": "apply", "changes": [], "lock_seconds": lock_seconds})
+
+    assert response["failed"] is True and "'lock_seconds' must be a positive integer" in response["msg"]
