@@ -12,12 +12,18 @@ import re
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import (
+    device_name,
+    path_length_problem,
+    path_problem,
+)
 
 __all__ = [
     "MAX_NAME_LENGTH",
     "account_problem",
     "name_problem",
     "normalise_folder",
+    "windows_path_problem",
     "working_directory_problem",
 ]
 
@@ -26,9 +32,6 @@ MAX_NAME_LENGTH = 238
 _FORBIDDEN_IN_NAMES = '\\/:*?"<>|'
 _FORBIDDEN_IN_PATHS = '"<>|?*'
 _FORBIDDEN_IN_ACCOUNTS = '"/[]:;|=,+*?<>'
-_RESERVED_DEVICES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"COM{n}" for n in range(1, 10)} | {f"LPT{n}" for n in range(1, 10)}
-)
 _CONTROL = re.compile(r"[\x00-\x1f]")
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _UNC_PATH = re.compile(r"^\\\\[^\\]+\\[^\\]+")
@@ -50,8 +53,9 @@ def name_problem(name: str, what: str = "") -> str | None:
         return f"{prefix}must not contain control characters (line breaks, tabs)"
     if name in (".", ".."):
         return f"{prefix}is reserved (. and .. name folders, not tasks)"
-    if name.split(".")[0].strip().upper() in _RESERVED_DEVICES:
-        return f"{prefix}is a reserved Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    # A task is a file under System32\Tasks: Windows' device names are not file names.
+    if device_name(name):
+        return f"{prefix}is a reserved Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9, CONIN$, CONOUT$)"
     if name != name.strip() or name.endswith("."):
         return f"{prefix}must not start or end with a space, or end with a dot (Windows drops them from file names)"
     return None
@@ -99,12 +103,22 @@ def working_directory_problem(path: str) -> str | None:
             return f"{describe(path)} must not contain {character}"
     if ":" in path[2:] or _CONTROL.search(path):
         return f"{describe(path)} is not a valid Windows path (':' only after a drive letter, no control characters)"
-    if not (_DRIVE_PATH.match(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)):
+    if not (_DRIVE_PATH.match(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)) or path.startswith("\\\\.\\"):
         return (
             f"{describe(path)} must be an absolute folder: 'D:\\Isotools\\...', '\\\\server\\share\\...' "
             "or '%VARIABLE%\\...'"
         )
-    return None
+    # Windows resolves '..' and drops a trailing dot in a start-in folder (a real task starts in
+    # '%appdata%\\..\\Local\\x'): only a folder the collection writes is held to each name's
+    # rules (windows_path_problem, job_rules).
+    problem = path_length_problem(path, folder=False)
+    return f"{describe(path)} {problem}" if problem else None
+
+
+def windows_path_problem(path: str) -> str | None:
+    """What Windows would refuse in the names of an absolute ``path`` (:mod:`windows_paths`), or ``None``."""
+    problem = path_problem(path)
+    return f"{describe(path)} {problem}" if problem else None
 
 
 def account_problem(account: str) -> str | None:

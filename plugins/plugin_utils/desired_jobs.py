@@ -16,29 +16,31 @@ A job is a task plus, optionally, the script it runs in its own working director
 
 from __future__ import annotations
 
-import datetime as dt
 import ntpath
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
-    name_problem,
-    working_directory_problem,
-)
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
-    Report,
-    Section,
-    describe,
-    kind_of,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Report, Section, kind_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
     ADMINISTRATORS_SID,
     SYSTEM_SID,
     canonical_account,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules import (
+    DEFAULT_COMMAND,
+    DEFAULT_SCRIPT_NAME,
+    JOB_STATES,
+    SCRIPT_KEYS,
+    SHORTEST_MAX_AGE,
+    JobNames,
+    job_folder,
+    owned_root_problem,
+    script_name_problem,
+    script_source,
+    written_folder_problem,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Problem, SpecError, TaskSpec, parse_spec
 
@@ -54,20 +56,12 @@ __all__ = [
     "script_bytes",
 ]
 
-DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
-DEFAULT_SCRIPT_NAME = "synchro.bat"
 JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
-SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
-_STATES = ("present", "absent")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
     "name": "is set by the job's name: remove it from task",
     "folder": "is set by the module's folder option: remove it from task",
 }
-_FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
-# A freshness limit shorter than a minute would call every job stale between two reads.
-_SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 # cmd.exe reads a batch file line by line and needs CRLF line ends (a lone LF can make it skip
 # or merge lines after a label or a parenthesised block).
 _CRLF_EXTENSIONS = frozenset({".bat", ".cmd"})
@@ -102,23 +96,26 @@ def desired_jobs(
     """
     problems: list[Problem] = []
     if root is not None:
-        problem = root_problem(root)
+        problem = owned_root_problem(root)
         if problem:
             raise SpecError([Problem("", "", problem, "root")])
     desired: list[DesiredJob] = []
-    first_of: dict[str, str] = {}
+    seen = JobNames()
     for index, job in enumerate(jobs):
         built, found = _job(job, index, _Context(folder, secure_acl, render, root))
         problems += found
         name = _given_name(job)
         if name:
-            key = name.casefold()
-            if key in first_of:
-                message = f"is also the name of job '{first_of[key]}' (task names are case-insensitive on Windows)"
-                problems.append(Problem(name, "name", message, _label(name)))
+            duplicate = seen.name_problem(name, _label(name))
+            if duplicate:
+                problems.append(Problem(name, "name", duplicate, _label(name)))
                 continue
-            first_of[key] = name
         if built is not None:
+            script = built.files[0].path if built.files else None
+            duplicate = seen.script_problem(ntpath.dirname(script), ntpath.basename(script), _label(built.name)) if script else None
+            if duplicate:
+                problems.append(Problem(built.name, "working_directory", duplicate, _label(built.name)))
+                continue
             desired.append(built)
     if problems:
         raise SpecError(problems)
@@ -172,7 +169,7 @@ def _job(job: object, index: int, context: _Context) -> tuple[DesiredJob | None,
         if problem:
             entry.problem("name", problem)
     before_state = report.mark()
-    state = entry.choice("state", _STATES, "present")
+    state = entry.choice("state", JOB_STATES, "present")
     built: DesiredJob | None = None
     problems: list[Problem] = []
     # With a state that means nothing, what else the job needs is unknown: say only that.
@@ -188,7 +185,8 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
         return DesiredJob(name=name, state="absent"), []
     files = _script(entry, working_directory, context.render)
     # A folder the collection does not own may be where a task starts, never where it writes.
-    not_owned = owned_folder_problem(working_directory, context.root) if working_directory else None
+    script_name = ntpath.basename(files[0].path) if files else DEFAULT_SCRIPT_NAME
+    not_owned = written_folder_problem(working_directory, script_name, context.root) if working_directory else None
     if files and not_owned:
         entry.problem("working_directory", f"{not_owned}; a job that keeps the host's own script (no script) may start there")
     task_spec, problems = _task(entry, name, label, context.folder, working_directory, files)
@@ -203,7 +201,7 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
         directories=(working_directory,) if working_directory and not not_owned else (),
         acl_sids=_acl_accounts(task_spec) if context.secure_acl else (),
         owned_root=context.root or working_directory,
-        max_age=entry.duration("max_age", None, low=_SHORTEST_MAX_AGE),
+        max_age=entry.duration("max_age", None, low=SHORTEST_MAX_AGE),
         log=entry.text("log", None, non_empty=True),
     )
     return job, problems
@@ -216,17 +214,10 @@ def _working_directory(entry: Section, state: str) -> str:
     given = entry.text("working_directory", "", required=needed, non_empty=needed)
     if not given:
         return ""
-    problem = working_directory_problem(given)
+    folder, problem = job_folder(given)
     if problem:
         entry.problem("working_directory", problem)
-        return ""
-    if not _DRIVE_PATH.match(given):
-        entry.problem(
-            "working_directory",
-            f"{describe(given)} must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there",
-        )
-        return ""
-    return given.rstrip("\\") if len(given) > 3 else given
+    return folder
 
 
 def _own_actions(task: object) -> bool:
@@ -240,16 +231,14 @@ def _script(entry: Section, working_directory: str, render: TemplateRender) -> t
         return None if entry.has("script") else ()
     start = entry.report.mark()
     file_name = options.text("name", DEFAULT_SCRIPT_NAME, non_empty=True)
-    if file_name in (".", "..") or any(character in file_name for character in _FORBIDDEN_IN_FILE_NAMES):
-        options.problem("name", f"{describe(file_name)} must be a file name in the job's working_directory, without \\ / : * ? \" < > |")
-    content = options.text("content", None)
-    template = options.text("template", None, non_empty=True)
-    variables = options.raw("vars")
-    if variables is not None and not isinstance(variables, Mapping):
-        options.problem("vars", f"must be a mapping of template variables, got {kind_of(variables)}")
-    if content is not None and (template is not None or variables is not None):
-        options.problem("content", "cannot be given with template or vars (content is written as it is)")
-    if content is None and template is None and entry.report.clean_since(start):
+    problem = script_name_problem(file_name)
+    if problem:
+        options.problem("name", problem)
+    source = script_source(options)
+    content = source.content if source else None
+    template = source.template if source else None
+    variables = source.variables if source else None
+    if source is not None and content is None and template is None:
         options.problem("content", "or script.template is required (or leave out script to keep the host's own script)")
     if not entry.report.clean_since(start) or not working_directory:
         return None

@@ -13,17 +13,13 @@ become inventory jobs ready for review. Pure functions, no I/O.
 
 from __future__ import annotations
 
-import datetime as dt
 import ntpath
 import os.path
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
-    name_problem,
-    working_directory_problem,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem, normalise_folder
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
     Report,
     Section,
@@ -34,8 +30,21 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
     secret_problem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Principal
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules import (
+    DEFAULT_COMMAND,
+    DEFAULT_SCRIPT_NAME,
+    JOB_STATES,
+    SCRIPT_KEYS,
+    SHORTEST_MAX_AGE,
+    JobNames,
+    job_folder,
+    owned_root_problem,
+    script_name_problem,
+    script_source,
+    written_folder_problem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import (
     schedule_to_triggers,
     triggers_to_schedule,
@@ -53,10 +62,6 @@ __all__ = [
     "translate_jobs",
     "adopt_tasks",
 ]
-
-# The full path, as the seed's procedure has it: a bare cmd.exe would be looked up along the
-# account's PATH, which someone could put a folder of their own in front of.
-DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
 
 JOB_KEYS = (
     "name",
@@ -82,19 +87,10 @@ JOB_KEYS = (
     "settings",
     "max_age",
 )
-SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
-LOGON_TYPES = (
-    "auto",
-    "password",
-    "s4u",
-    "interactive_token",
-    "interactive_token_or_password",
-    "service_account",
-    "group",
-)
-_PASSWORD_LOGONS = frozenset({"password", "interactive_token_or_password"})
-_STATES = ("present", "absent")
-_RUN_LEVELS = ("limited", "highest")
+# "auto": the seed's "run whether the user is logged on or not" (see _principal), else the spec's.
+LOGON_TYPES = ("auto", *(item.value for item in LogonType))
+_PASSWORD_LOGONS = frozenset(item.value for item in PASSWORD_LOGON_TYPES)
+_RUN_LEVELS = tuple(item.value for item in RunLevel)
 _PRINCIPAL_FIELDS = {
     "user": "account",
     "group": "account",
@@ -103,11 +99,7 @@ _PRINCIPAL_FIELDS = {
     "run_level": "run_level",
     "display_name": "account_display_name",
 }
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _MOST_LOGS_KEPT = 99
-_FORBIDDEN_IN_FILE_NAMES = '\\/:*?"<>|'
-# A freshness limit shorter than a minute would call every job stale between two reads.
-_SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,7 +113,8 @@ class JobDefaults:
     password_version: str | None = None
     run_level: str | None = None
     settings: Mapping[str, object] = field(default_factory=dict)
-    script_name: str = "synchro.bat"
+    folder: str = "\\Isotools"  # shop_sync_folder: the Task Scheduler folder of the jobs
+    script_name: str = DEFAULT_SCRIPT_NAME
     default_template: str = ""  # controller path of the role's synchro.bat.j2
     template_dir: str = ""  # relative script templates are looked up here (the inventory's folder)
     log_keep: int = 10
@@ -154,14 +147,13 @@ def translate_jobs(jobs: object, defaults: JobDefaults, host: str) -> tuple[list
     problems: list[str] = []
     problems.extend(_defaults_problems(defaults, prefix))
     translated: list[dict[str, object]] = []
-    first_by_name: dict[str, str] = {}
-    first_by_script: dict[str, str] = {}
+    seen = JobNames()
     for index, job in enumerate(jobs):
         label = _label(job, index)
         report = Report()
         result = _translate(job, defaults, report)
         if result is not None:
-            _check_unique(result, label, first_by_name, first_by_script, report)
+            _check_unique(result, label, seen, report)
         problems.extend(f"{prefix}, {label}: {path}{' ' if path else ''}{message}" for path, message in report.problems)
         if result is not None and not report.problems:
             translated.append(result)
@@ -182,9 +174,16 @@ def _label(job: object, index: int) -> str:
 def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
     problems = []
     if defaults.root:
-        problem = working_directory_problem(defaults.root) or _off_drive_problem(defaults.root) or root_problem(defaults.root)
+        problem = owned_root_problem(defaults.root)
         if problem:
             problems.append(f"{prefix}: shop_sync_root {problem}")
+    try:
+        normalise_folder(defaults.folder)
+    except ValueError as error:
+        problems.append(f"{prefix}: shop_sync_folder {error}")
+    problem = script_name_problem(defaults.script_name)
+    if problem:
+        problems.append(f"{prefix}: shop_sync_script_name {problem}")
     if defaults.password is not None:
         problem = secret_problem(defaults.password)
         if problem:
@@ -210,7 +209,7 @@ def _default_max_age(defaults: JobDefaults) -> object:
 def _max_age(entry: Section, defaults: JobDefaults) -> str | None:
     """The job's freshness limit in ISO 8601 (``PT1H``), its own or shop_sync_default_max_age."""
     if entry.has("max_age"):
-        value = entry.duration("max_age", None, low=_SHORTEST_MAX_AGE)
+        value = entry.duration("max_age", None, low=SHORTEST_MAX_AGE)
     else:
         try:
             given = _default_max_age(defaults)
@@ -220,20 +219,17 @@ def _max_age(entry: Section, defaults: JobDefaults) -> str | None:
     return None if value is None else format_duration(value)
 
 
-def _check_unique(job: Mapping[str, object], label: str, names: dict[str, str], scripts: dict[str, str], report: Report) -> None:
-    key = str(job["name"]).casefold()
-    if key in names:
-        report.add("name", f"is also the name of {names[key]} (task names are case-insensitive on Windows)")
-    else:
-        names[key] = label
+def _check_unique(job: Mapping[str, object], label: str, seen: JobNames, report: Report) -> None:
+    problem = seen.name_problem(str(job["name"]), label)
+    if problem:
+        report.add("name", problem)
+        return
     script = job.get("script")
     if job["state"] != "present" or not isinstance(script, Mapping):
         return
-    script_path = ntpath.join(str(job["working_directory"]), str(script["name"])).casefold()
-    if script_path in scripts:
-        report.add("working_directory", f"{describe(job['working_directory'])} holds {script['name']}, which {scripts[script_path]} writes too")
-    else:
-        scripts[script_path] = label
+    problem = seen.script_problem(str(job["working_directory"]), str(script["name"]), label)
+    if problem:
+        report.add("working_directory", problem)
 
 
 def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, object] | None:
@@ -247,7 +243,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
         problem = name_problem(name)
         if problem:
             entry.problem("name", problem)
-    state = entry.choice("state", _STATES, "present")
+    state = entry.choice("state", JOB_STATES, "present")
     working_directory = _working_directory(entry, name, defaults)
     if state == "absent":
         absent: dict[str, object] = {"name": name, "state": "absent"}
@@ -256,7 +252,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
         return absent
     script = _script(entry, name, working_directory, defaults)
     if script is not None and working_directory:
-        _check_owned(entry, working_directory, defaults)
+        _check_owned(entry, working_directory, str(script["name"]), defaults)
     task: dict[str, object] = {}
     for key in ("description", "author", "documentation"):
         text = entry.text(key, None)
@@ -333,11 +329,10 @@ def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
             entry.problem("working_directory", "is required when shop_sync_root is not set")
             return ""
         return ntpath.join(defaults.root, name) if name else ""
-    problem = working_directory_problem(given) or _off_drive_problem(given)
+    folder, problem = job_folder(given)
     if problem:
         entry.problem("working_directory", problem)
-        return ""
-    return given
+    return folder
 
 
 def _starts_nowhere(job: Mapping[str, object]) -> bool:
@@ -349,18 +344,12 @@ def _starts_nowhere(job: Mapping[str, object]) -> bool:
     return isinstance(actions, list) and all(isinstance(action, Mapping) and action.get("working_directory") is None for action in actions)
 
 
-def _check_owned(entry: Section, working_directory: str, defaults: JobDefaults) -> None:
+def _check_owned(entry: Section, working_directory: str, script_name: str, defaults: JobDefaults) -> None:
     """A script is written only in a folder the collection owns (under shop_sync_root when set)."""
-    problem = owned_folder_problem(working_directory, defaults.root or None)
+    problem = written_folder_problem(working_directory, script_name, defaults.root or None)
     if problem:
         where = "working_directory" if entry.has("working_directory") else "name"
         entry.problem(where, f"{problem}; a job that keeps the host's own script (no sync_command nor script) may start there")
-
-
-def _off_drive_problem(path: str) -> str | None:
-    if _DRIVE_PATH.match(path):
-        return None
-    return f"{describe(path)} must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there"
 
 
 def _script(entry: Section, name: str, working_directory: str, defaults: JobDefaults) -> dict[str, object] | None:
@@ -371,17 +360,15 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
     if options is None and sync_command is None:
         return None
     file_name = defaults.script_name if options is None else options.text("name", defaults.script_name, non_empty=True)
-    if options is not None and any(character in file_name for character in _FORBIDDEN_IN_FILE_NAMES):
-        options.problem("name", f"{describe(file_name)} must be a file name in the job's folder, without \\ / : * ? \" < > |")
-    content = None if options is None else options.text("content", None)
-    template = None if options is None else options.text("template", None, non_empty=True)
-    user_vars = None if options is None else options.raw("vars")
-    if user_vars is not None and not isinstance(user_vars, Mapping):
-        entry.problem("script.vars", f"must be a mapping of template variables, got {kind_of(user_vars)}")
-        user_vars = None
-    if content is not None and (template is not None or user_vars is not None):
-        entry.problem("script.content", "cannot be given with script.template or script.vars (content is written as it is)")
+    problem = None if options is None else script_name_problem(file_name)
+    if options is not None and problem:
+        options.problem("name", problem)
+    source = script_source(options) if options is not None else None
+    if options is not None and source is None:
         return None
+    content = source.content if source else None
+    template = source.template if source else None
+    user_vars = source.variables if source else None
     # Its content is never shown in a diff or a report (a script that holds a connection string).
     marked = {} if options is None or options.flag("sensitive", False) is not True else {"sensitive": True}
     if content is not None:
@@ -409,7 +396,7 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
     }
     if sync_command is not None:
         variables["sync_command"] = sync_command
-    variables.update(user_vars or {})
+    variables.update({str(key): value for key, value in (user_vars or {}).items()})
     return {"name": file_name, "template": template, "vars": variables, **marked}
 
 

@@ -7,8 +7,9 @@ One rule, called by both validators (the role's ``inventory_jobs`` and the actio
 
 - a folder the collection changes is a literal drive path (``D:\\Isotools\\...``): no
   ``%VARIABLE%`` (expanded on the host, to anything), no UNC share (another machine's ACL), no
-  ``.``/``..`` segment, no 8.3 short name (``PROGRA~1`` is Program Files), no segment ending in
-  a dot or a space (Windows drops them: ``Windows.`` is ``Windows``);
+  8.3 short name (``PROGRA~1`` is Program Files), and every name as Windows' naming rules have
+  it (:mod:`windows_paths`: no ``.``/``..``, no name ending in a dot or a space, which Windows
+  drops: ``Windows.`` is ``Windows``, no device name);
 - it is never a drive root, nor the Windows directory, Program Files, ProgramData, Users (every
   profile) or another folder Windows keeps for itself, on any drive, nor anything under them;
 - when the owned root is known (the role's ``shop_sync_root``, win_sync_jobs' ``root``), it is
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import path_problem
 
 __all__ = ["PROTECTED_FOLDERS", "is_under", "owned_folder_problem", "protected_folder_reason", "root_problem"]
 
@@ -55,13 +57,14 @@ def protected_folder_reason(path: str) -> str | None:
     segments = _segments(path)
     if not segments:
         return "is a drive root"
+    # Windows' own naming rules (windows_paths): a '..', a 'Windows.' or a 'NUL' is not the
+    # folder it reads as.
+    problem = path_problem(path)
+    if problem:
+        return problem
     for segment in segments:
-        if segment in (".", ".."):
-            return "has a . or .. segment: write the folder as it is"
         if _SHORT_NAME.search(segment):
             return f"has the 8.3 short name '{segment}', which may stand for any folder: write the full name"
-        if segment != segment.rstrip(". "):
-            return f"has the segment '{segment}' ending in a dot or a space, which Windows drops"
     if segments[0].casefold() in _PROTECTED:
         return f"is in {path[:3]}{segments[0]}, which belongs to Windows (its ACL would be replaced)"
     return None

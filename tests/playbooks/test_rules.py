@@ -103,6 +103,25 @@ def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(works
     assert [journal(workspace, host) for host in hosts] == [[]] * len(hosts), "a host was contacted"
 
 
+def test_one_host_with_a_job_the_action_would_refuse_stops_the_run_before_the_good_host_is_touched(workspace: Path) -> None:
+    # The role's check and the action share one set of rules: a script named '..' or a folder
+    # Windows would read otherwise no longer passes the check and fails only at the host's turn.
+    hosts: dict[str, dict[str, object]] = {
+        "shopGood": {"shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopBad": {
+            "shop_sync_jobs": [
+                {"name": "Synchro Stock", "script": {"name": "..", "content": "@echo off\n"}, "schedule": DAILY},
+                {"name": "Synchro Prix", "working_directory": f"{ROOT}\\prix.", "sync_command": "x.exe", "schedule": DAILY},
+            ]
+        },
+    }
+    code, output, _recap = deploy(workspace, inventory(workspace, hosts))
+    assert code != 0
+    assert "host 'shopBad', job 'Synchro Stock': script.name '..' must be a file name" in output, output
+    assert "host 'shopBad', job 'Synchro Prix': working_directory" in output and "ends in a dot or a space" in output, output
+    assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"
+
+
 def test_a_job_in_system32_is_left_alone_and_a_shared_folder_gets_one_acl_in_one_run(workspace: Path) -> None:
     shared = f"{ROOT}\\Synchro Stock"
     jobs = [

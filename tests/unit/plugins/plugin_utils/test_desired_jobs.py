@@ -95,7 +95,7 @@ def test_every_problem_names_the_job_and_the_field() -> None:
         desired_jobs(jobs, folder="\\Isotools", secure_acl=True, render=no_templates)
     lines = str(raised.value).splitlines()
     assert lines == [
-        "job 'a': script.content cannot be given with template or vars (content is written as it is)",
+        "job 'a': script.content cannot be given with script.template or script.vars (content is written as it is)",
         "job 'b': state 'gone' is not one of present, absent",
         "job 'c': working_directory '%TEMP%\\c' must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there",
         "job 'd': script.name '..\\evil.bat' must be a file name in the job's working_directory, without \\ / : * ? \" < > |",
