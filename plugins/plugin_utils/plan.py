@@ -208,7 +208,13 @@ def read_request_for(jobs: Sequence[DesiredJob], options: PlanOptions) -> ReadRe
         folders=tuple(FolderQuery(folder, recurse=False) for folder in folders),
         tasks=_unique([_job_path(job, options) for job in jobs]),
         files=_unique([*(item.path for job in present for item in job.files), *(path for paths in runs for path in paths.files)]),
-        directories=_unique([*(directory for job in present for directory in job.directories), *(folder for paths in runs for folder in paths.directories)]),
+        directories=_unique(
+            [
+                *(directory for job in present for directory in job.directories),
+                *(folder for paths in runs for folder in paths.directories),
+                *(_drive_root(path) for job in present for path in _written_paths(job)),
+            ]
+        ),
         accounts=_unique([name for job in present for name in _accounts_named(job) if not _resolves_locally(name)]),
         environment=tuple(dict.fromkeys(name for paths in runs for name in paths.environment)),
     )
@@ -328,6 +334,7 @@ class _Planner:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
         self.problems += _unreadable_files(job, self.state)
+        self.problems += _missing_drives(job, self.state)
         # One task the host or the parser cannot read stops its own job, not the host's others.
         unreadable = self.state.unreadable_task(path)
         if unreadable is not None:
@@ -577,6 +584,25 @@ def _trigger_as_the_host_names(trigger: Trigger, state: ReadResult) -> Trigger:
         return trigger
     known = state.known_as(trigger.user_id)
     return trigger if known == trigger.user_id else dataclasses.replace(trigger, user_id=known)
+
+
+def _written_paths(job: DesiredJob) -> list[str]:
+    return [*job.directories, *(item.path for item in job.files)]
+
+
+def _drive_root(path: str) -> str:
+    return path[:2].upper() + "\\"
+
+
+def _missing_drives(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:
+    """The drives the job writes on that the host does not have (read as the drive's root): a
+    read-time check, so that the host gets no write at all rather than its folders half made."""
+    missing = []
+    for root in dict.fromkeys(_drive_root(path) for path in _written_paths(job)):
+        record = state.directory(root)
+        if record is not None and not record.exists and not record.error:
+            missing.append(PlanProblem(job.name, "working_directory", f"the host has no drive {root[:2]} (its folder and script are written there)"))
+    return missing
 
 
 def _unreadable_files(job: DesiredJob, state: ReadResult) -> list[PlanProblem]:

@@ -16,6 +16,7 @@ A case is one YAML file in ``data/plan/`` (adding a case = adding a file)::
       files: [{path: 'D:\\...', content: "...", writers: [SID, ...], owner: SID}]   # owner: Administrators
       directories: [{path: 'D:\\...', writers: [SID, ...], owner: SID}]
       accounts: {svc_sync: S-1-5-21-...}       # names the host resolves
+      drives: [C, D]                           # the host's drives (default C and D): their roots exist
     jobs:
       - task: {...task spec, password and password_version included...}
         files: [{path, content}]
@@ -114,6 +115,9 @@ class FakeHost:
             for item in data.get("directories", ())
         }
         self.accounts = {name.casefold(): sid for name, sid in (data.get("accounts") or {}).items()}
+        # A drive's root exists as a real host's does, with no security the plan looks at.
+        for drive in data.get("drives", ("C", "D")):
+            self.directories.setdefault(path_key(f"{drive}:\\"), DirectoryRecord(f"{drive}:\\", True))
 
     def hash_of(self, path: str) -> str | None:
         task = next((record for record in self.tasks if path_key(record.path) == path_key(path)), None)
