@@ -57,6 +57,7 @@ class ActionModule(ActionBase):
 
         def body(result: Result) -> None:
             super(ActionModule, self).run(tmp, variables)
+            _refuse_misplaced(self._task.args)
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             job, folder = _job(args)
             owner = owner_option(args["owner"])
@@ -80,6 +81,14 @@ class ActionModule(ActionBase):
                 result["previous_xml"] = planned.xml_before
 
         return run_guarded(_empty_result(), body, secrets=secrets)
+
+
+def _refuse_misplaced(given: Mapping[str, Any]) -> None:
+    """An unknown option said the way win_sync_jobs says it of a job's task (``priority belongs
+    under settings (settings.priority)``), with the task's other problems, rather than Ansible's
+    bare "Unsupported parameters"."""
+    if any(key not in ARGUMENT_SPEC for key in given):
+        parse_spec({key: value for key, value in given.items() if key not in ARGUMENT_SPEC or key in TOP_KEYS})
 
 
 def _job(args: Mapping[str, Any]) -> tuple[DesiredJob, str]:

@@ -25,6 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs 
     JobsProblem,
     adopt_tasks,
     translate_jobs,
+    variable_problems,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
 
@@ -35,7 +36,9 @@ _DEFAULT_FIELDS = tuple(item.name for item in fields(JobDefaults))
 _WHOLE_NUMBERS = {"log_keep": "shop_sync_log_keep", "log_max_kb": "shop_sync_log_max_kb"}
 
 
-def _job_defaults(defaults: object, host: str) -> JobDefaults:
+def _job_defaults(defaults: object, host: str, problems: list[str] | None = None) -> JobDefaults:
+    """The defaults; a number that is not one is added to ``problems`` (and its default used)
+    when given, so that the jobs are still checked: every problem at once."""
     if defaults is None:
         return JobDefaults()
     if not isinstance(defaults, Mapping):
@@ -52,7 +55,13 @@ def _job_defaults(defaults: object, host: str) -> JobDefaults:
         raise AnsibleFilterError("defaults.settings (shop_sync_default_settings) must be a mapping of task settings")
     for key, variable in _WHOLE_NUMBERS.items():
         if key in given:
-            given[key] = _whole_number(given[key], f"host '{host}': {variable}")
+            try:
+                given[key] = _whole_number(given[key], f"host '{host}': {variable}")
+            except AnsibleFilterError as error:
+                if problems is None:
+                    raise
+                problems.append(str(error))
+                del given[key]
     if given.get("template_dir"):
         # A relative shop_sync_template_dir is a folder of the inventory repository, taken from
         # where ansible-playbook runs: the project's checkout under AWX (ansible-runner runs a
@@ -92,9 +101,17 @@ def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[
     return inert(translated)
 
 
-def sync_job_problems(jobs: object, host: str = "", defaults: object = None) -> list[str]:
-    """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good)."""
-    return inert(translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host)[1])
+def sync_job_problems(
+    jobs: object, host: str = "", defaults: object = None, variables: Sequence[str] | None = None, known: Sequence[str] | None = None
+) -> list[str]:
+    """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good);
+    with ``variables`` (the host's ``shop_sync_*`` names) and ``known`` (the role's), also a
+    misspelt variable and a host that declares no jobs."""
+    problems: list[str] = []
+    job_defaults = _job_defaults(defaults, host, problems)
+    if variables is not None and known is not None:
+        problems += variable_problems([str(name) for name in variables], [str(name) for name in known], host)
+    return inert(problems + translate_jobs(_builtin(jobs), job_defaults, host)[1])
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:

@@ -13,6 +13,7 @@ become inventory jobs ready for review. Pure functions, no I/O.
 
 from __future__ import annotations
 
+import difflib
 import ntpath
 import os.path
 import re
@@ -60,6 +61,7 @@ __all__ = [
     "JobDefaults",
     "JobsProblem",
     "translate_jobs",
+    "variable_problems",
     "adopt_tasks",
 ]
 
@@ -158,6 +160,30 @@ def translate_jobs(jobs: object, defaults: JobDefaults, host: str) -> tuple[list
         if result is not None and not report.problems:
             translated.append(result)
     return translated, problems
+
+
+def variable_problems(given: Sequence[str], known: Sequence[str], host: str) -> list[str]:
+    """What the host's ``shop_sync_*`` variables ``given`` say wrong, against the role's ``known`` ones.
+
+    A host without ``shop_sync_jobs`` says so (a host left out of its group, a misspelt variable,
+    would else deploy nothing and succeed). A variable that is not the role's but close to one
+    (``shop_sync_job``) is named with the likely one; one unlike any (``shop_sync_common_jobs``, a
+    helper the inventory combines into shop_sync_jobs) is the inventory's own business.
+    """
+    prefix = f"host '{host}'"
+    problems = []
+    for name in sorted(set(given) - set(known)):
+        likely = difflib.get_close_matches(name, known, n=1, cutoff=_LIKELY_NAME)
+        if likely:
+            problems.append(f"{prefix}: {name} is not a variable of the role: did you mean {likely[0]}?")
+    if "shop_sync_jobs" not in given:
+        problems.append(f"{prefix}: shop_sync_jobs is not set, so no job is declared: list the host's jobs (shop_sync_jobs: [] for none)")
+    return problems
+
+
+# How alike a variable must be to a role variable to be taken for a misspelling of it: a letter
+# more or less in shop_sync_jobs (0.96), not a helper such as shop_sync_extra_jobs (0.82).
+_LIKELY_NAME = 0.86
 
 
 def _is_gmsa(account: str) -> bool:
@@ -271,7 +297,9 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
     password_version = entry.text("password_version", defaults.password_version)
     if password_version:
         task["password_version"] = password_version
-    if report.clean_since(0):
+    # The task is checked whatever else is wrong with the job: a misspelt key must not hide a
+    # bad settings.priority until the next run.
+    if name:
         _check_task(task, name, from_schedule, entry)
     result: dict[str, object] = {"name": name, "state": "present", "working_directory": working_directory, "task": task}
     if script is not None:
@@ -302,7 +330,31 @@ def _check_task(task: Mapping[str, object], name: str, from_schedule: int, entry
         parse_spec({**task, "name": name})
     except SpecError as error:
         for problem in error.problems:
-            entry.report.add(_inventory_field(problem.field, from_schedule, entry.has("actions")), problem.message)
+            entry.report.add(_user_words(_inventory_field(problem.field, from_schedule, entry.has("actions")), entry), problem.message)
+
+
+# The job fields a role default fills in when the job does not say (the variable to name then).
+_FROM_DEFAULTS = {
+    "account": "shop_sync_default_account",
+    "logon_type": "shop_sync_default_logon_type",
+    "password": "shop_sync_default_password",
+    "password_version": "shop_sync_default_password_version",
+    "run_level": "shop_sync_default_run_level",
+}
+
+
+def _user_words(field: str, entry: Section) -> str:
+    """The field as the user wrote it: a job's own field, or the role variable its value came
+    from (``shop_sync_default_password``, not the job's ``password`` it never wrote)."""
+    head, _dot, rest = field.partition(".")
+    if head in _FROM_DEFAULTS and not entry.has(head):
+        return _FROM_DEFAULTS[head] + (f".{rest}" if rest else "")
+    if head == "settings" and rest:
+        own = entry.raw("settings")
+        key = rest.split(".", 1)[0].split("[", 1)[0]
+        if not (isinstance(own, Mapping) and key in own) and not (key == "enabled" and entry.has("enabled")):
+            return f"shop_sync_default_settings.{rest}"
+    return field
 
 
 def _inventory_field(field: str, from_schedule: int, own_actions: bool) -> str:

@@ -148,3 +148,28 @@ def test_a_job_in_system32_is_left_alone_and_a_shared_folder_gets_one_acl_in_one
 
     code, output, recap = deploy(workspace, path)
     assert code == 0 and recap["shopA"]["changed"] == 0, output
+
+
+def test_every_mistake_of_the_role_variables_is_named_in_one_run_before_any_host_is_touched(workspace: Path) -> None:
+    hosts: dict[str, dict[str, object]] = {
+        "shopA": {"shop_sync_job": [{"name": "Synchro Stock", "sync_command": "x.exe", "schedule": DAILY}]},
+        "shopB": {
+            "shop_sync_log_keep": "ten",
+            "shop_sync_folder": "Isotools/Prod",
+            "shop_sync_script_name": "NUL.bat",
+            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "bogus_key": 1, "settings": {"priority": 11}, "schedule": DAILY}],
+        },
+    }
+    code, output, _recap = deploy(workspace, inventory(workspace, hosts))
+    assert code != 0
+    for message in (
+        "host 'shopA': shop_sync_job is not a variable of the role: did you mean shop_sync_jobs?",
+        "host 'shopA': shop_sync_jobs is not set, so no job is declared",
+        "host 'shopB': shop_sync_log_keep must be a whole number, got 'ten'",
+        "host 'shopB': shop_sync_folder",
+        "host 'shopB': shop_sync_script_name 'NUL.bat' is the device NUL",
+        "host 'shopB', job 'Synchro Stock': bogus_key is not a known option",
+        "host 'shopB', job 'Synchro Stock': settings.priority 11 must be between 0 and 10",
+    ):
+        assert message in output, output
+    assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"

@@ -100,7 +100,7 @@ def test_absent_leaves_a_hand_made_task_with_a_warning(harness: Harness) -> None
     [
         ({**STOCK, "triggers": [{"type": "daily", "at": "25:00"}]}, "task 'Synchro Stock': triggers[0].at '25:00'"),
         ({**STOCK, "settings": {"priorty": 5}}, "settings.priorty is not a known option (did you mean priority?)"),
-        ({**STOCK, "colour": "red"}, "Unsupported parameters"),
+        ({**STOCK, "colour": "red"}, "task 'Synchro Stock': colour is not a known option"),
         ({**STOCK, "state": "gone"}, "state"),
         ({"folder": "\\Isotools", "state": "absent"}, "name is required"),
     ],

@@ -341,8 +341,11 @@ def test_the_log_numbers_are_taken_as_the_role_templates_them_on_every_core(log_
     ids=["word", "fraction", "boolean", "unit"],
 )
 def test_a_log_number_that_is_not_a_number_is_refused_as_written(defaults: dict[str, object], expected: str) -> None:
+    # Listed with the jobs' own problems (every problem at once), and fatal to the translation.
+    problems = sync_job_problems([{"name": "Synchro Stock", "settings": {"priority": 11}}], host="shop01", defaults={**DEFAULTS, **defaults})
+    assert problems == [expected, "host 'shop01', job 'Synchro Stock': settings.priority 11 must be between 0 and 10"]
     with pytest.raises(AnsibleFilterError) as raised:
-        sync_job_problems([{"name": "Synchro Stock"}], host="shop01", defaults={**DEFAULTS, **defaults})
+        to_sync_jobs([{"name": "Synchro Stock", "sync_command": "x.exe"}], host="shop01", defaults={**DEFAULTS, **defaults})
     assert str(raised.value) == expected
 
 
