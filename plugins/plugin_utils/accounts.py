@@ -23,6 +23,7 @@ __all__ = [
     "USERS_SID",
     "WELL_KNOWN_SIDS",
     "canonical_account",
+    "is_gmsa_name",
     "is_service_account",
     "is_sid",
     "well_known_sid",
@@ -101,3 +102,13 @@ def canonical_account(name: str, sids: Mapping[str, str] = _NO_SIDS) -> str:
 def is_service_account(name: str) -> bool:
     """SYSTEM, LOCAL SERVICE or NETWORK SERVICE, in any spelling."""
     return canonical_account(name) in SERVICE_ACCOUNT_SIDS
+
+
+def is_gmsa_name(account: str) -> bool:
+    """Whether ``account`` names a group managed service account, in any of its spellings:
+    ``gmsa$``, ``DOMAIN\\gmsa$`` or ``gmsa$@domain`` (a gMSA's sAMAccountName ends in ``$``).
+    A SID says nothing by itself: the host's read resolves it."""
+    name = account.rpartition("\\")[2]
+    if "@" in name:
+        name = name.partition("@")[0]
+    return name.endswith("$")

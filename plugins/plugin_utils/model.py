@@ -20,6 +20,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_gmsa_name
+
 __all__ = [
     "NAMESPACE",
     "OWNER_MARKER",
@@ -301,8 +303,8 @@ class Principal:
 
     @property
     def is_gmsa(self) -> bool:
-        """A group managed service account: ``DOMAIN\\name$`` with password logon, no password."""
-        return bool(self.user_id and self.user_id.endswith("$"))
+        """A group managed service account (``DOMAIN\\name$``, ``name$@domain``): password logon, no password."""
+        return bool(self.user_id and is_gmsa_name(self.user_id))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,10 +8,13 @@ import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
     canonical_account,
+    is_gmsa_name,
     is_service_account,
     is_sid,
     well_known_sid,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec
 
 
 @pytest.mark.parametrize(
@@ -79,3 +82,17 @@ def test_sid_recognition() -> None:
     assert not is_sid("SYSTEM")
     assert well_known_sid("s-1-5-32-544") == "S-1-5-32-544"
     assert well_known_sid("S-1-5-21-1-2-3-1104") is None
+
+
+@pytest.mark.parametrize("account", ["gmsa_sync$", "CONTOSO\\gmsa_sync$", "gmsa_sync$@contoso.example", ".\\gmsa_sync$"])
+def test_a_gmsa_is_one_whatever_its_spelling_and_registers_the_same(account: str) -> None:
+    spec = parse_spec({"name": "x", "actions": [{"command": "C:\\Tools\\x.exe"}], "principal": {"user": account}})
+
+    assert is_gmsa_name(account)
+    # The UPN form once registered as InteractiveToken, and flipped when re-spelt DOMAIN\x$.
+    assert spec.definition.principal.is_gmsa and spec.definition.principal.logon_type is LogonType.PASSWORD
+
+
+@pytest.mark.parametrize("account", ["svc_sync", "CONTOSO\\svc_sync", "svc_sync@contoso.example", "price$list@contoso.example"])
+def test_an_account_not_ending_in_a_dollar_is_no_gmsa(account: str) -> None:
+    assert not is_gmsa_name(account)
