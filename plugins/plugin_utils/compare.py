@@ -180,6 +180,19 @@ class _Account:
     canonical: str
 
 
+@dataclass(frozen=True)
+class _Path(_Account):
+    """A program or folder as written, compared as Windows resolves it: case-insensitively, and
+    ``D:\\x\\`` the folder ``D:\\x`` (compared like an account: by its canonical form)."""
+
+
+def _path(text: str | None) -> _Path | None:
+    if not text:
+        return None
+    canonical = text.casefold()
+    return _Path(text, canonical.rstrip("\\") if len(canonical) > 3 else canonical)
+
+
 def _account(name: str | None, sid: str | None, sids: Mapping[str, str]) -> _Account | None:
     if name is None:
         return None
@@ -407,7 +420,7 @@ def _exec_view(action: ExecAction) -> _View:
     # Windows drops an empty Arguments/WorkingDirectory element: empty and absent are one.
     return _view(
         action,
-        {"arguments": action.arguments or None, "working_directory": action.working_directory or None},
+        {"command": _path(action.command), "arguments": action.arguments or None, "working_directory": _path(action.working_directory)},
     )
 
 

@@ -377,3 +377,22 @@ def test_a_multi_line_description_is_compared_as_written() -> None:
     assert lines(desired, task(registration_info=RegistrationInfo(description="Stock ERP -> shop"))) == [
         "description: Stock ERP -> shop -> Stock\\n\\nERP -> shop"
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "folder"),
+    [
+        ("c:\\windows\\system32\\CMD.EXE", "D:\\Isotools\\stock"),
+        (CMD, "d:\\ISOTOOLS\\stock\\"),
+        (CMD, "D:\\Isotools\\stock"),
+    ],
+)
+def test_a_program_or_folder_spelt_otherwise_is_no_change(command: str, folder: str) -> None:
+    # Windows finds a program and a folder case-insensitively, and D:\x\ is the folder D:\x.
+    respelt = task(actions=(ExecAction(command=command, arguments="/k synchro.bat & exit", working_directory=folder),))
+    assert compare_definitions(respelt, task()) == ()
+
+
+def test_another_folder_is_a_change_shown_as_written() -> None:
+    moved = task(actions=(ExecAction(command=CMD, arguments="/k synchro.bat & exit", working_directory="D:\\Isotools\\prix"),))
+    assert lines(moved, task()) == ["actions[0].working_directory: D:\\Isotools\\stock\\ -> D:\\Isotools\\prix"]
