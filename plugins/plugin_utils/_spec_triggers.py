@@ -420,7 +420,8 @@ def _specific_spec(trigger: model.Trigger) -> dict[str, object]:
         days: list[object] = [*sorted(trigger.days_of_month)]
         spec["days_of_month"] = [*days, _LAST] if trigger.last_day_of_month else days
     if isinstance(trigger, model.MonthlyDayOfWeekTrigger):
-        spec["weeks"] = _ordered(trigger.weeks, model.WEEKS_OF_MONTH)
+        # As it is written and documented ([1, 3, last], like days_of_month): numbers, and last.
+        spec["weeks"] = [int(week) if week.isdigit() else week for week in _ordered(trigger.weeks, model.WEEKS_OF_MONTH)]
         spec["days_of_week"] = _ordered(trigger.days_of_week, model.WEEKDAYS)
     if isinstance(trigger, (model.LogonTrigger, model.SessionStateChangeTrigger)) and trigger.user_id is not None:
         spec["user"] = trigger.user_id

@@ -428,3 +428,12 @@ def test_registration_details_and_unsupported_parts_are_left_out_of_the_spec() -
     }
     supported = replace(read, triggers=read.triggers[:1], actions=read.actions[:1])
     assert parse_spec(spec).definition == _without_registration_details(supported)
+
+
+def test_the_weeks_of_a_monthly_dow_trigger_come_back_as_they_are_written() -> None:
+    given = {"type": "monthly_dow", "at": "06:00", "weeks": [3, 1, "last"], "days_of_week": ["monday"]}
+    spec = parse_spec({"name": "x", "actions": [{"command": "C:\\Tools\\x.exe"}], "triggers": [given]})
+
+    [trigger] = spec_from_definition(spec.definition)["triggers"]  # type: ignore[misc]
+    assert trigger["weeks"] == [1, 3, "last"]
+    assert parse_spec({"name": "x", "actions": [{"command": "C:\\Tools\\x.exe"}], "triggers": [trigger]}).definition == spec.definition
