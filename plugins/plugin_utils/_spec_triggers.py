@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_events import subscription_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import account_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
     Section,
@@ -356,8 +357,9 @@ def _read_event_driven(section: Section, type_name: str) -> model.Trigger:
             state_change=model.SessionStateChange(change), user_id=_read_account(section), delay=delay
         )
     subscription = section.text("subscription", "", required=True, non_empty=True)
-    if subscription and not subscription.lstrip().startswith("<"):
-        section.problem("subscription", "must be an event query in XML (<QueryList><Query ...>...</Query></QueryList>)")
+    problem = subscription_problem(subscription) if subscription else None
+    if problem:
+        section.problem("subscription", problem)
     return model.EventTrigger(subscription=subscription, delay=delay, value_queries=_read_value_queries(section))
 
 

@@ -38,6 +38,8 @@ SEED_SPEC: dict[str, object] = {
     "password_version": "2026-03",
 }
 
+SYSTEM_QUERY = '<QueryList><Query Id="0" Path="System"><Select Path="System">*[System[(EventID=41)]]</Select></Query></QueryList>'
+
 
 def parse(**options: object) -> model.TaskDefinition:
     """The definition of a task named Synchro Stock running cmd.exe, with ``options`` on top."""
@@ -267,11 +269,11 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
         "event with value queries",
         lambda: trigger(
             type="event",
-            subscription="<QueryList/>",
+            subscription=SYSTEM_QUERY,
             value_queries={"id": "Event/System/EventID", "channel": "Event/System/Channel"},
         ),
         model.EventTrigger(
-            subscription="<QueryList/>",
+            subscription=SYSTEM_QUERY,
             value_queries=(("channel", "Event/System/Channel"), ("id", "Event/System/EventID")),
         ),
     ),
