@@ -14,6 +14,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import (
     device_name,
+    is_drive_path,
     path_length_problem,
     path_problem,
 )
@@ -33,7 +34,6 @@ _FORBIDDEN_IN_NAMES = '\\/:*?"<>|'
 _FORBIDDEN_IN_PATHS = '"<>|?*'
 _FORBIDDEN_IN_ACCOUNTS = '"/[]:;|=,+*?<>'
 _CONTROL = re.compile(r"[\x00-\x1f]")
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _UNC_PATH = re.compile(r"^\\\\[^\\]+\\[^\\]+")
 _VARIABLE_PATH = re.compile(r"^%[A-Za-z_][A-Za-z0-9_()]*%(?:\\|$)")
 
@@ -103,7 +103,7 @@ def working_directory_problem(path: str) -> str | None:
             return f"{describe(path)} must not contain {character}"
     if ":" in path[2:] or _CONTROL.search(path):
         return f"{describe(path)} is not a valid Windows path (':' only after a drive letter, no control characters)"
-    if not (_DRIVE_PATH.match(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)) or path.startswith("\\\\.\\"):
+    if not (is_drive_path(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)) or path.startswith("\\\\.\\"):
         return (
             f"{describe(path)} must be an absolute folder: 'D:\\Isotools\\...', '\\\\server\\share\\...' "
             "or '%VARIABLE%\\...'"

@@ -46,6 +46,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import TRUSTED_INSTALLER_SID
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import is_drive_path
 
 __all__ = ["FINDING", "ExecutionCheck", "ExecutionPaths", "Search", "check_execution", "execution_paths", "reported_check", "unread"]
 
@@ -53,7 +54,6 @@ FINDING = "privilege escalation path"
 ASSUMED_WINDOWS = "C:\\Windows"  # the Windows folder until the host's windir is read
 _WINDOWS_VARIABLES = frozenset({"SYSTEMROOT", "WINDIR"})
 _VARIABLE = re.compile(r"%([^%]+)%")
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 # What cmd.exe, PowerShell and the scripting hosts run as a program or script.
 _RUNNABLE = frozenset({".bat", ".cmd", ".com", ".exe", ".ps1", ".vbs", ".vbe", ".js", ".jse", ".wsf", ".py", ".pl", ".msi", ".dll"})
 # Separators of a command line: blanks and cmd.exe's operators; quotes group, never split.
@@ -245,7 +245,7 @@ class _Found:
 
     def action(self, action: ExecAction) -> None:
         working = self.expanded(action.working_directory) if action.working_directory else None
-        working = ntpath.normpath(working) if working and _DRIVE_PATH.match(working) else None
+        working = ntpath.normpath(working) if working and is_drive_path(working) else None
         candidates = [action.command, *(_tokens(action.arguments) if action.arguments else ())]
         for index, candidate in enumerate(candidates):
             text = candidate.strip().strip('"')
@@ -254,7 +254,7 @@ class _Found:
             expanded = self.expanded(text)
             if expanded is None:
                 continue
-            if _DRIVE_PATH.match(expanded):
+            if is_drive_path(expanded):
                 self.files.append(ntpath.normpath(expanded))
             elif index == 0 and "\\" not in expanded:
                 self.search(expanded, working)
@@ -277,7 +277,7 @@ class _Found:
             folder = entry.strip().strip('"')
             if not folder:
                 continue
-            if "%" in folder or not _DRIVE_PATH.match(folder):
+            if "%" in folder or not is_drive_path(folder):
                 self.unresolved.append(f"{program}: the PATH entry '{folder}' is not searched here (not a full path)")
                 continue
             directories.append(ntpath.normpath(folder))

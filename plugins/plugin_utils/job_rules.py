@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import windows_path_problem, working_directory_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Section, describe, kind_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import component_problem, path_length_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import component_problem, is_drive_path, path_length_problem
 
 __all__ = [
     "DEFAULT_COMMAND",
@@ -46,7 +45,6 @@ JOB_STATES = ("present", "absent")
 SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
 # A freshness limit (max_age) shorter than a minute would call every job stale between two reads.
 SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 
 
 def job_folder(path: str) -> tuple[str, str | None]:
@@ -59,7 +57,7 @@ def job_folder(path: str) -> tuple[str, str | None]:
     problem = working_directory_problem(path)
     if problem:
         return "", problem
-    if not _DRIVE_PATH.match(path):
+    if not is_drive_path(path):
         return "", f"{describe(path)} must be on a drive of the host ('D:\\Isotools\\...'): the job's script is written there"
     # The host creates this folder: each name as Windows would keep it, not as it would read it.
     problem = windows_path_problem(path)

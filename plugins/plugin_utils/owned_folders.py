@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import path_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import is_drive_path, path_problem
 
 __all__ = ["PROTECTED_FOLDERS", "is_under", "owned_folder_problem", "protected_folder_reason", "root_problem"]
 
@@ -46,13 +46,12 @@ PROTECTED_FOLDERS = (
     "Config.Msi",
 )
 _PROTECTED = frozenset(folder.casefold() for folder in PROTECTED_FOLDERS)
-_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _SHORT_NAME = re.compile(r"~\d")
 
 
 def protected_folder_reason(path: str) -> str | None:
     """Why the collection must never write or set an ACL in ``path``, or ``None``."""
-    if not _DRIVE_PATH.match(path):
+    if not is_drive_path(path):
         return "is not a literal drive path ('D:\\Isotools\\...'): %VARIABLE% and \\\\server\\share folders are never written"
     segments = _segments(path)
     if not segments:

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_PATH",
     "component_problem",
     "device_name",
+    "is_drive_path",
     "path_components",
     "path_length_problem",
     "path_problem",
@@ -43,11 +44,18 @@ MAX_PATH = 260
 MAX_FOLDER_PATH = MAX_PATH - 12
 FORBIDDEN_IN_NAMES = '<>:"/\\|?*'
 _CONTROL = re.compile(r"[\x00-\x1f]")
+_DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3"
 _DEVICES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789" + _SUPERSCRIPT_DIGITS}
 )
+
+
+def is_drive_path(path: str) -> bool:
+    """Whether ``path`` is an absolute path on a drive (``D:\\...``), not relative to a drive's
+    current folder (``D:x``), a share or a variable."""
+    return bool(_DRIVE_PATH.match(path))
 
 
 def device_name(name: str) -> str | None:
@@ -94,7 +102,7 @@ def path_components(path: str) -> list[str]:
     leading ``%VARIABLE%``: the parts Windows applies the naming rules to. A trailing ``\\``
     adds no name."""
     rest = path
-    if re.match(r"^[A-Za-z]:\\", path):
+    if is_drive_path(path):
         rest = path[3:]
     elif path.startswith("\\\\"):
         rest = path[2:]
