@@ -13,6 +13,8 @@ import re
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import (
+    CONTROL_CHARACTERS,
+    FORBIDDEN_IN_NAMES,
     device_name,
     is_drive_path,
     path_length_problem,
@@ -30,10 +32,8 @@ __all__ = [
 
 # A task is a file under C:\Windows\System32\Tasks; 238 is what Task Scheduler accepts for one name.
 MAX_NAME_LENGTH = 238
-_FORBIDDEN_IN_NAMES = '\\/:*?"<>|'
 _FORBIDDEN_IN_PATHS = '"<>|?*'
 _FORBIDDEN_IN_ACCOUNTS = '"/[]:;|=,+*?<>'
-_CONTROL = re.compile(r"[\x00-\x1f]")
 _UNC_PATH = re.compile(r"^\\\\[^\\]+\\[^\\]+")
 _VARIABLE_PATH = re.compile(r"^%[A-Za-z_][A-Za-z0-9_()]*%(?:\\|$)")
 
@@ -45,11 +45,11 @@ def name_problem(name: str, what: str = "") -> str | None:
         return f"{what} must not be empty" if what else "must not be empty"
     if len(name) > MAX_NAME_LENGTH:
         return f"{prefix}is {len(name)} characters long; Task Scheduler allows at most {MAX_NAME_LENGTH}"
-    for character in _FORBIDDEN_IN_NAMES:
+    for character in FORBIDDEN_IN_NAMES:
         if character in name:
-            allowed = " ".join(_FORBIDDEN_IN_NAMES)
+            allowed = " ".join(FORBIDDEN_IN_NAMES)
             return f"{prefix}must not contain {character} (not allowed in task names: {allowed})"
-    if _CONTROL.search(name):
+    if CONTROL_CHARACTERS.search(name):
         return f"{prefix}must not contain control characters (line breaks, tabs)"
     if name in (".", ".."):
         return f"{prefix}is reserved (. and .. name folders, not tasks)"
@@ -101,7 +101,7 @@ def working_directory_problem(path: str) -> str | None:
     for character in _FORBIDDEN_IN_PATHS:
         if character in path:
             return f"{describe(path)} must not contain {character}"
-    if ":" in path[2:] or _CONTROL.search(path):
+    if ":" in path[2:] or CONTROL_CHARACTERS.search(path):
         return f"{describe(path)} is not a valid Windows path (':' only after a drive letter, no control characters)"
     if not (is_drive_path(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)) or path.startswith("\\\\.\\"):
         return (
@@ -126,7 +126,7 @@ def account_problem(account: str) -> str | None:
     a SID), or ``None``. Whether the account exists is only known on the host."""
     if not account.strip():
         return "must not be empty"
-    if account != account.strip() or _CONTROL.search(account):
+    if account != account.strip() or CONTROL_CHARACTERS.search(account):
         return f"{describe(account)} must not start or end with spaces or contain control characters"
     if is_sid(account):
         return None

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CONTROL_CHARACTERS",
+    "FORBIDDEN_IN_NAMES",
     "MAX_FOLDER_PATH",
     "MAX_PATH",
     "component_problem",
@@ -42,8 +44,8 @@ __all__ = [
 MAX_PATH = 260
 # "the directory name cannot exceed MAX_PATH minus 12" (room for an 8.3 file name), null included.
 MAX_FOLDER_PATH = MAX_PATH - 12
-FORBIDDEN_IN_NAMES = '<>:"/\\|?*'
-_CONTROL = re.compile(r"[\x00-\x1f]")
+FORBIDDEN_IN_NAMES = '\\/:*?"<>|'
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f]")
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3"
 _DEVICES = frozenset(
@@ -75,7 +77,7 @@ def component_problem(name: str) -> str | None:
     for character in FORBIDDEN_IN_NAMES:
         if character in name:
             return f"holds {character}, which Windows names do not allow (< > : \" / \\ | ? *)"
-    if _CONTROL.search(name):
+    if CONTROL_CHARACTERS.search(name):
         return "holds a control character (a line break, a tab)"
     device = device_name(name)
     if device:
