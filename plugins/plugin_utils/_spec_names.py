@@ -93,6 +93,8 @@ def working_directory_problem(path: str) -> str | None:
     """
     if not path.strip():
         return "must not be empty (omit it to start in the default folder)"
+    if path != path.strip():
+        return f"{describe(path)} must not start or end with spaces, which Windows drops (write '{path.strip()}')"
     if '"' in path:
         return f"{describe(path)} must not be quoted: Task Scheduler uses the folder as written (remove the quotes)"
     if "/" in path:

@@ -234,7 +234,10 @@ def _read_actions(root: Section) -> tuple[ExecAction, ...]:
 def _read_action(section: Section) -> ExecAction | None:
     section.check_keys(ACTION_KEYS, _ACTION_SYNONYMS)
     command = section.text("command", None, required=True, non_empty=True)
-    if command is not None:
+    if command is not None and command != command.strip():
+        # Windows looks the program up without them: the task would differ from the spec on every read.
+        section.problem("command", f"{describe(command)} must not start or end with spaces (write '{command.strip()}')")
+    elif command is not None:
         split = _COMMAND_WITH_ARGUMENTS.match(command.strip())
         if split:
             section.problem(

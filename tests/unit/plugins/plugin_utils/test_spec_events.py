@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An event trigger's subscription is checked as a QueryList before the host is touched."""
+"""Texts Windows reads its own way are checked before the host is touched: an event trigger's
+subscription as a QueryList, a program or a folder without the spaces Windows drops."""
 
 from __future__ import annotations
 
@@ -48,3 +49,21 @@ def test_a_subscription_that_is_no_query_list_is_refused_at_its_field(subscripti
 )
 def test_a_query_list_is_taken(subscription: str) -> None:
     parse(subscription)
+
+
+@pytest.mark.parametrize(
+    ("action", "phrase"),
+    [
+        ({"command": " C:\\Tools\\x.exe"}, "actions[0].command ' C:\\Tools\\x.exe' must not start or end with spaces (write 'C:\\Tools\\x.exe')"),
+        ({"command": "C:\\Tools\\x.exe "}, "must not start or end with spaces"),
+        (
+            {"command": "C:\\Tools\\x.exe", "working_directory": "D:\\Isotools\\stock "},
+            "actions[0].working_directory 'D:\\Isotools\\stock ' must not start or end with spaces",
+        ),
+    ],
+)
+def test_spaces_windows_drops_around_a_program_or_folder_are_refused(action: dict[str, str], phrase: str) -> None:
+    # Kept, they would make the task differ from the spec on every read (churn): refused, with the text to write.
+    with pytest.raises(SpecError) as raised:
+        parse_spec({"name": "x", "actions": [action]})
+    assert phrase in str(raised.value), str(raised.value)
