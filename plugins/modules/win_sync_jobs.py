@@ -298,6 +298,9 @@ jobs:
           V(deleted), V(absent) (already not there) or V(pruned). In check mode, what would be done.
         - V(unreadable) when the job's task on the host could not be read (RV(jobs[].message) says
           why). That job is left as it is and the task fails, after the other jobs are applied.
+        - V(needs_password), in check mode only, when a hand-made task whose logon stores a
+          password would be taken over without that password (RV(jobs[].message) names the
+          variable to give). The other jobs are checked; a real run refuses before any write.
       type: str
       sample: updated
     changes:

@@ -18,7 +18,9 @@ Safety rules the plan keeps:
   managed folder (never a sub-folder, never elsewhere); a declared task another owner labelled
   is refused;
 - a password task that must be (re)registered without a password is a :class:`PlanError`
-  before any change, because Windows refuses to register it;
+  before any change, because Windows refuses to register it; in check mode (nothing is
+  registered) a hand-made one the job would take over is that job's own finding instead
+  (outcome ``needs_password``), so a drift still checks the host's other jobs;
 - passwords travel only in :attr:`Plan.passwords`, keyed by change id, never in a change or
   a field change.
 """
@@ -93,7 +95,7 @@ __all__ = [
 # unreadable: the job's task on the host could not be read; the job is left alone (JobPlan.error).
 # taken_over: a declared task without the ownership marker (made by hand), registered again as the
 # job says and marked, so that from then on it is owned like any other (listed changes, if any).
-OUTCOMES = ("created", "updated", "taken_over", "unchanged", "deleted", "absent", "pruned", "unreadable")
+OUTCOMES = ("created", "updated", "taken_over", "unchanged", "deleted", "absent", "pruned", "unreadable", "needs_password")
 UPDATE_PASSWORD_CHOICES = ("on_create", "always")
 # Logon types Windows registers only together with the account's password.
 PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
@@ -154,7 +156,7 @@ class JobPlan:
     # plan does not lock down (it is not the job's own folder or script)
     findings: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()  # what the task runs that could not be told (a per-user variable...)
-    error: str | None = None  # why the job could not be planned (outcome 'unreadable')
+    error: str | None = None  # why the job could not be planned (outcome 'unreadable' or 'needs_password')
 
     @property
     def changed(self) -> bool:
@@ -227,12 +229,17 @@ def plan(
     *,
     render: Render,
     parse: Parse,
+    check_mode: bool = False,
 ) -> Plan:
-    """The changes that make the host match ``jobs``; raises :class:`PlanError` when it cannot."""
+    """The changes that make the host match ``jobs``; raises :class:`PlanError` when it cannot.
+
+    ``check_mode``: nothing will be applied, so a hand-made password task the job would take over
+    without its password is that job's finding (outcome ``needs_password``), not a host-wide error.
+    """
     problems = _check_jobs(jobs, options)
     if problems:
         raise PlanError(problems)
-    planner = _Planner(state, options, render, parse, folder_accounts([job for job in jobs if job.state == "present"]))
+    planner = _Planner(state, options, render, parse, folder_accounts([job for job in jobs if job.state == "present"]), check_mode=check_mode)
     job_plans = [planner.job(job) for job in jobs]
     if options.prune:
         job_plans += planner.prune({path_key(_job_path(job, options)) for job in jobs})
@@ -311,8 +318,11 @@ def _with_principal_sid(sids: Mapping[str, str], actual: TaskDefinition, record:
 
 
 class _Planner:
-    def __init__(self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse, shared: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse, shared: Mapping[str, tuple[str, ...]], *, check_mode: bool = False
+    ) -> None:
         self.state = state
+        self.check_mode = check_mode
         self.shared = shared  # directory -> every account the jobs in it need
         self.options = options
         self.render = render
@@ -352,6 +362,11 @@ class _Planner:
             # A declared task without the marker (made by hand, adopted) is taken over even when
             # it already matches: until it carries the marker no prune or state=absent may delete it.
             take_over = not is_owned(actual)
+            if take_over and self.check_mode and job.password is None and self._needs_password(definition):
+                # Nothing is registered in check mode: the deploy would refuse this one job (see
+                # _register), which is said as its own finding while the host's other jobs are checked.
+                refusal = f"cannot be taken over without its password: {_take_over_needs_password(definition, self.sids)}"
+                return JobPlan(job.name, path, "needs_password", changes=tuple(task_changes), xml_before=record.xml, error=refusal)
         must_register = record is None or bool(task_changes) or take_over
         self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.

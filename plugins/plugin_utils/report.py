@@ -282,9 +282,10 @@ def accepted_pattern(name: str, accepted_extras: Sequence[str]) -> str | None:
 
 
 def _failed_by_its_jobs(result: Mapping[str, object]) -> bool:
-    """The host was compared, but a job's task could not be read: that job is the error (it
-    carries the reason), the others and the folder's extras are reported as usual."""
-    return any(job.get("outcome") == "unreadable" for job in _mappings(result.get("jobs")))
+    """The host was compared, but a job's task could not be read, or (check mode) a hand-made
+    password task cannot be taken over without its password: that job is the error (it carries
+    the reason), the others and the folder's extras are reported as usual."""
+    return any(job.get("outcome") in ("unreadable", "needs_password") for job in _mappings(result.get("jobs")))
 
 
 def _failure(result: Mapping[str, object] | None) -> str:

@@ -130,7 +130,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
 
     def plan_for(current: ReadResult) -> Plan:
         try:
-            return plan(jobs, current, run.options, render=render_xml, parse=_parse)
+            return plan(jobs, current, run.options, render=render_xml, parse=_parse, check_mode=run.check_mode)
         except PlanError as error:
             # Named as the inventory's own errors are: the host, the job, the field.
             raise PlanError(error.problems, host=run.host_name) from None
@@ -156,7 +156,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
         result["diff"] = [_diff(job, run.check_mode) for job in the_plan.jobs if job.changed]
-    unreadable = "; ".join(f"job '{job.name}': {job.error}" for job in the_plan.jobs if job.error is not None)
+    unreadable = "; ".join(_job_error(job, run) for job in the_plan.jobs if job.error is not None)
     if unreadable:
         result.update(failed=True, msg=unreadable)
     if not the_plan.changed:
@@ -182,6 +182,12 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
         result["failed"] = True
         result["msg"] = "; ".join(filter(None, (unreadable, _summary(outcomes, failures))))
     return the_plan
+
+
+def _job_error(job: JobPlan, run: SyncRun) -> str:
+    """Why a job could not be planned; a missing password is named with its host, as a deploy's refusal is."""
+    where = f"host '{run.host_name}', " if job.outcome == "needs_password" else ""
+    return f"{where}job '{job.name}': {job.error}"
 
 
 def _taken_over(job: JobPlan, run: SyncRun) -> str:

@@ -465,3 +465,30 @@ def test_a_task_registered_by_0_1_0_is_the_default_owners_and_not_taken_over_aga
     assert "<Source>isotools.shop_sync</Source>" in bare
     result = plan([DesiredJob("Stock", definition=definition)], _host_with(definition, bare), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
     assert ([job.outcome for job in result.jobs], result.changes) == (["unchanged"], ())
+
+
+def test_a_hand_made_password_task_without_its_password_is_its_own_finding_in_check_mode_and_refused_otherwise() -> None:
+    # Adopted from a server: its logon stores svc_sync's password, which the inventory does not give yet.
+    principal = Principal(user_id="svc_sync", logon_type=LogonType.PASSWORD)
+    stock = dataclasses.replace(_definition("\\Isotools", "Stock"), principal=principal)
+    prix = _definition("\\Isotools", "Prix")
+    xml = render_xml(stock)
+    records = (TaskRecord(stock.path, xml, sha256_hex(xml.encode()), True, "ready"),)
+    state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),), tasks=records)
+    jobs = [DesiredJob("Stock", definition=stock), DesiredJob("Prix", definition=prix)]
+
+    def run(*, check_mode: bool) -> Plan:
+        return plan(jobs, state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml, check_mode=check_mode)
+
+    # In check mode nothing is registered: the one job says why it cannot be taken over, the other is planned.
+    checked = run(check_mode=True)
+    assert [(job.name, job.outcome) for job in checked.jobs] == [("Stock", "needs_password"), ("Prix", "created")]
+    needs = checked.jobs[0]
+    assert (needs.change_ids, needs.changed, needs.xml_after) == ((), False, None)
+    assert needs.error is not None and "cannot be taken over without its password" in needs.error
+    assert "shop_sync_default_password" in needs.error and "the job's password" in needs.error and "'svc_sync'" in needs.error
+    assert [change.path for change in checked.changes] == ["\\Isotools\\Prix"]
+    # A deploy refuses before any write, naming the job and the field.
+    with pytest.raises(PlanError, match="taking it over registers it again") as refused:
+        run(check_mode=False)
+    assert (refused.value.job, refused.value.field) == ("Stock", "principal.password")
