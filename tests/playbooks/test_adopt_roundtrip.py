@@ -1,15 +1,17 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Adopt -> inventory -> drift through the role finds every adopted real task in sync.
+"""Adopt -> inventory -> drift -> deploy -> drift through the role, with the real tasks.
 
 A directory host holds all 68 real task exports of ``../shared/task-xml/corpus`` in its managed
-folder, as Windows stores them. The operator runs the ``adopt`` playbook, moves the adopted
-host_vars into the inventory as they are, and runs the ``drift`` playbook (the role
-``sync_jobs``, check mode). Every job adopt wrote is in sync (no change at all: display names,
-tasks with no start-in folder, schedules said in plain words, raw triggers); every task adopt left
-out is listed in the adopted file with its reason, and drift reports exactly those as unmanaged
-extras. Every host text stays ``!unsafe``, nested ones (actions, raw triggers) included. The
-test prints that listing (``pytest -s`` or ``-rP`` shows it).
+folder, as Windows stores them. The operator runs the ``adopt`` playbook and moves the adopted
+host_vars into the inventory as they are. Its ``drift`` (the role ``sync_jobs``, check mode)
+checks the host even though the password logons have no password yet: each of those is its own
+error naming the variable to give. With the passwords the adopt notes ask for, every adopted job
+is "not yet taken over" with no change at all (display names, tasks with no start-in folder,
+schedules said in plain words, raw triggers); the first ``deploy`` takes them over, and drift then
+finds every one in sync. Every task adopt left out is listed in the adopted file with its reason,
+and drift reports exactly those as unmanaged extras. Every host text stays ``!unsafe``, nested
+ones (actions, raw triggers) included. The test prints that listing (``pytest -s`` or ``-rP``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ class _MarkingLoader(yaml.SafeLoader):
 _MarkingLoader.add_constructor("!unsafe", lambda loader, node: Unsafe(loader.construct_scalar(node)))
 
 
+class _MarkingDumper(yaml.SafeDumper):
+    """Writes :class:`Unsafe` back as ``!unsafe``, so the edited inventory keeps the marks."""
+
+
+_MarkingDumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
+PASSWORD_NOTE = "stores a password: put it in the vault"
+
+
 def plain_strings(value: object, path: str = "") -> list[str]:
     """Where a string value is not marked ``!unsafe`` (host text Ansible would template)."""
     if isinstance(value, dict):
@@ -57,14 +67,19 @@ def plain_strings(value: object, path: str = "") -> list[str]:
 
 
 def corpus_accounts(files: list[Path]) -> dict[str, str]:
-    """The account names (not SIDs) the exports run as, each given an invented SID so the
-    directory host resolves it as a domain controller would."""
+    """The accounts the exports run as: each name given an invented SID, each SID an invented
+    name, so the directory host resolves them as a domain controller would."""
     names: list[str] = []
     for path in files:
         data = path.read_bytes()
         text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8")
-        names += [name for name in re.findall(r"<UserId>([^<]+)</UserId>", text) if not name.startswith("S-1-")]
-    return {name: f"S-1-5-21-1004336348-1177238915-682003330-{2001 + index}" for index, name in enumerate(dict.fromkeys(names))}
+        names += re.findall(r"<UserId>([^<]+)</UserId>", text)
+    accounts = dict.fromkeys(names)
+    # An account given by its SID exists on that server too (the deploy registers it again there).
+    sids = {f"corpus-sid-account-{index}": name for index, name in enumerate(name for name in accounts if name.startswith("S-1-"))}
+    plain = [name for name in accounts if not name.startswith("S-1-")]
+    named = {name: f"S-1-5-21-1004336348-1177238915-682003330-{2001 + index}" for index, name in enumerate(plain)}
+    return {**named, **sids}
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +117,23 @@ def outcomes(report: Path) -> dict[str, set[str]]:
     return {str(case.get("name")): {str(failure.get("type")) for failure in case if failure.tag in ("failure", "error")} for case in root.iter("testcase")}
 
 
-def test_every_adopted_real_task_is_in_sync_through_the_role_and_the_rest_is_listed(shop: Path) -> None:
+def with_passwords(text: str) -> tuple[str, set[str]]:
+    """The adopted host_vars with a password for each job whose adopt note asks for one, and those jobs."""
+    data = yaml.load(text, Loader=_MarkingLoader)
+    asking = set(re.findall(rf"^  # (.+?): {PASSWORD_NOTE}", text, flags=re.M))
+    for job in data["shop_sync_jobs"]:
+        if str(job["name"]) in asking:
+            job["password"] = f"pw-of-{job['name']}"
+    return yaml.dump(data, Dumper=_MarkingDumper, allow_unicode=True, sort_keys=False), asking
+
+
+def drift(shop: Path, report: str) -> tuple[int, str, dict[str, set[str]], str]:
+    playbook = str(REPO / "playbooks" / "drift.yml")
+    code, output, _recap = run_playbook(shop, playbook, "-e", f"shop_sync_report_dir={shop / report}", inventory=shop / "inventory")
+    return code, output, outcomes(shop / report), (shop / report / "summary.md").read_text(encoding="utf-8")
+
+
+def test_every_adopted_real_task_is_taken_over_by_the_first_deploy_and_the_rest_is_listed(shop: Path) -> None:
     run(shop, "adopt", "-e", f"shop_sync_adopt_dir={shop / 'adopted'}")
     text = (shop / "adopted" / "host_vars" / "shopC.yml").read_text(encoding="utf-8")
     adopted = {str(job["name"]) for job in load_adopted(text)["shop_sync_jobs"]}
@@ -112,14 +143,37 @@ def test_every_adopted_real_task_is_in_sync_through_the_role_and_the_rest_is_lis
     assert adopted, "adopt adopted none of the real tasks"
     assert plain_strings(yaml.load(text, Loader=_MarkingLoader)["shop_sync_jobs"]) == []  # actions, triggers and settings too
 
+    # As adopted: the password logons cannot be taken over yet. Each is its own error; the host is checked.
     shutil.copyfile(shop / "adopted" / "host_vars" / "shopC.yml", shop / "inventory" / "host_vars" / "shopC.yml")
-    run(shop, "drift", "-e", f"shop_sync_report_dir={shop / 'report'}")
-    found = outcomes(shop / "report")
-    summary = (shop / "report" / "summary.md").read_text(encoding="utf-8")
-    assert f"| in sync | {len(adopted)} |" in summary and "| drifted | 0 |" in summary and "| missing | 0 |" in summary, summary
+    inventory, asking = with_passwords(text)
+    assert asking, "adopt asked for no password (the corpus has password logons)"
+    code, output, found, summary = drift(shop, "as-adopted")
+    assert code != 0, output
+    assert {name for name, kinds in found.items() if "error" in kinds} == asking, summary
+    assert "| hosts not checked | 0 |" in summary and f"| not yet taken over | {len(adopted) - len(asking)} |" in summary, summary
+    for name in asking:
+        assert f"host 'shopC', job '{name}': cannot be taken over without its password" in output, output
+    assert "shop_sync_default_password" in output
+
+    # With the passwords the notes ask for: every adopted job is not yet taken over, nothing else differs.
+    (shop / "inventory" / "host_vars" / "shopC.yml").write_text(inventory, encoding="utf-8")
+    code, output, found, summary = drift(shop, "report")
+    assert code == 0, output  # drift, which fails a host only with shop_sync_fail_on_drift
+    assert f"| not yet taken over | {len(adopted)} |" in summary and "| in sync | 0 |" in summary, summary
+    assert "| drifted | 0 |" in summary and "| missing | 0 |" in summary and "| error | 0 |" in summary and "| hosts not checked | 0 |" in summary, summary
+    assert {name: kinds - FINDINGS for name, kinds in found.items() if name in adopted and kinds - FINDINGS != {"not_taken_over"}} == {}
+    needs_a_look = summary.split("## Needs a look", 1)[1].split("## Last success", 1)[0]
+    assert not [line for line in needs_a_look.splitlines() if line.startswith("  - `")], "an adopted job has a field change"
+    assert {name for name, kinds in found.items() if "extra" in kinds} == set(left_out)
+    assert all(password not in output for password in (f"pw-of-{name}" for name in asking))
+
+    # The first deploy takes them over; from then on every adopted job is in sync.
+    run(shop, "deploy")
+    code, output, found, summary = drift(shop, "after-deploy")
+    assert f"| in sync | {len(adopted)} |" in summary and "| not yet taken over | 0 |" in summary and "| drifted | 0 |" in summary, summary
     assert "| error | 0 |" in summary and "| hosts not checked | 0 |" in summary, summary
     assert {name: kinds - FINDINGS for name, kinds in found.items() if name in adopted and kinds - FINDINGS} == {}
     assert {name for name, kinds in found.items() if "extra" in kinds} == set(left_out)
-    print(f"adopt -> inventory -> drift (role) of the real corpus: {len(adopted)} adopted, all in sync; {len(left_out)} not adopted:")
+    print(f"adopt -> inventory -> drift -> deploy -> drift (role) of the real corpus: {len(adopted)} adopted, all taken over; {len(left_out)} not adopted:")
     for name, reasons in sorted(left_out.items()):
         print(f"  {name}: {reasons}")
