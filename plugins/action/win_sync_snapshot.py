@@ -14,7 +14,7 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
@@ -65,7 +65,9 @@ class ActionModule(ActionBase):
             request = read_request_for(jobs, PlanOptions(folder, secure_acl=args["secure_acl"]))
             counted = f"{len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)"
             trace("win_sync_snapshot", f"read: {counted}", secrets=secrets, host=name)
-            snapshot = snapshot_of(ReadResult.from_json(host.call(request.to_json())))
+            # A script its job marks sensitive is kept as its hash: the image is published.
+            sensitive = {path_key(item.path) for job in jobs for item in job.files if item.sensitive}
+            snapshot = snapshot_of(ReadResult.from_json(host.call(request.to_json())), sensitive)
             write_image(dest, snapshot, host=name, taken=dt.datetime.now(dt.timezone.utc))
             result.update(dest=dest, counts=dict(snapshot.counts), left_out=list(snapshot.left_out))
             if snapshot.left_out:

@@ -10,7 +10,10 @@ writes them, fresh, into a folder that is new or holds an earlier snapshot, and 
 A drift against the image then plans what it would plan against the server, with no connection.
 
 The read carries no password (a host cannot give one back), so neither does the image;
-``credentials.json`` is never written. Host text is written as bytes, never interpreted: task
+``credentials.json`` is never written. A script its job marks sensitive leaves the server as its
+hash, size, owner and ACL only (``withheld.json``): drift compares it by hash, and its content,
+which holds what must not be read elsewhere, is never copied. The image is published (a CI
+artifact of the review): every file is written 0600, every folder 0700. Host text is written as bytes, never interpreted: task
 XML as Windows stores it (UTF-16LE with a BOM), scripts byte for byte. Every path from the host
 goes through the directory host's own path rules (no ``..``, no ``/``, no NUL, names Windows
 accepts), so no task or file of a host can land outside the image.
@@ -23,16 +26,17 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, canonical_account
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
     TASKS_DIR,
+    WITHHELD_FILE,
     encode_task_text,
     invalid_name_reason,
     parse_folder_path,
@@ -59,11 +63,15 @@ class Snapshot:
     host: Mapping[str, Any]  # host.json
     left_out: tuple[str, ...]
     counts: Mapping[str, int]
+    withheld: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # withheld.json: path key -> {file_hash, size}
 
 
-def snapshot_of(state: ReadResult) -> Snapshot:
-    """The image of ``state``; pure (no I/O), so each rule below is tested on data."""
+def snapshot_of(state: ReadResult, sensitive: Collection[str] = ()) -> Snapshot:
+    """The image of ``state``; pure (no I/O), so each rule below is tested on data.
+
+    ``sensitive``: the path keys (``contract.path_key``) of the scripts their jobs mark sensitive."""
     files: dict[tuple[str, ...], bytes] = {}
+    withheld: dict[str, Mapping[str, Any]] = {}
     directories: list[tuple[str, ...]] = [("C",)]
     acl: dict[str, Any] = {}
     accounts: dict[str, str] = {}
@@ -106,7 +114,13 @@ def snapshot_of(state: ReadResult) -> Snapshot:
             left_out.append(f"file '{file.path}' is over 1 MiB, the read gives no content: not copied")
             continue
         path = _checked(parse_windows_path, file.path, left_out, "file")
-        if path is not None:
+        if path is not None and path_key(file.path) in sensitive:
+            # Its hash is what drift compares; its content stays on the server.
+            withheld[path.key] = {"file_hash": file.file_hash, "size": file.size}
+            directories.append((path.drive, *path.parts[:-1]))
+            acl[path.key] = _security(file.owner, file.protected, file.aces)
+            left_out.append(f"file '{file.path}' is marked sensitive: its content is not copied, only its hash, owner and ACL")
+        elif path is not None:
             on_disk = (path.drive, *path.parts)
             files[on_disk] = file.content
             acl[path.key] = _security(file.owner, file.protected, file.aces)
@@ -124,7 +138,8 @@ def snapshot_of(state: ReadResult) -> Snapshot:
         "utc_offset_minutes": state.host.utc_offset_minutes,
     }
     counts = {**copied, "accounts": len(accounts), "left_out": len(left_out)}
-    return Snapshot(files, tuple(directories), acl, accounts, {key: value for key, value in host.items() if value is not None}, tuple(left_out), counts)
+    kept_host = {key: value for key, value in host.items() if value is not None}
+    return Snapshot(files, tuple(directories), acl, accounts, kept_host, tuple(left_out), counts, withheld)
 
 
 def write_image(dest: str | os.PathLike[str], snapshot: Snapshot, *, host: str, taken: dt.datetime) -> Path:
@@ -140,10 +155,11 @@ def write_image(dest: str | os.PathLike[str], snapshot: Snapshot, *, host: str, 
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         for parts in snapshot.directories:
-            building.joinpath(*parts).mkdir(parents=True, exist_ok=True)
+            _folder(building.joinpath(*parts))
         for parts, content in snapshot.files.items():
-            building.joinpath(*parts[:-1]).mkdir(parents=True, exist_ok=True)
-            building.joinpath(*parts).write_bytes(content)
+            _folder(building.joinpath(*parts[:-1]))
+            _private(building.joinpath(*parts), content)
+        _json(building / WITHHELD_FILE, snapshot.withheld)
         _json(building / "acl.json", snapshot.acl)
         _json(building / "accounts.json", snapshot.accounts)
         _json(building / "host.json", snapshot.host)
@@ -205,5 +221,21 @@ def _security(owner: str | None, protected: bool, aces: tuple[Any, ...]) -> dict
     return {"owner": owner, "protected": protected, "aces": [ace.to_json() for ace in aces]}
 
 
+def _folder(path: Path) -> None:
+    """``path`` and the folders above it, the owner's alone. One at a time: ``mkdir(parents=True)``
+    gives the folders above the default mode; the umask only ever narrows 0700."""
+    if path.is_dir():
+        return
+    _folder(path.parent)
+    path.mkdir(mode=0o700)
+
+
+def _private(path: Path, content: bytes) -> None:
+    """A new file only its owner may read: created 0600, not chmod-ed after it was readable."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(content)
+
+
 def _json(path: Path, value: object) -> None:
-    path.write_text(json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    _private(path, (json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -29,6 +29,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
 
 __all__ = [
     "TASKS_DIR",
+    "WITHHELD_FILE",
     "TEMP_PREFIX",
     "MAX_TASK_FILE_BYTES",
     "WindowsPath",
@@ -449,6 +450,10 @@ def _first_link(base: Path, names: Sequence[str]) -> int | None:
     return None
 
 
+# A snapshot's sensitive scripts: their hash and size, not their content (see _directory_image).
+WITHHELD_FILE = "withheld.json"
+
+
 @dataclass(frozen=True)
 class Image:
     """The files of one directory host under its ROOT."""
@@ -507,6 +512,10 @@ class Image:
     @property
     def credentials_file(self) -> Path:
         return self.root / "credentials.json"
+
+    @property
+    def withheld_file(self) -> Path:
+        return self.root / WITHHELD_FILE
 
     @property
     def acl_file(self) -> Path:

@@ -17,6 +17,8 @@ in the architecture brief):
   matched case-insensitively, as Windows does); without it, those of a fresh Windows Server
   (``windir``, ``Path``, ``ComSpec``, ``PATHEXT``, ``TEMP``, ``TMP``, ``OS``).
 - ``ROOT/acl.json``: the owner and DACL of each path (see ``_directory_acl``).
+- ``ROOT/withheld.json``: ``{path key: {"file_hash", "size"}}``, the files a snapshot keeps
+  without their content (scripts marked sensitive): read as there, with that hash and no content.
 - ``ROOT/state.json``: runtime state of the tasks; ``ROOT/history.jsonl``: their events;
   ``ROOT/outcomes.json``: what runs exit with (see ``_directory_runs``).
 - ``ROOT/credentials.json``: ``{SID: {"set_at": time}}`` — that a password was set for an
@@ -43,7 +45,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -197,7 +199,8 @@ class DirectoryHost:
                 seen.add(key)
                 tasks.append(_task_record(resolved.path, display_task_path(resolved.names), state, accounts))
         content = request.get("file_content") is not False
-        files = [_or_unreadable(path, partial(self._file_record, path, acl, content=content)) for path in _strings(request, "files")]
+        withheld = load_json(self._image.withheld_file, {})
+        files = [_or_unreadable(path, partial(self._file_record, path, acl, content=content, withheld=withheld)) for path in _strings(request, "files")]
         directories = [_or_unreadable(path, partial(self._directory_record, path, acl)) for path in _strings(request, "directories")]
         account_records = [_account_record(name, accounts) for name in _strings(request, "accounts")]
         environment = self._environment()
@@ -247,12 +250,17 @@ class DirectoryHost:
             if recurse:
                 pending.extend((current / name, (*current_names, name)) for name in reversed(subfolders))
 
-    def _file_record(self, path: str, acl: AclBook, *, content: bool = True) -> dict[str, Any]:
+    def _file_record(self, path: str, acl: AclBook, *, content: bool = True, withheld: Mapping[str, Any] | None = None) -> dict[str, Any]:
         target = parse_windows_path(path)
         resolved = self._image.file(target)
         link = self._image.file_link(target)
         if link is not None:
             return {"path": path, "exists": resolved is not None and resolved.exists, "reparse_point": link}
+        kept = (withheld or {}).get(target.key)
+        if isinstance(kept, Mapping) and not (resolved is not None and resolved.exists):
+            # A snapshot's sensitive script: on the server, read as a file too big to bring back.
+            hashed = {"file_hash": kept.get("file_hash"), "size": kept.get("size"), "content_base64": None}
+            return {"path": path, "exists": True, **hashed, **acl.security(target).to_json()}
         if resolved is None or not (resolved.exists and resolved.path.is_file()):
             return {**_ABSENT, "path": path}
         size = resolved.path.stat().st_size

@@ -161,3 +161,28 @@ def test_a_snapshot_that_cannot_be_moved_into_place_leaves_the_earlier_one(tmp_p
         write_image(tmp_path / "shop01", snapshot_of(_state()), host="shop01", taken=taken)
     assert earlier.joinpath("D", "Isotools", "ok", "synchro.bat").read_bytes() == b"ok\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["shop01"]
+
+
+def test_a_sensitive_script_leaves_the_server_as_its_hash_only_and_every_file_is_the_owners_alone(server: Harness, tmp_path: Path) -> None:
+    secret = "@echo off\nsynchro.exe --token Sn4psh0t-T0ken\n"
+    marked = copy.deepcopy(jobs())
+    marked[0]["script"] = {"content": secret, "sensitive": True}
+    deployed = server.run("win_sync_jobs", {"root": ROOT, "jobs": marked})
+    assert "failed" not in deployed, deployed.get("msg")
+
+    image = image_of(server, tmp_path, marked)
+    root = tmp_path / "snapshot"
+    written = [path for path in root.rglob("*") if path.is_file()]
+    assert all(b"Sn4psh0t-T0ken" not in path.read_bytes() for path in written), "a sensitive script's content was copied"
+    script = f"{ROOT}\\stock\\synchro.bat"
+    about = json.loads((root / SNAPSHOT_FILE).read_text(encoding="utf-8"))
+    assert any(line.startswith(f"file '{script}' is marked sensitive") for line in about["left_out"]), about["left_out"]
+    # The image is published as a CI artifact: its files are the owner's alone.
+    assert {oct(path.stat().st_mode & 0o777) for path in written} == {"0o600"}
+    assert {oct(path.stat().st_mode & 0o777) for path in [root, *root.rglob("*")] if path.is_dir()} == {"0o700"}
+    # Its hash, owner and ACL stay: drift compares it as against the server.
+    assert compared(image, marked) == compared(server, marked)
+    changed = copy.deepcopy(marked)
+    changed[0]["script"]["content"] = secret.replace("--token", "--full --token")
+    assert compared(image, changed) == compared(server, changed)
+    assert [outcome for name, outcome, _changes in compared(image, changed) if name == "Stock"] == ["updated"]
