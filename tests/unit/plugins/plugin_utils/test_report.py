@@ -559,6 +559,36 @@ def test_only_shop_sync_fail_on_stale_fails_a_stale_host_and_unknown_never() -> 
     assert host_failures(report, FailOn(stale=True)) == {"shop01": "host 'shop01': stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)"}
 
 
+def test_drift_a_failed_run_and_a_stale_job_on_one_host_are_one_message_with_every_reason() -> None:
+    # shop01 is clean and comes first (the host the report's run_once task runs on); shop02 is the faulty one.
+    clean = HostReport(host="shop01", jobs=(JobStatus(name="Synchro Stock", state=JobState.IN_SYNC, last_result=0),))
+    faulty = HostReport(
+        host="shop02",
+        jobs=(
+            JobStatus(name="Synchro Prix", state=JobState.DRIFTED, changes=("triggers[daily 02:00]: daily at 02:00 -> 03:30",)),
+            JobStatus(name="Synchro Commandes", state=JobState.IN_SYNC, last_result=1, last_result_text="exit code 1"),
+            JobStatus(
+                name="Synchro Stock",
+                state=JobState.IN_SYNC,
+                last_result=0,
+                freshness_state="stale",
+                freshness="stale: last success 7 h ago, limit 1 h",
+            ),
+        ),
+    )
+    report = Report(generated="now", hosts=(clean, faulty))
+
+    failures = host_failures(report, FailOn(drift=True, failed_runs=True, stale=True))
+
+    assert failures == {
+        "shop02": "host 'shop02': drift: Synchro Prix (drifted); last run failed: Synchro Commandes (exit code 1); "
+        "stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)"
+    }
+    # Each reason only when asked; the clean host never, whichever reasons are asked.
+    assert host_failures(report, FailOn(stale=True)) == {"shop02": "host 'shop02': stale: Synchro Stock (stale: last success 7 h ago, limit 1 h)"}
+    assert host_failures(report, FailOn()) == {}
+
+
 def test_script_drift_shows_the_changed_lines_and_the_job_line_right_after_them() -> None:
     diff = ["--- D:\\x\\synchro.bat", "+++ D:\\x\\synchro.bat", "@@ -1,2 +1,2 @@", " @echo off", "-call IsoSync.exe /force", "+call IsoSync.exe"]
     job = {"name": "Synchro Stock", "path": "\\Isotools\\Synchro Stock", "outcome": "updated", "changes": ["script D:\\x\\synchro.bat: a -> b"]}
