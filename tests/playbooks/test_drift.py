@@ -197,6 +197,23 @@ def test_a_sync_that_stopped_succeeding_is_stale_and_fails_its_own_host(fleet: P
     (fleet / "shopB" / "host.json").unlink()
 
 
+def test_the_faulty_host_is_the_one_failed_not_the_one_the_report_runs_on(fleet: Path) -> None:
+    # The report runs once, on shopA (the first host); only shopB's sync stopped succeeding.
+    fresh = {"\\Isotools\\Synchro Stock": {"last_run_time": host_time(0.1), "last_result": 0}}
+    (fleet / "shopA" / "state.json").write_text(json.dumps(fresh), encoding="utf-8")
+    (fleet / "shopB" / "state.json").write_text(json.dumps({"\\Isotools\\Synchro Prix": {"last_run_time": host_time(5), "last_result": 0}}), encoding="utf-8")
+    stock = [{**JOBS["shopA"][0], "max_age": "1h"}]
+    shop_b = {"shop_sync_default_max_age": "PT1H", "shop_sync_accepted_extras": ["synchro test*"]}
+    write_inventory(fleet, "faulty", shopA={"shop_sync_jobs": stock}, shopB=shop_b)
+
+    code, output, recap = drift(fleet, "faulty", "faulty", "-e", "shop_sync_fail_on_stale=true")
+
+    assert code != 0
+    assert (recap["shopA"]["failed"], recap["shopB"]["failed"]) == (0, 1), output
+    assert "host 'shopB': stale: Synchro Prix (stale: last success 5 h ago, limit 1 h)" in output, output
+    assert "host 'shopA':" not in output, output
+
+
 def test_script_drift_shows_the_changed_lines_unless_the_script_is_sensitive(fleet: Path) -> None:
     # The earlier "quick fix" on shopA's synchro.bat (/force) is still there.
     code, output, _recap = drift(fleet, "accepting", "lines")
