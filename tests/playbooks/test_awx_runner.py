@@ -15,13 +15,14 @@ it. The tests share one workspace and run in order.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,8 @@ def test_a_job_finds_the_templates_of_the_inventory_repository(fleet: Path) -> N
         assert fleet.joinpath("hosts", host, *TASKS, "Synchro Stock").exists()
 
 
-# The drift-check job template of docs/awx.md: it fails on drift and on failed syncs.
-DRIFT_CHECK = {"shop_sync_fail_on_drift": True, "shop_sync_fail_on_failed_runs": True}
+# The drift-check job template of docs/awx.md: it fails on drift, on failed syncs and on stale jobs.
+DRIFT_CHECK = {"shop_sync_fail_on_drift": True, "shop_sync_fail_on_failed_runs": True, "shop_sync_fail_on_stale": True}
 
 
 def stock_script(base: Path, host: str) -> Path:
@@ -202,6 +203,31 @@ def failed_run(base: Path) -> Iterator[None]:
     state.unlink()
 
 
+def host_time(hours_ago: float) -> str:
+    """A host time (the directory hosts are at UTC) that many hours before now."""
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+# The inventory's freshness limit for every job (its group_vars), with STALE below.
+MAX_AGE = {"shop_sync_default_max_age": "1h"}
+
+
+@contextlib.contextmanager
+def stale(base: Path) -> Iterator[None]:
+    """Every job last succeeded 10 minutes ago, but shopB's stock sync, which last succeeded 7 h ago:
+    its task no longer runs (each run succeeds, so no run failed)."""
+    ran = {host: {"\\Isotools\\Synchro Stock": {"last_run_time": host_time(1 / 6), "last_result": 0}} for host in HOSTS}
+    ran["shopB"] = {
+        "\\Isotools\\Synchro Stock": {"last_run_time": host_time(7), "last_result": 0},
+        "\\Isotools\\Synchro Images": {"last_run_time": host_time(1 / 6), "last_result": 0},
+    }
+    for host, tasks in ran.items():
+        (base / "hosts" / host / "state.json").write_text(json.dumps(tasks), encoding="utf-8")
+    yield
+    for host in HOSTS:
+        (base / "hosts" / host / "state.json").unlink()
+
+
 @dataclass(frozen=True)
 class Fleet:
     """One state of the fleet and what the drift-check job must show of it in AWX."""
@@ -211,14 +237,15 @@ class Fleet:
     rc: int
     counts: dict[str, int | bool]  # a part of the shop_sync_drift_counts artifact
     failing: frozenset[str]  # the hosts the job marks failed
+    group_vars: Mapping[str, object] = field(default_factory=dict)  # the inventory's, beside GROUP_VARS
 
 
-# One row per state of a fleet on-call meets. A stale fleet (jobs that stopped succeeding) joins
-# them with the freshness findings (issue 11, item 3), as its own row.
+# One row per state of a fleet on-call meets.
 FLEETS = {
     "clean": Fleet(clean, "successful", 0, {"hosts": 3, "in_sync": 4, "drift": False, "failed_runs": 0, "errors": 0}, frozenset()),
     "drifted": Fleet(drifted, "failed", 2, {"drifted": 1, "in_sync": 3, "drift": True, "failed_runs": 0}, frozenset({"shopA"})),
     "failed run": Fleet(failed_run, "failed", 2, {"in_sync": 4, "drift": False, "failed_runs": 1}, frozenset({"shopC"})),
+    "stale": Fleet(stale, "failed", 2, {"in_sync": 4, "drift": False, "failed_runs": 0, "stale": 1, "freshness_unknown": 0}, frozenset({"shopB"}), MAX_AGE),
 }
 
 
@@ -233,7 +260,14 @@ def test_the_drift_check_job_says_what_state_the_fleet_is_in(fleet: Path, name: 
     expected = FLEETS[name]
     report_dir = fleet / "reports" / name.replace(" ", "-")
     with expected.state(fleet):
-        job = awx_job(fleet, f"drift-{name.replace(' ', '-')}", "playbooks/drift.yml", {**DRIFT_CHECK, "shop_sync_report_dir": str(report_dir)}, job_id=20)
+        job = awx_job(
+            fleet,
+            f"drift-{name.replace(' ', '-')}",
+            "playbooks/drift.yml",
+            {**DRIFT_CHECK, "shop_sync_report_dir": str(report_dir)},
+            group_vars={**GROUP_VARS, **expected.group_vars},
+            job_id=20,
+        )
     assert (job.status, job.rc) == (expected.status, expected.rc), job.stdout
     counts = job.artifacts["shop_sync_drift_counts"]
     assert isinstance(counts, dict) and {key: counts[key] for key in expected.counts} == expected.counts, job.artifacts
