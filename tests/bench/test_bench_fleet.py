@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -29,9 +28,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.playbook_runner import REPO, require_ansible_playbook, run
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 HOSTS = int(os.environ.get("SHOP_SYNC_BENCH_HOSTS", "100"))
 FORKS = 10
 PAIRS = 3
@@ -52,8 +50,7 @@ PING = """---
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (BIN / "ansible-playbook").exists():
-        pytest.skip(f"{BIN / 'ansible-playbook'} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("bench-fleet")
     hosts = {}
     for number in range(HOSTS):
@@ -79,26 +76,15 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _playbook(base: Path, playbook: str, *options: str) -> float:
     environment = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-        "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORKS": str(FORKS),
         "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
         "ANSIBLE_CALLBACKS_ENABLED": "task_count",
         "SHOP_SYNC_TASK_COUNT": str(base / "tasks.json"),
     }
     started = time.perf_counter()
-    completed = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", str(base / "inventory.yml"), playbook, *options],
-        cwd=base,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
+    code, output, _recap = run(base, playbook, *options, inventory=base / "inventory.yml", environment=environment, timeout=1800)
     elapsed = time.perf_counter() - started
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert code == 0, output[-8000:]
     return elapsed
 
 

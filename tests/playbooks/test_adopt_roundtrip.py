@@ -27,12 +27,10 @@ import pytest
 import yaml
 from hostile_text import load_adopted
 from shared_data import CORPUS, require
-from test_workflow import run as run_playbook
+from support import playbook_runner
+from support.playbook_runner import TASKS, playbook, require_ansible_playbook
 
-REPO = Path(__file__).resolve().parents[2]
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 ROOT = "D:\\Isotools\\Synchro_prod\\shopC"
-TASKS = ("C", "Windows", "System32", "Tasks", "Isotools")
 LEFT_OUT = re.compile(r"^#   \\Isotools\\(?P<name>[^:]+): (?P<reasons>.+)$", re.M)
 # Findings about the host (a folder others can write), not about the job: never drift.
 FINDINGS = frozenset({"privilege_escalation"})
@@ -84,8 +82,7 @@ def corpus_accounts(files: list[Path]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     files = sorted(require(CORPUS).glob("*.xml"))
     base = tmp_path_factory.mktemp("roundtrip")
     image = base / "image"
@@ -105,8 +102,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def run(shop: Path, playbook: str, *options: str) -> str:
-    code, output, _recap = run_playbook(shop, str(REPO / "playbooks" / f"{playbook}.yml"), *options, inventory=shop / "inventory")
+def run(shop: Path, name: str, *options: str) -> str:
+    code, output, _recap = playbook_runner.run(shop, playbook(name), *options, inventory=shop / "inventory")
     assert code == 0, output
     return output
 
@@ -128,8 +125,7 @@ def with_passwords(text: str) -> tuple[str, set[str]]:
 
 
 def drift(shop: Path, report: str) -> tuple[int, str, dict[str, set[str]], str]:
-    playbook = str(REPO / "playbooks" / "drift.yml")
-    code, output, _recap = run_playbook(shop, playbook, "-e", f"shop_sync_report_dir={shop / report}", inventory=shop / "inventory")
+    code, output, _recap = playbook_runner.run(shop, playbook("drift"), "-e", f"shop_sync_report_dir={shop / report}", inventory=shop / "inventory")
     return code, output, outcomes(shop / report), (shop / report / "summary.md").read_text(encoding="utf-8")
 
 

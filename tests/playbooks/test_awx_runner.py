@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_workflow import REPO, TASKS, journal
+from support.playbook_runner import REPO, TASKS, journal
 
 ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is missing: it is pinned in requirements-tests.txt (make venv)")
 

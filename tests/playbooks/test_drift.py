@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from test_workflow import ANSIBLE_PLAYBOOK, REPO, TASKS, journal, playbook, run
+from support.playbook_runner import REPO, TASKS, journal, playbook, require_ansible_playbook, run
 
 JOBS = {
     "shopA": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
@@ -50,8 +50,7 @@ def write_inventory(base: Path, name: str, **host_vars: dict[str, object]) -> Pa
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("drift")
     for host in JOBS:
         (base / host / "C").mkdir(parents=True)

@@ -13,13 +13,11 @@ docs/reliability.md ("Fleet cost"). A run_once task costs once, whatever the fle
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_workflow import ANSIBLE_PLAYBOOK, REPO, journal, playbook
+from support.playbook_runner import journal, playbook, require_ansible_playbook, run
 
 CALLBACKS = Path(__file__).parent / "callbacks"
 HOSTS = ("shop1", "shop2", "shop3")
@@ -48,8 +46,7 @@ DEPLOY_ONCE = ("isotools.shop_sync.sync_jobs : Read the argument specification o
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("fleet-cost")
     hosts = {}
     for name in HOSTS:
@@ -69,24 +66,9 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tasks_run(base: Path, name: str, *options: str) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     """(the tasks each host ran, the run_once tasks) in one run of playbook ``name``."""
     counted = base / f"{name}-tasks.json"
-    environment = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
-        "ANSIBLE_CALLBACKS_ENABLED": "task_count",
-        "SHOP_SYNC_TASK_COUNT": str(counted),
-    }
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", str(base / "inventory.json"), playbook(name), *options],
-        cwd=base,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    counting = {"ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS), "ANSIBLE_CALLBACKS_ENABLED": "task_count", "SHOP_SYNC_TASK_COUNT": str(counted)}
+    code, output, _recap = run(base, playbook(name), *options, inventory=base / "inventory.json", environment=counting)
+    assert code == 0, output[-6000:]
     ran = json.loads(counted.read_text(encoding="utf-8"))
     return {host: tuple(tasks) for host, tasks in ran["per_host"].items()}, tuple(ran["once"])
 

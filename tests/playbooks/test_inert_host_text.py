@@ -22,19 +22,16 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from hostile_text import BASE_ACCOUNT, HOSTILE_NAME, TEMPLATED_FIELDS, hostile_task_xml, injections, load_adopted
-from test_workflow import run as run_playbook
+from support import playbook_runner
+from support.playbook_runner import TASKS, playbook, require_ansible_playbook
 
-REPO = Path(__file__).resolve().parents[2]
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 ROOT = "D:\\Isotools\\Synchro_prod\\shopH"
-TASKS = ("C", "Windows", "System32", "Tasks", "Isotools")
 NAMESPACE = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("inert")
     image = base / "image"
     (image / "D").mkdir(parents=True)
@@ -53,10 +50,10 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def run(shop: Path, playbook: str, *options: str) -> str:
-    code, output, _recap = run_playbook(shop, str(REPO / "playbooks" / f"{playbook}.yml"), *options, inventory=shop / "inventory")
+def run(shop: Path, name: str, *options: str) -> str:
+    code, output, _recap = playbook_runner.run(shop, playbook(name), *options, inventory=shop / "inventory")
     assert code == 0, output
-    assert markers(shop) == [], f"{playbook} ran a template from the host"
+    assert markers(shop) == [], f"{name} ran a template from the host"
     return output
 
 

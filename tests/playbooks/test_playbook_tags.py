@@ -9,13 +9,13 @@ validate`` contacts no host, ``--skip-tags smoke`` deploys without running a job
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_workflow import ANSIBLE_PLAYBOOK, JOBS_B, REPO, SVC_SID, journal, playbook, run, write_inventory
+from support import playbook_runner
+from support.playbook_runner import REPO, journal, playbook, require_ansible_playbook
+from test_workflow import JOBS_B, SVC_SID, run, write_inventory
 
 TASK_TAGS = re.compile(r"TASK TAGS: \[(?P<tags>[^\]]*)\]")
 EXPECTED_TAGS = {
@@ -28,8 +28,7 @@ EXPECTED_TAGS = {
 
 @pytest.fixture
 def shops(tmp_path: Path) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     for host in ("shopA", "shopB"):
         (tmp_path / host / "C").mkdir(parents=True)
         (tmp_path / host / "D").mkdir()
@@ -40,17 +39,11 @@ def shops(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("name", "expected"), EXPECTED_TAGS.items())
 def test_list_tags_shows_the_tags_an_operator_expects(name: str, expected: set[str]) -> None:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", playbook(name), "--list-tags"],
-        env={**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    listed = {tag.strip() for match in TASK_TAGS.finditer(completed.stdout) for tag in match["tags"].split(",") if tag.strip()}
-    assert expected <= listed, completed.stdout
+    require_ansible_playbook()
+    code, output, _recap = playbook_runner.run(REPO, playbook(name), "--list-tags", inventory="localhost,")
+    assert code == 0, output
+    listed = {tag.strip() for match in TASK_TAGS.finditer(output) for tag in match["tags"].split(",") if tag.strip()}
+    assert expected <= listed, output
 
 
 @pytest.mark.parametrize("name", ["deploy", "drift"])

@@ -11,19 +11,13 @@ System32 is deployed without touching that folder). A password is taken as writt
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from support.playbook_runner import Played, journal, playbook, require_ansible_playbook, run
 
-REPO = Path(__file__).resolve().parents[2]
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
-DEPLOY = str(REPO / "playbooks" / "deploy.yml")
-RECAP = re.compile(r"^(?P<host>\S+)\s*:\s*ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M)
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
 DAILY = [{"daily": "02:00"}]
 SVC_SID = "S-1-5-21-3623811015-3361044348-30300820-1104"
@@ -31,8 +25,7 @@ SVC_SID = "S-1-5-21-3623811015-3361044348-30300820-1104"
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     return tmp_path
 
 
@@ -57,24 +50,8 @@ def inventory(workspace: Path, hosts: dict[str, dict[str, object]]) -> Path:
     return path
 
 
-def deploy(workspace: Path, inventory_path: Path, *options: str) -> tuple[int, str, dict[str, dict[str, int]]]:
-    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), DEPLOY, *options],
-        cwd=workspace,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    recap = {match["host"]: {"changed": int(match["changed"]), "failed": int(match["failed"])} for match in RECAP.finditer(completed.stdout)}
-    return completed.returncode, completed.stdout + completed.stderr, recap
-
-
-def journal(workspace: Path, host: str) -> list[str]:
-    path = workspace / host / "journal.jsonl"
-    return [json.loads(line)["op"] for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+def deploy(workspace: Path, inventory_path: Path, *options: str) -> Played:
+    return run(workspace, playbook("deploy"), *options, inventory=inventory_path)
 
 
 def test_a_script_in_a_system_folder_is_refused_before_any_host_is_touched(workspace: Path) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_workflow import ANSIBLE_PLAYBOOK, JOBS_A, PASSWORD, SVC_SID, journal, playbook, run
+from support.playbook_runner import ANSIBLE_PLAYBOOK, journal, playbook, require_ansible_playbook, run
+from test_workflow import JOBS_A, PASSWORD, SVC_SID
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shopA"
 WINRM_PASSWORD = "never-decrypted-by-the-review"
@@ -41,8 +42,7 @@ def inventory(path: Path, jobs: list[dict[str, object]], host_vars: dict[str, ob
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("snapshot")
     server = base / "server" / "shopA"
     (server / "C").mkdir(parents=True)
@@ -51,14 +51,15 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (server / "host.json").write_text(json.dumps({"hostname": "SHOP-A", "time_zone": "W. Europe Standard Time", "utc_offset_minutes": 60}), encoding="utf-8")
     production = {"ansible_connection": "local", "shop_sync_backend": "directory", "shop_sync_directory_root": str(server)}
     inventory(base / "production.yml", JOBS_A, production)
-    code, output, _recap = run(base, playbook("deploy"), inventory=base / "production.yml")
+    code, output, _recap = run(base, playbook("deploy"), inventory=base / "production.yml", secrets=(PASSWORD,))
     assert code == 0, output
     return base
 
 
 def test_snapshot_copies_what_a_deploy_compares_against_and_no_password(base: Path) -> None:
     before = journal(base / "server", "shopA")
-    code, output, recap = run(base, playbook("snapshot"), "-e", f"shop_sync_snapshot_dir={base / 'snapshots'}", inventory=base / "production.yml")
+    snapshot_dir = f"shop_sync_snapshot_dir={base / 'snapshots'}"
+    code, output, recap = run(base, playbook("snapshot"), "-e", snapshot_dir, inventory=base / "production.yml", secrets=(PASSWORD,))
     assert code == 0, output
     assert recap["shopA"]["changed"] == 0
     assert journal(base / "server", "shopA") == [*before, "read"], "one read, no write"
@@ -97,6 +98,7 @@ def test_drift_of_a_proposed_inventory_against_the_image_shows_exactly_the_chang
         "-e", "ansible_password=not-a-secret",
         "-e", f"shop_sync_report_dir={base / 'review'}",
         inventory=path,
+        secrets=(PASSWORD,),
     )  # fmt: skip
     assert code == 0, output
     assert "1 host(s), 3 job(s)" in output, output

@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 import yaml
+from support.playbook_runner import TASKS, playbook, require_ansible_playbook, run
 from support.winrm_loopback import LoopbackWinRM
-from test_workflow import ANSIBLE_PLAYBOOK, PASSWORD, SVC_SID, TASKS, playbook, run
+from test_workflow import PASSWORD, SVC_SID
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import host_from_inventory
 
@@ -76,8 +77,7 @@ def write_inventory(base: Path, server: LoopbackWinRM, name: str, jobs: list[dic
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     pytest.importorskip("winrm", reason="pywinrm (ansible-core's winrm connection needs it) is not installed")
     pytest.importorskip("cryptography", reason="cryptography (the loopback server's certificate) is not installed")
     return tmp_path_factory.mktemp("wire")
@@ -92,7 +92,7 @@ def https(base: Path) -> Iterator[LoopbackWinRM]:
 @pytest.fixture(scope="module")
 def deployed(base: Path, https: LoopbackWinRM) -> Path:
     inventory = write_inventory(base, https, "inventory", JOBS)
-    code, output, recap = run(base, playbook("deploy"), inventory=inventory)
+    code, output, recap = run(base, playbook("deploy"), inventory=inventory, secrets=(PASSWORD,))
     assert code == 0, output
     assert https.errors == [], https.errors[0]
     assert recap["shopW"]["changed"] > 0, output
@@ -111,7 +111,8 @@ def test_a_deploy_over_winrm_lands_on_the_host_and_drift_is_then_clean(base: Pat
     assert {"read", "apply"} <= set(module_ops(https))
 
     before = len(https.module_calls)
-    code, output, recap = run(base, playbook("drift"), "-e", "shop_sync_report_dir=report", "-e", "shop_sync_fail_on_drift=true", inventory=deployed)
+    options = ("-e", "shop_sync_report_dir=report", "-e", "shop_sync_fail_on_drift=true")
+    code, output, recap = run(base, playbook("drift"), *options, inventory=deployed, secrets=(PASSWORD,))
     assert code == 0, output
     assert recap["shopW"] == {"changed": 0, "unreachable": 0, "failed": 0}, output
     assert module_ops(https)[before:] == ["read"]
@@ -164,7 +165,7 @@ def test_a_request_larger_than_one_send_arrives_in_several_and_whole(https: Loop
 def test_a_password_over_http_with_basic_auth_is_refused_before_it_is_sent(base: Path) -> None:
     with LoopbackWinRM(windows_image(base / "http"), base, USER, CONNECTION_PASSWORD, tls=False) as server:
         inventory = write_inventory(base, server, "http", JOBS[1:2], ansible_winrm_scheme="http")
-        code, output, _recap = run(base, playbook("deploy"), inventory=inventory)
+        code, output, _recap = run(base, playbook("deploy"), inventory=inventory, secrets=(PASSWORD,))
     assert code != 0
     assert "refusing to send a task password over an unencrypted transport (winrm over http with transport basic)" in output, output
     assert "apply" not in module_ops(server) and module_ops(server), "the host was not read, or an apply was sent"
@@ -176,7 +177,7 @@ def test_over_http_with_ntlm_every_message_is_sealed_and_the_password_goes(base:
     pytest.importorskip("spnego", reason="pyspnego (NTLM, with pywinrm) is not installed")
     with LoopbackWinRM(windows_image(base / "ntlm"), base, USER, CONNECTION_PASSWORD, tls=False, auth="ntlm") as server:
         inventory = write_inventory(base, server, "ntlm", JOBS[1:2], ansible_winrm_scheme="http", ansible_winrm_transport="ntlm")
-        code, output, _recap = run(base, playbook("deploy"), inventory=inventory)
+        code, output, _recap = run(base, playbook("deploy"), inventory=inventory, secrets=(PASSWORD,))
     assert code == 0, output
     assert server.errors == []
     assert "apply" in module_ops(server)

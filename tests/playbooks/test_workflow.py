@@ -13,9 +13,6 @@ in order.
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -23,15 +20,13 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from hostile_text import load_adopted
+from support import playbook_runner
+from support.playbook_runner import REPO, TASKS, journal, playbook, require_ansible_playbook
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems
 
-REPO = Path(__file__).resolve().parents[2]
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 PASSWORD = "W0rkfl0w-S3cret!"
 SVC_SID = "S-1-5-21-3623811015-3361044348-30300820-1104"
-RECAP = re.compile(r"^(?P<host>\S+)\s*:\s*ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
-TASKS = ("C", "Windows", "System32", "Tasks", "Isotools")
 
 JOBS_A = [
     {
@@ -79,8 +74,7 @@ def write_inventory(
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ANSIBLE_PLAYBOOK.exists():
-        pytest.skip(f"{ANSIBLE_PLAYBOOK} is missing (run make venv)")
+    require_ansible_playbook()
     base = tmp_path_factory.mktemp("workflow")
     for host in ("shopA", "shopB"):
         (base / host / "C").mkdir(parents=True)
@@ -90,33 +84,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def run(workspace: Path, playbook: str, *options: str, inventory: Path | None = None) -> tuple[int, str, dict[str, dict[str, int]]]:
-    """ansible-playbook from the workspace (reports land there), with the repository's config."""
-    environment = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", str(inventory or workspace / "inventory-1.yml"), playbook, *options],
-        cwd=workspace,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    output = completed.stdout + completed.stderr
-    recap = {match["host"]: {key: int(match[key]) for key in ("changed", "unreachable", "failed")} for match in RECAP.finditer(completed.stdout)}
-    assert PASSWORD not in output, "a password was shown"
-    return completed.returncode, output, recap
-
-
-def journal(workspace: Path, host: str) -> list[str]:
-    path = workspace / host / "journal.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line)["op"] for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def playbook(name: str) -> str:
-    return str(REPO / "playbooks" / f"{name}.yml")
+def run(workspace: Path, playbook_path: str, *options: str, inventory: Path | None = None) -> playbook_runner.Played:
+    """ansible-playbook from the workspace (reports land there), on its first inventory unless told."""
+    return playbook_runner.run(workspace, playbook_path, *options, inventory=inventory or workspace / "inventory-1.yml", secrets=(PASSWORD,))
 
 
 def test_a_bad_inventory_stops_the_play_before_any_host_is_touched(workspace: Path) -> None:
