@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import TimeFormatError, format_boundary, parse_boundary
 
 __all__ = ["ContractError", "Fields", "HostFailure", "expect_op", "optional_time", "response_fields", "time_text"]
@@ -124,6 +125,25 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, int) or not -(1 << 31) <= value < (1 << 32):
             raise self._wrong(key, "a 32-bit result code or null", value)
         return value & 0xFFFFFFFF
+
+    def required_code(self, key: str) -> int:
+        value = self.optional_code(key)
+        if value is None:
+            raise ContractError(f"{self.at(key)} is required")
+        return value
+
+    def required_sid(self, key: str) -> str:
+        """A SID as Windows writes it in text (``S-1-5-18``, any letter case), as given."""
+        value = self.required_str(key)
+        if not is_sid(value):
+            raise self._wrong(key, "a SID (S-1-5-...)", value)
+        return value
+
+    def optional_sid(self, key: str) -> str | None:
+        value = self.optional_str(key)
+        if value is not None and not is_sid(value):
+            raise self._wrong(key, "a SID (S-1-5-...) or null", value)
+        return value
 
     def optional_number(self, key: str) -> float | None:
         value = self._optional(key)

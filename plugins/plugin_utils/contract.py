@@ -40,7 +40,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
     response_fields,
     time_text,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, replacers, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
@@ -290,7 +289,7 @@ class TaskRecord:
             last_result=fields_.optional_code("last_result"),
             next_run_time=optional_time(fields_, "next_run_time"),
             number_of_missed_runs=fields_.optional_int("number_of_missed_runs", minimum=0),
-            principal_sid=_optional_sid(fields_, "principal_sid"),
+            principal_sid=fields_.optional_sid("principal_sid"),  # null: older hosts, or unresolved
         )
 
 
@@ -303,14 +302,6 @@ def _task_state(fields_: Fields) -> str:
     if isinstance(value, str):
         return fields_.choice("state", TASK_STATES)
     raise ContractError(f"{fields_.at('state')} must be a TASK_STATE 0-4, got {value!r}")
-
-
-def _optional_sid(fields_: Fields, key: str) -> str | None:
-    # Older hosts leave the key out: null, as for a principal they could not resolve.
-    value = fields_.optional_str(key)
-    if value is not None and not is_sid(value):
-        raise ContractError(f"{fields_.at(key)} must be a SID (S-1-5-21-...) or null, got string {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -417,7 +408,7 @@ def _security_fields(fields_: Fields, readable: bool) -> tuple[str | None, bool,
     """``owner``, ``protected``, ``aces`` and ``reparse_point`` of a file or directory record: one
     that exists and could be read has an owner, unless it lies behind a link (then nothing more
     is read)."""
-    owner = _optional_sid(fields_, "owner")
+    owner = fields_.optional_sid("owner")
     reparse_point = fields_.optional_str("reparse_point")
     if readable and owner is None and reparse_point is None:
         raise ContractError(f"{fields_.at('owner')} is required for an existing file or directory (the owner's SID)")

@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import ContractError, Fields
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 
 __all__ = [
     "ACE_TYPES",
@@ -89,14 +88,10 @@ class AccessEntry:
     @classmethod
     def from_json(cls, data: object, where: str) -> AccessEntry:
         fields_ = Fields(data, where)
-        sid = fields_.required_str("sid")
-        if not is_sid(sid):
-            raise ContractError(f"{fields_.at('sid')} must be a SID (S-1-5-...), got string {sid!r}")
+        sid = fields_.required_sid("sid")
         # An access mask as Windows hands it out (a signed 32-bit integer, GENERIC_READ negative)
         # or unsigned: read unsigned.
-        rights = fields_.optional_code("rights")
-        if rights is None:
-            raise ContractError(f"{fields_.at('rights')} is required")
+        rights = fields_.required_code("rights")
         allow, inherit_only = _kind(fields_)
         return cls(sid="S" + sid.strip()[1:], allow=allow, rights=rights, inherit_only=inherit_only, inherited=fields_.optional_bool("inherited") or False)
 

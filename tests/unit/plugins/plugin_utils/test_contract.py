@@ -283,7 +283,7 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
         (
             ["tasks", 0, "principal_sid"],
             "CONTOSO\\svc_sync",
-            "read response: tasks[0].principal_sid must be a SID (S-1-5-21-...) or null, got string 'CONTOSO\\\\svc_sync'",
+            "read response: tasks[0].principal_sid must be a SID (S-1-5-...) or null, got string 'CONTOSO\\\\svc_sync'",
         ),
         (["files", 0, "content_base64"], "not base64!", "read response: files[0].content_base64 is not valid base64"),
         (["files", 0, "content_base64"], "aGVsbG8=", "read response: files[0].content_base64 does not match file_hash"),
