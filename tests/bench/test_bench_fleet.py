@@ -21,14 +21,13 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import yaml
-from support.playbook_runner import REPO, require_ansible_playbook, run
+from support.playbook_runner import REPO, one_job_fleet, require_ansible_playbook, run
 
 HOSTS = int(os.environ.get("SHOP_SYNC_BENCH_HOSTS", "100"))
 FORKS = 10
@@ -52,22 +51,7 @@ PING = """---
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_ansible_playbook()
     base = tmp_path_factory.mktemp("bench-fleet")
-    hosts = {}
-    for number in range(HOSTS):
-        name = f"shop{number:03d}"
-        (base / name / "C").mkdir(parents=True)
-        (base / name / "D").mkdir()
-        hosts[name] = {
-            "shop_sync_directory_root": str(base / name),
-            "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{name}",
-            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
-        }
-    inventory = {
-        "all": {
-            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"},
-            "hosts": hosts,
-        }
-    }
+    inventory = one_job_fleet(base, (f"shop{number:03d}" for number in range(HOSTS)))
     (base / "inventory.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
     (base / "ping.yml").write_text(PING, encoding="utf-8")
     _playbook(base, str(REPO / "playbooks" / "deploy.yml"))  # the first deploy creates everything

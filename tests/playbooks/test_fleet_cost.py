@@ -13,11 +13,10 @@ docs/reliability.md ("Fleet cost"). A run_once task costs once, whatever the fle
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from support.playbook_runner import journal, playbook, require_ansible_playbook, run
+from support.playbook_runner import journal, one_job_fleet, playbook, require_ansible_playbook, run
 
 CALLBACKS = Path(__file__).parent / "callbacks"
 HOSTS = ("shop1", "shop2", "shop3")
@@ -48,18 +47,7 @@ DEPLOY_ONCE = ("isotools.shop_sync.sync_jobs : Read the argument specification o
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_ansible_playbook()
     base = tmp_path_factory.mktemp("fleet-cost")
-    hosts = {}
-    for name in HOSTS:
-        (base / name / "C").mkdir(parents=True)
-        (base / name / "D").mkdir()
-        hosts[name] = {
-            "shop_sync_directory_root": str(base / name),
-            "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{name}",
-            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
-        }
-    variables = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"}
-    inventory = {"all": {"vars": variables, "hosts": hosts}}
-    (base / "inventory.json").write_text(json.dumps(inventory), encoding="utf-8")
+    (base / "inventory.json").write_text(json.dumps(one_job_fleet(base, HOSTS)), encoding="utf-8")
     return base
 
 

@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -74,6 +74,22 @@ def run(
     for secret in secrets:
         assert secret not in output, "a password was shown"
     return Played(completed.returncode, output, recap)
+
+
+def one_job_fleet(base: Path, names: Iterable[str]) -> dict[str, object]:
+    """The inventory of an invented fleet, the same for the fleet-cost test and its bench: each
+    shop a directory host at ``base/<name>`` (an empty image, made here) with one daily job."""
+    hosts = {}
+    for name in names:
+        (base / name / "C").mkdir(parents=True)
+        (base / name / "D").mkdir()
+        hosts[name] = {
+            "shop_sync_directory_root": str(base / name),
+            "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{name}",
+            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
+        }
+    variables = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"}
+    return {"all": {"vars": variables, "hosts": hosts}}
 
 
 def journal(base: Path, host: str) -> list[str]:
