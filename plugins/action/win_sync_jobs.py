@@ -17,6 +17,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     Result,
     controller_path,
     folder_option,
+    jobs_options,
     owner_option,
     passwords_in,
     run_guarded,
@@ -29,16 +30,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership impor
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, PlanOptions
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
-    # Each job is validated deeply (and named in every message) by desired_jobs.
-    "jobs": {"type": "list", "elements": "raw", "required": True},
-    "folder": {"type": "str", "default": "\\Isotools"},
-    "root": {"type": "str"},
+    **jobs_options(),
     "owner": {"type": "str", "default": DEFAULT_OWNER},
     "prune": {"type": "bool", "default": False},
     "backup": {"type": "bool", "default": False},
     "backup_dir": {"type": "str"},
     "update_password": {"type": "str", "choices": list(UPDATE_PASSWORD_CHOICES), "default": "on_create", "no_log": False},
-    "secure_acl": {"type": "bool", "default": True},
     "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},
 }
 

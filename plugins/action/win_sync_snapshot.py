@@ -20,6 +20,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     Result,
     controller_path,
     folder_option,
+    jobs_options,
     passwords_in,
     run_guarded,
     script_renderer,
@@ -30,10 +31,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select im
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanOptions, read_request_for
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
-    "jobs": {"type": "list", "elements": "raw", "required": True},
-    "folder": {"type": "str", "default": "\\Isotools"},
-    "root": {"type": "str"},
-    "secure_acl": {"type": "bool", "default": True},
+    **jobs_options(),
     "dest": {"type": "path", "required": True},
     # The host fragment's option, as every action takes it; a read sends no password.
     "allow_unencrypted_password": {"type": "bool", "default": False, "no_log": False},

@@ -57,6 +57,7 @@ __all__ = [
     "trace",
     "controller_path",
     "folder_option",
+    "jobs_options",
     "owner_option",
     "script_renderer",
 ]
@@ -143,6 +144,19 @@ def folder_option(text: str, option: str = "folder") -> str:
         return normalise_folder(text)
     except ValueError as error:
         raise AnsibleActionFail(f"{option} {error}") from None
+
+
+def jobs_options() -> dict[str, dict[str, Any]]:
+    """The argument spec of the jobs an action reads, as win_sync_jobs takes them: win_sync_snapshot
+    reads what a deploy of the same jobs compares against, so both take them alike. New dicts
+    each call: an action's spec is its own."""
+    return {
+        # Each job is validated deeply (and named in every message) by desired_jobs.
+        "jobs": {"type": "list", "elements": "raw", "required": True},
+        "folder": {"type": "str", "default": "\\Isotools"},
+        "root": {"type": "str"},
+        "secure_acl": {"type": "bool", "default": True},
+    }
 
 
 def owner_option(text: str) -> str:
