@@ -19,6 +19,17 @@ options:
       - Ignored by the directory host and when no password is sent.
     type: bool
     default: false
+attributes:
+  # What every action that reads or writes a host is: its own action plugin, run on the
+  # controller for one host at a time, the host a Windows one.
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: windows
 notes:
   - The host is chosen from inventory variables, not from module options.
     C(shop_sync_backend=winrm) (the default, also used when the variable is not set) reads and

@@ -198,12 +198,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -213,8 +207,6 @@ attributes:
     details:
       - One diff per changed job, with the task XML before and after, the field changes, and a unified
         diff of each script written.
-  platform:
-    platforms: windows
 notes:
   - When a change is refused, fails or is skipped on the host, the task fails with a message
     naming what was applied and what was not; RV(jobs) still has every job's outcome.

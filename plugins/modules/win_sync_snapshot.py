@@ -63,12 +63,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -77,8 +71,6 @@ attributes:
     support: N/A
     details:
       - Nothing changes on the host, so there is nothing to diff.
-  platform:
-    platforms: windows
 seealso:
   - module: isotools.shop_sync.win_sync_jobs
   - module: isotools.shop_sync.sync_report

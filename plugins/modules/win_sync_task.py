@@ -61,12 +61,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -75,8 +69,6 @@ attributes:
     support: full
     details:
       - The task XML before and after, and the list of field changes.
-  platform:
-    platforms: windows
 notes:
   - The password is never returned, shown in a diff, logged or written to a file.
 seealso:

@@ -51,12 +51,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -65,8 +59,6 @@ attributes:
     support: N/A
     details:
       - Nothing changes, so there is nothing to diff.
-  platform:
-    platforms: windows
 seealso:
   - module: isotools.shop_sync.win_sync_task
   - module: isotools.shop_sync.win_sync_task_run

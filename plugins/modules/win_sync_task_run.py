@@ -48,12 +48,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -62,8 +56,6 @@ attributes:
         be started on demand.
   diff_mode:
     support: none
-  platform:
-    platforms: windows
 notes:
   - A task can only be started on demand when its settings allow it (C(allow_demand_start), the
     default) and it is enabled; a task already running is not started again.
