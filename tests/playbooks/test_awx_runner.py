@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.playbook_runner import REPO, TASKS, journal
+from support.playbook_runner import REPO, TASKS, empty_image, journal
 
 ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is missing: it is pinned in requirements-tests.txt (make venv)")
 
@@ -155,8 +155,7 @@ def awx_job(
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("awx")
     for host in HOSTS:
-        (base / "hosts" / host / "C").mkdir(parents=True)
-        (base / "hosts" / host / "D").mkdir()
+        empty_image(base / "hosts" / host)
     write_project(base)
     return base
 

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from support.playbook_runner import REPO, TASKS, journal, playbook, require_ansible_playbook, run
+from support.playbook_runner import REPO, TASKS, empty_image, journal, playbook, require_ansible_playbook, run
 
 JOBS = {
     "shopA": [{"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.exe /profile stock", "schedule": [{"daily": "03:30"}]}],
@@ -53,8 +53,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_ansible_playbook()
     base = tmp_path_factory.mktemp("drift")
     for host in JOBS:
-        (base / host / "C").mkdir(parents=True)
-        (base / host / "D").mkdir()
+        empty_image(base / host)
     code, output, _recap = run(base, playbook("deploy"), inventory=write_inventory(base, "inventory"))
     assert code == 0, output
     return base

@@ -8,13 +8,12 @@ validate`` contacts no host, ``--skip-tags smoke`` deploys without running a job
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 from support import playbook_runner
-from support.playbook_runner import REPO, journal, playbook, require_ansible_playbook
+from support.playbook_runner import REPO, empty_image, journal, playbook, require_ansible_playbook
 from test_workflow import JOBS_B, SVC_SID, run, write_inventory
 
 TASK_TAGS = re.compile(r"TASK TAGS: \[(?P<tags>[^\]]*)\]")
@@ -30,9 +29,7 @@ EXPECTED_TAGS = {
 def shops(tmp_path: Path) -> Path:
     require_ansible_playbook()
     for host in ("shopA", "shopB"):
-        (tmp_path / host / "C").mkdir(parents=True)
-        (tmp_path / host / "D").mkdir()
-        (tmp_path / host / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
+        empty_image(tmp_path / host, {"svc_sync": SVC_SID})
     write_inventory(tmp_path, JOBS_B)
     return tmp_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.playbook_runner import Played, journal, playbook, require_ansible_playbook, run
+from support.playbook_runner import Played, empty_image, journal, playbook, require_ansible_playbook, run
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
 DAILY = [{"daily": "02:00"}]
@@ -33,9 +33,7 @@ def inventory(workspace: Path, hosts: dict[str, dict[str, object]]) -> Path:
     """An inventory of directory hosts (each with its image beside it). The text ``UNQUOTED``
     is written as ``12:34:56`` without quotes: its YAML spelling is the point."""
     for host in hosts:
-        (workspace / host / "C").mkdir(parents=True, exist_ok=True)
-        (workspace / host / "D").mkdir(exist_ok=True)
-        (workspace / host / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
+        empty_image(workspace / host, {"svc_sync": SVC_SID})
     entries = {
         host: {"shop_sync_directory_root": str(workspace / host), "shop_sync_root": ROOT, **variables} for host, variables in hosts.items()
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.playbook_runner import ANSIBLE_PLAYBOOK, journal, playbook, require_ansible_playbook, run
+from support.playbook_runner import ANSIBLE_PLAYBOOK, empty_image, journal, playbook, require_ansible_playbook, run
 from test_workflow import JOBS_A, PASSWORD, SVC_SID
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shopA"
@@ -44,10 +44,7 @@ def inventory(path: Path, jobs: list[dict[str, object]], host_vars: dict[str, ob
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_ansible_playbook()
     base = tmp_path_factory.mktemp("snapshot")
-    server = base / "server" / "shopA"
-    (server / "C").mkdir(parents=True)
-    (server / "D").mkdir()
-    (server / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
+    server = empty_image(base / "server" / "shopA", {"svc_sync": SVC_SID})
     (server / "host.json").write_text(json.dumps({"hostname": "SHOP-A", "time_zone": "W. Europe Standard Time", "utc_offset_minutes": 60}), encoding="utf-8")
     production = {"ansible_connection": "local", "shop_sync_backend": "directory", "shop_sync_directory_root": str(server)}
     inventory(base / "production.yml", JOBS_A, production)

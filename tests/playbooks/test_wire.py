@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support.playbook_runner import TASKS, playbook, require_ansible_playbook, run
+from support.playbook_runner import TASKS, empty_image, playbook, require_ansible_playbook, run
 from support.winrm_loopback import LoopbackWinRM
 from test_workflow import PASSWORD, SVC_SID
 
@@ -48,11 +48,7 @@ JOBS = [
 
 
 def windows_image(base: Path) -> Path:
-    root = base / "shopW"
-    (root / "C").mkdir(parents=True)
-    (root / "D").mkdir()
-    (root / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
-    return root
+    return empty_image(base / "shopW", {"svc_sync": SVC_SID})
 
 
 def write_inventory(base: Path, server: LoopbackWinRM, name: str, jobs: list[dict[str, Any]], **connection: str) -> Path:

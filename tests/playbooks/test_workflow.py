@@ -21,7 +21,7 @@ import pytest
 import yaml
 from hostile_text import load_adopted
 from support import playbook_runner
-from support.playbook_runner import REPO, TASKS, journal, playbook, require_ansible_playbook
+from support.playbook_runner import REPO, TASKS, empty_image, journal, playbook, require_ansible_playbook
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems
 
@@ -77,9 +77,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_ansible_playbook()
     base = tmp_path_factory.mktemp("workflow")
     for host in ("shopA", "shopB"):
-        (base / host / "C").mkdir(parents=True)
-        (base / host / "D").mkdir()
-        (base / host / "accounts.json").write_text(json.dumps({"svc_sync": SVC_SID}), encoding="utf-8")
+        empty_image(base / host, {"svc_sync": SVC_SID})
     write_inventory(base, JOBS_B)
     return base
 

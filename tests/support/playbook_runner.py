@@ -76,13 +76,22 @@ def run(
     return Played(completed.returncode, output, recap)
 
 
+def empty_image(root: Path, accounts: Mapping[str, str] | None = None) -> Path:
+    """A directory host at ``root``: the drives C: and D: of an offline Windows image, nothing on
+    them yet (made if missing), and, given ``accounts``, the names (to SIDs) it resolves."""
+    (root / "C").mkdir(parents=True, exist_ok=True)
+    (root / "D").mkdir(exist_ok=True)
+    if accounts is not None:
+        (root / "accounts.json").write_text(json.dumps(dict(accounts)), encoding="utf-8")
+    return root
+
+
 def one_job_fleet(base: Path, names: Iterable[str]) -> dict[str, object]:
     """The inventory of an invented fleet, the same for the fleet-cost test and its bench: each
     shop a directory host at ``base/<name>`` (an empty image, made here) with one daily job."""
     hosts = {}
     for name in names:
-        (base / name / "C").mkdir(parents=True)
-        (base / name / "D").mkdir()
+        empty_image(base / name)
         hosts[name] = {
             "shop_sync_directory_root": str(base / name),
             "shop_sync_root": f"D:\\Isotools\\Synchro_prod\\{name}",
