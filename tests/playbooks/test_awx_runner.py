@@ -369,3 +369,30 @@ def test_drift_correct_launched_as_a_check_job_only_says_what_it_would_correct(f
     counts = job.artifacts["shop_sync_drift_counts"]
     assert isinstance(counts, dict) and (counts["drifted"], counts["corrected"]) == (1, 0), counts
     assert "mode: check (nothing changed)" in (report_dir / "summary.md").read_text(encoding="utf-8")
+
+
+def test_the_merge_of_a_sliced_drift_check_fails_on_a_stale_job_as_the_unsliced_job_does(fleet: Path) -> None:
+    reports = fleet / "reports" / "stale-slices"
+    with stale(fleet):
+        for number in (1, 2):
+            awx_job(
+                fleet,
+                f"drift-stale-slice-{number}",
+                "playbooks/drift.yml",
+                {**DRIFT_CHECK, "shop_sync_report_dir": f"{reports}/{{{{ awx_job_id }}}}"},
+                group_vars={**GROUP_VARS, **MAX_AGE},
+                slice_number=number,
+                slice_count=2,
+                job_id=70 + number,
+                workflow_job_id=70,
+            )
+    merged = awx_job(
+        fleet,
+        "merge-stale",
+        "playbooks/report_merge.yml",
+        {**DRIFT_CHECK, "shop_sync_merge_dirs": [str(reports)], "shop_sync_report_dir": str(fleet / "reports" / "merged-stale")},
+        job_id=80,
+    )
+    assert (merged.status, merged.rc) == ("failed", 2), merged.stdout
+    assert merged.artifacts["shop_sync_drift_counts"]["stale"] == 1  # type: ignore[index]
+    assert "host 'shopB': stale: Synchro Stock" in merged.stdout, merged.stdout
