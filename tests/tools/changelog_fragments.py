@@ -8,19 +8,15 @@ unless it says it is not user-visible: its subject's areas are all among :data:`
 (``tests: ...``, ``docs, ci: ...``), or its body has a ``No-changelog: <reason>`` line.
 
 The base is the newest release tag when there is one; releases so far were not tagged (0.1.0 is
-in ``changelogs/changelog.yaml`` only), so until the first tag it is :data:`BASE`, main's head
-when this check was added: commits already on main cannot be rewritten, and the release commit
-is followed by many that predate the rule. Commits authored before :data:`RULE_SINCE` are not
-checked either: the branches in flight when the rule came in started before it (several change
-plugins/ without a fragment) and land after the base. Merge commits are not checked (their
-parents are).
+in ``changelogs/changelog.yaml`` only), so until the first tag it is :data:`BASE`: the last
+commit made before the rule (the branches that were in flight when it came in, landed), as
+commits already on main cannot be rewritten. Merge commits are not checked (their parents are).
 
 ``python tests/tools/changelog_fragments.py [REV]`` lists the offenders up to ``REV`` (HEAD).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import subprocess
 import sys
@@ -28,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-# main's head on 2026-12-03, when the check was added (DEVELOPERS.md, "Changelog").
-BASE = "cf4a1f318f512452e6698a007547153cc7a5797b"
-# When the rule came in: commits authored (git's author date, kept by rebase and cherry-pick)
-# before then are the in-flight branches', made without it.
-RULE_SINCE = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.timezone.utc)
+# The last commit made before the rule: the branches in flight on 2026-12-03 as they landed
+# (DEVELOPERS.md, "Changelog").
+BASE = "54422596e3b9cd289ca530d3122a86045d50e919"
 USER_VISIBLE = ("plugins/", "roles/")
 FRAGMENTS = "changelogs/fragments/"
 EXEMPT_AREAS = frozenset({"tests", "docs", "ci"})
@@ -87,15 +81,14 @@ def exempt(message: str) -> bool:
     return (bool(colon) and areas <= EXEMPT_AREAS) or _NO_CHANGELOG.search(body) is not None
 
 
-def offenders(since: str, until: str = "HEAD", repo: Path = REPO, rule_since: dt.datetime = RULE_SINCE) -> list[Offender]:
-    """The non-merge commits in ``since..until`` authored from ``rule_since`` on that need a
-    fragment and have none, oldest first."""
+def offenders(since: str, until: str = "HEAD", repo: Path = REPO) -> list[Offender]:
+    """The non-merge commits in ``since..until`` that need a fragment and have none, oldest first."""
     found = []
-    for record in git("log", "--no-merges", "--reverse", "--format=%H%x00%at%x00%B%x1e", f"{since}..{until}", repo=repo).split("\x1e"):
+    for record in git("log", "--no-merges", "--reverse", "--format=%H%x00%B%x1e", f"{since}..{until}", repo=repo).split("\x1e"):
         if not record.strip():
             continue
-        commit, authored, message = record.strip("\n").split("\x00", 2)
-        if dt.datetime.fromtimestamp(int(authored), dt.timezone.utc) < rule_since or exempt(message):
+        commit, message = record.strip("\n").split("\x00", 1)
+        if exempt(message):
             continue
         changes = [line.split("\t") for line in git("diff-tree", "--no-commit-id", "--root", "-r", "--name-status", commit, repo=repo).splitlines()]
         touched = tuple(fields[-1] for fields in changes if fields[-1].startswith(USER_VISIBLE))
