@@ -3,8 +3,8 @@
 """The hosts the contract tests run against: the directory host always, a real Windows host
 when one is configured.
 
-A real host is used when ``SHOP_SYNC_WINRM_INVENTORY`` names an inventory and
-``plugins/plugin_utils/hosts/winrm.py`` offers ``host_from_inventory(inventory, host)``
+A real host is used when ``SHOP_SYNC_WINRM_INVENTORY`` names an inventory, reached through
+``host_from_inventory(inventory, host)`` of ``tests/support/winrm_adhoc.py``
 (``SHOP_SYNC_WINRM_HOST`` picks the host, default the inventory's first). Each test then works
 in its own task folder ``t<random>`` under ``SHOP_SYNC_WINRM_TASK_FOLDER`` (default
 ``\\ShopSyncContract``) and directory under ``SHOP_SYNC_WINRM_BASE_DIR`` (default
@@ -22,8 +22,6 @@ host answering a malformed message fails every test.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import uuid
@@ -33,10 +31,10 @@ from pathlib import Path
 import pytest
 from host_samples import delete
 from host_under_test import HostUnderTest
+from support.winrm_adhoc import host_from_inventory
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
-_WINRM_MODULE = "ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm"
 # The directory host's own account for password logons; it accepts any non-empty password.
 _DIRECTORY_USER = "SHOPSYNC\\svc_contract"
 _DIRECTORY_USER_SID = "S-1-5-21-1004336348-1177238915-682003330-1104"
@@ -79,13 +77,8 @@ def _windows_host() -> Iterator[HostUnderTest]:
     inventory = os.environ.get("SHOP_SYNC_WINRM_INVENTORY")
     if not inventory:
         pytest.skip("no real Windows host: set SHOP_SYNC_WINRM_INVENTORY to an inventory to run the contract against one")
-    if importlib.util.find_spec(_WINRM_MODULE) is None:
-        pytest.skip("plugins/plugin_utils/hosts/winrm.py does not exist yet: no WinRM host to test")
-    factory = getattr(importlib.import_module(_WINRM_MODULE), "host_from_inventory", None)
-    if factory is None:
-        pytest.skip("hosts/winrm.py offers no host_from_inventory(inventory, host): cannot build a WinRM host from an inventory")
     history_log = _history_log(os.environ.get("SHOP_SYNC_WINRM_HISTORY_LOG"))  # a typo fails before the host is touched
-    windows_host = factory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
+    windows_host = host_from_inventory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
     unique = f"t{uuid.uuid4().hex[:8]}"
     base = os.environ.get("SHOP_SYNC_WINRM_BASE_DIR", "C:\\ShopSyncContract").rstrip("\\")
     folder = os.environ.get("SHOP_SYNC_WINRM_TASK_FOLDER", "\\ShopSyncContract").rstrip("\\")

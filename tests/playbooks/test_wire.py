@@ -24,10 +24,9 @@ from typing import Any
 import pytest
 import yaml
 from support.playbook_runner import TASKS, empty_image, playbook, require_ansible_playbook, run
+from support.winrm_adhoc import host_from_inventory
 from support.winrm_loopback import LoopbackWinRM
 from test_workflow import PASSWORD, SVC_SID
-
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import host_from_inventory
 
 USER = "shopadmin"
 CONNECTION_PASSWORD = "C0nnect-0n-L00pback!"

@@ -68,8 +68,9 @@ class Step:
 
 def backend_of(inventory: str, host: str | None) -> str:
     """``directory`` when the inventory's host says ``shop_sync_backend: directory``, else ``winrm``."""
-    sys.path.insert(0, str(REPO / "build/collections"))  # the working tree as the collection (make venv)
-    from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import inventory_host
+    # A script, not a test: the working tree as the collection (make venv) and tests/ (for its support package), as pytest has them.
+    sys.path[:0] = [str(REPO / "build/collections"), str(REPO / "tests")]
+    from support.winrm_adhoc import inventory_host
 
     host_vars = inventory_host(inventory, host)[1]
     return "directory" if str(host_vars.get("shop_sync_backend", "")).lower() == "directory" else "winrm"

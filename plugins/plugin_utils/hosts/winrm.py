@@ -24,12 +24,6 @@ from typing import Any
 from ansible.errors import AnsibleConnectionFailure
 from ansible.release import __version__ as ansible_core_version
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import (
-    AdHocModule,
-    connection_plugin_name,
-    inventory_host,
-    options_from_host_vars,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
 
 __all__ = [
@@ -38,8 +32,8 @@ __all__ = [
     "ExecuteModule",
     "WinRMHost",
     "connection_facts_from_vars",
+    "connection_plugin_name",
     "default_winrm_transports",
-    "host_from_inventory",
     "password_transport_problem",
 ]
 
@@ -166,16 +160,9 @@ class WinRMHost:
         return self.call({**request, "op": "history"})
 
 
-def host_from_inventory(inventory: str, host: str | None = None, *, allow_unencrypted_password: bool = False) -> WinRMHost:
-    """A WinRM host for ``host`` of an inventory file (default: its first host), outside any playbook.
-
-    Each call runs the ``ansible`` command once (see ``_winrm_adhoc``); the contract tests use it
-    to run against a real Windows host (``SHOP_SYNC_WINRM_INVENTORY``).
-    """
-    name, host_vars = inventory_host(inventory, host)
-    connection = str(host_vars.get("ansible_connection") or "ssh")
-    facts = connection_facts_from_vars(options_from_host_vars(connection, host_vars), connection)
-    return WinRMHost(AdHocModule(inventory, name), facts, allow_unencrypted_password=allow_unencrypted_password)
+def connection_plugin_name(connection: str) -> str:
+    """``winrm`` for ``winrm``, ``ansible.builtin.winrm`` or ``ansible.legacy.winrm``."""
+    return connection.strip().lower().removeprefix("ansible.builtin.").removeprefix("ansible.legacy.")
 
 
 def _option(get_option: GetOption, name: str) -> object:

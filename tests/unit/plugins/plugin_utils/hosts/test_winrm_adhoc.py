@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reaching a host of an inventory file outside a playbook (``winrm.host_from_inventory``).
+"""Reaching a host of an inventory file outside a playbook (``tests/support/winrm_adhoc.py``).
 
 The parsing and the variable mapping are checked on their own; two tests run the real
 ``ansible`` command against this machine (local connection), which is what the contract tests
@@ -17,15 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
+from support import winrm_adhoc
+from support.winrm_adhoc import AdHocModule, host_from_inventory, options_from_host_vars, parse_adhoc_output
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _winrm_adhoc
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._winrm_adhoc import (
-    AdHocModule,
-    options_from_host_vars,
-    parse_adhoc_output,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import ConnectionFacts, host_from_inventory
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import ConnectionFacts
 
 SECRET = "p{{ '&\"x }}ß"  # quotes, braces and non-ASCII: all must survive as data
 
@@ -74,7 +70,7 @@ def test_module_arguments_travel_in_the_environment_not_on_the_command_line(monk
         seen.update(command=command, env=options["env"])
         return subprocess.CompletedProcess(command, 0, 'shop01 | SUCCESS => {"changed": false}\n', "")
 
-    monkeypatch.setattr(_winrm_adhoc.subprocess, "run", run)
+    monkeypatch.setattr(winrm_adhoc.subprocess, "run", run)
     args = {"request": '{"op":"apply"}', "passwords": [{"id": "c5", "password": SECRET}]}
 
     AdHocModule("inventory.yml", "shop01")(module_name="isotools.shop_sync.win_sync_host", module_args=args)

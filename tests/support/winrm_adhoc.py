@@ -1,8 +1,9 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A module run outside any playbook, through the ``ansible`` command: ``winrm.host_from_inventory``.
+"""A module run outside any playbook, through the ``ansible`` command: :func:`host_from_inventory`.
 
-That is how the contract tests reach a real Windows host from an inventory file. Each call is
+That is how the contract tests reach a real Windows host from an inventory file (test-only: a
+playbook reaches its host through the action's own connection, ``hosts/winrm.py``). Each call is
 one ad-hoc run of ``ansible HOST -i INVENTORY -m MODULE``. The module arguments travel in the
 child's environment, each one JSON-encoded and read back by ``env`` lookups (in parts: Linux
 takes no environment string over 128 KiB, and a request with a script is longer), so a password
@@ -23,9 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import errors
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import (
+    WinRMHost,
+    connection_facts_from_vars,
+    connection_plugin_name,
+)
 
-__all__ = ["AdHocModule", "connection_plugin_name", "inventory_host", "options_from_host_vars", "parse_adhoc_output"]
+__all__ = ["AdHocModule", "host_from_inventory", "inventory_host", "options_from_host_vars", "parse_adhoc_output"]
 
 _ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}_{part}"
 # Below Linux's MAX_ARG_STRLEN (131,072 bytes for "NAME=value"): execve refuses a longer string.
@@ -130,15 +137,24 @@ def options_from_host_vars(connection: str, host_vars: Mapping[str, Any]) -> Cal
     return get_option
 
 
-def connection_plugin_name(connection: str) -> str:
-    """``winrm`` for ``winrm``, ``ansible.builtin.winrm`` or ``ansible.legacy.winrm``."""
-    return connection.strip().lower().removeprefix("ansible.builtin.").removeprefix("ansible.legacy.")
+def host_from_inventory(inventory: str, host: str | None = None, *, allow_unencrypted_password: bool = False) -> WinRMHost:
+    """A WinRM host for ``host`` of an inventory file (default: its first host), outside any playbook.
+
+    Each call runs the ``ansible`` command once; the contract tests use it to run against a real
+    Windows host (``SHOP_SYNC_WINRM_INVENTORY``).
+    """
+    name, host_vars = inventory_host(inventory, host)
+    connection = str(host_vars.get("ansible_connection") or "ssh")
+    facts = connection_facts_from_vars(options_from_host_vars(connection, host_vars), connection)
+    return WinRMHost(AdHocModule(inventory, name), facts, allow_unencrypted_password=allow_unencrypted_password)
 
 
 def _collections_path() -> dict[str, str]:
-    # This file sits at <root>/ansible_collections/isotools/shop_sync/plugins/plugin_utils/hosts/.
-    root = Path(__file__).parents[6]
-    if Path(__file__).parents[5].name != "ansible_collections":
+    # The child runs the collection these tests imported: errors.py sits at
+    # <root>/ansible_collections/isotools/shop_sync/plugins/plugin_utils/hosts/ (the build/ link).
+    imported = Path(errors.__file__)
+    root = imported.parents[6]
+    if imported.parents[5].name != "ansible_collections":
         return {}
     configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     return {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(filter(None, (str(root), configured)))}
