@@ -15,7 +15,6 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import task_job
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
@@ -30,6 +29,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select im
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS, parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import render_xml
 
 # The task options are checked deeply by spec.parse_spec; here they are only named, so that

@@ -25,7 +25,6 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import AT_ANCHOR_DATE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
     SERVICE_ACCOUNT_SIDS,
     canonical_account,
@@ -54,6 +53,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     UnsupportedTrigger,
     WeeklyTrigger,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import AT_ANCHOR_DATE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 
 if TYPE_CHECKING:

@@ -21,8 +21,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Report, Section, kind_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import (
     ADMINISTRATORS_SID,
     SYSTEM_SID,
@@ -43,6 +41,14 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules impor
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Problem, SpecError, TaskSpec, parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
+    name_problem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
+    Report,
+    Section,
+    kind_of,
+)
 
 __all__ = [
     "DEFAULT_COMMAND",

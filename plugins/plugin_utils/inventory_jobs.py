@@ -20,16 +20,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import name_problem, normalise_folder
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
-    Report,
-    Section,
-    describe,
-    index_path,
-    kind_of,
-    parse_duration_text,
-    secret_problem,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules import (
     DEFAULT_COMMAND,
@@ -51,6 +41,19 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import
     triggers_to_schedule,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
+    name_problem,
+    normalise_folder,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
+    Report,
+    Section,
+    describe,
+    index_path,
+    kind_of,
+    parse_duration_text,
+    secret_problem,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 __all__ = [

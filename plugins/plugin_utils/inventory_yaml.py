@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with ansible-core; its stubs are not installed
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import printable
 
 __all__ = ["UNSAFE_TAG", "render_inventory_yaml"]
 

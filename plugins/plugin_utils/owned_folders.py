@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import is_drive_path, path_problem
 
 __all__ = ["PROTECTED_FOLDERS", "is_under", "owned_folder_problem", "protected_folder_reason", "root_problem"]

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from xml.etree import ElementTree
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import printable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import printable
 
 __all__ = [
     "DRIFT_STATES",

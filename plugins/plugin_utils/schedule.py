@@ -49,7 +49,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
     Section,
@@ -62,7 +63,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
     to_choice,
     to_int,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import (
     TimeFormatError,
     format_duration,

@@ -12,9 +12,11 @@ import yaml
 from shared_data import REPO
 
 from ansible_collections.isotools.shop_sync.plugins.doc_fragments.task import ModuleDocFragment
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils import _spec_settings, _spec_triggers, model
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_principal import PRINCIPAL_KEYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import ACTION_KEYS, TOP_KEYS, parse_spec, spec_from_definition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import _settings as _spec_settings
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import _triggers as _spec_triggers
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._principal import PRINCIPAL_KEYS
 
 CMD = "C:\\Windows\\System32\\cmd.exe"
 OPTIONS: dict[str, Any] = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]

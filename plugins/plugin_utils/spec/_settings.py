@@ -13,7 +13,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Section, describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     IdleSettings,
     MaintenanceSettings,
@@ -22,6 +21,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     RestartOnFailure,
     Settings,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 __all__ = [

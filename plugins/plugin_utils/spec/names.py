@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import (
     CONTROL_CHARACTERS,
     FORBIDDEN_IN_NAMES,

@@ -18,27 +18,32 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import (
-    name_problem,
-    normalise_folder,
-    working_directory_problem,
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
+    ExecAction,
+    RegistrationInfo,
+    TaskDefinition,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_principal import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._principal import (
     PRINCIPAL_KEYS,
     principal_spec,
     read_principal,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_settings import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._settings import (
     SETTINGS_KEYS,
     read_settings,
     settings_spec,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_triggers import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._triggers import (
     ALL_TRIGGER_KEYS,
     read_triggers,
     trigger_spec,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
+    name_problem,
+    normalise_folder,
+    working_directory_problem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
     Section,
@@ -49,11 +54,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values im
     parse_duration_text,
     parse_time_of_day,
     printable,
-)
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
-    ExecAction,
-    RegistrationInfo,
-    TaskDefinition,
 )
 
 __all__ = [

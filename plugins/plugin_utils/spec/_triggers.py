@@ -16,8 +16,8 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_events import subscription_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import account_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Section,
     check_unique_ids,
     describe,

@@ -7,10 +7,10 @@ Private to :mod:`spec`. The password is read here but never enters the model or 
 
 from __future__ import annotations
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_names import account_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_values import Section, describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 
 __all__ = ["PRINCIPAL_KEYS", "default_logon_type", "principal_spec", "read_principal"]
 
