@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import UnsafeXmlError, parse_untrusted
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import UnsafeXmlError, parse_untrusted
 
 __all__ = ["subscription_problem"]
 

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import MissingDefusedXml, UnsafeXmlError, parse_untrusted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
     SCHED_E_INVALIDVALUE,
     SCHED_E_MALFORMEDXML,
@@ -25,6 +24,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     WinError,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import NAMESPACE
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import MissingDefusedXml, UnsafeXmlError, parse_untrusted
 
 __all__ = ["TaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable", "LOGON_TYPES"]
 

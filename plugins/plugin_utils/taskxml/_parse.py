@@ -16,21 +16,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_vocab import (
-    DAY_WORDS,
-    LOGON_TYPE_WORDS,
-    MONTH_WORDS,
-    MULTIPLE_INSTANCES_WORDS,
-    RUN_LEVEL_WORDS,
-    SCHEDULE_ELEMENTS,
-    STATE_CHANGE_WORDS,
-    WEEK_WORDS,
-    XmlProblem,
-    local_name,
-    qualified,
-    verbatim,
-    version_key,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     MONTHS,
@@ -62,6 +47,21 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     UnsupportedAction,
     UnsupportedTrigger,
     WeeklyTrigger,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml._vocab import (
+    DAY_WORDS,
+    LOGON_TYPE_WORDS,
+    MONTH_WORDS,
+    MULTIPLE_INSTANCES_WORDS,
+    RUN_LEVEL_WORDS,
+    SCHEDULE_ELEMENTS,
+    STATE_CHANGE_WORDS,
+    WEEK_WORDS,
+    XmlProblem,
+    local_name,
+    qualified,
+    verbatim,
+    version_key,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import (
     TimeFormatError,

@@ -25,19 +25,19 @@ import codecs
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import DoctypeRefused, UnsafeXmlError, parse_untrusted
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_parse import read_task
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_render import build_task, serialize
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_vocab import (
-    BASELINE_VERSION,
-    XmlProblem,
-    version_key,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     TaskDefinition,
     UnsupportedAction,
     UnsupportedTrigger,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml._parse import read_task
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml._render import build_task, serialize
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml._vocab import (
+    BASELINE_VERSION,
+    XmlProblem,
+    version_key,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import DoctypeRefused, UnsafeXmlError, parse_untrusted
 
 __all__ = [
     "MAX_XML_BYTES",

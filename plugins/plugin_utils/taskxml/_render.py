@@ -16,21 +16,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._safe_xml import UnsafeXmlError, parse_untrusted
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._taskxml_vocab import (
-    DAY_WORDS,
-    LOGON_TYPE_WORDS,
-    MONTH_WORDS,
-    MULTIPLE_INSTANCES_WORDS,
-    RUN_LEVEL_WORDS,
-    STATE_CHANGE_WORDS,
-    TRIGGER_ELEMENTS,
-    WEEK_WORDS,
-    XmlProblem,
-    bare_names,
-    local_name,
-    version_key,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     NAMESPACE,
@@ -56,6 +41,21 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     UnsupportedTrigger,
     WeeklyTrigger,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml._vocab import (
+    DAY_WORDS,
+    LOGON_TYPE_WORDS,
+    MONTH_WORDS,
+    MULTIPLE_INSTANCES_WORDS,
+    RUN_LEVEL_WORDS,
+    STATE_CHANGE_WORDS,
+    TRIGGER_ELEMENTS,
+    WEEK_WORDS,
+    XmlProblem,
+    bare_names,
+    local_name,
+    version_key,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import UnsafeXmlError, parse_untrusted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 
 __all__ = ["build_task", "serialize"]
