@@ -20,9 +20,9 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TaskRecord, UnreadableTask
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import ExecutionCheck
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import ownership_of
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionCheck
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec, spec_from_definition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError, parse_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary

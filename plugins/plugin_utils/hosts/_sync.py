@@ -54,13 +54,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRecord,
     path_key,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import (
-    ExecutionCheck,
-    ExecutionPaths,
-    execution_paths,
-    reported_check,
-    unread,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.freshness import check_freshness, freshness_history_request, last_success
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import HostCaller
@@ -77,6 +70,13 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     outcome_after_apply,
     plan,
     read_request_for,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import (
+    ExecutionCheck,
+    ExecutionPaths,
+    execution_paths,
+    reported_check,
+    unread,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml

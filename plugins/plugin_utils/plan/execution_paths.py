@@ -41,11 +41,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ACCOUNT_WORDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import ADMINISTRATORS_SID, SYSTEM_SID, canonical_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import TRUSTED_INSTALLER_SID
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, TaskDefinition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._files import ACCOUNT_WORDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import is_drive_path
 
 __all__ = ["FINDING", "ExecutionCheck", "ExecutionPaths", "Search", "check_execution", "execution_paths", "reported_check", "unread"]

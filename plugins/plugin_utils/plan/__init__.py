@@ -33,13 +33,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_files import ACCOUNT_WORDS, ScriptDiff, folder_accounts, plan_files
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._plan_steps import (
-    ChangeList,
-    DesiredFile,
-    DesiredJob,
-    PlanProblem,
-)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import (
     FieldChange,
@@ -58,7 +51,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     decode_last_result,
     path_key,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     LogonTrigger,
     LogonType,
@@ -73,6 +65,14 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership impor
     mark,
     ownership_of,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._files import ACCOUNT_WORDS, ScriptDiff, folder_accounts, plan_files
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps import (
+    ChangeList,
+    DesiredFile,
+    DesiredJob,
+    PlanProblem,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
 
 __all__ = [
     "OUTCOMES",
