@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE, split_task_path
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, writers
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import AccessEntry, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
 _LOGON_WORDS = {

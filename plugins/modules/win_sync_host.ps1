@@ -73,7 +73,7 @@ Function Get-TextHash {
 Function Get-ErrorCode {
     # The HRESULT (or Win32 code) behind an exception, signed as .NET holds it (Exception.HResult,
     # Win32Exception.NativeErrorCode): the controller reads it unsigned, and knows .NET's own
-    # generic codes for "no Windows code" (contract.py).
+    # generic codes for "no Windows code" (contract/).
     param ([System.Exception]$Exception)
     $base = $Exception.GetBaseException()
     if ($base -is [System.ComponentModel.Win32Exception]) { return $base.NativeErrorCode }
@@ -183,7 +183,7 @@ Function Get-TaskFolderPath {
 
 Function Set-SecurityField {
     # The owner and the DACL as they are: who may write is judged on the controller
-    # (plugin_utils/file_access.py). Get-Acl -LiteralPath, as ansible.windows win_acl.ps1 reads
+    # (plugin_utils/contract/file_access.py). Get-Acl -LiteralPath, as ansible.windows win_acl.ps1 reads
     # an ACL, works on Windows PowerShell 5.1 and PowerShell 7 alike, where the .NET Framework's
     # [IO.File]::GetAccessControl is gone; it returns the Access and Owner sections (Microsoft
     # docs: Get-Acl, FileSystemSecurity.GetAccessRules, ObjectSecurity.GetOwner).
@@ -431,7 +431,7 @@ Function Get-CurrentTask {
 
 Function Register-TaskChange {
     # The folder and name the task path splits into, and the userId and logonType RegisterTask
-    # takes, come with the change (contract.py: split_task_path, _registration_arguments): as
+    # takes, come with the change (contract/: split_task_path, _registration_arguments): as
     # community.windows win_scheduled_task.ps1 registers, $null and TASK_LOGON_NONE (0) when no
     # password is sent, so Task Scheduler takes both from the XML's principal.
     param ($Change, $Password)

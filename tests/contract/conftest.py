@@ -16,7 +16,7 @@ history's availability ``SHOP_SYNC_WINRM_HISTORY_LOG`` (``on``/``off``, as the l
 host's ``%SystemRoot%`` ``SHOP_SYNC_WINRM_SYSTEM_ROOT`` (default ``C:\\Windows``: where the
 corrupt-task test finds the file of the task it corrupts).
 
-Every response goes through the typed contract (``contract.py``) before a test sees it, so a
+Every response goes through the typed contract (``contract/``) before a test sees it, so a
 host answering a malformed message fails every test.
 """
 

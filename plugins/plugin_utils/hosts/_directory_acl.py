@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import ADMINISTRATORS_SID, SYSTEM_SID, USERS_SID
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import (
     FULL_CONTROL,
     READ_AND_EXECUTE,
     TRUSTED_INSTALLER_SID,

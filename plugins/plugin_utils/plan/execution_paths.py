@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import ADMINISTRATORS_SID, SYSTEM_SID, canonical_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, path_key
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import TRUSTED_INSTALLER_SID
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import TRUSTED_INSTALLER_SID
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction, TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._files import ACCOUNT_WORDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import is_drive_path

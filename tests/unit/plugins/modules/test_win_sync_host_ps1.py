@@ -643,7 +643,7 @@ def test_history_runs_the_query_the_controller_built(script: tree_sitter.Node) -
 
 def test_the_host_keeps_no_policy_the_controller_can_decide(script: tree_sitter.Node) -> None:
     # Result-code text, "never run" dates, the history query, check mode: all decided by the
-    # controller (contract.py), so the host hands Windows' values over as they are.
+    # controller (contract/), so the host hands Windows' values over as they are.
     source = text(script)
 
     for gone in ("ConvertTo-ResultCode", "$NEVER_RUN", "Get-HistoryQuery", "ConvertTo-Unsigned", "4294967295", "-2146233088", "$TaskStates"):

@@ -57,7 +57,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     path_key,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import FULL_CONTROL, AccessEntry
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import FULL_CONTROL, AccessEntry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob, PlanOptions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec

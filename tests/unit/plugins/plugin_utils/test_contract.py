@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import history_query
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ACCOUNT_NOT_FOUND,
     AccountRecord,
@@ -35,6 +34,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     sha256_hex,
     windows_version_json,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs import history_query
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
 SCRIPT = b"@echo off\r\ncall synchro.exe stock\r\n"

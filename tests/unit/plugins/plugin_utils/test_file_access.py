@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import (
     FULL_CONTROL,
     OWNER_RIGHTS_SID,
     READ_AND_EXECUTE,

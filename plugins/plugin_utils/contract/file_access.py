@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import ContractError, Fields
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import ContractError, Fields
 
 __all__ = [
     "ACE_TYPES",

@@ -22,16 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._contract_runs import (
-    HISTORY_LOG,
-    HistoryEvent,
-    HistoryRequest,
-    HistoryResult,
-    RunRequest,
-    RunResult,
-    TaskRun,
-)
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import (
     ContractError,
     Fields,
     HostFailure,
@@ -40,7 +31,16 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
     response_fields,
     time_text,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.file_access import AccessEntry, replacers, writers
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs import (
+    HISTORY_LOG,
+    HistoryEvent,
+    HistoryRequest,
+    HistoryResult,
+    RunRequest,
+    RunResult,
+    TaskRun,
+)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import AccessEntry, replacers, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._json import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import (
     ContractError,
     Fields,
     expect_op,
