@@ -3,10 +3,10 @@
 """Action of ``isotools.shop_sync.sync_report``: write the drift report on the controller.
 
 Documentation: plugins/modules/sync_report.py. The report itself is made by the pure
-:mod:`plugin_utils.report` and :mod:`plugin_utils.report_html`; this action only reads its
+:mod:`plugin_utils.report` and :mod:`plugin_utils.report.html`; this action only reads its
 options, writes the files (each atomically) and returns the counts. With ``merge`` it reads the
 per-host results (``hosts.json``) the reports of a sliced job's slices wrote beside them instead
-of ``hosts``, and writes the one report of the fleet (:mod:`plugin_utils.report_data`).
+of ``hosts``, and writes the one report of the fleet (:mod:`plugin_utils.report.data`).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     summarize,
     summary_lines,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_data import MergeError, merge_documents, ordered_hosts, report_document
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.data import MergeError, merge_documents, ordered_hosts, report_document
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "dest": {"type": "path", "required": True},

@@ -25,7 +25,7 @@ from action_harness import Harness, daily_job
 from hardening_support import EXECUTION_CASES, REPORTED_OUTPUTS, ROOT, SEARCH_CASES
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import Report, host_report, render_junit, render_markdown, summary_lines
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html
 
 STOCK = ROOT + "\\stock"
 HOST_SCRIPT = STOCK + "\\synchro.bat"

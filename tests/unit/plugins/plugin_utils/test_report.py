@@ -23,7 +23,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     summarize,
     summary_lines,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\" | *stars* `ticks`"
 

@@ -19,8 +19,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     render_junit,
     render_markdown,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_data import FORMAT, MergeError, merge_documents, ordered_hosts, report_document
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report_html import render_html
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.data import FORMAT, MergeError, merge_documents, ordered_hosts, report_document
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html
 
 
 def every_field_set(cls: type[typing.Any], seed: int) -> typing.Any:
