@@ -12,7 +12,6 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
     controller_path,
@@ -26,6 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import SyncRun, empty_sync_result, sync
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import DEFAULT_OWNER
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, PlanOptions
 

@@ -15,7 +15,6 @@ from typing import Any
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
     Result,
     controller_path,
@@ -28,6 +27,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_image import snapshot_of, write_image
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanOptions, read_request_for
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {

@@ -19,14 +19,14 @@ from dataclasses import fields
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import (
     JobDefaults,
     JobsProblem,
     adopt_tasks,
     translate_jobs,
     variable_problems,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe, to_int
 
 __all__ = ["FilterModule", "to_sync_jobs", "sync_job_problems", "to_inventory_jobs", "to_inventory_yaml"]

@@ -17,7 +17,7 @@ import ntpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem, root_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.owned_folders import owned_folder_problem, root_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import windows_path_problem, working_directory_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe, kind_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import component_problem, is_drive_path, path_length_problem

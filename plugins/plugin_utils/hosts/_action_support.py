@@ -32,9 +32,9 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import ScriptTemplateError, TemplateRender
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import ScriptTemplateError, TemplateRender
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import normalise_folder

@@ -30,7 +30,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import FieldChange
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.owned_folders import owned_folder_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.owned_folders import owned_folder_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps import ChangeList, DesiredJob, PlanProblem
 
 __all__ = ["ACCOUNT_WORDS", "FilePlan", "PlanProblem", "ScriptDiff", "folder_accounts", "plan_files"]

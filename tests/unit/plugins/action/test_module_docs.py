@@ -15,7 +15,7 @@ import pytest
 import yaml
 from action_harness import ACTIONS, Harness
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import JOB_KEYS, SCRIPT_KEYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import JOB_KEYS, SCRIPT_KEYS
 
 REPO = Path(__file__).resolve().parents[4]
 MODULES = REPO / "plugins" / "modules"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import (
     ScriptTemplateError,
     desired_jobs,
     script_bytes,

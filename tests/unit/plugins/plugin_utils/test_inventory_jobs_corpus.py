@@ -25,8 +25,8 @@ from shared_data import CORPUS, require
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import FolderRecord, HostFacts, ReadResult, TaskRecord, sha256_hex
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import task_job
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import JobDefaults, adopt_tasks, translate_jobs
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import task_job
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import JobDefaults, adopt_tasks, translate_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError, PlanOptions, plan
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec, spec_from_definition

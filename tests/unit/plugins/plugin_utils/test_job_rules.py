@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.desired_jobs import ScriptTemplateError, desired_jobs
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_jobs import JobDefaults, translate_jobs
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import ScriptTemplateError, desired_jobs
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import JobDefaults, translate_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import ExecAction
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
 

@@ -28,7 +28,7 @@ import pytest
 import xmlschema
 from shared_data import SCHEMA, require
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import schedule_to_triggers, triggers_to_schedule
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.schedule import schedule_to_triggers, triggers_to_schedule
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Report
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import render_xml

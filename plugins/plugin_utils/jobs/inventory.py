@@ -34,12 +34,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules impor
     script_source,
     written_folder_problem,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.schedule import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.schedule import (
     schedule_to_triggers,
     triggers_to_schedule,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
     name_problem,
