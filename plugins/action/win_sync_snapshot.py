@@ -4,7 +4,7 @@
 
 Documentation: plugins/modules/win_sync_snapshot.py. The jobs are validated as win_sync_jobs
 validates them, only to ask the host the read a deploy of them would make; nothing is planned
-or applied. :mod:`hosts._directory_image` writes the image on the controller.
+or applied. :mod:`hosts.directory.image` writes the image on the controller.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     script_renderer,
     trace,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_image import snapshot_of, write_image
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory.image import snapshot_of, write_image
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanOptions, read_request_for

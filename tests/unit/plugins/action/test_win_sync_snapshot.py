@@ -31,8 +31,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRecord,
     UnreadableTask,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_image import SNAPSHOT_FILE, snapshot_of, write_image
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory.image import SNAPSHOT_FILE, snapshot_of, write_image
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
 PASSWORD = "Sn4psh0t-S3cret!"

@@ -15,8 +15,8 @@ import pytest
 from directory_host_support import SCRIPT, SCRIPT_DIR, TASK, Image, install_seed, new_image, seed_changes, snapshot
 from host_samples import b64, record_writers, register, statuses, synchro_task_xml
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _apply as _directory_apply
 
 ADMINS_AND_SYSTEM = ["S-1-5-18", "S-1-5-32-544"]
 DEFAULT_WRITERS = ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]

@@ -14,8 +14,8 @@ import pytest
 from directory_host_support import SCRIPT, SCRIPT_DIR, SVC_SYNC, TASK, Image, install_seed, new_image, seed_changes, snapshot
 from host_samples import record_writers, register, statuses, synchro_task_xml
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _apply as _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 
 

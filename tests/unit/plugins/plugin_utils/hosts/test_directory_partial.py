@@ -14,7 +14,7 @@ from directory_host_support import SCRIPT, SCRIPT_DIR, install_seed, new_image
 from host_samples import b64, statuses
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import contract
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import _directory_faults
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _faults as _directory_faults
 
 
 def test_a_file_that_cannot_be_read_is_reported_and_the_rest_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

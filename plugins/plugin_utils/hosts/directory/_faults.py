@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import load_json, save_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import load_json, save_json
 
 __all__ = ["FAULT_KINDS", "Fault", "FaultBook", "load_faults"]
 

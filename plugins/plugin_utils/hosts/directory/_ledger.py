@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import load_acl
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import StateBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import Image, load_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import load_acl
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import StateBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import Image, load_json
 
 __all__ = ["Ledger", "Transaction", "Undone"]
 

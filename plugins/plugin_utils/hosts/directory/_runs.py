@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     E_DIRECTORY,
     E_FILE_NOT_FOUND,
     E_REQUEST_REFUSED,
@@ -37,8 +37,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     RequestError,
     WinError,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import StateBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import StateBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
     Image,
     display_task_path,
     iter_json_lines,
@@ -47,7 +47,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     parse_task_path,
     parse_windows_path,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import (
     ExecFacts,
     TaskFacts,
     TaskXmlError,

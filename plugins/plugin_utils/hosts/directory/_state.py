@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     SCHED_S_TASK_HAS_NOT_RUN,
     RequestError,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import load_json, save_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import load_json, save_json
 
 __all__ = ["StateBook", "load_state", "runtime_fields"]
 

@@ -16,15 +16,15 @@ in the architecture brief):
 - ``ROOT/environment.json``: ``{"Name": value}``, the machine environment variables (names
   matched case-insensitively, as Windows does); without it, those of a fresh Windows Server
   (``windir``, ``Path``, ``ComSpec``, ``PATHEXT``, ``TEMP``, ``TMP``, ``OS``).
-- ``ROOT/acl.json``: the owner and DACL of each path (see ``_directory_acl``).
+- ``ROOT/acl.json``: the owner and DACL of each path (see ``_acl``).
 - ``ROOT/withheld.json``: ``{path key: {"file_hash", "size"}}``, the files a snapshot keeps
   without their content (scripts marked sensitive): read as there, with that hash and no content.
 - ``ROOT/state.json``: runtime state of the tasks; ``ROOT/history.jsonl``: their events;
-  ``ROOT/outcomes.json``: what runs exit with (see ``_directory_runs``).
+  ``ROOT/outcomes.json``: what runs exit with (see ``_runs``).
 - ``ROOT/credentials.json``: ``{SID: {"set_at": time}}`` — that a password was set for an
   account, and when. Passwords themselves are never stored, not even hashed: the directory
   host cannot check one, so it accepts any non-empty password.
-- ``ROOT/faults.json``: faults a test injects into ``apply`` (see ``_directory_faults``).
+- ``ROOT/faults.json``: faults a test injects into ``apply`` (see ``_faults``).
 - ``ROOT/journal.jsonl``: one line per call (operation and counts; never a password or a
   file's content), so round trips can be counted and audited.
 
@@ -52,34 +52,34 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HISTORY_LOG, windows_version_json
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._accounts import (
     AccountBook,
     load_accounts,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import AclBook, load_acl
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_apply import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import AclBook, load_acl
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._apply import (
     ApplyContext,
     apply_changes,
     checked_changes,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     HostConnectionError,
     RequestError,
     windows_error_of,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import load_faults
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_runs import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import load_faults
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._runs import (
     Runner,
     load_outcomes,
     read_history,
     time_text,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import (
     StateBook,
     load_state,
     runtime_fields,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
     Image,
     append_json_line,
     cached_listings,
@@ -93,7 +93,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     scan_folder,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import TaskFacts, TaskXmlError, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import TaskFacts, TaskXmlError, task_facts
 
 __all__ = ["DirectoryHost", "HostConnectionError", "OPERATIONS"]
 

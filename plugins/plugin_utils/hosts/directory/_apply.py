@@ -5,7 +5,7 @@
 Every change either happens completely or leaves the image as it was: the one write that makes
 it happen is atomic (temporary file, then rename), and its bookkeeping (``acl.json``,
 ``state.json``, ``credentials.json``) is edited in memory and written once when the call ends,
-however it ends; when that write fails, the changes it held are undone (``_directory_ledger``).
+however it ends; when that write fails, the changes it held are undone (``_ledger``).
 The caller holds the image's lock, so the ``expected_hash`` check and the write it guards
 cannot interleave with another process's apply.
 """
@@ -24,9 +24,9 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS, is_gmsa_name
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_accounts import AccountBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_acl import hardened_entry
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._accounts import AccountBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import hardened_entry
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     E_ACCESS_DENIED,
     E_ALREADY_EXISTS,
     E_FILE_NOT_FOUND,
@@ -42,10 +42,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     RequestError,
     windows_error_of,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_faults import FaultBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_ledger import Transaction, Undone
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_state import StateBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import FaultBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._ledger import Transaction, Undone
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import StateBook
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
     NOT_REGULAR,
     Image,
     Resolved,
@@ -65,7 +65,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     save_json,
     sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import (
     TaskXmlError,
     check_registrable,
 )

@@ -33,8 +33,8 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, canonical_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
     TASKS_DIR,
     WITHHELD_FILE,
     encode_task_text,
@@ -43,7 +43,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._director
     parse_task_path,
     parse_windows_path,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_xml import TaskXmlError, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import TaskXmlError, task_facts
 
 __all__ = ["SNAPSHOT_FILE", "Snapshot", "snapshot_of", "write_image"]
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     SCHED_E_INVALIDVALUE,
     SCHED_E_MALFORMEDXML,
     SCHED_E_MISSINGNODE,

@@ -38,8 +38,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_a
     TRUSTED_INSTALLER_SID,
     AccessEntry,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_store import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
     WindowsPath,
     load_json,
     parse_windows_path,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._directory_errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
 
 __all__ = [
     "TASKS_DIR",
@@ -450,7 +450,7 @@ def _first_link(base: Path, names: Sequence[str]) -> int | None:
     return None
 
 
-# A snapshot's sensitive scripts: their hash and size, not their content (see _directory_image).
+# A snapshot's sensitive scripts: their hash and size, not their content (see image).
 WITHHELD_FILE = "withheld.json"
 
 
