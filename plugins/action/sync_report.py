@@ -22,7 +22,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.validation import check_type_list
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import inert
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     FailOn,
     Report,

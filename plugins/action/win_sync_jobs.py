@@ -12,7 +12,8 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
     Result,
     controller_path,
     folder_option,
@@ -23,11 +24,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     script_renderer,
     trace,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import SyncRun, empty_sync_result, sync
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import DEFAULT_OWNER
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, PlanOptions
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.sync import SyncRun, empty_sync_result, sync
 
 ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     **jobs_options(),

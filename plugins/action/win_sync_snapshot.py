@@ -14,8 +14,8 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
     Result,
     controller_path,
     folder_option,
@@ -25,8 +25,8 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     script_renderer,
     trace,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory.image import snapshot_of, write_image
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanOptions, read_request_for
 

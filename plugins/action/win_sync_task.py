@@ -15,7 +15,8 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
     Result,
     folder_option,
     owner_option,
@@ -23,13 +24,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_s
     run_guarded,
     trace,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import SyncRun, empty_sync_result, sync
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import task_job
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.sync import SyncRun, empty_sync_result, sync
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import render_xml
 
 # The task options are checked deeply by spec.parse_spec; here they are only named, so that

@@ -17,6 +17,14 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import BOOLEANS, boolean
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
+    Result,
+    folder_option,
+    passwords_in,
+    run_guarded,
+    trace,
+)
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     FolderQuery,
     HistoryRequest,
@@ -26,18 +34,10 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRecord,
     path_key,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
-    Result,
-    folder_option,
-    passwords_in,
-    run_guarded,
-    trace,
-)
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._sync import read_more
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionCheck, execution_paths, reported_check, unread
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.sync import read_more
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import task_definition, task_entry, unreadable_entry
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import runs_from_events
 

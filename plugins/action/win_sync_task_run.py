@@ -13,15 +13,15 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, RunRequest, RunResult, TaskRecord, TaskRun
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
     Result,
     folder_option,
     passwords_in,
     run_guarded,
     trace,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.select import host_for, host_label
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, RunRequest, RunResult, TaskRecord, TaskRun
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_message, run_summary, start_refusal

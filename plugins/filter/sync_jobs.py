@@ -18,7 +18,7 @@ from dataclasses import fields
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import (
     JobDefaults,

@@ -20,7 +20,7 @@ import pytest
 from action_harness import Harness, daily_job
 from hardening_support import RACE_ROUNDS, RACE_VARIANTS, ROOT
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts import select
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions import select
 
 _CONTEXT = multiprocessing.get_context("fork")
 STOCK = ROOT + "\\stock"

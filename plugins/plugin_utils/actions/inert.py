@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Host text as data, never a template: :func:`inert`, alone.
 
-Apart from :mod:`_action_support` (which re-exports it) so that the role's filters, which need
+Apart from :mod:`support` (which re-exports it) so that the role's filters, which need
 only this, do not import the actions' error handling and the task XML: every task of a play runs
 in a new worker process, which imports its filters afresh, once per host (docs/reliability.md,
 "Fleet cost").

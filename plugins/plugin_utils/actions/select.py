@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._action_support import controller_path
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import controller_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import (
     WinRMHost,

@@ -31,8 +31,8 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts._inert import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import ScriptTemplateError, TemplateRender
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
