@@ -42,7 +42,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ApplyResult,
@@ -57,6 +56,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.freshness import check_freshness, freshness_history_request, last_success
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.port import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (

@@ -120,7 +120,7 @@ def test_request_is_json_text_on_the_wire_on_the_playbook_and_the_adhoc_path(bas
     # (ansible-core 2.17/2.18 turned a templated JSON text into a dict on the ad-hoc path).
     host = host_from_inventory(str(deployed))
     before = len(https.module_calls)
-    response = host.read({"tasks": ["\\Isotools\\Synchro Stock"], "files": []})
+    response = host.call({"op": "read", "tasks": ["\\Isotools\\Synchro Stock"], "files": []})
     assert not response.get("failed"), response
     assert [task["path"] for task in response["tasks"]] == ["\\Isotools\\Synchro Stock"]
     adhoc = https.module_calls[before:]
@@ -189,7 +189,7 @@ def test_an_adhoc_apply_longer_than_an_environment_string_lands_whole(https: Loo
     content = b"@echo off\r\n" + b"rem a long script of the contract suite\r\n" * 6000
     path = f"{ROOT}\\Synchro Stock\\long.bat"
     change = {"id": "c1", "kind": "write_file", "path": path, "content_base64": base64.b64encode(content).decode(), "expected_hash": None}
-    response = host_from_inventory(str(deployed)).apply({"changes": [change]})
+    response = host_from_inventory(str(deployed)).call({"op": "apply", "changes": [change]})
     assert [result["status"] for result in response["results"]] == ["applied"], response
     assert https.root.joinpath("D", *path.split("\\")[1:]).read_bytes() == content
     assert https.errors == []

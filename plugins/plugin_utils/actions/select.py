@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import controller_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.port import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import (
     WinRMHost,
     connection_facts_from_vars,
@@ -28,7 +29,6 @@ __all__ = [
     "BACKEND_VAR",
     "DIRECTORY_ROOT_VAR",
     "BACKENDS",
-    "HostCaller",
     "host_for",
     "host_label",
 ]
@@ -37,12 +37,6 @@ BACKEND_VAR = "shop_sync_backend"
 DIRECTORY_ROOT_VAR = "shop_sync_directory_root"
 BACKENDS = ("directory", "winrm")
 _DEFAULT_BACKEND = "winrm"
-
-
-class HostCaller(Protocol):
-    """What the actions need from a host: one JSON request in, one JSON response out."""
-
-    def call(self, request: dict[str, Any]) -> dict[str, Any]: ...
 
 
 def host_for(

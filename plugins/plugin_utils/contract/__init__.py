@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import (
     ContractError,
@@ -71,7 +70,6 @@ __all__ = [
     "HistoryResult",
     "HostFacts",
     "HostFailure",
-    "HostPort",
     "ReadRequest",
     "ReadResult",
     "RunRequest",
@@ -790,15 +788,3 @@ class ApplyResult:
         fields_ = response_fields(data, "apply")
         results = tuple(ChangeResult.from_json(item, where) for where, item in fields_.items("results", required=True))
         return cls(results, fields_.optional_str("stopped"))
-
-
-class HostPort(Protocol):
-    """What a host offers: one read, at most one apply per run, plus run and history."""
-
-    def read(self, request: ReadRequest) -> ReadResult: ...
-
-    def apply(self, request: ApplyRequest) -> ApplyResult: ...
-
-    def run(self, request: RunRequest) -> RunResult: ...
-
-    def history(self, request: HistoryRequest) -> HistoryResult: ...

@@ -147,18 +147,6 @@ class WinRMHost:
             raise HostUnreachable(_scrub(f"win_sync_host {op}: {error}", passwords)) from None
         return _response_of(op, result, passwords)
 
-    def read(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "read"})
-
-    def apply(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "apply"})
-
-    def run(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "run"})
-
-    def history(self, request: Mapping[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "history"})
-
 
 def connection_plugin_name(connection: str) -> str:
     """``winrm`` for ``winrm``, ``ansible.builtin.winrm`` or ``ansible.legacy.winrm``."""

@@ -159,18 +159,6 @@ class DirectoryHost:
             self._journal(journal)
         return response
 
-    def read(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "read"})
-
-    def apply(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "apply"})
-
-    def run(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "run"})
-
-    def history(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self.call({**request, "op": "history"})
-
     # --- read ------------------------------------------------------------------------------------
 
     def _read(self, request: dict[str, Any]) -> tuple[dict[str, Any], _Journal]:

@@ -83,7 +83,7 @@ def test_the_recorded_read_is_a_valid_contract_response() -> None:
     request, result = recorded("read")
     host = WinRMHost(RecordedModule(result), HTTPS_NTLM)
 
-    read = ReadResult.from_json(host.read({key: value for key, value in request.items() if key != "op"}))
+    read = ReadResult.from_json(host.call(request))
 
     stock = read.task("\\isotools\\synchro stock")  # Windows paths are case-insensitive
     assert stock is not None
