@@ -25,7 +25,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     FailOn,
-    Report,
+    FleetReport,
     host_failures,
     host_report,
     render_junit,
@@ -80,7 +80,7 @@ class ActionModule(ActionBase):
             report = merged_report(args["merge"], args["expect_hosts"])
         else:
             enforce = bool(args["enforce"])
-            report = Report(
+            report = FleetReport(
                 hosts=ordered_hosts(
                     host_report(str(entry["host"]), entry.get("jobs"), entry.get("info"), enforce=enforce, accepted_extras=tuple(entry["accepted_extras"]))
                     for entry in (args["hosts"] if args["hosts"] is not None else host_entries(args["results"], args["accepted_extras"] or {}))
@@ -121,7 +121,7 @@ class ActionModule(ActionBase):
         return inert(result)
 
 
-def merged_report(folders: list[str], expect_hosts: list[str] | None) -> Report:
+def merged_report(folders: list[str], expect_hosts: list[str] | None) -> FleetReport:
     """The fleet's report from the ``hosts.json`` of each slice's report folder."""
     documents = []
     for path in (result for folder in folders for result in slice_results(folder)):

@@ -63,7 +63,7 @@ __all__ = [
     "ABSENT",
     "FieldChange",
     "compare_definitions",
-    "describe",
+    "change_lines",
     "effective_logon_type",
     "trigger_label",
 ]
@@ -99,7 +99,7 @@ class FieldChange:
         return f"{self.path}: {_shown(self.before)} -> {_shown(self.after)}"
 
 
-def describe(changes: Iterable[FieldChange]) -> list[str]:
+def change_lines(changes: Iterable[FieldChange]) -> list[str]:
     """One line per change, as shown to a user (``--diff``, results, reports)."""
     return [str(change) for change in changes]
 

@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import describe
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import change_lines
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ApplyResult,
     ChangeResult,
@@ -373,7 +373,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
         "name": job.name,
         "path": job.path,
         "outcome": job.outcome,
-        "changes": describe(job.changes),
+        "changes": change_lines(job.changes),
         "script_diff": _bounded(_script_lines(job)),
         "findings": list(job.findings),
         "unresolved": list(job.unresolved),
@@ -398,7 +398,7 @@ def _diff(job: JobPlan, check_mode: bool) -> dict[str, Any]:
     before = job.xml_before or ""
     after = job.xml_after if job.xml_after is not None else ("" if job.outcome in ("deleted", "pruned") else before)
     what = _WOULD.get(job.outcome, job.outcome) if check_mode else job.outcome
-    lines = [*_script_lines(job), f"{job.path} ({what}):", *(f"  {line}" for line in describe(job.changes))]
+    lines = [*_script_lines(job), f"{job.path} ({what}):", *(f"  {line}" for line in change_lines(job.changes))]
     return {
         "before_header": job.path,
         "after_header": job.path,

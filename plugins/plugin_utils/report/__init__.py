@@ -5,7 +5,7 @@
 The ``drift`` playbook compares every host with the inventory (``win_sync_jobs`` in check mode,
 or for real with ``shop_sync_enforce``) and reads the tasks of the managed folder
 (``win_sync_task_info``). :func:`host_report` turns those two results into a
-:class:`HostReport`; the renderers turn a :class:`Report` into a Markdown summary and JUnit XML
+:class:`HostReport`; the renderers turn a :class:`FleetReport` into a Markdown summary and JUnit XML
 for CI/AWX (the HTML page a person reads is :mod:`report_html`). Every text from a host or the
 inventory has its control characters shown escaped (``\\x1b``) as it enters the report, so that no
 output made of it (the files, the play's summary lines) holds one raw, and is escaped again for
@@ -28,7 +28,7 @@ __all__ = [
     "JobState",
     "JobStatus",
     "HostReport",
-    "Report",
+    "FleetReport",
     "Counts",
     "FailOn",
     "RUN_RESULTS_NOT_FAILED",
@@ -160,7 +160,7 @@ class HostReport:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Report:
+class FleetReport:
     hosts: tuple[HostReport, ...]
     generated: str  # when the report was made, ISO 8601 (2026-11-28T06:00:00+01:00)
     enforce: bool = False  # the run corrected the drift instead of only reporting it
@@ -350,7 +350,7 @@ class FailOn:
     stale: bool = False  # shop_sync_fail_on_stale
 
 
-def host_failures(report: Report, fail_on: FailOn) -> dict[str, str]:
+def host_failures(report: FleetReport, fail_on: FailOn) -> dict[str, str]:
     """The hosts the run fails, each with one message that lists every reason it fails."""
     failures = {}
     for host in report.hosts:
@@ -369,7 +369,7 @@ def _failure_reasons(host: HostReport, fail_on: FailOn) -> list[str]:
     return [f"{reason}: {', '.join(items)}" for reason, items in reasons if items]
 
 
-def summarize(report: Report) -> Counts:
+def summarize(report: FleetReport) -> Counts:
     jobs = [job for host in report.hosts for job in host.jobs]
     by_state = {state: sum(1 for job in jobs if job.state is state) for state in JobState}
     return Counts(
@@ -392,7 +392,7 @@ def summarize(report: Report) -> Counts:
     )
 
 
-def summary_lines(report: Report) -> list[str]:
+def summary_lines(report: FleetReport) -> list[str]:
     """A few lines for the play's output: the counts, then each job that needs a look."""
     counts = summarize(report)
     lines = [
@@ -423,7 +423,7 @@ def _result_words(job: JobStatus) -> str:
     return job.last_result_text or job.last_result_hex
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: FleetReport) -> str:
     counts = summarize(report)
     mode = "enforce (drift corrected)" if report.enforce else "check (nothing changed)"
     lines = [
@@ -487,7 +487,7 @@ def _md_log(job: JobStatus) -> str:
     return f" (log {_code(job.log)})" if job.log else ""
 
 
-def _markdown_successes(report: Report) -> list[str]:
+def _markdown_successes(report: FleetReport) -> list[str]:
     """Each job's last success and log: where an on-call engineer starts reading."""
     rows = [(host, job) for host in report.hosts for job in host.jobs if job.last_success_time or job.log or job.freshness]
     if not rows:
@@ -536,7 +536,7 @@ def _one_line(text: str) -> str:
     return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
-def render_junit(report: Report) -> str:
+def render_junit(report: FleetReport) -> str:
     """JUnit XML: a test suite per host, a test case per job; drift and failed runs are failures,
     a host or job that could not be checked an error."""
     counts = summarize(report)

@@ -4,7 +4,7 @@
 
 AWX job slicing runs the drift playbook as several jobs, each over part of the inventory, each
 writing its own report. Each also writes its per-host results, :func:`report_document` of its
-:class:`~report.Report` field for field, as ``hosts.json`` beside it; :func:`merge_documents`
+:class:`~report.FleetReport` field for field, as ``hosts.json`` beside it; :func:`merge_documents`
 builds from those of every slice the report one run over the whole fleet would have written, so
 that the renderers make the same HTML, Markdown and JUnit of it. The fields are read and written
 by the dataclasses' own declarations, so a field added to :class:`~report.JobStatus` travels
@@ -20,7 +20,7 @@ import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import HostReport, Report
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import FleetReport, HostReport
 
 __all__ = ["FORMAT", "MergeError", "merge_documents", "ordered_hosts", "report_document"]
 
@@ -40,7 +40,7 @@ def ordered_hosts(hosts: Iterable[HostReport]) -> tuple[HostReport, ...]:
     return tuple(sorted(hosts, key=lambda host: (host.host.casefold(), host.host)))
 
 
-def report_document(report: Report) -> dict[str, object]:
+def report_document(report: FleetReport) -> dict[str, object]:
     """The report as JSON data: every field of the report and of each host and job."""
     document: dict[str, object] = {_FORMAT_KEY: FORMAT}
     document.update((name, _dump(getattr(report, name))) for name in _REPORT_FIELDS)
@@ -48,7 +48,7 @@ def report_document(report: Report) -> dict[str, object]:
     return document
 
 
-def merge_documents(documents: Sequence[tuple[str, object]], expect_hosts: Sequence[str] | None = None) -> Report:
+def merge_documents(documents: Sequence[tuple[str, object]], expect_hosts: Sequence[str] | None = None) -> FleetReport:
     """One report of the ``(source, document)`` of every slice: their hosts by name, generated
     at the oldest slice's time (the report is as old as its oldest part). Each host of
     ``expect_hosts`` (the inventory's) that no slice reported is a host that could not be
@@ -81,7 +81,7 @@ def merge_documents(documents: Sequence[tuple[str, object]], expect_hosts: Seque
             if name.casefold() not in hosts:
                 missing = HostReport(host=name, errors=(f"not checked: no slice of the sliced job reported it (shop_sync_merge_dirs: {looked})",))
                 hosts[name.casefold()] = ("", missing)
-    return Report(
+    return FleetReport(
         hosts=ordered_hosts(host for _source, host in hosts.values()),
         generated=min((str(values["generated"]) for values in settings.values()), key=_instant),
         enforce=bool(first["enforce"]),
@@ -96,7 +96,7 @@ def _document_fields(source: str, document: object) -> dict[str, object]:
     if document.get(_FORMAT_KEY) != FORMAT:
         found = document.get(_FORMAT_KEY)
         raise MergeError(f"{source}: {_FORMAT_KEY} is {found!r}, this collection reads {FORMAT}: merge the slices with the collection that wrote them")
-    hints = typing.get_type_hints(Report)
+    hints = typing.get_type_hints(FleetReport)
     fields = {name: _value(hints[name], document.get(name), f"{source}: {name}") for name in _REPORT_FIELDS}
     fields["hosts"] = document.get("hosts")
     return fields

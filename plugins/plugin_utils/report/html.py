@@ -13,10 +13,10 @@ import html
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     Counts,
+    FleetReport,
     HostReport,
     JobState,
     JobStatus,
-    Report,
     summarize,
 )
 
@@ -107,7 +107,7 @@ dl.legend dd { margin: 0; }
 """
 
 
-def render_html(report: Report) -> str:
+def render_html(report: FleetReport) -> str:
     """The whole page."""
     counts = summarize(report)
     mode = "enforce: differences were corrected" if report.enforce else "check: nothing was changed on the hosts"
@@ -176,7 +176,7 @@ def _verdict(counts: Counts, enforce: bool) -> str:
     return f'<p class="verdict bad">{_e(" ".join(sentences))}</p>'
 
 
-def _matrix(report: Report) -> str:
+def _matrix(report: FleetReport) -> str:
     names = report.job_names
     head = "".join(f'<th scope="col">{_e(name)}</th>' for name in names)
     rows = []

@@ -24,7 +24,7 @@ import pytest
 from action_harness import Harness, daily_job
 from hardening_support import EXECUTION_CASES, REPORTED_OUTPUTS, ROOT, SEARCH_CASES
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import Report, host_report, render_junit, render_markdown, summary_lines
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import FleetReport, host_report, render_junit, render_markdown, summary_lines
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html
 
 STOCK = ROOT + "\\stock"
@@ -127,7 +127,7 @@ def test_a_task_the_collection_only_reports_gets_the_same_finding_and_is_never_f
         "win_sync_jobs unlisted (deploy)": next(task for task in deployed["unlisted"] if task["name"] == HAND_MADE)["findings"],
         "win_sync_task_info": next(task for task in info["tasks"] if task["name"] == HAND_MADE)["findings"],
     }
-    report = Report(hosts=(host_report("shop01", checked, None),), generated="2026-12-03T11:00:00+00:00")
+    report = FleetReport(hosts=(host_report("shop01", checked, None),), generated="2026-12-03T11:00:00+00:00")
     outputs = {
         "summary.md": re.sub(r"\\(.)", r"\1", render_markdown(report)),  # Markdown's escapes undone
         "report.html": html.unescape(render_html(report)),

@@ -70,9 +70,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import load_faults
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._runs import (
     Runner,
+    iso_seconds,
     load_outcomes,
     read_history,
-    time_text,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import (
     StateBook,
@@ -85,15 +85,15 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     cached_listings,
     display_task_path,
     hash_file,
+    host_sha256,
     load_json,
     load_task,
     parse_folder_path,
     parse_task_path,
     parse_windows_path,
     scan_folder,
-    sha256_hex,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import TaskFacts, TaskXmlError, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import RejectedTaskXmlError, TaskFacts, task_facts
 
 __all__ = ["DirectoryHost", "HostConnectionError", "OPERATIONS"]
 
@@ -255,7 +255,7 @@ class DirectoryHost:
         encoded = None
         if content and size <= _MAX_CONTENT_BYTES:
             data = resolved.path.read_bytes()
-            encoded, file_hash = base64.b64encode(data).decode("ascii"), sha256_hex(data)
+            encoded, file_hash = base64.b64encode(data).decode("ascii"), host_sha256(data)
         else:
             file_hash = hash_file(resolved.path)
         return {"path": path, "exists": True, "file_hash": file_hash, "size": size, "content_base64": encoded, **acl.security(target).to_json()}
@@ -277,7 +277,7 @@ class DirectoryHost:
         accounts = load_accounts(self._image.accounts_file, host["hostname"], host.get("domain"))
         state = self._settled_state()
         faults = load_faults(self._image.faults_file)
-        context = ApplyContext(self._image, accounts, time_text(self._now()), state)
+        context = ApplyContext(self._image, accounts, iso_seconds(self._now()), state)
         try:
             results, lost_at, stopped = apply_changes(context, changes, passwords, faults)
         finally:
@@ -373,7 +373,7 @@ class DirectoryHost:
         return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
     def _journal(self, fields: _Journal) -> None:
-        append_json_line(self._image.journal_file, {"time": time_text(self._now()), **fields})
+        append_json_line(self._image.journal_file, {"time": iso_seconds(self._now()), **fields})
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -410,10 +410,10 @@ def _task_record(path: Path, shown: str, state: StateBook, accounts: AccountBook
         return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": loaded.error}
     try:
         facts = task_facts(loaded.text)
-    except TaskXmlError as error:
+    except RejectedTaskXmlError as error:
         # As on Windows, where IRegisteredTask.Xml throws for it: no text, no hash, only the reason.
         return {"path": shown, "xml": None, "task_hash": None, **runtime_fields(entry, None), "error": f"task XML Windows would not load: {error}"}
-    record = {"path": shown, "xml": loaded.text, "task_hash": sha256_hex(loaded.text.encode("utf-8"))}
+    record = {"path": shown, "xml": loaded.text, "task_hash": host_sha256(loaded.text.encode("utf-8"))}
     return {**record, **runtime_fields(entry, facts.enabled), "principal_sid": _principal_sid(facts, accounts)}
 
 

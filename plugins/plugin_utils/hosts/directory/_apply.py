@@ -53,6 +53,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     atomic_write,
     display_task_path,
     encode_task_text,
+    host_sha256,
     invalid_name_reason,
     is_regular_file,
     load_task,
@@ -63,10 +64,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     remove_dirs,
     remove_file,
     save_json,
-    sha256_hex,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import (
-    TaskXmlError,
+    RejectedTaskXmlError,
     check_registrable,
 )
 
@@ -258,7 +258,7 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
         raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe("register_task needs the task's xml"))
     try:
         facts = check_registrable(xml)
-    except TaskXmlError as error:
+    except RejectedTaskXmlError as error:
         raise ChangeRefused(error.error, str(error)) from None
     # RegisterTask's userId and logonType as the change carries them (register_user,
     # register_logon): TASK_LOGON_NONE leaves the XML's principal to rule, as the Windows host
@@ -290,7 +290,7 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
         call.transaction.state.put(display_task_path(task.names).lower(), None)
     if credentials is not None and sid is not None:
         credentials.put(sid, {"set_at": context.now})  # that a password was set, never the password
-    return _Outcome("applied", None, sha256_hex(xml.encode("utf-8")))
+    return _Outcome("applied", None, host_sha256(xml.encode("utf-8")))
 
 
 def _registration_arguments(change: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -372,7 +372,7 @@ def _delete_task(call: _Call, change: dict[str, Any], _password: str | None, inj
 
 def _task_hash(task: Resolved) -> str | None:
     loaded = load_task(task.path)
-    return None if loaded.text is None else sha256_hex(loaded.text.encode("utf-8"))
+    return None if loaded.text is None else host_sha256(loaded.text.encode("utf-8"))
 
 
 def _restore(path: Path, previous: bytes | None) -> None:
@@ -407,7 +407,7 @@ def _write_file(call: _Call, change: dict[str, Any], _password: str | None, inje
     if resolved.exists and not is_regular_file(resolved.path):
         raise ChangeRefused(E_ACCESS_DENIED, E_ACCESS_DENIED.describe(f"{target.text} {NOT_REGULAR}"))
     previous = resolved.path.read_bytes() if resolved.exists else None  # kept to undo the write
-    current = None if previous is None else sha256_hex(previous)
+    current = None if previous is None else host_sha256(previous)
     _check_hash(change, current, resolved.exists)
     if not resolved.path.parent.is_dir():
         raise ChangeFailed(E_PATH_NOT_FOUND, f"the directory of {target.text} does not exist")

@@ -49,12 +49,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import (
     ExecFacts,
+    RejectedTaskXmlError,
     TaskFacts,
-    TaskXmlError,
     task_facts,
 )
 
-__all__ = ["Outcome", "Runner", "load_outcomes", "read_history", "time_text"]
+__all__ = ["Outcome", "Runner", "load_outcomes", "read_history", "iso_seconds"]
 
 _DEFAULT_OUTCOME_SECONDS = 0.1
 _NOT_RECOGNIZED_EXIT_CODE = 1
@@ -83,7 +83,8 @@ def load_outcomes(path: Path) -> dict[str, Outcome]:
     return outcomes
 
 
-def time_text(moment: dt.datetime) -> str:
+def iso_seconds(moment: dt.datetime) -> str:
+    """A moment as the run history writes it: ISO 8601 to the second."""
     return moment.isoformat(timespec="seconds")
 
 
@@ -118,7 +119,7 @@ class Runner:
             return _not_started(shown, loaded.error)
         try:
             facts = task_facts(loaded.text)
-        except TaskXmlError as error:
+        except RejectedTaskXmlError as error:
             return _not_started(shown, str(error))
         refusal = self._refusal(shown, facts)
         if refusal is not None:
@@ -140,7 +141,7 @@ class Runner:
         activity = str(uuid.uuid4())
         user = facts.user_id or facts.group_id or "unknown"
         command = facts.exec_action.command if facts.exec_action else "(no Exec action)"
-        entry["last_run_time"] = time_text(start)
+        entry["last_run_time"] = iso_seconds(start)
         self._log(shown, start, 100, None, activity, f'Task Scheduler started "{activity}" instance of the "{shown}" task for user "{user}".')
         launch_error = self._launch_error(facts.exec_action)
         if launch_error is not None:
@@ -215,7 +216,8 @@ class Runner:
         return self._outcomes.get(shown.lower(), Outcome())
 
     def _log(self, shown: str, moment: dt.datetime, event_id: int, result: int | None, activity: str, message: str) -> None:
-        self.events.append({"path": shown, "time": time_text(moment), "event_id": event_id, "result_code": result, "activity_id": activity, "message": message})
+        event = {"path": shown, "time": iso_seconds(moment), "event_id": event_id, "result_code": result, "activity_id": activity}
+        self.events.append({**event, "message": message})
 
 
 def _script_of(action: ExecFacts | None) -> str | None:
@@ -266,8 +268,8 @@ def _run_record(
         "finished": finished,
         "timed_out": timed_out,
         "last_result": last_result,
-        "start_time": None if start is None else time_text(start),
-        "end_time": None if end is None else time_text(end),
+        "start_time": None if start is None else iso_seconds(start),
+        "end_time": None if end is None else iso_seconds(end),
         "duration": None if start is None or end is None else round((end - start).total_seconds(), 3),
         "message": message,
     }

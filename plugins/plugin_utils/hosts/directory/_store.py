@@ -47,7 +47,7 @@ __all__ = [
     "is_regular_file",
     "NOT_REGULAR",
     "encode_task_text",
-    "sha256_hex",
+    "host_sha256",
     "hash_file",
     "atomic_write",
     "make_dirs",
@@ -322,7 +322,8 @@ def encode_task_text(text: str) -> bytes:
     return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
 
 
-def sha256_hex(data: bytes) -> str:
+def host_sha256(data: bytes) -> str:
+    """The hash this host reports for a file or a task, computed on its side as Windows does (not the controller's)."""
     return hashlib.sha256(data).hexdigest()
 
 

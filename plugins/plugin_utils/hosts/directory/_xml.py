@@ -26,7 +26,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import NAMESPACE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import MissingDefusedXml, UnsafeXmlError, parse_untrusted
 
-__all__ = ["TaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable", "LOGON_TYPES"]
+__all__ = ["RejectedTaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable", "LOGON_TYPES"]
 
 _NS = "{" + NAMESPACE + "}"
 _DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
@@ -41,7 +41,7 @@ LOGON_TYPES = {
 }
 
 
-class TaskXmlError(ValueError):
+class RejectedTaskXmlError(ValueError):
     """Task XML Windows would not accept, with the HRESULT it answers."""
 
     def __init__(self, error: WinError, detail: str) -> None:
@@ -68,7 +68,7 @@ class TaskFacts:
 
 
 def task_facts(text: str) -> TaskFacts:
-    """What the host needs from a task's XML; raises :class:`TaskXmlError` for broken XML."""
+    """What the host needs from a task's XML; raises :class:`RejectedTaskXmlError` for broken XML."""
     return _facts(_parse(text))
 
 
@@ -77,7 +77,7 @@ def _facts(root: Element) -> TaskFacts:
     principal = _principal(root)
     logon_text = _text(principal, "LogonType")
     if logon_text is not None and logon_text not in LOGON_TYPES:
-        raise TaskXmlError(SCHED_E_INVALIDVALUE, f"Principal/LogonType '{logon_text}'")
+        raise RejectedTaskXmlError(SCHED_E_INVALIDVALUE, f"Principal/LogonType '{logon_text}'")
     return TaskFacts(
         enabled=_boolean(settings, "Enabled", default=True),
         allow_demand_start=_boolean(settings, "AllowStartOnDemand", default=True),
@@ -96,7 +96,7 @@ def check_registrable(text: str) -> TaskFacts:
     """
     declared = _DECLARED_ENCODING.match(text)
     if declared and declared.group(1).strip().lower() != "utf-16":
-        raise TaskXmlError(
+        raise RejectedTaskXmlError(
             SCHED_E_MALFORMEDXML,
             f"the XML declares encoding '{declared.group(1)}'; the service parses a UTF-16 string and "
             "answers 'unable to switch the encoding': declare UTF-16 or leave the encoding out",
@@ -104,7 +104,7 @@ def check_registrable(text: str) -> TaskFacts:
     root = _parse(text)
     actions = root.find(_NS + "Actions")
     if actions is None or len(actions) == 0:
-        raise TaskXmlError(SCHED_E_MISSINGNODE, "Task/Actions: a task needs at least one action")
+        raise RejectedTaskXmlError(SCHED_E_MISSINGNODE, "Task/Actions: a task needs at least one action")
     return _facts(root)
 
 
@@ -114,14 +114,14 @@ def _parse(text: str) -> Element:
     except MissingDefusedXml as error:
         raise RequestError(str(error)) from None
     except ParseError as error:
-        raise TaskXmlError(SCHED_E_MALFORMEDXML, str(error)) from None
+        raise RejectedTaskXmlError(SCHED_E_MALFORMEDXML, str(error)) from None
     except UnsafeXmlError as error:
-        raise TaskXmlError(SCHED_E_MALFORMEDXML, f"DTDs and entities are not allowed ({error})") from None
+        raise RejectedTaskXmlError(SCHED_E_MALFORMEDXML, f"DTDs and entities are not allowed ({error})") from None
     if root.tag == _NS + "Task":
         return root
     if root.tag.endswith("}Task") or root.tag == "Task":
-        raise TaskXmlError(SCHED_E_NAMESPACE, f"the Task element must be in the namespace {NAMESPACE}")
-    raise TaskXmlError(SCHED_E_UNEXPECTEDNODE, f"the root element is {root.tag}, not Task")
+        raise RejectedTaskXmlError(SCHED_E_NAMESPACE, f"the Task element must be in the namespace {NAMESPACE}")
+    raise RejectedTaskXmlError(SCHED_E_UNEXPECTEDNODE, f"the root element is {root.tag}, not Task")
 
 
 def _principal(root: Element) -> Element | None:
@@ -161,4 +161,4 @@ def _boolean(parent: Element | None, tag: str, *, default: bool) -> bool:
         return True
     if text in ("false", "0"):
         return False
-    raise TaskXmlError(SCHED_E_INVALIDVALUE, f"Settings/{tag} '{text}' must be true or false")
+    raise RejectedTaskXmlError(SCHED_E_INVALIDVALUE, f"Settings/{tag} '{text}' must be true or false")

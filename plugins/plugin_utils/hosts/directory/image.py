@@ -43,7 +43,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     parse_task_path,
     parse_windows_path,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import TaskXmlError, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import RejectedTaskXmlError, task_facts
 
 __all__ = ["SNAPSHOT_FILE", "Snapshot", "snapshot_of", "write_image"]
 
@@ -202,7 +202,7 @@ def _checked(parse: Any, text: str, left_out: list[str], what: str) -> Any:
 def _principal(xml: str) -> str | None:
     try:
         facts = task_facts(xml)
-    except (RequestError, TaskXmlError):
+    except (RequestError, RejectedTaskXmlError):
         return None  # the plan reports a task it cannot read; the image keeps its XML as it is
     return facts.user_id
 

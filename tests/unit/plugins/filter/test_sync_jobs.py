@@ -15,7 +15,7 @@ from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import (
     to_inventory_jobs,
     to_sync_jobs,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions, describe
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import change_lines, compare_definitions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec, spec_from_definition
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
@@ -407,7 +407,7 @@ def test_an_adopted_task_re_applies_with_no_change(job: dict[str, object]) -> No
     adopted = to_inventory_jobs([info_task(spec_from_definition(original))], root=ROOT, folder="\\Isotools")
     [again] = translate(adopted["jobs"])
     redone = parse_spec({**again["task"], "name": again["name"], "folder": "\\Isotools"}).definition  # type: ignore[dict-item]
-    assert describe(compare_definitions(redone, original)) == []
+    assert change_lines(compare_definitions(redone, original)) == []
 
 
 def test_adoption_says_triggers_in_plain_words() -> None:
@@ -496,7 +496,7 @@ def test_a_task_with_no_start_in_folder_and_an_account_display_name_is_adopted_e
     [again] = to_sync_jobs([job], host="shop01", defaults={**DEFAULTS, "root": root})
     assert again["working_directory"] == ""  # no folder is made for it
     redone = parse_spec({**again["task"], "name": "Hand made", "folder": "\\Isotools"}).definition  # type: ignore[dict-item]
-    assert describe(compare_definitions(redone, parse_spec(spec).definition)) == []
+    assert change_lines(compare_definitions(redone, parse_spec(spec).definition)) == []
 
 
 def test_a_job_with_its_own_actions_keeps_its_folder_when_it_has_a_script_or_an_action_starts_in_one() -> None:

@@ -12,8 +12,8 @@ from shared_data import CORPUS, require
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import (
     FieldChange,
+    change_lines,
     compare_definitions,
-    describe,
     trigger_label,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
@@ -58,7 +58,7 @@ def task(**changes: object) -> TaskDefinition:
 
 
 def lines(desired: TaskDefinition, actual: TaskDefinition, **kwargs: object) -> list[str]:
-    return describe(compare_definitions(desired, actual, **kwargs))  # type: ignore[arg-type]
+    return change_lines(compare_definitions(desired, actual, **kwargs))  # type: ignore[arg-type]
 
 
 def test_the_same_task_has_no_change() -> None:

@@ -12,10 +12,10 @@ import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     FailOn,
+    FleetReport,
     HostReport,
     JobState,
     JobStatus,
-    Report,
     host_failures,
     host_report,
     render_junit,
@@ -71,7 +71,7 @@ def test_each_outcome_gives_a_state(outcome: str, enforce: bool, applied: bool, 
 
 
 def test_a_hand_made_task_the_inventory_declares_is_not_yet_taken_over_never_in_sync() -> None:
-    report = Report(
+    report = FleetReport(
         generated="2026-11-28T06:00:00+01:00",
         hosts=(host_report("shop01", jobs_result(job("Synchro Stock", "taken_over"), job("Synchro Prix", "unchanged")), info()),),
     )
@@ -145,8 +145,8 @@ def test_a_host_that_failed_says_why_once() -> None:
     assert host_report("shop01", failure, failure).errors == ("failed: shop_sync_directory_root '/x' is not a folder",)
 
 
-def sample_report(*, enforce: bool = False) -> Report:
-    return Report(
+def sample_report(*, enforce: bool = False) -> FleetReport:
+    return FleetReport(
         generated="2026-11-28T06:00:00+01:00",
         enforce=enforce,
         hosts=(
@@ -196,7 +196,7 @@ def test_counts() -> None:
 
 
 def test_corrected_jobs_and_failed_runs_are_not_drift() -> None:
-    report = Report(
+    report = FleetReport(
         generated="now",
         enforce=True,
         hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.CORRECTED, last_result=1),)),),
@@ -218,8 +218,8 @@ def test_summary_lines_name_each_job_that_needs_a_look() -> None:
     assert not any("Synchro Stock" in line for line in lines)
 
 
-def hostile_report() -> Report:
-    return Report(
+def hostile_report() -> FleetReport:
+    return FleetReport(
         generated="2026-11-28T06:00:00",
         title=f"title {HOSTILE}",
         hosts=(
@@ -277,7 +277,7 @@ def test_html_is_self_contained_and_tells_each_state_in_words() -> None:
 
 
 def test_html_says_when_all_is_well() -> None:
-    report = Report(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC, last_result=0),)),))
+    report = FleetReport(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC, last_result=0),)),))
     assert 'class="verdict ok"' in render_html(report)
     assert 'class="verdict bad"' in render_html(sample_report())
 
@@ -289,7 +289,7 @@ def test_markdown_escapes_names_and_keeps_changes_readable() -> None:
     assert "**job &lt;script&gt;alert\\('x'\\)&lt;/script&gt; &amp; \"quotes\" \\| \\*stars\\* \\`ticks\\`**" in text
     assert "  - `` change <script>alert('x')</script> & \"quotes\" | *stars* `ticks` ``" in text
     path = render_markdown(
-        Report(
+        FleetReport(
             generated="now",
             hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.DRIFTED, changes=("script D:\\Isotools\\a\\synchro.bat: x -> y",)),)),),
         )
@@ -301,7 +301,7 @@ def test_markdown_counts_and_all_well() -> None:
     text = render_markdown(sample_report())
     assert "| drifted | 1 |" in text and "| hosts not checked | 1 |" in text
     assert "### shop03" in text and "host not checked" in text
-    report = Report(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC),)),))
+    report = FleetReport(generated="now", hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.IN_SYNC),)),))
     assert "Every job of every host is in sync" in render_markdown(report)
 
 
@@ -324,14 +324,15 @@ def test_junit_is_valid_xml_with_a_case_per_job_and_the_right_counts() -> None:
 def test_junit_survives_hostile_text_and_control_characters() -> None:
     names = [case.get("name") for case in ElementTree.fromstring(render_junit(hostile_report())).iter("testcase")]
     assert f"job {HOSTILE}" in names
-    nasty = Report(generated="now", hosts=(HostReport(host="h\x00\x1b", jobs=(JobStatus(name="a\x07b", state=JobState.EXTRA, message="m\x0c"),)),))
+    nasty = FleetReport(generated="now", hosts=(HostReport(host="h\x00\x1b", jobs=(JobStatus(name="a\x07b", state=JobState.EXTRA, message="m\x0c"),)),))
     root = ElementTree.fromstring(render_junit(nasty))
     assert root.find("testsuite").get("name") == "h"  # type: ignore[union-attr]
     assert root.find("testsuite/testcase").get("name") == "ab"  # type: ignore[union-attr]
 
 
 def test_junit_reports_corrected_jobs_as_passed() -> None:
-    report = Report(generated="now", enforce=True, hosts=(HostReport(host="h", jobs=(JobStatus(name="a", state=JobState.CORRECTED, changes=("x: 1 -> 2",)),)),))
+    corrected = JobStatus(name="a", state=JobState.CORRECTED, changes=("x: 1 -> 2",))
+    report = FleetReport(generated="now", enforce=True, hosts=(HostReport(host="h", jobs=(corrected,)),))
     root = ElementTree.fromstring(render_junit(report))
     assert root.get("failures") == "0"
     assert "corrected: x: 1 -> 2" in (root.findtext("testsuite/testcase/system-out") or "")
@@ -357,7 +358,7 @@ def test_an_extra_matching_an_accepted_name_or_pattern_is_accepted_whatever_the_
 
 
 def test_accepted_extras_are_neither_drift_nor_failed_runs_in_any_output() -> None:
-    report = Report(generated="now", hosts=(accepted_report("Synchro Test*", "Backup *"),))
+    report = FleetReport(generated="now", hosts=(accepted_report("Synchro Test*", "Backup *"),))
     counts = summarize(report)
     assert (counts.accepted, counts.extra, counts.drift, counts.failed_runs) == (2, 0, False, 0)
     assert 'class="verdict ok"' in render_html(report) and "\u2611 accepted" in render_html(report)
@@ -406,7 +407,7 @@ def test_with_prune_an_orphan_will_be_pruned_and_an_accepted_pattern_does_not_hi
 
 
 def test_orphans_hand_made_tasks_and_pruned_tasks_are_three_findings_in_every_output() -> None:
-    report = Report(
+    report = FleetReport(
         generated="now",
         hosts=(
             host_report(
@@ -435,8 +436,8 @@ def test_orphans_hand_made_tasks_and_pruned_tasks_are_three_findings_in_every_ou
 # --- which host fails, and for every reason ------------------------------------------------------
 
 
-def failing_report() -> Report:
-    return Report(
+def failing_report() -> FleetReport:
+    return FleetReport(
         generated="now",
         hosts=(
             HostReport(
@@ -470,12 +471,12 @@ def test_drift_and_failed_runs_fail_a_host_only_when_asked() -> None:
 
 
 def test_a_limited_run_says_so_in_every_output() -> None:
-    report = Report(generated="now", limit="shop01,shop02", hosts=(HostReport(host="shop01"),))
+    report = FleetReport(generated="now", limit="shop01,shop02", hosts=(HostReport(host="shop01"),))
     assert summary_lines(report)[0] == "limited run (--limit shop01,shop02): 1 host(s) checked, not the whole inventory"
     assert "Limited run (`--limit shop01,shop02`): 1 host(s) checked, not the whole inventory." in render_markdown(report)
     assert ElementTree.fromstring(render_junit(report)).get("limit") == "shop01,shop02"
     assert "limited run (--limit shop01,shop02)" in render_html(report)
-    full = Report(generated="now", hosts=(HostReport(host="shop01"),))
+    full = FleetReport(generated="now", hosts=(HostReport(host="shop01"),))
     assert "limit" not in summary_lines(full)[0] and ElementTree.fromstring(render_junit(full)).get("limit") is None
 
 
@@ -483,7 +484,7 @@ def test_a_privilege_escalation_path_needs_a_look_in_every_rendering() -> None:
     finding = "privilege escalation path: D:\\Public\\evil.bat is writable by BUILTIN\\Users"
     in_sync = {**job("Synchro Stock", "unchanged"), "findings": [finding]}
     host = host_report("shop01", jobs_result(in_sync), info(task("Synchro Stock")))
-    report = Report(hosts=(host,), generated="2026-11-28T06:00:00+01:00")
+    report = FleetReport(hosts=(host,), generated="2026-11-28T06:00:00+01:00")
 
     assert host.jobs[0].state is JobState.IN_SYNC and host.jobs[0].findings == (finding,)
     assert f"shop01 / Synchro Stock: {finding}" in summary_lines(report)
@@ -507,7 +508,7 @@ def test_without_a_folder_read_the_runtime_and_unlisted_tasks_come_from_win_sync
     assert (report.jobs[0].last_run_failed, report.errors) == (True, ())
 
 
-def freshness_report() -> Report:
+def freshness_report() -> FleetReport:
     """Two jobs in sync: one stale, one whose freshness the host cannot tell."""
     stale = host_report(
         "shop01",
@@ -533,7 +534,7 @@ def freshness_report() -> Report:
         },
         None,
     )
-    return Report(hosts=(stale,), generated="2026-11-28T12:00:00+01:00")
+    return FleetReport(hosts=(stale,), generated="2026-11-28T12:00:00+01:00")
 
 
 def test_a_stale_job_is_its_own_finding_in_every_output() -> None:
@@ -576,7 +577,7 @@ def test_drift_a_failed_run_and_a_stale_job_on_one_host_are_one_message_with_eve
             ),
         ),
     )
-    report = Report(generated="now", hosts=(clean, faulty))
+    report = FleetReport(generated="now", hosts=(clean, faulty))
 
     failures = host_failures(report, FailOn(drift=True, failed_runs=True, stale=True))
 
@@ -593,7 +594,7 @@ def test_script_drift_shows_the_changed_lines_and_the_job_line_right_after_them(
     diff = ["--- D:\\x\\synchro.bat", "+++ D:\\x\\synchro.bat", "@@ -1,2 +1,2 @@", " @echo off", "-call IsoSync.exe /force", "+call IsoSync.exe"]
     job = {"name": "Synchro Stock", "path": "\\Isotools\\Synchro Stock", "outcome": "updated", "changes": ["script D:\\x\\synchro.bat: a -> b"]}
     result = {"jobs": [{**job, "script_diff": diff}]}
-    report = Report(hosts=(host_report("shop01", result, None),), generated="2026-11-28T12:00:00+01:00")
+    report = FleetReport(hosts=(host_report("shop01", result, None),), generated="2026-11-28T12:00:00+01:00")
 
     lines = summary_lines(report)
     job_line = lines.index("shop01 / Synchro Stock: drifted: script D:\\x\\synchro.bat: a -> b")

@@ -12,10 +12,10 @@ import typing
 import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
+    FleetReport,
     HostReport,
     JobState,
     JobStatus,
-    Report,
     render_junit,
     render_markdown,
 )
@@ -54,11 +54,11 @@ def _sample(hint: object, text: str, seed: int) -> object:
     raise AssertionError(f"no sample for {hint}: teach this test (and report_data) the new type")
 
 
-def report(*hosts: HostReport, generated: str = "2026-12-03T06:00:00+01:00", **fields: typing.Any) -> Report:
-    return Report(hosts=hosts, generated=generated, **fields)
+def report(*hosts: HostReport, generated: str = "2026-12-03T06:00:00+01:00", **fields: typing.Any) -> FleetReport:
+    return FleetReport(hosts=hosts, generated=generated, **fields)
 
 
-def through_json(value: Report) -> object:
+def through_json(value: FleetReport) -> object:
     return json.loads(json.dumps(report_document(value)))
 
 
