@@ -63,6 +63,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredJob,
     JobPlan,
     JobResult,
+    Outcome,
     Plan,
     PlanError,
     PlanOptions,
@@ -95,7 +96,7 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 _MOST_DIFF_LINES = 60
 _MOST_LINE_CHARS = 200
 # What check mode says a job's outcome would be.
-_WOULD = {"created": "would create", "updated": "would update", "deleted": "would delete", "pruned": "would prune"}
+_WOULD = {Outcome.CREATED: "would create", Outcome.UPDATED: "would update", Outcome.DELETED: "would delete", Outcome.PRUNED: "would prune"}
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     result["warnings"] = [
         *the_plan.warnings,
         *(warning for job in the_plan.jobs for warning in job.warnings),
-        *(_taken_over(job, run) for job in the_plan.jobs if job.outcome == "taken_over"),
+        *(_taken_over(job, run) for job in the_plan.jobs if job.outcome is Outcome.TAKEN_OVER),
     ]
     result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
@@ -186,7 +187,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
 
 def _job_error(job: JobPlan, run: SyncRun) -> str:
     """Why a job could not be planned; a missing password is named with its host, as a deploy's refusal is."""
-    where = f"host '{run.host_name}', " if job.outcome == "needs_password" else ""
+    where = f"host '{run.host_name}', " if job.outcome is Outcome.NEEDS_PASSWORD else ""
     return f"{where}job '{job.name}': {job.error}"
 
 
@@ -372,7 +373,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
     return {
         "name": job.name,
         "path": job.path,
-        "outcome": job.outcome,
+        "outcome": job.outcome.value,  # plain text in the result Ansible returns
         "changes": change_lines(job.changes),
         "script_diff": _bounded(_script_lines(job)),
         "findings": list(job.findings),
@@ -396,8 +397,8 @@ def _diff(job: JobPlan, check_mode: bool) -> dict[str, Any]:
     """The job's ``--diff`` entry: its scripts' changed lines, then right after them the job's
     summary (what happens, in check mode what would: ``would create``) and its field changes."""
     before = job.xml_before or ""
-    after = job.xml_after if job.xml_after is not None else ("" if job.outcome in ("deleted", "pruned") else before)
-    what = _WOULD.get(job.outcome, job.outcome) if check_mode else job.outcome
+    after = job.xml_after if job.xml_after is not None else ("" if job.outcome in (Outcome.DELETED, Outcome.PRUNED) else before)
+    what = _WOULD.get(job.outcome, job.outcome.value) if check_mode else job.outcome.value
     lines = [*_script_lines(job), f"{job.path} ({what}):", *(f"  {line}" for line in change_lines(job.changes))]
     return {
         "before_header": job.path,

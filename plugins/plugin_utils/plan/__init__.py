@@ -28,6 +28,7 @@ Safety rules the plan keeps:
 from __future__ import annotations
 
 import dataclasses
+import enum
 import ntpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_
 
 __all__ = [
     "OUTCOMES",
+    "Outcome",
     "PASSWORD_LOGON_TYPES",
     "UPDATE_PASSWORD_CHOICES",
     "DesiredFile",
@@ -95,7 +97,25 @@ __all__ = [
 # unreadable: the job's task on the host could not be read; the job is left alone (JobPlan.error).
 # taken_over: a declared task without the ownership marker (made by hand), registered again as the
 # job says and marked, so that from then on it is owned like any other (listed changes, if any).
-OUTCOMES = ("created", "updated", "taken_over", "unchanged", "deleted", "absent", "pruned", "unreadable", "needs_password")
+
+
+class Outcome(str, enum.Enum):
+    """What a plan does to one job's task (the result's ``jobs[].outcome``)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    TAKEN_OVER = "taken_over"  # a hand-made task, registered again with the owner's mark
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"  # declared absent, was on the host
+    ABSENT = "absent"  # declared absent, was not there
+    PRUNED = "pruned"  # registered by this owner, no longer declared
+    UNREADABLE = "unreadable"  # the host's task could not be read: the job is left alone
+    NEEDS_PASSWORD = "needs_password"  # a takeover that needs the account's password, not given
+
+
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
+# The outcomes that change the host.
+CHANGING = frozenset({Outcome.CREATED, Outcome.UPDATED, Outcome.TAKEN_OVER, Outcome.DELETED, Outcome.PRUNED})
 UPDATE_PASSWORD_CHOICES = ("on_create", "always")
 # Logon types Windows registers only together with the account's password.
 PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
@@ -145,7 +165,7 @@ class JobPlan:
 
     name: str
     path: str
-    outcome: str  # one of OUTCOMES
+    outcome: Outcome
     changes: tuple[FieldChange, ...] = ()
     change_ids: tuple[str, ...] = ()  # the host changes this job needs, shared ones included
     xml_before: str | None = None  # the task on the host, when there is one
@@ -160,7 +180,7 @@ class JobPlan:
 
     @property
     def changed(self) -> bool:
-        return self.outcome in ("created", "updated", "taken_over", "deleted", "pruned")
+        return self.outcome in CHANGING
 
 
 @dataclass(frozen=True)
@@ -187,7 +207,7 @@ class JobResult:
 
     name: str
     path: str
-    outcome: str  # the planned outcome
+    outcome: Outcome  # the planned outcome
     status: str  # 'unchanged' (nothing to do), 'applied', 'refused', 'failed' or 'skipped'
     message: str | None = None  # why a change was not applied, from the host
     applied: tuple[str, ...] = ()  # 'write_file D:\\...\\synchro.bat', ...
@@ -289,14 +309,14 @@ def backup_entries(plan: Plan) -> list[dict[str, object]]:
     sensitive: kept in a backup file, never returned), one entry per job."""
     entries: list[dict[str, object]] = []
     for job in plan.jobs:
-        task_replaced = job.xml_before is not None and (job.xml_after is not None or job.outcome in ("deleted", "pruned"))
+        task_replaced = job.xml_before is not None and (job.xml_after is not None or job.outcome in (Outcome.DELETED, Outcome.PRUNED))
         scripts = [{"path": script.path, "content": script.before, "sensitive": script.sensitive} for script in job.scripts if script.before is not None]
         if task_replaced or scripts:
             entries.append(
                 {
                     "job": job.name,
                     "path": job.path,
-                    "outcome": job.outcome,
+                    "outcome": job.outcome.value,  # plain text: the entry goes into the result
                     "xml": job.xml_before if task_replaced else None,
                     "scripts": scripts,
                 }
@@ -366,7 +386,7 @@ class _Planner:
                 # Nothing is registered in check mode: the deploy would refuse this one job (see
                 # _register), which is said as its own finding while the host's other jobs are checked.
                 refusal = f"cannot be taken over without its password: {_take_over_needs_password(definition, self.sids)}"
-                return JobPlan(job.name, path, "needs_password", changes=tuple(task_changes), xml_before=record.xml, error=refusal)
+                return JobPlan(job.name, path, Outcome.NEEDS_PASSWORD, changes=tuple(task_changes), xml_before=record.xml, error=refusal)
         must_register = record is None or bool(task_changes) or take_over
         self.problems += _folder_link(job.name, self.state, definition.folder)
         # Host order: folder, directories, ACLs, scripts, then the task that needs them all.
@@ -476,9 +496,9 @@ class _Planner:
         unreadable = self.state.unreadable_task(path)
         if unreadable is not None:
             warning = f"task '{unreadable.path}' exists but could not be read ({unreadable.error}): it is left in place"
-            return JobPlan(job.name, unreadable.path, "unchanged", warnings=(warning,))
+            return JobPlan(job.name, unreadable.path, Outcome.UNCHANGED, warnings=(warning,))
         if record is None:
-            return JobPlan(job.name, path, "absent")
+            return JobPlan(job.name, path, Outcome.ABSENT)
         try:
             actual: TaskDefinition | None = self._parse(record)
         except ValueError:
@@ -487,10 +507,10 @@ class _Planner:
             owner = ownership_of(actual).owner if actual is not None else None
             by = f"was registered for the owner '{owner}'" if owner else "was not registered by isotools.shop_sync"
             warning = f"task '{record.path}' exists but {by}: it is left in place"
-            return JobPlan(job.name, record.path, "unchanged", xml_before=record.xml, warnings=(warning,))
+            return JobPlan(job.name, record.path, Outcome.UNCHANGED, xml_before=record.xml, warnings=(warning,))
         change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
         removal = FieldChange("task", record.path, None)
-        return JobPlan(job.name, record.path, "deleted", (removal,), (change.id,), xml_before=record.xml)
+        return JobPlan(job.name, record.path, Outcome.DELETED, (removal,), (change.id,), xml_before=record.xml)
 
     def prune(self, declared: set[str]) -> list[JobPlan]:
         """Delete this owner's tasks directly in the managed folder that no job declares."""
@@ -508,7 +528,7 @@ class _Planner:
             if owned:
                 change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
                 removal = FieldChange("task", record.path, None)
-                pruned.append(JobPlan(name, record.path, "pruned", (removal,), (change.id,), xml_before=record.xml))
+                pruned.append(JobPlan(name, record.path, Outcome.PRUNED, (removal,), (change.id,), xml_before=record.xml))
         for unreadable in self.state.unreadable:
             if path_key(_task_folder(unreadable.path)) == managed and path_key(unreadable.path) not in declared:
                 self.warnings.append(f"task '{unreadable.path}' could not be read ({unreadable.error}): not pruned")
@@ -549,16 +569,17 @@ def _take_over_needs_password(definition: TaskDefinition, sids: Mapping[str, str
     )
 
 
-def _present_outcome(record: TaskRecord | None, take_over: bool, changes: Sequence[FieldChange]) -> str:
+def _present_outcome(record: TaskRecord | None, take_over: bool, changes: Sequence[FieldChange]) -> Outcome:
     if record is None:
-        return "created"
+        return Outcome.CREATED
     if take_over:
-        return "taken_over"
-    return "updated" if changes else "unchanged"
+        return Outcome.TAKEN_OVER
+    return Outcome.UPDATED if changes else Outcome.UNCHANGED
 
 
 def _unreadable(job: DesiredJob, path: str, error: str, *, xml: str | None = None) -> JobPlan:
-    return JobPlan(job.name, path, "unreadable", xml_before=xml, error=f"the task '{path}' on the host could not be read: {error}; fix or delete it by hand")
+    why = f"the task '{path}' on the host could not be read: {error}; fix or delete it by hand"
+    return JobPlan(job.name, path, Outcome.UNREADABLE, xml_before=xml, error=why)
 
 
 def _check_jobs(jobs: Sequence[DesiredJob], options: PlanOptions) -> list[PlanProblem]:
