@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import enum
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ __all__ = [
     "HISTORY_LOG",
     "AccessEntry",
     "CHANGE_KINDS",
+    "ChangeKind",
     "CHANGE_STATUSES",
     "REDACTED",
     "TASK_LOGON",
@@ -85,13 +87,29 @@ __all__ = [
 
 # TASK_STATE (taskschd.h) 0-4: a host sends the number, the controller names it.
 TASK_STATES = ("unknown", "disabled", "queued", "ready", "running")
-CHANGE_KINDS = ("create_folder", "create_directory", "write_file", "set_acl", "register_task", "delete_task")
+
+
+class ChangeKind(str, enum.Enum):
+    """What one change of an apply does (docs/host-contract.md, ``changes[].kind``)."""
+
+    CREATE_FOLDER = "create_folder"  # a Task Scheduler folder
+    CREATE_DIRECTORY = "create_directory"
+    WRITE_FILE = "write_file"
+    SET_ACL = "set_acl"
+    REGISTER_TASK = "register_task"
+    DELETE_TASK = "delete_task"
+
+    def __str__(self) -> str:  # the contract's word in messages, on every Python (3.12 formats enums by name)
+        return self.value
+
+
+CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
 CHANGE_STATUSES = ("applied", "unchanged", "refused", "failed", "skipped")
 REDACTED = "********"
 # Kinds whose expected_hash is a precondition (null: must not exist yet).
-_HASHED_KINDS = ("write_file", "register_task", "delete_task")
+_HASHED_KINDS = (ChangeKind.WRITE_FILE, ChangeKind.REGISTER_TASK, ChangeKind.DELETE_TASK)
 # Kinds that name a task: the request carries its folder and name, as ITaskFolder takes them.
-_TASK_KINDS = ("register_task", "delete_task")
+_TASK_KINDS = (ChangeKind.REGISTER_TASK, ChangeKind.DELETE_TASK)
 # TASK_LOGON_TYPE (taskschd.h; the same values community.windows win_scheduled_task_stat.ps1
 # declares), the logonType argument of ITaskFolder::RegisterTask.
 TASK_LOGON_NONE = 0
@@ -605,7 +623,7 @@ class Change:
     register_task and delete_task (``None``: must not exist yet)."""
 
     id: str
-    kind: str
+    kind: ChangeKind  # the text of a kind is taken too, and made a ChangeKind
     path: str
     requires: tuple[str, ...] = ()
     expected_hash: str | None = None
@@ -616,29 +634,31 @@ class Change:
     logon_type: LogonType | None = None
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "kind", ChangeKind(self.kind))  # frozen: set once, here
+        except ValueError:
+            raise ContractError(f"change {self.id!r}: kind {str(self.kind)!r} must be one of {', '.join(CHANGE_KINDS)}") from None
         where = f"change {self.id!r} ({self.kind} {self.path})"
-        if self.kind not in CHANGE_KINDS:
-            raise ContractError(f"change {self.id!r}: kind {self.kind!r} must be one of {', '.join(CHANGE_KINDS)}")
-        if self.kind == "write_file" and self.content is None:
+        if self.kind is ChangeKind.WRITE_FILE and self.content is None:
             raise ContractError(f"{where}: content is required")
-        if self.kind == "set_acl" and not self.full_control:
+        if self.kind is ChangeKind.SET_ACL and not self.full_control:
             raise ContractError(f"{where}: full_control must list at least one SID")
-        if self.kind == "register_task" and (self.xml is None or self.logon_type is None):
+        if self.kind is ChangeKind.REGISTER_TASK and (self.xml is None or self.logon_type is None):
             raise ContractError(f"{where}: xml and logon_type are required")
         if self.expected_hash is not None and self.kind not in _HASHED_KINDS:
-            raise ContractError(f"{where}: expected_hash only applies to {', '.join(_HASHED_KINDS)}")
+            raise ContractError(f"{where}: expected_hash only applies to {', '.join(kind.value for kind in _HASHED_KINDS)}")
 
     def to_json(self, *, with_password: bool = False) -> dict[str, object]:
         """The change as sent; ``with_password``: the apply carries a password for it."""
-        data: dict[str, object] = {"id": self.id, "kind": self.kind, "path": self.path}
+        data: dict[str, object] = {"id": self.id, "kind": self.kind.value, "path": self.path}
         if self.kind in _TASK_KINDS:
             folder, name = split_task_path(self.path)
             data.update(folder=folder, name=name)
-        if self.kind == "write_file" and self.content is not None:
+        if self.kind is ChangeKind.WRITE_FILE and self.content is not None:
             data["content_base64"] = base64.b64encode(self.content).decode("ascii")
-        if self.kind == "set_acl":
+        if self.kind is ChangeKind.SET_ACL:
             data["full_control"] = list(self.full_control)
-        if self.kind == "register_task":
+        if self.kind is ChangeKind.REGISTER_TASK:
             data.update(xml=self.xml, user=self.user, logon_type=self.logon_type.value if self.logon_type else None)
             data.update(_registration_arguments(self, with_password))
         if self.kind in _HASHED_KINDS:
@@ -650,7 +670,7 @@ class Change:
     @classmethod
     def from_json(cls, data: object, where: str) -> Change:
         fields_ = Fields(data, where)
-        kind = fields_.choice("kind", CHANGE_KINDS)
+        kind = ChangeKind(fields_.choice("kind", CHANGE_KINDS))
         logon_type = fields_.optional_choice("logon_type", tuple(item.value for item in LogonType))
         try:
             return cls(
@@ -692,7 +712,7 @@ class ApplyRequest:
         duplicates = sorted({change_id for change_id in ids if ids.count(change_id) > 1})
         if duplicates:
             raise ContractError(f"apply request: change ids must be unique, repeated: {', '.join(duplicates)}")
-        registered = {change.id for change in self.changes if change.kind == "register_task"}
+        registered = {change.id for change in self.changes if change.kind is ChangeKind.REGISTER_TASK}
         stray = sorted(set(self.passwords) - registered)
         if stray:
             raise ContractError(f"apply request: passwords given for ids that are not register_task changes: {', '.join(stray)}")

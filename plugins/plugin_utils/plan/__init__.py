@@ -44,6 +44,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyRequest,
     ApplyResult,
     Change,
+    ChangeKind,
     ChangeResult,
     FolderQuery,
     ReadRequest,
@@ -112,10 +113,13 @@ class Outcome(str, enum.Enum):
     UNREADABLE = "unreadable"  # the host's task could not be read: the job is left alone
     NEEDS_PASSWORD = "needs_password"  # a takeover that needs the account's password, not given
 
+    def __str__(self) -> str:  # the result's word in messages, on every Python (3.12 formats enums by name)
+        return self.value
+
 
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
-# The outcomes that change the host.
-CHANGING = frozenset({Outcome.CREATED, Outcome.UPDATED, Outcome.TAKEN_OVER, Outcome.DELETED, Outcome.PRUNED})
+# The outcomes that change the host (a tuple: membership by equality, so the text "created" is in it too).
+CHANGING = (Outcome.CREATED, Outcome.UPDATED, Outcome.TAKEN_OVER, Outcome.DELETED, Outcome.PRUNED)
 UPDATE_PASSWORD_CHOICES = ("on_create", "always")
 # Logon types Windows registers only together with the account's password.
 PASSWORD_LOGON_TYPES = frozenset({LogonType.PASSWORD, LogonType.INTERACTIVE_TOKEN_OR_PASSWORD})
@@ -468,7 +472,7 @@ class _Planner:
                 )
             )
         change = self.changes.add(
-            "register_task",
+            ChangeKind.REGISTER_TASK,
             definition.path,
             requires=requires,
             expected_hash=record.task_hash if record is not None else None,
@@ -508,7 +512,7 @@ class _Planner:
             by = f"was registered for the owner '{owner}'" if owner else "was not registered by isotools.shop_sync"
             warning = f"task '{record.path}' exists but {by}: it is left in place"
             return JobPlan(job.name, record.path, Outcome.UNCHANGED, xml_before=record.xml, warnings=(warning,))
-        change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
+        change = self.changes.add(ChangeKind.DELETE_TASK, record.path, expected_hash=record.task_hash)
         removal = FieldChange("task", record.path, None)
         return JobPlan(job.name, record.path, Outcome.DELETED, (removal,), (change.id,), xml_before=record.xml)
 
@@ -526,7 +530,7 @@ class _Planner:
                 self.warnings.append(f"task '{record.path}' could not be read ({error}): not pruned")
                 continue
             if owned:
-                change = self.changes.add("delete_task", record.path, expected_hash=record.task_hash)
+                change = self.changes.add(ChangeKind.DELETE_TASK, record.path, expected_hash=record.task_hash)
                 removal = FieldChange("task", record.path, None)
                 pruned.append(JobPlan(name, record.path, Outcome.PRUNED, (removal,), (change.id,), xml_before=record.xml))
         for unreadable in self.state.unreadable:
@@ -540,7 +544,7 @@ class _Planner:
         existing = self.state.folder(folder)
         if existing is not None and existing.exists:
             return []
-        return [self.changes.add_once("create_folder", folder).id]
+        return [self.changes.add_once(ChangeKind.CREATE_FOLDER, folder).id]
 
     def _render(self, job: DesiredJob, definition: TaskDefinition) -> str:
         try:

@@ -29,7 +29,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
     canonical_account,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import FieldChange
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key, sha256_hex
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ChangeKind, ReadResult, path_key, sha256_hex
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.owned_folders import owned_folder_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps import ChangeList, DesiredJob, PlanProblem
 
@@ -134,13 +134,13 @@ class _Steps:
         ids: list[str] = []
         created = record is None or not record.exists
         if created:
-            ids.append(self.changes.add_once("create_directory", path).id)
+            ids.append(self.changes.add_once(ChangeKind.CREATE_DIRECTORY, path).id)
             self.field_changes.append(FieldChange(f"directory {path}", None, "present"))
         writers = () if record is None else record.writers
         allowed = self.directory_allowed
         self.inherited[path_key(path)] = writers
         if allowed and (created or _foreign(writers, allowed)):
-            ids.append(self.changes.add_once("set_acl", path, requires=ids, full_control=allowed).id)
+            ids.append(self.changes.add_once(ChangeKind.SET_ACL, path, requires=ids, full_control=allowed).id)
             self.field_changes.append(_acl_change(path, writers, allowed, self.names))
             self.inherited[path_key(path)] = allowed
         self.directory_ids[path_key(path)] = ids
@@ -155,14 +155,14 @@ class _Steps:
         new_hash = sha256_hex(content)
         ids: list[str] = []
         if previous_hash != new_hash:
-            ids.append(self.changes.add("write_file", path, requires=parents, expected_hash=previous_hash, content=content).id)
+            ids.append(self.changes.add(ChangeKind.WRITE_FILE, path, requires=parents, expected_hash=previous_hash, content=content).id)
             previous = record.content if record is not None and exists else None
             self.scripts.append(ScriptDiff(path, previous, content, sensitive=sensitive))
             self.field_changes.append(FieldChange(f"script {path}", _hash_words(previous_hash), _hash_words(new_hash)))
         # A new file inherits its folder's ACL, which names every job sharing the folder.
         writers = record.writers if record is not None and exists else self.inherited.get(path_key(ntpath.dirname(path)), ())
         if self.allowed and (exists or writers) and _foreign(writers, self.allowed):
-            ids.append(self.changes.add("set_acl", path, requires=[*parents, *ids], full_control=self.allowed).id)
+            ids.append(self.changes.add(ChangeKind.SET_ACL, path, requires=[*parents, *ids], full_control=self.allowed).id)
             self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
         self.change_ids += ids
 
@@ -172,7 +172,7 @@ class _Steps:
         writers = () if record is None else record.writers
         if self.allowed and record is not None and record.exists and _foreign(writers, self.allowed):
             self.field_changes.append(_acl_change(path, writers, self.allowed, self.names))
-            self.change_ids.append(self.changes.add("set_acl", path, requires=self._parents(path), full_control=self.allowed).id)
+            self.change_ids.append(self.changes.add(ChangeKind.SET_ACL, path, requires=self._parents(path), full_control=self.allowed).id)
 
     def _parents(self, path: str) -> list[str]:
         return [change_id for folder, ids in self.directory_ids.items() if path_key(path).startswith(folder + "\\") for change_id in ids]

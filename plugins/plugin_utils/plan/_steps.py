@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import Change, path_key
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import Change, ChangeKind, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, TaskDefinition
 
 __all__ = ["ChangeList", "DesiredFile", "DesiredJob", "PlanProblem"]
@@ -70,7 +70,7 @@ class ChangeList:
 
     def add(
         self,
-        kind: str,
+        kind: ChangeKind,
         path: str,
         *,
         requires: Sequence[str] = (),
@@ -96,7 +96,7 @@ class ChangeList:
         self._changes.append(change)
         return change
 
-    def add_once(self, kind: str, path: str, *, requires: Sequence[str] = (), full_control: tuple[str, ...] = ()) -> Change:
+    def add_once(self, kind: ChangeKind, path: str, *, requires: Sequence[str] = (), full_control: tuple[str, ...] = ()) -> Change:
         """A change several jobs share (a folder, a directory, its ACL) is made once."""
         key = (kind, path_key(path))
         if key not in self._once:

@@ -18,6 +18,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ApplyRequest,
     ApplyResult,
     Change,
+    ChangeKind,
     ContractError,
     DirectoryRecord,
     FileRecord,
@@ -552,3 +553,11 @@ def test_an_apply_says_how_long_to_wait_for_another_one() -> None:
     assert ApplyRequest.from_json({"op": "apply", "changes": []}).lock_seconds == 300
     with pytest.raises(ContractError, match="lock_seconds"):
         ApplyRequest.from_json({"op": "apply", "changes": [], "lock_seconds": 0})
+
+
+def test_a_change_kind_given_as_text_is_the_enum_and_goes_out_as_text() -> None:
+    change = Change(id="c1", kind="create_folder", path="\\Isotools")  # type: ignore[arg-type]  # the text, as a host or old caller sends it
+
+    assert change.kind is ChangeKind.CREATE_FOLDER
+    assert type(change.to_json()["kind"]) is str and change.to_json()["kind"] == "create_folder"
+    assert f"{change.kind}" == "create_folder"  # in messages, the contract's word (Python 3.12 would format by name)

@@ -42,8 +42,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned, mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
+    CHANGING,
+    OUTCOMES,
     DesiredFile,
     DesiredJob,
+    Outcome,
     Plan,
     PlanError,
     PlanOptions,
@@ -492,3 +495,9 @@ def test_a_hand_made_password_task_without_its_password_is_its_own_finding_in_ch
     with pytest.raises(PlanError, match="taking it over registers it again") as refused:
         run(check_mode=False)
     assert (refused.value.job, refused.value.field) == ("Stock", "principal.password")
+
+
+def test_outcomes_read_as_the_result_words() -> None:
+    assert tuple(outcome.value for outcome in Outcome) == OUTCOMES
+    assert "created" in CHANGING and "unchanged" not in CHANGING  # the result's text compares as the enum
+    assert f"{Outcome.TAKEN_OVER}" == "taken_over"  # in messages, the word (Python 3.12 would format by name)
