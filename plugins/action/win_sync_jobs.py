@@ -3,7 +3,7 @@
 """Action of ``isotools.shop_sync.win_sync_jobs``: a host's sync jobs, one read and one apply.
 
 Documentation: plugins/modules/win_sync_jobs.py. Every job is validated before the host is
-contacted; the rest is :func:`hosts._sync.sync`.
+contacted; the rest is :func:`plugin_utils.sync.sync`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 """Action of ``isotools.shop_sync.win_sync_task``: one task present or absent.
 
 Documentation: plugins/modules/win_sync_task.py. The task is a job without a script, run
-through the same :func:`hosts._sync.sync` as win_sync_jobs; this action only reshapes the one
+through the same :func:`plugin_utils.sync.sync` as win_sync_jobs; this action only reshapes the one
 job's result.
 """
 

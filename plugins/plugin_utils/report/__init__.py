@@ -6,7 +6,7 @@ The ``drift`` playbook compares every host with the inventory (``win_sync_jobs``
 or for real with ``shop_sync_enforce``) and reads the tasks of the managed folder
 (``win_sync_task_info``). :func:`host_report` turns those two results into a
 :class:`HostReport`; the renderers turn a :class:`FleetReport` into a Markdown summary and JUnit XML
-for CI/AWX (the HTML page a person reads is :mod:`report_html`). Every text from a host or the
+for CI/AWX (the HTML page a person reads is :mod:`report.html`). Every text from a host or the
 inventory has its control characters shown escaped (``\\x1b``) as it enters the report, so that no
 output made of it (the files, the play's summary lines) holds one raw, and is escaped again for
 each format. Pure functions, no I/O: the action plugin ``sync_report`` writes the files.
