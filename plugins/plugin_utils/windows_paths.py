@@ -3,7 +3,7 @@
 """The rules Windows applies to file names and paths, checked on the controller.
 
 One set of rules for every path the collection handles: a task's start-in folder (:mod:`spec`),
-a job's folder and script (:mod:`job_rules`) and the folders it owns (:mod:`owned_folders`).
+a job's folder and script (:mod:`jobs.rules`) and the folders it owns (:mod:`jobs.owned_folders`).
 Each rule is Microsoft's, from "Naming Files, Paths, and Namespaces"
 (https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file):
 

@@ -5,5 +5,6 @@
 ``inventory`` reads a host's ``shop_sync_*`` variables (the role's filters), ``schedule`` turns
 the short schedule forms into triggers, ``desired`` checks the jobs ``win_sync_jobs`` is given
 and makes each a :class:`~ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.DesiredJob`,
-and ``owned_folders`` is the rule for the folders the collection may write in.
+``owned_folders`` is the rule for the folders the collection may write in, and ``rules`` the
+one set of a job's rules that ``inventory`` and ``desired`` both apply.
 """

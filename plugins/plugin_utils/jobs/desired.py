@@ -26,7 +26,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
     SYSTEM_SID,
     canonical_account,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules import (
     DEFAULT_COMMAND,
     DEFAULT_SCRIPT_NAME,
     JOB_STATES,

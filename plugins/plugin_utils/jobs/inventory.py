@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.job_rules import (
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules import (
     DEFAULT_COMMAND,
     DEFAULT_SCRIPT_NAME,
     JOB_STATES,

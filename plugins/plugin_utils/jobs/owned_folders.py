@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which folders the collection owns: the only places it writes files, creates folders, sets ACLs.
 
-One rule, called by both validators (the role's ``inventory_jobs`` and the actions'
-``desired_jobs``) and by the plan, through which every write and ACL change goes:
+One rule, called by both validators (the role's ``jobs.inventory`` and the actions'
+``jobs.desired``) and by the plan, through which every write and ACL change goes:
 
 - a folder the collection changes is a literal drive path (``D:\\Isotools\\...``): no
   ``%VARIABLE%`` (expanded on the host, to anything), no UNC share (another machine's ACL), no

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils._spec_events import subscription_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._events import subscription_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Section,

@@ -112,7 +112,7 @@ def working_directory_problem(path: str) -> str | None:
         )
     # Windows resolves '..' and drops a trailing dot in a start-in folder (a real task starts in
     # '%appdata%\\..\\Local\\x'): only a folder the collection writes is held to each name's
-    # rules (windows_path_problem, job_rules).
+    # rules (windows_path_problem, jobs.rules).
     problem = path_length_problem(path, folder=False)
     return f"{describe(path)} {problem}" if problem else None
 

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The rules of a job, one set for both ways a job is checked.
 
-A job is checked twice before any host is touched: by the role (:mod:`inventory_jobs`, the
-inventory's words) and by the action (:mod:`desired_jobs`, the ``jobs`` option). Both call the
+A job is checked twice before any host is touched: by the role (:mod:`inventory`, the
+inventory's words) and by the action (:mod:`desired`, the ``jobs`` option). Both call the
 rules here, so that they cannot disagree: what the role accepts, the action accepts, and one bad
 job stops the run in the validate play before any host is contacted. The task itself (schedule,
 principal, settings) is checked by :func:`spec.parse_spec` on both ways; the names and paths by
