@@ -92,6 +92,7 @@ lint: ruff mypy ansible-lint
 
 ruff: venv
 	"$(VENV_BIN)/ruff" check .
+	"$(VENV_BIN)/ruff" format --check .
 
 # mypy checks the files under the link (pyproject.toml); paths are shown relative to the repo.
 mypy: venv

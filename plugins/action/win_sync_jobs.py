@@ -51,9 +51,7 @@ class ActionModule(ActionBase):
             super(ActionModule, self).run(tmp, variables)
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             folder = folder_option(args["folder"])
-            jobs = desired_jobs(
-                args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"]
-            )
+            jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"])
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             backup_dir = args["backup_dir"]
             run = SyncRun(

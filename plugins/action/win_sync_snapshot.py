@@ -54,9 +54,7 @@ class ActionModule(ActionBase):
             super(ActionModule, self).run(tmp, variables)
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             folder = folder_option(args["folder"])
-            jobs = desired_jobs(
-                args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"]
-            )
+            jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"])
             dest = controller_path(self, variables, args["dest"])
             host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
             name = host_label(variables)

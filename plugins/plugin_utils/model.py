@@ -71,8 +71,18 @@ OWNER_MARKER = "isotools.shop_sync"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 # Weeks of a month as Task Scheduler names them; "last" is the last week of the month.
 WEEKS_OF_MONTH = ("1", "2", "3", "4", "last")

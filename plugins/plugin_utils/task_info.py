@@ -129,10 +129,7 @@ def _spec_problems(spec: dict[str, Any], definition: TaskDefinition) -> list[str
         parsed = parse_spec(spec)
     except SpecError as error:
         return [f"the task holds values the options refuse: {problem.field} {problem.message}" for problem in error.problems]
-    return [
-        f"{change.path} cannot be said in the task options ({change.before})"
-        for change in compare_definitions(parsed.definition, definition)
-    ]
+    return [f"{change.path} cannot be said in the task options ({change.before})" for change in compare_definitions(parsed.definition, definition)]
 
 
 def _time(value: dt.datetime | None) -> str | None:

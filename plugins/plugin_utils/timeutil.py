@@ -69,9 +69,7 @@ def parse_boundary(text: str) -> dt.datetime:
     """
     match = _BOUNDARY.match(text.strip())
     if not match:
-        raise TimeFormatError(
-            f"'{text}' is not an ISO 8601 date-time (e.g. 2026-01-01T06:00:00, or with Z/+01:00)"
-        )
+        raise TimeFormatError(f"'{text}' is not an ISO 8601 date-time (e.g. 2026-01-01T06:00:00, or with Z/+01:00)")
     clock = match["time"] if match["time"].count(":") == 2 else match["time"] + ":00"
     fraction = (match["fraction"] or "")[:7].ljust(7, "0")[1:7] if match["fraction"] else ""
     zone = match["zone"] or ""

@@ -49,8 +49,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f]")
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3"
 _DEVICES = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789" + _SUPERSCRIPT_DIGITS}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789" + _SUPERSCRIPT_DIGITS}
 )
 
 
@@ -76,7 +75,7 @@ def component_problem(name: str) -> str | None:
         return "is . or .. (the current or the parent folder), not a name: write the folder as it is"
     for character in FORBIDDEN_IN_NAMES:
         if character in name:
-            return f"holds {character}, which Windows names do not allow (< > : \" / \\ | ? *)"
+            return f'holds {character}, which Windows names do not allow (< > : " / \\ | ? *)'
     if CONTROL_CHARACTERS.search(name):
         return "holds a control character (a line break, a tab)"
     device = device_name(name)

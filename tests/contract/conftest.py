@@ -109,8 +109,6 @@ def _history_log(setting: str | None) -> bool | None:
 def _delete_tasks_of(under_test: HostUnderTest) -> None:
     """Leave the real host without the tasks the test registered."""
     read = under_test.send({"op": "read", "folders": [{"path": under_test.folder, "recurse": True}]})
-    deletions = [
-        delete(f"d{index}", task["path"], task["task_hash"]) for index, task in enumerate(read.get("tasks", []))
-    ]
+    deletions = [delete(f"d{index}", task["path"], task["task_hash"]) for index, task in enumerate(read.get("tasks", []))]
     if deletions:
         under_test.send({"op": "apply", "changes": deletions})

@@ -190,7 +190,7 @@ def test_a_sync_that_stopped_succeeding_is_stale_and_fails_its_own_host(fleet: P
     stale = junit.findtext("testsuite[@name='shopA']/testcase[@name='Synchro Stock']/failure") or ""
     assert f"stale: last success 7 h ago, limit 1 h (log {log})" in stale, ElementTree.tostring(junit, encoding="unicode")
     assert "freshness unknown: history disabled" in (junit.findtext("testsuite[@name='shopB']/testcase[@name='Synchro Prix']/failure") or "")
-    assert "<th scope=\"col\">Last success</th>" in page and f"<code>{log}</code>" in page
+    assert '<th scope="col">Last success</th>' in page and f"<code>{log}</code>" in page
     assert "stale: last success 7 h ago, limit 1 h</div>" in page
     (fleet / "shopB" / "host.json").unlink()
 

@@ -34,9 +34,7 @@ def inventory(workspace: Path, hosts: dict[str, dict[str, object]]) -> Path:
     is written as ``12:34:56`` without quotes: its YAML spelling is the point."""
     for host in hosts:
         empty_image(workspace / host, {"svc_sync": SVC_SID})
-    entries = {
-        host: {"shop_sync_directory_root": str(workspace / host), "shop_sync_root": ROOT, **variables} for host, variables in hosts.items()
-    }
+    entries = {host: {"shop_sync_directory_root": str(workspace / host), "shop_sync_root": ROOT, **variables} for host, variables in hosts.items()}
     document = {
         "all": {
             "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "shop_sync_backend": "directory"},

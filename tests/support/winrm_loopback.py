@@ -350,10 +350,16 @@ def _seal(context: Any, message: bytes) -> bytes:
     wrapped = context.wrap_winrm(message)
     return (
         _BOUNDARY + b"\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n"
-        b"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=" + str(len(message)).encode() + b"\r\n"
-        + _BOUNDARY + b"\r\n\tContent-Type: application/octet-stream\r\n"
-        + struct.pack("<i", len(wrapped.header)) + wrapped.header + wrapped.data
-        + _BOUNDARY + b"--\r\n"
+        b"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length="
+        + str(len(message)).encode()
+        + b"\r\n"
+        + _BOUNDARY
+        + b"\r\n\tContent-Type: application/octet-stream\r\n"
+        + struct.pack("<i", len(wrapped.header))
+        + wrapped.header
+        + wrapped.data
+        + _BOUNDARY
+        + b"--\r\n"
     )
 
 

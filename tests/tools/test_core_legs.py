@@ -70,9 +70,7 @@ def fake_venv(base: Path) -> tuple[Path, Path]:
 
 
 def install(venv: Path, requirements: Path) -> str:
-    completed = subprocess.run(
-        [str(TOOLS / "install_requirements.sh"), str(venv), str(requirements)], capture_output=True, text=True, timeout=60, check=True
-    )
+    completed = subprocess.run([str(TOOLS / "install_requirements.sh"), str(venv), str(requirements)], capture_output=True, text=True, timeout=60, check=True)
     return completed.stdout
 
 

@@ -28,6 +28,7 @@ except ImportError:  # 2.17, 2.18: the loader decrypts with its own secrets, eve
     def trust_as_template(value: str) -> str:
         return value
 
+
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems, to_sync_jobs
 
 REPO = Path(__file__).resolve().parents[2]

@@ -39,9 +39,7 @@ BACKENDS = ("directory", "winrm")
 _DEFAULT_BACKEND = "winrm"
 
 
-def host_for(
-    action: ActionBase, task_vars: Mapping[str, Any], *, allow_unencrypted_password: bool = False
-) -> HostCaller:
+def host_for(action: ActionBase, task_vars: Mapping[str, Any], *, allow_unencrypted_password: bool = False) -> HostCaller:
     """The host ``action`` runs against, from the inventory variables in ``task_vars``.
 
     Raises ``AnsibleActionFail`` naming the variable when the selection is incomplete.
@@ -49,9 +47,7 @@ def host_for(
     backend = _variable(action, task_vars, BACKEND_VAR)
     backend = _DEFAULT_BACKEND if backend is None else str(backend).strip().lower()
     if backend not in BACKENDS:
-        raise AnsibleActionFail(
-            f"{BACKEND_VAR} '{backend}' is not a known host backend: use one of {', '.join(BACKENDS)}"
-        )
+        raise AnsibleActionFail(f"{BACKEND_VAR} '{backend}' is not a known host backend: use one of {', '.join(BACKENDS)}")
     if backend == "directory":
         return DirectoryHost(_directory_root(action, task_vars))
 
@@ -66,9 +62,7 @@ def host_for(
     facts = connection_facts_from_vars(action._connection.get_option, connection_name)
 
     def execute_module(module_name: str, module_args: dict[str, Any]) -> dict[str, Any]:
-        response: dict[str, Any] = action._execute_module(
-            module_name=module_name, module_args=module_args, task_vars=dict(task_vars)
-        )
+        response: dict[str, Any] = action._execute_module(module_name=module_name, module_args=module_args, task_vars=dict(task_vars))
         return response
 
     return WinRMHost(execute_module, facts, allow_unencrypted_password=allow_unencrypted_password)
@@ -88,9 +82,7 @@ def _directory_root(action: ActionBase, task_vars: Mapping[str, Any]) -> str:
         )
     path = controller_path(action, task_vars, str(root))
     if not os.path.isdir(path):
-        raise AnsibleActionFail(
-            f"{DIRECTORY_ROOT_VAR} '{path}' is not a folder: create it (an empty folder is an empty Windows machine)"
-        )
+        raise AnsibleActionFail(f"{DIRECTORY_ROOT_VAR} '{path}' is not a folder: create it (an empty folder is an empty Windows machine)")
     return path
 
 

@@ -48,6 +48,7 @@ except ImportError:  # ansible-core < 2.19 trusts every template it is given
     def trust_as_template(value: str) -> str:
         return value
 
+
 __all__ = [
     "Result",
     "inert",

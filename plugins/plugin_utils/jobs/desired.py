@@ -91,9 +91,7 @@ def task_job(spec: TaskSpec) -> DesiredJob:
     )
 
 
-def desired_jobs(
-    jobs: Sequence[object], *, folder: str, secure_acl: bool, render: TemplateRender, root: str | None = None
-) -> tuple[DesiredJob, ...]:
+def desired_jobs(jobs: Sequence[object], *, folder: str, secure_acl: bool, render: TemplateRender, root: str | None = None) -> tuple[DesiredJob, ...]:
     """Every job of the ``jobs`` option, validated; raises :class:`SpecError` listing all problems.
 
     ``root`` is the folder the collection owns (the ``root`` option): a job writes its script,

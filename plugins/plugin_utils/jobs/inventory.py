@@ -434,8 +434,7 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
         if sync_command is None:
             entry.problem(
                 "sync_command",
-                "is required by the role's default synchro.bat (or give script.content or script.template, "
-                "or leave out script to keep the host's own script)",
+                "is required by the role's default synchro.bat (or give script.content or script.template, or leave out script to keep the host's own script)",
             )
             return None
         template = defaults.default_template

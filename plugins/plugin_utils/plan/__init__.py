@@ -441,9 +441,7 @@ class _Planner:
             )
         ]
 
-    def _task_changes(
-        self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition, sids: Mapping[str, str]
-    ) -> list[FieldChange]:
+    def _task_changes(self, job: DesiredJob, definition: TaskDefinition, actual: TaskDefinition, sids: Mapping[str, str]) -> list[FieldChange]:
         changes = [
             *compare_definitions(definition, actual, sids=sids),
             *compare_ownership(self._password_version(job, definition), actual),

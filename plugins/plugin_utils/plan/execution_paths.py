@@ -145,9 +145,7 @@ def unread(paths: Iterable[ExecutionPaths], state: ReadResult) -> ReadRequest:
     return ReadRequest(files=_unique(files), directories=_unique(directories), environment=tuple(dict.fromkeys(variables)))
 
 
-def check_execution(
-    paths: ExecutionPaths, state: ReadResult, run_as: str | None, *, owned: Callable[[str], bool], names: Mapping[str, str]
-) -> ExecutionCheck:
+def check_execution(paths: ExecutionPaths, state: ReadResult, run_as: str | None, *, owned: Callable[[str], bool], names: Mapping[str, str]) -> ExecutionCheck:
     """One line per executed file or folder someone untrusted may change; ``owned`` paths are
     left out (the plan itself locks them down), ``names`` give SIDs their words. ``run_as``: the
     task's account, a name or its SID."""

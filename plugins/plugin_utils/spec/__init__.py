@@ -74,8 +74,16 @@ __all__ = [
 MAX_ACTIONS = 32
 UNNAMED = "<unnamed>"
 TOP_KEYS = (
-    "name", "folder", "description", "author", "documentation",
-    "actions", "triggers", "principal", "settings", "password_version",
+    "name",
+    "folder",
+    "description",
+    "author",
+    "documentation",
+    "actions",
+    "triggers",
+    "principal",
+    "settings",
+    "password_version",
 )
 ACTION_KEYS = ("command", "arguments", "working_directory", "id")
 _REGISTRATION_KEYS = ("description", "author", "documentation")
@@ -83,8 +91,13 @@ _REGISTRATION_KEYS = ("description", "author", "documentation")
 _ACTION_SYNONYMS = {
     synonym: f"is not a known option (did you mean {ours}?)"
     for synonym, ours in (
-        ("program", "command"), ("execute", "command"), ("path", "command"), ("args", "arguments"),
-        ("start_in", "working_directory"), ("chdir", "working_directory"), ("cwd", "working_directory"),
+        ("program", "command"),
+        ("execute", "command"),
+        ("path", "command"),
+        ("args", "arguments"),
+        ("start_in", "working_directory"),
+        ("chdir", "working_directory"),
+        ("cwd", "working_directory"),
     )
 }
 # `C:\Windows\System32\cmd.exe /k synchro.bat & exit` typed as one command, as the KB shows it.
@@ -181,10 +194,7 @@ def _misplaced_keys() -> dict[str, str]:
         messages[key] = f"belongs under settings (settings.{key})"
     for key in PRINCIPAL_KEYS:
         messages[key] = f"belongs under principal (principal.{key})"
-    messages["source"] = (
-        "is reserved for the ownership marker: the collection writes RegistrationInfo/Source itself "
-        "to recognise the tasks it owns"
-    )
+    messages["source"] = "is reserved for the ownership marker: the collection writes RegistrationInfo/Source itself to recognise the tasks it owns"
     return messages
 
 

@@ -25,8 +25,7 @@ _WHY_NO_PASSWORD = {
     LogonType.SERVICE_ACCOUNT: "service accounts (SYSTEM, LOCAL SERVICE, NETWORK SERVICE) have no password; remove it",
     LogonType.GROUP: "a group principal has no password; remove it",
     LogonType.INTERACTIVE_TOKEN: (
-        "logon_type interactive_token runs only while the user is logged on; "
-        "set logon_type: password to run whether the user is logged on or not"
+        "logon_type interactive_token runs only while the user is logged on; set logon_type: password to run whether the user is logged on or not"
     ),
 }
 
@@ -86,20 +85,16 @@ def _check_logon_type(section: Section, principal: Principal) -> None:
         who = f"principal.user is {describe(user)}" if user else "no principal.user is given"
         section.problem(
             "logon_type",
-            f"{given} is only for SYSTEM, LOCAL SERVICE and NETWORK SERVICE (S-1-5-18, S-1-5-19, S-1-5-20), "
-            f"but {who}; other accounts use password or s4u",
+            f"{given} is only for SYSTEM, LOCAL SERVICE and NETWORK SERVICE (S-1-5-18, S-1-5-19, S-1-5-20), but {who}; other accounts use password or s4u",
         )
     elif logon_type is LogonType.GROUP and principal.group_id is None:
         section.problem("logon_type", f"{given} needs principal.group (e.g. group: 'BUILTIN\\Users')")
     elif principal.group_id is not None and logon_type is not LogonType.GROUP:
-        section.problem(
-            "logon_type", f"{given} cannot be used with principal.group: a group principal runs with logon_type group"
-        )
+        section.problem("logon_type", f"{given} cannot be used with principal.group: a group principal runs with logon_type group")
     elif service_account and logon_type in (*_STORES_PASSWORD, LogonType.S4U):
         section.problem(
             "logon_type",
-            f"{given} does not apply to {describe(user)}: service accounts have no password; "
-            "use service_account (the default for them)",
+            f"{given} does not apply to {describe(user)}: service accounts have no password; use service_account (the default for them)",
         )
     elif principal.is_gmsa and logon_type is not LogonType.PASSWORD:
         section.problem(

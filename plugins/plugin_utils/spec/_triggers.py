@@ -48,8 +48,16 @@ REPETITION_MAX = dt.timedelta(days=31)
 CALENDAR_TYPES = ("once", "daily", "weekly", "monthly", "monthly_dow")
 DELAY_TYPES = ("boot", "logon", "registration", "session_state_change", "event")
 COMMON_TRIGGER_KEYS = (
-    "type", "id", "enabled", "start_boundary", "end_boundary", "execution_time_limit",
-    "repetition", "every", "until", "for",
+    "type",
+    "id",
+    "enabled",
+    "start_boundary",
+    "end_boundary",
+    "execution_time_limit",
+    "repetition",
+    "every",
+    "until",
+    "for",
 )
 _CALENDAR_KEYS = ("at", "random_delay")
 TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
@@ -145,8 +153,7 @@ def _read_start(section: Section, type_name: str) -> dt.datetime | None:
     if section.has("at") and section.has("start_boundary"):
         section.problem(
             "at",
-            "cannot be combined with start_boundary: give one start "
-            "(at: '06:00' means start_boundary: '2020-01-01T06:00:00')",
+            "cannot be combined with start_boundary: give one start (at: '06:00' means start_boundary: '2020-01-01T06:00:00')",
         )
         return None
     if section.has("at"):
@@ -156,8 +163,7 @@ def _read_start(section: Section, type_name: str) -> dt.datetime | None:
     if type_name in CALENDAR_TYPES:
         section.problem(
             "start_boundary",
-            f"is required for a {type_name} trigger: give its start time as at: '06:00' "
-            "or start_boundary: '2026-01-01T06:00:00'",
+            f"is required for a {type_name} trigger: give its start time as at: '06:00' or start_boundary: '2026-01-01T06:00:00'",
         )
     return None
 
@@ -213,8 +219,7 @@ def _read_repetition_section(section: Section) -> model.Repetition | None:
     if duration is not None and duration < interval:
         section.problem(
             "duration",
-            f"{describe(section.raw('duration'))} must be at least the interval {format_duration(interval)} "
-            "(omit it to repeat indefinitely)",
+            f"{describe(section.raw('duration'))} must be at least the interval {format_duration(interval)} (omit it to repeat indefinitely)",
         )
     return model.Repetition(interval=interval, duration=duration, stop_at_duration_end=stop)
 
@@ -353,9 +358,7 @@ def _read_event_driven(section: Section, type_name: str) -> model.Trigger:
         if not section.has("state_change"):
             section.problem("state_change", f"is required (one of {', '.join(item.value for item in model.SessionStateChange)})")
         change = section.choice("state_change", [item.value for item in model.SessionStateChange], model.SessionStateChange.CONSOLE_CONNECT.value)
-        return model.SessionStateChangeTrigger(
-            state_change=model.SessionStateChange(change), user_id=_read_account(section), delay=delay
-        )
+        return model.SessionStateChangeTrigger(state_change=model.SessionStateChange(change), user_id=_read_account(section), delay=delay)
     subscription = section.text("subscription", "", required=True, non_empty=True)
     problem = subscription_problem(subscription) if subscription else None
     if problem:

@@ -106,10 +106,7 @@ def working_directory_problem(path: str) -> str | None:
     if ":" in path[2:] or CONTROL_CHARACTERS.search(path):
         return f"{describe(path)} is not a valid Windows path (':' only after a drive letter, no control characters)"
     if not (is_drive_path(path) or _UNC_PATH.match(path) or _VARIABLE_PATH.match(path)) or path.startswith("\\\\.\\"):
-        return (
-            f"{describe(path)} must be an absolute folder: 'D:\\Isotools\\...', '\\\\server\\share\\...' "
-            "or '%VARIABLE%\\...'"
-        )
+        return f"{describe(path)} must be an absolute folder: 'D:\\Isotools\\...', '\\\\server\\share\\...' or '%VARIABLE%\\...'"
     # Windows resolves '..' and drops a trailing dot in a start-in folder (a real task starts in
     # '%appdata%\\..\\Local\\x'): only a folder the collection writes is held to each name's
     # rules (windows_path_problem, jobs.rules).

@@ -206,10 +206,7 @@ def parse_duration_text(text: object) -> dt.timedelta:
         raise TimeFormatError(f"must be a duration such as 15m or PT15M, got {kind_of(text)}")
     elif isinstance(text, (int, float)) or _INTEGER.match(text.strip()):
         number = str(text).strip()
-        raise TimeFormatError(
-            f"{describe(text)} is a bare number, which could mean minutes or seconds: "
-            f"write {number}m or PT{number}M (or {number}s)"
-        )
+        raise TimeFormatError(f"{describe(text)} is a bare number, which could mean minutes or seconds: write {number}m or PT{number}M (or {number}s)")
     else:
         value = _parse_duration_string(text)
     if value.microseconds:
@@ -231,19 +228,14 @@ def _parse_duration_string(text: str) -> dt.timedelta:
         if match and stripped and any(match.groupdict().values()):
             parts = {unit: int(amount or 0) for unit, amount in match.groupdict().items()}
             return dt.timedelta(**parts)
-    raise TimeFormatError(
-        f"{describe(text)} is not a duration (write 15m, 1h30m, 2d, 90s, or ISO 8601 such as PT15M, P1D)"
-    )
+    raise TimeFormatError(f"{describe(text)} is not a duration (write 15m, 1h30m, 2d, 90s, or ISO 8601 such as PT15M, P1D)")
 
 
 def _sexagesimal_hint(number: int) -> str:
     """YAML 1.1 reads an unquoted ``6:00`` as the base-60 number 360; say so."""
     if 0 <= number < _MINUTES_PER_DAY:
         hours, minutes = divmod(number, 60)
-        return (
-            f"got the number {number}: YAML reads an unquoted {hours}:{minutes:02d} as a base-60 number; "
-            f"quote the time ('{hours:02d}:{minutes:02d}')"
-        )
+        return f"got the number {number}: YAML reads an unquoted {hours}:{minutes:02d} as a base-60 number; quote the time ('{hours:02d}:{minutes:02d}')"
     return f"got the number {number}: quote the time, e.g. '06:00'"
 
 
@@ -276,10 +268,7 @@ def parse_start(value: object) -> dt.datetime:
                 raise ValueError(f"{describe(value)} is not a valid date") from None
             return dt.datetime.combine(date, parse_time_of_day(match["time"]))
         if not _TIME_OF_DAY.match(value.strip()):
-            raise ValueError(
-                f"{describe(value)} is not a time (write '06:00' or '2026-01-01 06:00'; "
-                "use start_boundary for an ISO date-time with a time zone)"
-            )
+            raise ValueError(f"{describe(value)} is not a time (write '06:00' or '2026-01-01 06:00'; use start_boundary for an ISO date-time with a time zone)")
     return dt.datetime.combine(AT_ANCHOR_DATE, parse_time_of_day(value))
 
 
@@ -294,9 +283,7 @@ def parse_boundary_value(value: object) -> dt.datetime:
     try:
         return parse_boundary(re.sub(r"^(\d{4}-\d{2}-\d{2}) ", r"\1T", value.strip()))
     except TimeFormatError:
-        raise ValueError(
-            f"{describe(value)} is not an ISO 8601 date-time (e.g. 2026-01-01T06:00:00, or with Z or +01:00)"
-        ) from None
+        raise ValueError(f"{describe(value)} is not an ISO 8601 date-time (e.g. 2026-01-01T06:00:00, or with Z or +01:00)") from None
 
 
 @dataclass

@@ -38,9 +38,7 @@ class MissingDefusedXml(RuntimeError):
 def parse_untrusted(text: str) -> ET.Element:
     """The root element of ``text``; :class:`ET.ParseError` when it is not well-formed."""
     if DEFUSEDXML_IMPORT_ERROR is not None:
-        raise MissingDefusedXml(
-            f"the Python package defusedxml is needed on the controller to read task XML safely ({DEFUSEDXML_IMPORT_ERROR})"
-        )
+        raise MissingDefusedXml(f"the Python package defusedxml is needed on the controller to read task XML safely ({DEFUSEDXML_IMPORT_ERROR})")
     try:
         return _defused_fromstring(text, forbid_dtd=True)
     except DTDForbidden as error:

@@ -49,10 +49,7 @@ def _deploy_pausing_after_the_read(harness: Harness, job: dict[str, Any], run: s
 def race(harness: Harness, variant: str) -> dict[str, dict[str, Any]]:
     barrier = _CONTEXT.Barrier(2)
     results = _CONTEXT.Queue()
-    workers = [
-        _CONTEXT.Process(target=_deploy_pausing_after_the_read, args=(harness, stock_job(run, variant), run, barrier, results))
-        for run in TIMES
-    ]
+    workers = [_CONTEXT.Process(target=_deploy_pausing_after_the_read, args=(harness, stock_job(run, variant), run, barrier, results)) for run in TIMES]
     for worker in workers:
         worker.start()
     outcomes = dict(results.get(timeout=60) for _worker in workers)

@@ -47,9 +47,7 @@ def stock(principal: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("principal", "sid", "name"), [case[1:] for case in ACL_PRINCIPALS], ids=[case[0] for case in ACL_PRINCIPALS])
-def test_a_script_users_may_change_is_drift_and_deploy_locks_it_down(
-    harness: Harness, principal: dict[str, Any], sid: str | None, name: str | None
-) -> None:
+def test_a_script_users_may_change_is_drift_and_deploy_locks_it_down(harness: Harness, principal: dict[str, Any], sid: str | None, name: str | None) -> None:
     loose = harness.run("win_sync_jobs", {"jobs": [stock(principal)], "secure_acl": False})
     assert loose["changed"] is True and "failed" not in loose
     assert writers(harness) == ({ADMINISTRATORS, SYSTEM, USERS},) * 2  # as Windows leaves a folder made under D:\

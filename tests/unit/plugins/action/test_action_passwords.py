@@ -101,8 +101,15 @@ def test_an_unencrypted_winrm_connection_is_refused_before_sending(tmp_path: Pat
     connection._load_name = "winrm"
     connection.get_option.side_effect = {"port": 5985, "scheme": "http", "transport": ["basic"]}.get
     action = build_action("win_sync_task", TASK, playbook_dir=tmp_path, connection=connection)
-    read = {"op": "read", "host": {"hostname": "SHOP01"}, "folders": [{"path": "\\Isotools", "exists": True}], "tasks": [], "files": [],
-            "directories": [], "accounts": [{"name": SVC_SYNC, "sid": "S-1-5-21-1-2-3-1104", "error": None}]}
+    read = {
+        "op": "read",
+        "host": {"hostname": "SHOP01"},
+        "folders": [{"path": "\\Isotools", "exists": True}],
+        "tasks": [],
+        "files": [],
+        "directories": [],
+        "accounts": [{"name": SVC_SYNC, "sid": "S-1-5-21-1-2-3-1104", "error": None}],
+    }
     action._execute_module = MagicMock(return_value={"changed": False, "response": read})
     result = action.run(task_vars={"inventory_hostname": "shop01"})
     assert result["failed"] is True

@@ -69,11 +69,15 @@ def compared(host: Harness, job_list: list[dict[str, Any]]) -> list[tuple[str, s
 
 def test_a_drift_against_the_image_says_what_it_says_against_the_server(server: Harness, tmp_path: Path) -> None:
     image = image_of(server, tmp_path, jobs())
-    assert compared(image, jobs()) == compared(server, jobs()) == [
-        ("Stock", "unchanged", []),
-        ("Prix", "unchanged", []),
-        ("Synchro Test Kevin", "hand-made", []),
-    ]
+    assert (
+        compared(image, jobs())
+        == compared(server, jobs())
+        == [
+            ("Stock", "unchanged", []),
+            ("Prix", "unchanged", []),
+            ("Synchro Test Kevin", "hand-made", []),
+        ]
+    )
     proposed = copy.deepcopy(jobs())
     proposed[1]["task"]["triggers"] = [{"type": "daily", "at": "03:30"}]
     proposed[0]["script"] = {"content": "@echo off\nsynchro.exe --full\n"}

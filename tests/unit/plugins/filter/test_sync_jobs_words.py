@@ -26,9 +26,7 @@ def test_a_value_from_a_role_default_is_named_by_its_variable() -> None:
     assert problems(JOB, account="bad/acc") == [
         "host 'shop01', job 'Synchro Stock': shop_sync_default_account 'bad/acc' must not contain / (not allowed in account names)"
     ]
-    assert problems(JOB, settings={"priority": 12}) == [
-        "host 'shop01', job 'Synchro Stock': shop_sync_default_settings.priority 12 must be between 0 and 10"
-    ]
+    assert problems(JOB, settings={"priority": 12}) == ["host 'shop01', job 'Synchro Stock': shop_sync_default_settings.priority 12 must be between 0 and 10"]
     # Blank rather than '': the role passes "no default password" as '' on cores before 2.19.
     assert problems({**JOB, "account": "svc_sync"}, password="  ") == ["host 'shop01', job 'Synchro Stock': shop_sync_default_password must not be empty"]
 

@@ -110,10 +110,7 @@ class FakeHost:
         self.folders = ["\\", *data.get("folders", ())]
         self.tasks = [_task_record(item) for item in data.get("tasks", ())]
         self.files = {path_key(item["path"]): _file_record(item) for item in data.get("files", ())}
-        self.directories = {
-            path_key(item["path"]): DirectoryRecord(item["path"], True, *_security(item))
-            for item in data.get("directories", ())
-        }
+        self.directories = {path_key(item["path"]): DirectoryRecord(item["path"], True, *_security(item)) for item in data.get("directories", ())}
         self.accounts = {name.casefold(): sid for name, sid in (data.get("accounts") or {}).items()}
         # A drive's root exists as a real host's does, with no security the plan looks at.
         for drive in data.get("drives", ("C", "D")):
@@ -131,19 +128,10 @@ class FakeHost:
         asked = {path_key(path) for path in request.tasks}
         return ReadResult(
             host=HostFacts("SHOP01", "10.0.20348", "W. Europe Standard Time", 60),
-            folders=tuple(
-                FolderRecord(path, path_key(path) in map(path_key, self.folders))
-                for path in (query.path for query in request.folders)
-            ),
-            tasks=tuple(
-                record
-                for record in self.tasks
-                if path_key(_folder_of(record.path)) in folders or path_key(record.path) in asked
-            ),
+            folders=tuple(FolderRecord(path, path_key(path) in map(path_key, self.folders)) for path in (query.path for query in request.folders)),
+            tasks=tuple(record for record in self.tasks if path_key(_folder_of(record.path)) in folders or path_key(record.path) in asked),
             files=tuple(self.files.get(path_key(path), FileRecord(path, False)) for path in request.files),
-            directories=tuple(
-                self.directories.get(path_key(path), DirectoryRecord(path, False)) for path in request.directories
-            ),
+            directories=tuple(self.directories.get(path_key(path), DirectoryRecord(path, False)) for path in request.directories),
             accounts=tuple(_account(name, self.accounts.get(name.casefold())) for name in request.accounts),
         )
 

@@ -44,11 +44,7 @@ def test_well_known_spellings_are_one_account(spelling: str, sid: str) -> None:
 
 def test_domain_and_upn_spellings_meet_through_the_host_sids() -> None:
     sids = {"CONTOSO\\svc_sync": "S-1-5-21-1-2-3-1104", "svc_sync@contoso.com": "S-1-5-21-1-2-3-1104"}
-    assert (
-        canonical_account("contoso\\SVC_SYNC", sids)
-        == canonical_account("svc_sync@CONTOSO.com", sids)
-        == "S-1-5-21-1-2-3-1104"
-    )
+    assert canonical_account("contoso\\SVC_SYNC", sids) == canonical_account("svc_sync@CONTOSO.com", sids) == "S-1-5-21-1-2-3-1104"
 
 
 def test_an_unresolved_name_is_compared_by_its_spelling_without_case() -> None:

@@ -50,9 +50,7 @@ def task(**changes: object) -> TaskDefinition:
         folder="\\Isotools",
         triggers=(DailyTrigger(start_boundary=SIX, repetition=Repetition(interval=dt.timedelta(minutes=15))),),
         principal=Principal(user_id="SYSTEM", logon_type=LogonType.SERVICE_ACCOUNT),
-        actions=(
-            ExecAction(command=CMD, arguments="/k synchro.bat & exit", working_directory="D:\\Isotools\\stock\\"),
-        ),
+        actions=(ExecAction(command=CMD, arguments="/k synchro.bat & exit", working_directory="D:\\Isotools\\stock\\"),),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -68,9 +66,7 @@ def test_the_same_task_has_no_change() -> None:
 # --- accounts ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "spelling", ["SYSTEM", "NT AUTHORITY\\SYSTEM", "S-1-5-18", "nt authority\\system", "LocalSystem"]
-)
+@pytest.mark.parametrize("spelling", ["SYSTEM", "NT AUTHORITY\\SYSTEM", "S-1-5-18", "nt authority\\system", "LocalSystem"])
 def test_system_in_any_spelling_is_no_change(spelling: str) -> None:
     actual = task(principal=Principal(id="LocalSystem", user_id=spelling))
     assert lines(task(), actual) == []
@@ -175,22 +171,14 @@ def test_trigger_order_does_not_matter() -> None:
 
 def test_one_edited_trigger_is_reported_field_by_field() -> None:
     boot = BootTrigger()
-    desired = task(
-        triggers=(boot, DailyTrigger(start_boundary=SIX, repetition=Repetition(interval=parse_duration("PT10M"))))
-    )
-    assert lines(desired, task(triggers=(task().triggers[0], boot))) == [
-        "triggers[daily 06:00].repetition.interval: PT15M -> PT10M"
-    ]
+    desired = task(triggers=(boot, DailyTrigger(start_boundary=SIX, repetition=Repetition(interval=parse_duration("PT10M")))))
+    assert lines(desired, task(triggers=(task().triggers[0], boot))) == ["triggers[daily 06:00].repetition.interval: PT15M -> PT10M"]
 
 
 def test_a_trigger_added_or_removed_is_named_by_its_schedule() -> None:
     weekly = WeeklyTrigger(start_boundary=dt.datetime(2020, 1, 1, 2), days_of_week=frozenset({"friday", "monday"}))
-    assert lines(task(triggers=(*task().triggers, weekly)), task()) == [
-        "triggers[weekly mon,fri 02:00]: (absent) -> weekly mon,fri 02:00"
-    ]
-    assert lines(task(), task(triggers=(*task().triggers, BootTrigger(enabled=False)))) == [
-        "triggers[boot]: boot, disabled -> (absent)"
-    ]
+    assert lines(task(triggers=(*task().triggers, weekly)), task()) == ["triggers[weekly mon,fri 02:00]: (absent) -> weekly mon,fri 02:00"]
+    assert lines(task(), task(triggers=(*task().triggers, BootTrigger(enabled=False)))) == ["triggers[boot]: boot, disabled -> (absent)"]
 
 
 def test_a_repeated_trigger_counts() -> None:
@@ -206,9 +194,7 @@ def test_a_trigger_id_labels_it() -> None:
 
 def test_an_absent_delay_is_windows_default_pt0s() -> None:
     assert lines(task(triggers=(BootTrigger(),)), task(triggers=(BootTrigger(delay=dt.timedelta(0)),))) == []
-    assert lines(task(triggers=(BootTrigger(delay=parse_duration("PT5M")),)), task(triggers=(BootTrigger(),))) == [
-        "triggers[boot].delay: PT0S -> PT5M"
-    ]
+    assert lines(task(triggers=(BootTrigger(delay=parse_duration("PT5M")),)), task(triggers=(BootTrigger(),))) == ["triggers[boot].delay: PT0S -> PT5M"]
 
 
 def test_action_order_matters() -> None:
@@ -221,11 +207,7 @@ def test_action_order_matters() -> None:
 
 
 def test_arguments_are_data_compared_exactly() -> None:
-    actual = task(
-        actions=(
-            ExecAction(command=CMD, arguments="/k synchro.bat && exit", working_directory="D:\\Isotools\\stock\\"),
-        )
-    )
+    actual = task(actions=(ExecAction(command=CMD, arguments="/k synchro.bat && exit", working_directory="D:\\Isotools\\stock\\"),))
     assert lines(task(), actual) == ["actions[0].arguments: /k synchro.bat && exit -> /k synchro.bat & exit"]
 
 
@@ -238,9 +220,7 @@ def test_an_added_action_is_shown_as_its_command_line() -> None:
 
 
 def test_registration_date_uri_version_and_source_are_not_drift() -> None:
-    info = RegistrationInfo(
-        date="2026-01-01T10:00:00.1234567", uri="\\Isotools\\Synchro Stock", version="1.0.0", source="someone"
-    )
+    info = RegistrationInfo(date="2026-01-01T10:00:00.1234567", uri="\\Isotools\\Synchro Stock", version="1.0.0", source="someone")
     assert lines(task(), task(registration_info=info)) == []
 
 
@@ -292,9 +272,7 @@ def test_a_full_windows_export_matches_the_sparse_spec_it_came_from() -> None:
         actions=(ExecAction(command="D:\\Local_Scripts\\MoveOldFilesToArchive\\pack_archive.cmd"),),
     )
     assert lines(desired, actual) == []
-    assert lines(replace(desired, settings=replace(desired.settings, priority=5)), actual) == [
-        "settings.priority: 7 -> 5"
-    ]
+    assert lines(replace(desired, settings=replace(desired.settings, priority=5)), actual) == ["settings.priority: 7 -> 5"]
 
 
 # --- unknown elements, readable strings ---------------------------------------------------------
@@ -312,15 +290,11 @@ def test_unknown_elements_compare_by_their_xml_text() -> None:
 
 
 def test_field_changes_read_as_sentences() -> None:
-    assert str(FieldChange("triggers[daily 06:00].repetition.interval", "PT15M", "PT10M")) == (
-        "triggers[daily 06:00].repetition.interval: PT15M -> PT10M"
-    )
+    assert str(FieldChange("triggers[daily 06:00].repetition.interval", "PT15M", "PT10M")) == ("triggers[daily 06:00].repetition.interval: PT15M -> PT10M")
     assert str(FieldChange("description", None, "")) == 'description: (absent) -> ""'
     wanted = task(
         settings=Settings(multiple_instances=MultipleInstances.PARALLEL, start_when_available=True),
-        principal=Principal(
-            user_id="SYSTEM", logon_type=LogonType.SERVICE_ACCOUNT, required_privileges=("SeBatchLogonRight",)
-        ),
+        principal=Principal(user_id="SYSTEM", logon_type=LogonType.SERVICE_ACCOUNT, required_privileges=("SeBatchLogonRight",)),
         registration_info=RegistrationInfo(description="Stock ERP -> shop"),
     )
     assert lines(wanted, task()) == [
@@ -337,9 +311,7 @@ def test_field_changes_read_as_sentences() -> None:
         (DailyTrigger(start_boundary=SIX), "daily 06:00"),
         (DailyTrigger(start_boundary=SIX, days_interval=2), "every 2 days 06:00"),
         (
-            WeeklyTrigger(
-                start_boundary=dt.datetime(2020, 1, 1, 2, 0, 30), days_of_week=frozenset({"sunday", "monday"})
-            ),
+            WeeklyTrigger(start_boundary=dt.datetime(2020, 1, 1, 2, 0, 30), days_of_week=frozenset({"sunday", "monday"})),
             "weekly mon,sun 02:00:30",
         ),
         (
@@ -347,9 +319,7 @@ def test_field_changes_read_as_sentences() -> None:
             "monthly 1,15,last 06:00",
         ),
         (
-            MonthlyDayOfWeekTrigger(
-                start_boundary=SIX, weeks=frozenset({"last", "1"}), days_of_week=frozenset({"monday"})
-            ),
+            MonthlyDayOfWeekTrigger(start_boundary=SIX, weeks=frozenset({"last", "1"}), days_of_week=frozenset({"monday"})),
             "monthly_dow 1,last mon 06:00",
         ),
         (TimeTrigger(start_boundary=parse_boundary("2026-03-01T06:00:00+01:00")), "once 2026-03-01 06:00+01:00"),

@@ -351,9 +351,7 @@ def test_file_contents_stay_out_of_repr() -> None:
         ),
     ],
 )
-def test_an_inconsistent_apply_request_is_refused(
-    changes: tuple[Change, ...], passwords: dict[str, str], message: str
-) -> None:
+def test_an_inconsistent_apply_request_is_refused(changes: tuple[Change, ...], passwords: dict[str, str], message: str) -> None:
     with pytest.raises(ContractError, match=message):
         ApplyRequest(changes, passwords)
 

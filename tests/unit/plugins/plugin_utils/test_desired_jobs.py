@@ -43,9 +43,7 @@ def test_a_job_gets_the_seed_action_its_directory_and_a_locked_down_acl() -> Non
     [desired] = desired_jobs([job], folder="\\Isotools", secure_acl=True, render=no_templates)
     assert desired.definition is not None
     assert desired.definition.path == "\\Isotools\\Stock"
-    assert desired.definition.actions == (
-        ExecAction(command="C:\\Windows\\System32\\cmd.exe", arguments="/c synchro.bat", working_directory=STOCK_DIR),
-    )
+    assert desired.definition.actions == (ExecAction(command="C:\\Windows\\System32\\cmd.exe", arguments="/c synchro.bat", working_directory=STOCK_DIR),)
     assert desired.directories == (STOCK_DIR,)
     assert [item.path for item in desired.files] == [STOCK_DIR + "\\synchro.bat"]
     assert desired.acl_sids == ("S-1-5-32-544", "S-1-5-18", "CONTOSO\\svc")

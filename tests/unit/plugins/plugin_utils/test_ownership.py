@@ -91,6 +91,4 @@ def test_a_missing_marker_alone_is_no_change() -> None:
 
 
 def test_labelling_an_adopted_task_sets_its_password_again() -> None:
-    assert [str(change) for change in compare_ownership("v1", with_source("hand made"))] == [
-        "password_version: (absent) -> v1"
-    ]
+    assert [str(change) for change in compare_ownership("v1", with_source("hand made"))] == ["password_version: (absent) -> v1"]

@@ -75,10 +75,7 @@ def test_plan_case(case_file: Path) -> None:
         assert (raised.value.job, raised.value.field) == (expect["error"]["job"], expect["error"]["field"])
         return
     result = run_case(case)
-    assert [
-        _shown(change.to_json(), want, case.host)
-        for change, want in zip(result.changes, expect["changes"], strict=False)
-    ] == expect["changes"]
+    assert [_shown(change.to_json(), want, case.host) for change, want in zip(result.changes, expect["changes"], strict=False)] == expect["changes"]
     assert len(result.changes) == len(expect["changes"]), [change.to_json() for change in result.changes]
     assert {job.name: job.outcome for job in result.jobs} == expect["outcomes"]
     changed = {job.name: [str(change) for change in job.changes] for job in result.jobs if job.changes}
@@ -142,9 +139,7 @@ def test_a_failed_write_skips_the_registration_that_needs_it() -> None:
             return ChangeResult(change_id, "failed", "Access is denied", error_code=0x80070005)
         return ChangeResult(change_id, "skipped" if kind == "register_task" else "applied")
 
-    (result,) = outcome_after_apply(
-        planned, ApplyResult(tuple(answer(change.kind, change.id) for change in planned.changes))
-    )
+    (result,) = outcome_after_apply(planned, ApplyResult(tuple(answer(change.kind, change.id) for change in planned.changes)))
     assert result.status == "failed"
     assert result.message == (
         "write_file D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat: failed: Access is denied (access denied (Win32 error 5, 0x80070005))"
@@ -290,9 +285,7 @@ def test_prune_deletes_only_owned_undeclared_tasks_directly_in_the_managed_folde
         xml = render_xml(mark(definition, password_version=None) if owned else definition)
         records.append(TaskRecord(definition.path, xml, sha256_hex(xml.encode()), True, "ready"))
     # A host that returns every task it has, sub-folders and other folders included.
-    state = ReadResult(
-        HostFacts("h"), folders=tuple(FolderRecord(folder, True) for folder in FOLDERS), tasks=tuple(records)
-    )
+    state = ReadResult(HostFacts("h"), folders=tuple(FolderRecord(folder, True) for folder in FOLDERS), tasks=tuple(records))
     jobs = [DesiredJob(name, definition=_definition("\\Isotools", name)) for name in sorted(declared - absent)]
     jobs += [DesiredJob(name, state="absent") for name in sorted(absent - declared)]
     result = plan(jobs, state, PlanOptions("\\Isotools", prune=True), render=render_xml, parse=parse_xml)
@@ -306,11 +299,7 @@ def test_prune_deletes_only_owned_undeclared_tasks_directly_in_the_managed_folde
     }
     assert deleted == expected
     hashes = {path_key(record.path): record.task_hash for record in records}
-    assert all(
-        change.expected_hash == hashes[path_key(change.path)]
-        for change in result.changes
-        if change.kind == "delete_task"
-    )
+    assert all(change.expected_hash == hashes[path_key(change.path)] for change in result.changes if change.kind == "delete_task")
 
 
 def test_a_task_that_cannot_be_rendered_is_a_plan_error() -> None:

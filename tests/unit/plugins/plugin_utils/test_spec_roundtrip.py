@@ -47,9 +47,7 @@ def friendly(seconds: int) -> str:
     days, rest = divmod(seconds, DAY)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    text = "".join(
-        f"{amount}{unit}" for amount, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if amount
-    )
+    text = "".join(f"{amount}{unit}" for amount, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")) if amount)
     return text or "0s"
 
 
@@ -175,16 +173,10 @@ def _specific(kind: str) -> st.SearchStrategy[dict[str, object]]:
             {**delay, **user},
         ),
         "event": (
-            {
-                "subscription": st.just(
-                    '<QueryList><Query Id="0" Path="System"><Select Path="System">*</Select></Query></QueryList>'
-                )
-            },
+            {"subscription": st.just('<QueryList><Query Id="0" Path="System"><Select Path="System">*</Select></Query></QueryList>')},
             {
                 **delay,
-                "value_queries": st.dictionaries(
-                    st.sampled_from(["id", "channel", "level"]), st.just("Event/System/EventID"), min_size=1
-                ),
+                "value_queries": st.dictionaries(st.sampled_from(["id", "channel", "level"]), st.just("Event/System/EventID"), min_size=1),
             },
         ),
     }
@@ -207,12 +199,8 @@ PRINCIPALS = st.one_of(
         },
         optional={"password": st.text(min_size=1, max_size=12).filter(str.strip)},
     ),
-    st.fixed_dictionaries(
-        {"user": st.sampled_from(ACCOUNTS)}, optional={"logon_type": st.sampled_from(["s4u", "interactive_token"])}
-    ),
-    st.fixed_dictionaries(
-        {"group": st.sampled_from(["BUILTIN\\Users", "S-1-5-32-544"])}, optional={"logon_type": st.just("group")}
-    ),
+    st.fixed_dictionaries({"user": st.sampled_from(ACCOUNTS)}, optional={"logon_type": st.sampled_from(["s4u", "interactive_token"])}),
+    st.fixed_dictionaries({"group": st.sampled_from(["BUILTIN\\Users", "S-1-5-32-544"])}, optional={"logon_type": st.just("group")}),
     st.fixed_dictionaries({"user": st.just("ISOTOOLS\\gmsa_sync$")}, optional={"logon_type": st.just("password")}),
     st.fixed_dictionaries({"logon_type": st.sampled_from(["password", "s4u", "interactive_token"])}),
 ).flatmap(
@@ -233,9 +221,7 @@ SETTINGS = st.fixed_dictionaries(
         "stop_if_going_on_batteries": BOOLEANS,
         "start_when_available": BOOLEANS,
         "run_only_if_network_available": BOOLEANS,
-        "network_profile": st.fixed_dictionaries(
-            {}, optional={"name": st.just("Office"), "id": st.just("8b0c9a3e-0d9b-4d3a-9d59-3f4f3c1a2b7e")}
-        ),
+        "network_profile": st.fixed_dictionaries({}, optional={"name": st.just("Office"), "id": st.just("8b0c9a3e-0d9b-4d3a-9d59-3f4f3c1a2b7e")}),
         "idle_settings": st.fixed_dictionaries(
             {},
             optional={
@@ -250,9 +236,7 @@ SETTINGS = st.fixed_dictionaries(
         "execution_time_limit": durations(0, 10 * DAY),
         "priority": st.integers(0, 10),
         "delete_expired_task_after": durations(0, 60 * DAY),
-        "restart_on_failure": st.fixed_dictionaries(
-            {"interval": durations(60, 31 * DAY), "count": st.integers(1, 999)}
-        ),
+        "restart_on_failure": st.fixed_dictionaries({"interval": durations(60, 31 * DAY), "count": st.integers(1, 999)}),
         "volatile": BOOLEANS,
         "maintenance": st.integers(DAY, 30 * DAY).flatmap(
             lambda period: st.fixed_dictionaries(
@@ -266,18 +250,10 @@ SETTINGS = st.fixed_dictionaries(
 
 ACTIONS = st.lists(
     st.fixed_dictionaries(
-        {
-            "command": st.sampled_from(
-                ["C:\\Windows\\System32\\cmd.exe", "powershell.exe", '"C:\\Program Files\\Isotools\\sync.exe"']
-            )
-        },
+        {"command": st.sampled_from(["C:\\Windows\\System32\\cmd.exe", "powershell.exe", '"C:\\Program Files\\Isotools\\sync.exe"'])},
         optional={
-            "arguments": st.sampled_from(
-                ["/k synchro.bat & exit", '/c "a b" < in > out', "", "-File %APPDATA%\\x.ps1"]
-            ),
-            "working_directory": st.sampled_from(
-                ["D:\\Isotools\\Synchro_prod\\localhost\\synchrof00001\\", "\\\\files\\share", "%TEMP%"]
-            ),
+            "arguments": st.sampled_from(["/k synchro.bat & exit", '/c "a b" < in > out', "", "-File %APPDATA%\\x.ps1"]),
+            "working_directory": st.sampled_from(["D:\\Isotools\\Synchro_prod\\localhost\\synchrof00001\\", "\\\\files\\share", "%TEMP%"]),
         },
     ),
     min_size=1,
@@ -286,23 +262,23 @@ ACTIONS = st.lists(
 
 
 NAMES = st.from_regex(r"[A-Za-z0-9é][A-Za-z0-9é _&()-]{0,20}", fullmatch=True).map(lambda text: "Synchro " + text.strip())
-OPTIONAL_TOP = st.fixed_dictionaries({}, optional={
-    "folder": st.sampled_from(["\\", "\\Isotools", "Isotools", "\\Isotools\\Prod\\"]),
-    "description": st.text(max_size=40),
-    "author": st.just("Isotools"),
-    "documentation": st.just("KB_2010SYNC_PLAN"),
-    "password_version": st.just("2026-03"),
-})
+OPTIONAL_TOP = st.fixed_dictionaries(
+    {},
+    optional={
+        "folder": st.sampled_from(["\\", "\\Isotools", "Isotools", "\\Isotools\\Prod\\"]),
+        "description": st.text(max_size=40),
+        "author": st.just("Isotools"),
+        "documentation": st.just("KB_2010SYNC_PLAN"),
+        "password_version": st.just("2026-03"),
+    },
+)
 
 
 @st.composite
 def specs(draw: st.DrawFn) -> dict[str, object]:
     spec: dict[str, object] = {
         "name": draw(NAMES),
-        "actions": [
-            {**action, "id": f"action {index}"} if draw(st.booleans()) else action
-            for index, action in enumerate(draw(ACTIONS))
-        ],
+        "actions": [{**action, "id": f"action {index}"} if draw(st.booleans()) else action for index, action in enumerate(draw(ACTIONS))],
     }
     spec.update(
         draw(

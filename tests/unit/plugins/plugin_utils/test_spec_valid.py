@@ -59,9 +59,7 @@ def test_seed_task_is_the_knowledge_base_procedure() -> None:
             registration_info=model.RegistrationInfo(description="Synchronisation du stock de l'ERP vers la boutique"),
             triggers=(model.DailyTrigger(start_boundary=dt.datetime(2020, 1, 1, 6, 0)),),
             principal=model.Principal(user_id="ISOTOOLS\\svc_sync", logon_type=model.LogonType.PASSWORD),
-            actions=(
-                model.ExecAction(command=CMD, arguments="/k synchro.bat & exit", working_directory=SEED_DIRECTORY),
-            ),
+            actions=(model.ExecAction(command=CMD, arguments="/k synchro.bat & exit", working_directory=SEED_DIRECTORY),),
         ),
         password="Sup3r-S3cret",
         password_version="2026-03",
@@ -232,9 +230,7 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
     (
         "monthly days and last",
         lambda: trigger(type="monthly", at="03:00", days_of_month=[1, "15", "last"]),
-        model.MonthlyTrigger(
-            start_boundary=dt.datetime(2020, 1, 1, 3), days_of_month=frozenset({1, 15}), last_day_of_month=True
-        ),
+        model.MonthlyTrigger(start_boundary=dt.datetime(2020, 1, 1, 3), days_of_month=frozenset({1, 15}), last_day_of_month=True),
     ),
     ("monthly only last", lambda: trigger(type="monthly", at="03:00", days_of_month=["LAST"]).last_day_of_month, True),
     (
@@ -357,27 +353,17 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
     ),
     (
         "maintenance",
-        lambda: (
-            parse(
-                settings={"maintenance": {"period": "1d", "deadline": "P7D", "exclusive": True}}
-            ).settings.maintenance_settings
-        ),
+        lambda: parse(settings={"maintenance": {"period": "1d", "deadline": "P7D", "exclusive": True}}).settings.maintenance_settings,
         model.MaintenanceSettings(period=dt.timedelta(days=1), deadline=dt.timedelta(days=7), exclusive=True),
     ),
     (
         "idle settings",
-        lambda: (
-            parse(settings={"idle_settings": {"duration": "10m", "stop_on_idle_end": False}}).settings.idle_settings
-        ),
+        lambda: parse(settings={"idle_settings": {"duration": "10m", "stop_on_idle_end": False}}).settings.idle_settings,
         model.IdleSettings(duration=10 * MINUTE, stop_on_idle_end=False),
     ),
     (
         "network profile",
-        lambda: (
-            parse(
-                settings={"network_profile": {"name": "Office", "id": "{8b0c9a3e-0d9b-4d3a-9d59-3f4f3c1a2b7e}"}}
-            ).settings.network_settings
-        ),
+        lambda: parse(settings={"network_profile": {"name": "Office", "id": "{8b0c9a3e-0d9b-4d3a-9d59-3f4f3c1a2b7e}"}}).settings.network_settings,
         model.NetworkSettings(name="Office", id="{8b0c9a3e-0d9b-4d3a-9d59-3f4f3c1a2b7e}"),
     ),
     (
@@ -454,16 +440,8 @@ CANONICAL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "zone kept",
-        {
-            "triggers": [
-                {"type": "once", "start_boundary": "2026-01-01T06:00:00Z", "end_boundary": "2026-01-02T06:00:00+01:00"}
-            ]
-        },
-        {
-            "triggers": [
-                {"type": "once", "start_boundary": "2026-01-01T06:00:00Z", "end_boundary": "2026-01-02T06:00:00+01:00"}
-            ]
-        },
+        {"triggers": [{"type": "once", "start_boundary": "2026-01-01T06:00:00Z", "end_boundary": "2026-01-02T06:00:00+01:00"}]},
+        {"triggers": [{"type": "once", "start_boundary": "2026-01-01T06:00:00Z", "end_boundary": "2026-01-02T06:00:00+01:00"}]},
     ),
     (
         "settings defaults omitted",
@@ -479,9 +457,7 @@ CANONICAL: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("options", "expected"), [case[1:] for case in CANONICAL], ids=[case[0] for case in CANONICAL])
-def test_canonical_spec_keeps_only_what_differs_from_the_default(
-    options: dict[str, Any], expected: dict[str, Any]
-) -> None:
+def test_canonical_spec_keeps_only_what_differs_from_the_default(options: dict[str, Any], expected: dict[str, Any]) -> None:
     base = {"name": "Synchro Stock", "actions": [{"command": CMD}]}
     assert spec_from_definition(parse_spec({**base, **options}).definition) == {**base, "folder": "\\", **expected}
 
