@@ -26,6 +26,15 @@ files that are used by the executable file"); ``PATH`` is the machine's (a per-u
 comes after it and is not read). Each folder searched up to where the program is found is one a
 program planted there would be run from.
 
+Whatever the program, it starts in the action's working directory, its current directory, where
+Windows looks for the DLLs it loads (Microsoft docs, Dynamic-link library search order: the
+current directory, after the system folders, before ``PATH``) and for the relative names it is
+given: a start-in folder someone else may add a file to is a way in too, judged as the folder
+holding what the task runs. ``%TEMP%`` there is the machine's (``C:\\Windows\\TEMP``, where
+Users may add files); an account's profile usually sets its own, which comes first: the cautious
+reading. A start-in folder that is no path on a drive (a share, or text Windows cannot start in)
+is not judged, and said.
+
 :func:`execution_paths` lists what to read: the files, the search candidates, the folders above
 each up to the drive root and the variables; :func:`unread` what a read has not yet brought;
 :func:`check_execution` says, in words, which of them someone other than Administrators, SYSTEM,
@@ -84,6 +93,7 @@ class ExecutionPaths:
     searches: tuple[Search, ...] = ()
     variables: tuple[str, ...] = ()  # upper-case names
     unresolved: tuple[str, ...] = ()
+    start_in: tuple[str, ...] = ()  # each action's working directory, expanded (the current directory it runs in)
 
     def executed(self, state: ReadResult) -> tuple[str, ...]:
         """The files the task will run, as far as the read tells: each file, and for each search the
@@ -98,6 +108,7 @@ class ExecutionPaths:
         search needs only the folders up to the first that holds the program."""
         files = list(self.files)
         folders = [folder for path in self.files for folder in _folders_above(path)]
+        folders += [folder for start in self.start_in for folder in (start, *_folders_above(start))]
         for search in self.searches:
             for directory, candidate in zip(search.directories, search.candidates, strict=True):
                 files.append(candidate)
@@ -126,8 +137,15 @@ def execution_paths(definition: TaskDefinition, environment: Mapping[str, str | 
     for search in found.searches:
         for directory in search.directories:
             folders += [directory, *_folders_above(directory)]
+    for start in found.start_in:
+        folders += [start, *_folders_above(start)]
     return ExecutionPaths(
-        _unique(found.files), _unique(folders), tuple(found.searches), tuple(dict.fromkeys(found.variables)), tuple(dict.fromkeys(found.unresolved))
+        _unique(found.files),
+        _unique(folders),
+        tuple(found.searches),
+        tuple(dict.fromkeys(found.variables)),
+        tuple(dict.fromkeys(found.unresolved)),
+        _unique(found.start_in),
     )
 
 
@@ -164,6 +182,12 @@ def check_execution(paths: ExecutionPaths, state: ReadResult, run_as: str | None
         problem = judge.search(search)
         if problem:
             unresolved.append(problem)
+    for start in paths.start_in:
+        if path_key(start) not in judge.held:
+            judge.holder(start, "where the task starts: its current directory")
+        for folder in _folders_above(start):
+            if path_key(folder) not in judge.held | judge.raised:
+                judge.above(folder)
     return ExecutionCheck(tuple(dict.fromkeys(judge.findings)), tuple(unresolved))
 
 
@@ -176,6 +200,8 @@ class _Judge:
         self.owned = owned
         self.names = names
         self.findings: list[str] = []
+        self.held: set[str] = set()  # folders judged as holding what the task runs (any write counts)
+        self.raised: set[str] = set()  # folders judged as above it (renaming, re-permissioning counts)
 
     def file(self, path: str) -> bool:
         """Judge an executed file; whether it exists."""
@@ -186,11 +212,13 @@ class _Judge:
         return exists
 
     def holder(self, folder: str, what: str = "holds what the task runs") -> None:
+        self.held.add(path_key(folder))
         directory = self.state.directory(folder)
         if directory is not None and directory.exists and not self.owned(folder):
             self._add(f"{folder} ({what}) is writable by", directory.writers)
 
     def above(self, folder: str) -> None:
+        self.raised.add(path_key(folder))
         directory = self.state.directory(folder)
         if directory is not None and directory.exists and not self.owned(folder):
             self._add(f"{folder} (above what the task runs) can be renamed or re-permissioned by", directory.replacers)
@@ -240,10 +268,16 @@ class _Found:
         self.searches: list[Search] = []
         self.variables: list[str] = []
         self.unresolved: list[str] = []
+        self.start_in: list[str] = []
 
     def action(self, action: ExecAction) -> None:
-        working = self.expanded(action.working_directory) if action.working_directory else None
+        given = action.working_directory
+        working = self.expanded(given) if given else None
+        if given and working is not None and not is_drive_path(working):
+            self.unresolved.append(f"{given}: the start-in folder is not a folder on a drive, so it is not judged")
         working = ntpath.normpath(working) if working and is_drive_path(working) else None
+        if working is not None:
+            self.start_in.append(working)
         candidates = [action.command, *(_tokens(action.arguments) if action.arguments else ())]
         for index, candidate in enumerate(candidates):
             text = candidate.strip().strip('"')

@@ -153,6 +153,20 @@ EXECUTION_CASES: list[tuple[str, dict[str, str], dict[str, Any], tuple[str, ...]
 # Server's), the findings expected, what is expected unresolved). Each is also planted as a
 # hand-made task the collection only reports, through win_sync_task_info.
 _USERS = "is writable by BUILTIN\\Users"
+# C:\Windows\TEMP as Windows installs it (icacls on Windows Server 2022): BUILTIN\Users may add
+# files and folders there (S,WD,AD,X), each creator owning what it adds; SYSTEM, Administrators
+# and TrustedInstaller have full control.
+WINDOWS_TEMP_ACL: dict[str, Any] = {
+    "owner": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+    "protected": True,
+    "aces": [
+        {"sid": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-5-18", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-5-32-544", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-3-0", "type": "allow", "rights": 0x1F01FF, "inherit_only": True},
+        {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x100026},
+    ],
+}
 SEARCH_CASES: list[tuple[str, dict[str, str], dict[str, Any], dict[str, str] | None, tuple[str, ...], tuple[str, ...]]] = [
     (
         "bare-program-found-in-the-working-directory",
@@ -192,6 +206,18 @@ SEARCH_CASES: list[tuple[str, dict[str, str], dict[str, Any], dict[str, str] | N
         {"D:\\Public\\tool.exe": None},
         {"windir": "C:\\Windows", "TOOLS": "D:\\Public"},
         (f"D:\\Public\\tool.exe {_USERS}", f"D:\\Public (holds what the task runs) {_USERS}"),
+        (),
+    ),
+    (
+        # A program loads DLLs from its current directory, the task's start-in folder (Microsoft
+        # docs, Dynamic-link library search order): a start-in folder Users may add files to is
+        # one, whatever the program. %TEMP% is the machine's C:\Windows\TEMP (an account's
+        # profile may set its own TEMP, which comes first: the cautious reading).
+        "start-in-the-temporary-folder",
+        {"command": "C:\\Windows\\System32\\cmd.exe", "arguments": "/c exit 0", "working_directory": "%TEMP%"},
+        {"C:\\Windows\\System32\\cmd.exe": None, "C:\\Windows\\TEMP": WINDOWS_TEMP_ACL},
+        None,
+        (f"C:\\Windows\\TEMP (where the task starts: its current directory) {_USERS}",),
         (),
     ),
     (
