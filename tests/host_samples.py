@@ -134,3 +134,19 @@ def record_writers(record: Mapping[str, Any]) -> list[str]:
     from the record's owner and DACL."""
     aces = [AccessEntry.from_json(ace, f"aces[{index}]") for index, ace in enumerate(record["aces"])]
     return list(writers(record["owner"], aces))
+
+
+# C:\Windows\TEMP as Windows installs it (icacls on Windows Server 2022): BUILTIN\Users may add
+# files and folders there (S,WD,AD,X), each creator owning what it adds; SYSTEM, Administrators
+# and TrustedInstaller have full control.
+WINDOWS_TEMP_ACL: dict[str, Any] = {
+    "owner": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+    "protected": True,
+    "aces": [
+        {"sid": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-5-18", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-5-32-544", "type": "allow", "rights": 0x1F01FF},
+        {"sid": "S-1-3-0", "type": "allow", "rights": 0x1F01FF, "inherit_only": True},
+        {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x100026},
+    ],
+}

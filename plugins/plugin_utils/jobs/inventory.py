@@ -391,12 +391,18 @@ def _working_directory(entry: Section, name: str, defaults: JobDefaults) -> str:
 
 
 def _starts_nowhere(job: Mapping[str, object]) -> bool:
-    """A job without a script whose own ``actions`` name no start-in folder has no folder: nothing
-    is created for it, and its task starts where Windows starts it (adopted as such)."""
+    """A job without a script whose own ``actions`` start in no folder, or in one no job may own
+    (``%TEMP%``), has no folder: nothing is created nor locked down for it, and its task starts
+    where its actions say (adopted as such)."""
     if job.get("sync_command") is not None or job.get("script") is not None:
         return False
     actions = job.get("actions")
-    return isinstance(actions, list) and all(isinstance(action, Mapping) and action.get("working_directory") is None for action in actions)
+    return isinstance(actions, list) and all(isinstance(action, Mapping) and _no_job_folder(action.get("working_directory")) for action in actions)
+
+
+def _no_job_folder(start_in: object) -> bool:
+    """Whether an action starting in ``start_in`` starts in no folder a job could own."""
+    return start_in is None or (isinstance(start_in, str) and job_folder(start_in)[1] is not None)
 
 
 def _check_owned(entry: Section, working_directory: str, script_name: str, defaults: JobDefaults) -> None:
@@ -629,6 +635,12 @@ def _adopt_actions(spec: Mapping[str, object], job: dict[str, object], root: str
         # Said as actions with no folder: command and arguments would start it in the job's folder.
         job["actions"] = actions
         notes.append("has no start-in folder: kept as actions (add working_directory to start it in a folder)")
+        return
+    if _no_job_folder(directory):
+        # A job's folder is one the collection writes and locks down, which %TEMP% must never be:
+        # the action keeps its start-in folder, and the job has none of its own.
+        job["actions"] = actions
+        notes.append(f"starts in {describe(directory)}, which cannot be a job's folder (the collection writes and locks down a job's folder): kept as actions")
         return
     if not root or directory != ntpath.join(root, str(job["name"])):
         job["working_directory"] = directory

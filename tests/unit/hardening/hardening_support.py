@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from action_harness import SVC_SYNC, SVC_SYNC_SID
+from host_samples import WINDOWS_TEMP_ACL
 from hostile_text import TEMPLATED_FIELDS
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS
@@ -153,20 +154,6 @@ EXECUTION_CASES: list[tuple[str, dict[str, str], dict[str, Any], tuple[str, ...]
 # Server's), the findings expected, what is expected unresolved). Each is also planted as a
 # hand-made task the collection only reports, through win_sync_task_info.
 _USERS = "is writable by BUILTIN\\Users"
-# C:\Windows\TEMP as Windows installs it (icacls on Windows Server 2022): BUILTIN\Users may add
-# files and folders there (S,WD,AD,X), each creator owning what it adds; SYSTEM, Administrators
-# and TrustedInstaller have full control.
-WINDOWS_TEMP_ACL: dict[str, Any] = {
-    "owner": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
-    "protected": True,
-    "aces": [
-        {"sid": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464", "type": "allow", "rights": 0x1F01FF},
-        {"sid": "S-1-5-18", "type": "allow", "rights": 0x1F01FF},
-        {"sid": "S-1-5-32-544", "type": "allow", "rights": 0x1F01FF},
-        {"sid": "S-1-3-0", "type": "allow", "rights": 0x1F01FF, "inherit_only": True},
-        {"sid": "S-1-5-32-545", "type": "allow", "rights": 0x100026},
-    ],
-}
 SEARCH_CASES: list[tuple[str, dict[str, str], dict[str, Any], dict[str, str] | None, tuple[str, ...], tuple[str, ...]]] = [
     (
         "bare-program-found-in-the-working-directory",

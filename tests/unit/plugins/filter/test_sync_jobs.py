@@ -505,6 +505,46 @@ def test_a_job_with_its_own_actions_keeps_its_folder_when_it_has_a_script_or_an_
     assert with_script[0]["working_directory"] == f"{ROOT}\\A" and started[0]["working_directory"] == f"{ROOT}\\B"
 
 
+@pytest.mark.parametrize("root", [ROOT, ""], ids=["shop_sync_root set", "no shop_sync_root"])
+@pytest.mark.parametrize("start_in", ["%TEMP%", "%appdata%\\..\\Local\\Tool"])
+def test_a_task_starting_in_a_folder_no_job_may_own_is_adopted_as_its_actions_with_no_folder(root: str, start_in: str) -> None:
+    # A job's folder is one the collection writes and locks down: %TEMP% stays refused as one.
+    # The task is kept as its action, starting where it starts, and the job gets no folder.
+    action = {**HAND_MADE_ACTION, "working_directory": start_in}
+    spec = {"name": "Hand made", "folder": "\\Isotools", "actions": [action], "principal": {"user": "SYSTEM"}}
+    adopted = to_inventory_jobs([info_task(spec)], root=root)
+    assert adopted["skipped"] == []
+    [job] = adopted["jobs"]
+    assert job["actions"] == [action] and "working_directory" not in job
+    notes = adopted["notes"]["Hand made"]
+    assert any(f"starts in '{start_in}'" in note and "kept as actions" in note for note in notes), notes
+    assert not any("shop_sync_root" in note for note in notes)
+    [again] = to_sync_jobs([job], host="shop01", defaults={**DEFAULTS, "root": root})
+    assert again["working_directory"] == ""  # nothing is created nor locked down for it
+    redone = parse_spec({**again["task"], "name": "Hand made", "folder": "\\Isotools"}).definition  # type: ignore[dict-item]
+    assert change_lines(compare_definitions(redone, parse_spec(spec).definition)) == []
+    # Said by the user as a job's folder, it is still refused.
+    problems = sync_job_problems([{"name": "Hand made", "working_directory": start_in, "sync_command": "x"}], host="shop01", defaults=DEFAULTS)
+    assert problems and all("working_directory" in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("start_in", "why"),
+    [
+        ("[PATH]", "must be an absolute folder"),
+        ('"C:\\Program Files (x86)\\Tool"', "must not be quoted: Task Scheduler uses the folder as written"),
+    ],
+    ids=["placeholder", "quoted"],
+)
+def test_a_task_starting_in_no_folder_windows_can_start_in_is_left_out_naming_its_start_in_folder(start_in: str, why: str) -> None:
+    action = {**HAND_MADE_ACTION, "working_directory": start_in}
+    spec = {"name": "Hand made", "folder": "\\Isotools", "actions": [action], "principal": {"user": "SYSTEM"}}
+    adopted = to_inventory_jobs([info_task(spec)], root=ROOT)
+    assert adopted["jobs"] == []
+    [skipped] = adopted["skipped"]
+    assert [reason.startswith(f"actions[0].working_directory '{start_in}' {why}") for reason in skipped["reasons"]] == [True], skipped
+
+
 def test_a_task_that_names_no_account_is_not_adopted_and_says_why() -> None:
     spec = {"name": "Nobody", "folder": "\\Isotools", "actions": [HAND_MADE_ACTION], "principal": {"logon_type": "s4u"}}
     adopted = to_inventory_jobs([info_task(spec)], root=ROOT)
