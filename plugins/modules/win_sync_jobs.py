@@ -305,8 +305,9 @@ jobs:
         - "What the task runs that an account other than Administrators, SYSTEM, TrustedInstaller
           and the task's own one may change, and that the job does not own (so the deploy does not
           touch it): the program in C(command), a script or program named in C(arguments) (a relative
-          one taken from the working directory), the folder holding each, and the folders above up
-          to the drive (renamed, emptied or re-permissioned). Each one is a way to run code as the
+          one taken from the working directory), the folder holding each, the start-in folder (the
+          program's current directory, where it looks for DLLs; C(%TEMP%) is the machine's), and the
+          folders above up to the drive (renamed, emptied or re-permissioned). Each one is a way to run code as the
           task's account. The job's own folder and what it holds are locked down instead (with
           O(secure_acl))."
       type: list
@@ -317,7 +318,7 @@ jobs:
         - What the task runs that could not be told, and why, rather than passed in silence; a
           path with a variable the machine environment does not set (a per-user one, or
           unknown), a program named bare found nowhere Windows looks for it before a per-user
-          C(PATH), which is not read.
+          C(PATH), which is not read, a start-in folder that is no folder on a drive.
       type: list
       elements: str
       sample: ['%LOCALAPPDATA%\tool.exe: %LOCALAPPDATA% is not a machine environment variable (a per-user or unknown one is not read)']

@@ -181,7 +181,7 @@ tasks:
         - What the task runs that an account other than Administrators, SYSTEM, TrustedInstaller
           and the task's own one may change (as M(isotools.shop_sync.win_sync_jobs) says of a job's
           task in C(jobs[].findings)), that is the program, a script or program named in its arguments, a program
-          named bare where Windows looks for it first, the folders above each. Reported only.
+          named bare where Windows looks for it first, the start-in folder, the folders above each. Reported only.
         - One more read of the host brings these paths, which the first could not know.
       type: list
       elements: str
@@ -189,7 +189,8 @@ tasks:
     unresolved:
       description:
         - What the task runs that could not be told, and why (a per-user or unknown variable, a
-          program named bare found nowhere before a per-user C(PATH)).
+          program named bare found nowhere before a per-user C(PATH), a start-in folder that is no
+          folder on a drive).
       type: list
       elements: str
 """
