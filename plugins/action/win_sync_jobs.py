@@ -10,19 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
+    ActionCall,
+    HostAction,
     Result,
-    controller_path,
     folder_option,
     jobs_options,
     owner_option,
-    passwords_in,
-    run_guarded,
-    script_renderer,
-    trace,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import DEFAULT_OWNER
@@ -40,30 +34,25 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
-class ActionModule(ActionBase):
-    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
-        self._supports_check_mode = True
-        self._supports_async = False
-        variables = task_vars or {}
-        secrets = passwords_in(self._task.args)
+class ActionModule(HostAction):
+    NAME = "win_sync_jobs"
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-        def body(result: Result) -> None:
-            super(ActionModule, self).run(tmp, variables)
-            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-            folder = folder_option(args["folder"])
-            jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"])
-            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
-            backup_dir = args["backup_dir"]
-            run = SyncRun(
-                PlanOptions(
-                    folder, prune=args["prune"], update_password=args["update_password"], secure_acl=args["secure_acl"], owner=owner_option(args["owner"])
-                ),
-                check_mode=bool(self._task.check_mode),
-                diff=bool(self._task.diff),
-                backup=args["backup"],
-                backup_dir=controller_path(self, variables, backup_dir) if args["backup"] and backup_dir else None,
-                host_name=host_label(variables),
-            )
-            sync(host, jobs, run, result, lambda message: trace("win_sync_jobs", message, secrets=secrets, host=run.host_name))
+    def empty_result(self) -> Result:
+        return empty_sync_result()
 
-        return run_guarded(empty_sync_result(), body, secrets=secrets)
+    def act(self, call: ActionCall, result: Result) -> None:
+        args = call.args
+        folder = folder_option(args["folder"])
+        jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=call.script_renderer(), root=args["root"])
+        host = call.host()
+        backup_dir = args["backup_dir"]
+        run = SyncRun(
+            PlanOptions(folder, prune=args["prune"], update_password=args["update_password"], secure_acl=args["secure_acl"], owner=owner_option(args["owner"])),
+            check_mode=call.check_mode,
+            diff=call.diff,
+            backup=args["backup"],
+            backup_dir=call.controller_path(backup_dir) if args["backup"] and backup_dir else None,
+            host_name=call.host_name,
+        )
+        sync(host, jobs, run, result, call.trace)

@@ -12,19 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
-    Result,
-    controller_path,
-    folder_option,
-    jobs_options,
-    passwords_in,
-    run_guarded,
-    script_renderer,
-    trace,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option, jobs_options
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory.image import snapshot_of, write_image
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import desired_jobs
@@ -38,35 +26,25 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
-def _empty_result() -> Result:
-    return {"changed": False, "dest": None, "counts": {}, "left_out": []}
+class ActionModule(HostAction):
+    NAME = "win_sync_snapshot"
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
+    def empty_result(self) -> Result:
+        return {"changed": False, "dest": None, "counts": {}, "left_out": []}
 
-class ActionModule(ActionBase):
-    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
-        self._supports_check_mode = True
-        self._supports_async = False
-        variables = task_vars or {}
-        # The jobs may carry passwords (the role's translation does): never in the result.
-        secrets = passwords_in(self._task.args)
-
-        def body(result: Result) -> None:
-            super(ActionModule, self).run(tmp, variables)
-            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-            folder = folder_option(args["folder"])
-            jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=script_renderer(self, variables), root=args["root"])
-            dest = controller_path(self, variables, args["dest"])
-            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
-            name = host_label(variables)
-            request = read_request_for(jobs, PlanOptions(folder, secure_acl=args["secure_acl"]))
-            counted = f"{len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)"
-            trace("win_sync_snapshot", f"read: {counted}", secrets=secrets, host=name)
-            # A script its job marks sensitive is kept as its hash: the image is published.
-            sensitive = {path_key(item.path) for job in jobs for item in job.files if item.sensitive}
-            snapshot = snapshot_of(ReadResult.from_json(host.call(request.to_json())), sensitive)
-            write_image(dest, snapshot, host=name, taken=dt.datetime.now(dt.timezone.utc))
-            result.update(dest=dest, counts=dict(snapshot.counts), left_out=list(snapshot.left_out))
-            if snapshot.left_out:
-                result["warnings"] = [f"not in the image {dest}: {line}" for line in snapshot.left_out]
-
-        return run_guarded(_empty_result(), body, secrets=secrets)
+    def act(self, call: ActionCall, result: Result) -> None:
+        args = call.args
+        folder = folder_option(args["folder"])
+        jobs = desired_jobs(args["jobs"], folder=folder, secure_acl=args["secure_acl"], render=call.script_renderer(), root=args["root"])
+        dest = call.controller_path(args["dest"])
+        host = call.host()
+        request = read_request_for(jobs, PlanOptions(folder, secure_acl=args["secure_acl"]))
+        call.trace(f"read: {len(request.folders)} folder(s), {len(request.tasks)} task(s), {len(request.files)} file(s)")
+        # A script its job marks sensitive is kept as its hash: the image is published.
+        sensitive = {path_key(item.path) for job in jobs for item in job.files if item.sensitive}
+        snapshot = snapshot_of(ReadResult.from_json(host.call(request.to_json())), sensitive)
+        write_image(dest, snapshot, host=call.host_name, taken=dt.datetime.now(dt.timezone.utc))
+        result.update(dest=dest, counts=dict(snapshot.counts), left_out=list(snapshot.left_out))
+        if snapshot.left_out:
+            result["warnings"] = [f"not in the image {dest}: {line}" for line in snapshot.left_out]

@@ -13,17 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
-    Result,
-    folder_option,
-    owner_option,
-    passwords_in,
-    run_guarded,
-    trace,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option, owner_option
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import task_job
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
@@ -44,43 +35,39 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
-def _empty_result() -> Result:
-    return {"changed": False, "path": None, "outcome": None, "changes": [], "xml": None, "previous_xml": None, "diff": {}, "warnings": []}
+class ActionModule(HostAction):
+    NAME = "win_sync_task"
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
+    def empty_result(self) -> Result:
+        return {"changed": False, "path": None, "outcome": None, "changes": [], "xml": None, "previous_xml": None, "diff": {}, "warnings": []}
 
-class ActionModule(ActionBase):
-    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
-        self._supports_check_mode = True
-        self._supports_async = False
-        variables = task_vars or {}
-        secrets = passwords_in(self._task.args)
+    def arguments(self) -> dict[str, Any]:
+        _refuse_misplaced(self._task.args)
+        return super().arguments()
 
-        def body(result: Result) -> None:
-            super(ActionModule, self).run(tmp, variables)
-            _refuse_misplaced(self._task.args)
-            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-            job, folder = _job(args)
-            owner = owner_option(args["owner"])
-            if job.definition is not None:
-                result["xml"] = render_xml(mark(job.definition, password_version=job.password_version, owner=owner))
-            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
-            run = SyncRun(
-                PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
-                check_mode=bool(self._task.check_mode),
-                diff=bool(self._task.diff),
-                host_name=host_label(variables),
-            )
-            synced = empty_sync_result()
-            try:
-                the_plan = sync(host, [job], run, synced, lambda message: trace("win_sync_task", message, secrets=secrets, host=run.host_name))
-            finally:
-                _reshape(synced, result)
-            planned = the_plan.jobs[0]
-            result["path"] = planned.path
-            if planned.changed:
-                result["previous_xml"] = planned.xml_before
-
-        return run_guarded(_empty_result(), body, secrets=secrets)
+    def act(self, call: ActionCall, result: Result) -> None:
+        args = call.args
+        job, folder = _job(args)
+        owner = owner_option(args["owner"])
+        if job.definition is not None:
+            result["xml"] = render_xml(mark(job.definition, password_version=job.password_version, owner=owner))
+        host = call.host()
+        run = SyncRun(
+            PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
+            check_mode=call.check_mode,
+            diff=call.diff,
+            host_name=call.host_name,
+        )
+        synced = empty_sync_result()
+        try:
+            the_plan = sync(host, [job], run, synced, call.trace)
+        finally:
+            _reshape(synced, result)
+        planned = the_plan.jobs[0]
+        result["path"] = planned.path
+        if planned.changed:
+            result["previous_xml"] = planned.xml_before
 
 
 def _refuse_misplaced(given: Mapping[str, Any]) -> None:

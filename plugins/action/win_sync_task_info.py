@@ -15,16 +15,8 @@ from typing import Any
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import BOOLEANS, boolean
-from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
-    Result,
-    folder_option,
-    passwords_in,
-    run_guarded,
-    trace,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     FolderQuery,
     HistoryRequest,
@@ -52,48 +44,40 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 DEFAULT_HISTORY_EVENTS = 50
 
 
-def _empty_result() -> Result:
-    return {"changed": False, "folder": None, "exists": False, "host": {}, "tasks": [], "history_available": None}
+class ActionModule(HostAction):
+    NAME = "win_sync_task_info"
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
+    def empty_result(self) -> Result:
+        return {"changed": False, "folder": None, "exists": False, "host": {}, "tasks": [], "history_available": None}
 
-class ActionModule(ActionBase):
-    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
-        self._supports_check_mode = True
-        self._supports_async = False
-        variables = task_vars or {}
-        secrets = passwords_in(self._task.args)
+    def act(self, call: ActionCall, result: Result) -> None:
+        args = call.args
+        folder = folder_option(args["folder"])
+        events_per_task = _history_events(args["history"])
+        request = _read_request(folder, args["name"], args["recurse"])
+        result["folder"] = folder
+        host = call.host()
+        call.trace(f"read {folder} (recurse: {args['recurse']}, name: {args['name']})")
+        first = ReadResult.from_json(host.call(request.to_json()))
+        records = [record for record in first.tasks if _wanted(record.path, request)]
+        definitions = {record.path: task_definition(record) for record in records}
 
-        def body(result: Result) -> None:
-            super(ActionModule, self).run(tmp, variables)
-            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-            folder = folder_option(args["folder"])
-            events_per_task = _history_events(args["history"])
-            request = _read_request(folder, args["name"], args["recurse"])
-            result["folder"] = folder
-            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
-            log = host_label(variables)
-            trace("win_sync_task_info", f"read {folder} (recurse: {args['recurse']}, name: {args['name']})", secrets=secrets, host=log)
-            first = ReadResult.from_json(host.call(request.to_json()))
-            records = [record for record in first.tasks if _wanted(record.path, request)]
-            definitions = {record.path: task_definition(record) for record in records}
+        def what_they_run(current: ReadResult) -> ReadRequest:
+            return unread([execution_paths(definition, current.variables()) for definition in definitions.values() if definition], current)
 
-            def what_they_run(current: ReadResult) -> ReadRequest:
-                return unread([execution_paths(definition, current.variables()) for definition in definitions.values() if definition], current)
-
-            state = read_more(host, first, request, what_they_run, lambda line: trace("win_sync_task_info", line, secrets=secrets, host=log))
-            folder_record = state.folder(folder)
-            result["exists"] = folder_record.exists if folder_record is not None else bool(state.tasks)
-            result["host"] = state.host.to_json()
-            runs: Mapping[str, list[dict[str, Any]]] = {}
-            if events_per_task and records:
-                history = HistoryRequest(tuple(record.path for record in records), events_per_task * len(records))
-                answer = HistoryResult.from_json(host.call(history.to_json()), history.tasks)
-                result["history_available"] = answer.available
-                runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
-            entries = [task_entry(record, runs.get(path_key(record.path), []), _checked(definitions[record.path], state, record)) for record in records]
-            result["tasks"] = entries + [unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)]
-
-        return run_guarded(_empty_result(), body, secrets=secrets)
+        state = read_more(host, first, request, what_they_run, call.trace)
+        folder_record = state.folder(folder)
+        result["exists"] = folder_record.exists if folder_record is not None else bool(state.tasks)
+        result["host"] = state.host.to_json()
+        runs: Mapping[str, list[dict[str, Any]]] = {}
+        if events_per_task and records:
+            history = HistoryRequest(tuple(record.path for record in records), events_per_task * len(records))
+            answer = HistoryResult.from_json(host.call(history.to_json()), history.tasks)
+            result["history_available"] = answer.available
+            runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
+        entries = [task_entry(record, runs.get(path_key(record.path), []), _checked(definitions[record.path], state, record)) for record in records]
+        result["tasks"] = entries + [unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)]
 
 
 def _checked(definition: TaskDefinition | None, state: ReadResult, record: TaskRecord) -> ExecutionCheck | None:

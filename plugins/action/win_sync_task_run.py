@@ -11,16 +11,7 @@ from __future__ import annotations
 import ntpath
 from typing import Any
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_for, host_label
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
-    Result,
-    folder_option,
-    passwords_in,
-    run_guarded,
-    trace,
-)
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadRequest, ReadResult, RunRequest, RunResult, TaskRecord, TaskRun
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
@@ -37,64 +28,57 @@ ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
-def _empty_result() -> Result:
-    return {
-        "changed": False,
-        "path": None,
-        "started": False,
-        "finished": False,
-        "timed_out": False,
-        "exit_code": None,
-        "last_result": None,
-        "last_result_text": None,
-        "start_time": None,
-        "end_time": None,
-        "duration": None,
-        "message": None,
-        "would_run": None,
-    }
+class ActionModule(HostAction):
+    NAME = "win_sync_task_run"
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
+    def empty_result(self) -> Result:
+        return {
+            "changed": False,
+            "path": None,
+            "started": False,
+            "finished": False,
+            "timed_out": False,
+            "exit_code": None,
+            "last_result": None,
+            "last_result_text": None,
+            "start_time": None,
+            "end_time": None,
+            "duration": None,
+            "message": None,
+            "would_run": None,
+        }
 
-class ActionModule(ActionBase):
-    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
-        self._supports_check_mode = True
-        self._supports_async = False
-        variables = task_vars or {}
-        secrets = passwords_in(self._task.args)
-
-        def body(result: Result) -> None:
-            super(ActionModule, self).run(tmp, variables)
-            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-            problem = name_problem(args["name"])
-            if problem:
-                result.update(failed=True, msg=f"name {problem}")
-                return
-            if args["timeout"] < 0:
-                result.update(failed=True, msg=f"timeout must be a number of seconds >= 0, got {args['timeout']}")
-                return
-            path = folder_option(args["folder"]).rstrip("\\") + "\\" + args["name"]
-            result["path"] = path
-            host = host_for(self, variables, allow_unencrypted_password=args["allow_unencrypted_password"])
-            if self._task.check_mode:
-                trace("win_sync_task_run", f"check mode: read {path}", secrets=secrets, host=host_label(variables))
-                state = ReadResult.from_json(host.call(ReadRequest(tasks=(path,)).to_json()))
-                record = state.task(path)
-                refusal = start_refusal(record, state.unreadable_task(path), _definition(record))
-                result.update(would_run=refusal is None, changed=refusal is None)
-                if refusal is None:
-                    result["message"] = f"check mode: {path} would be run; nothing was run"
-                else:
-                    result.update(failed=True, msg=f"task '{path}' would not be started: {refusal}")
-                return
-            trace("win_sync_task_run", f"run {path} (wait: {args['wait']}, timeout: {args['timeout']} s)", secrets=secrets, host=host_label(variables))
-            answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()))
-            run = answer.runs[0] if answer.runs else TaskRun(path=path, started=False, message="the host reported no run")
-            result.update(run_summary(run), path=run.path, changed=run.started)
-            failure = _failure(run, wait=args["wait"], timeout=args["timeout"], fail_on_error=args["fail_on_error"])
-            if failure:
-                result.update(failed=True, msg=failure)
-
-        return run_guarded(_empty_result(), body, secrets=secrets)
+    def act(self, call: ActionCall, result: Result) -> None:
+        args = call.args
+        problem = name_problem(args["name"])
+        if problem:
+            result.update(failed=True, msg=f"name {problem}")
+            return
+        if args["timeout"] < 0:
+            result.update(failed=True, msg=f"timeout must be a number of seconds >= 0, got {args['timeout']}")
+            return
+        path = folder_option(args["folder"]).rstrip("\\") + "\\" + args["name"]
+        result["path"] = path
+        host = call.host()
+        if call.check_mode:
+            call.trace(f"check mode: read {path}")
+            state = ReadResult.from_json(host.call(ReadRequest(tasks=(path,)).to_json()))
+            record = state.task(path)
+            refusal = start_refusal(record, state.unreadable_task(path), _definition(record))
+            result.update(would_run=refusal is None, changed=refusal is None)
+            if refusal is None:
+                result["message"] = f"check mode: {path} would be run; nothing was run"
+            else:
+                result.update(failed=True, msg=f"task '{path}' would not be started: {refusal}")
+            return
+        call.trace(f"run {path} (wait: {args['wait']}, timeout: {args['timeout']} s)")
+        answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()))
+        run = answer.runs[0] if answer.runs else TaskRun(path=path, started=False, message="the host reported no run")
+        result.update(run_summary(run), path=run.path, changed=run.started)
+        failure = _failure(run, wait=args["wait"], timeout=args["timeout"], fail_on_error=args["fail_on_error"])
+        if failure:
+            result.update(failed=True, msg=failure)
 
 
 def _definition(record: TaskRecord | None) -> TaskDefinition | None:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the action plugins share, between Ansible and the core.
 
-``select`` picks the host a task runs against from its inventory variables, ``support`` turns
-arguments and errors into Ansible's terms, and ``inert`` keeps host text away from the templar.
+``select`` picks the host a task runs against from its inventory variables, ``support`` is the
+``run()`` they share (``HostAction``) and turns arguments and errors into Ansible's terms, and
+``inert`` keeps host text away from the templar.
 The use case they call is ``plugin_utils/sync.py``; the host itself is ``hosts/``.
 """

@@ -5,7 +5,9 @@
 ``shop_sync_backend: directory`` with ``shop_sync_directory_root: <path>`` selects the directory
 host (an offline Windows image on the controller's disk; a relative root is taken from the
 playbook's directory). ``shop_sync_backend: winrm``, or no variable at all, selects the WinRM
-host: the thin PowerShell module run through the host's own Ansible connection.
+host: the thin PowerShell module run through the host's own Ansible connection. A path on the
+controller (that root, a backup folder, an image) is taken from the playbook's directory when
+relative, :func:`controller_path`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import controller_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.port import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm import (
@@ -31,6 +32,7 @@ __all__ = [
     "BACKENDS",
     "host_for",
     "host_label",
+    "controller_path",
 ]
 
 BACKEND_VAR = "shop_sync_backend"
@@ -71,6 +73,15 @@ def host_for(action: ActionBase, task_vars: Mapping[str, Any], *, allow_unencryp
 def host_label(task_vars: Mapping[str, Any]) -> str:
     """The inventory name of the host, for backup paths and messages."""
     return str(task_vars.get("inventory_hostname") or "localhost")
+
+
+def controller_path(action: ActionBase, task_vars: Mapping[str, Any], path: str) -> str:
+    """``path`` on the controller; a relative one is taken from the playbook's directory."""
+    expanded = os.path.expanduser(path)
+    if not os.path.isabs(expanded):
+        base = task_vars.get("playbook_dir") or action._loader.get_basedir()
+        expanded = os.path.join(str(base), expanded)
+    return os.path.normpath(expanded)
 
 
 def _directory_root(action: ActionBase, task_vars: Mapping[str, Any]) -> str:

@@ -1,8 +1,11 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ``run()`` skeleton the four shop_sync actions share.
+"""The ``run()`` skeleton the shop_sync actions that talk to a host share.
 
-Every action builds its result in one dict that already has its full shape (so ``register``
+:class:`HostAction` is that ``run()`` once: Ansible's own checks, the arguments validated
+against the action's ``ARGUMENT_SPEC``, and the action's :meth:`HostAction.act` run guarded;
+an action says only its spec, its empty result and what it does with the :class:`ActionCall`
+(its arguments, its host, its trace). Every action builds its result in one dict that already has its full shape (so ``register``
 needs no guards), fills it step by step, and lets :func:`run_guarded` turn whatever goes wrong
 into that same result. It is the one place where exceptions become results:
 
@@ -23,8 +26,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.parameters import remove_values
@@ -32,8 +37,10 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.inert import inert
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import controller_path, host_for, host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ContractError, HostFailure
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.port import HostCaller
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import ScriptTemplateError, TemplateRender
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
@@ -50,13 +57,14 @@ except ImportError:  # ansible-core < 2.19 trusts every template it is given
 
 
 __all__ = [
+    "ActionCall",
+    "HostAction",
     "Result",
     "inert",
     "passwords_in",
     "scrubbed",
     "run_guarded",
     "trace",
-    "controller_path",
     "folder_option",
     "jobs_options",
     "owner_option",
@@ -111,6 +119,83 @@ def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iter
     return inert(_printed_plainly(scrubbed(result, secrets)))
 
 
+@dataclass(frozen=True)
+class ActionCall:
+    """One run of an action: its validated arguments and what it asks of Ansible."""
+
+    action: HostAction
+    variables: Mapping[str, Any]
+    args: Mapping[str, Any]
+    secrets: tuple[str, ...]
+
+    @property
+    def host_name(self) -> str:
+        """The inventory name of the host, for backup paths, images and messages."""
+        return host_label(self.variables)
+
+    @property
+    def check_mode(self) -> bool:
+        return bool(self.action._task.check_mode)
+
+    @property
+    def diff(self) -> bool:
+        return bool(self.action._task.diff)
+
+    def host(self) -> HostCaller:
+        """The host the inventory selects; nothing is sent to it yet."""
+        return host_for(self.action, self.variables, allow_unencrypted_password=self.args["allow_unencrypted_password"])
+
+    def trace(self, message: str) -> None:
+        """``message`` at -vvv, named by the action and the host, scrubbed of the secrets."""
+        trace(self.action.NAME, message, secrets=self.secrets, host=self.host_name)
+
+    def controller_path(self, path: str) -> str:
+        """``path`` on the controller, a relative one from the playbook's directory."""
+        return controller_path(self.action, self.variables, path)
+
+    def script_renderer(self) -> TemplateRender:
+        """How a job's script template is rendered for this task (:func:`script_renderer`)."""
+        return script_renderer(self.action, self.variables)
+
+
+class HostAction(ActionBase):
+    """An action that talks to one host: the ``run()`` they share, in one place.
+
+    A subclass names itself (``NAME``, as its traces say it), gives its ``ARGUMENT_SPEC`` (with
+    the host fragment's ``allow_unencrypted_password``), the result it returns whatever happens
+    (:meth:`empty_result`), and what it does (:meth:`act`).
+    """
+
+    NAME: ClassVar[str]
+    ARGUMENT_SPEC: ClassVar[dict[str, dict[str, Any]]]
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp: str | None = None, task_vars: dict[str, Any] | None = None) -> Result:
+        variables = task_vars or {}
+        # The arguments may carry passwords (a principal's, the role's translated jobs'): never in the result.
+        secrets = passwords_in(self._task.args)
+
+        def body(result: Result) -> None:
+            super(HostAction, self).run(tmp, variables)
+            self.act(ActionCall(self, variables, self.arguments(), secrets), result)
+
+        return run_guarded(self.empty_result(), body, secrets=secrets)
+
+    def arguments(self) -> dict[str, Any]:
+        """The task's arguments, validated against ``ARGUMENT_SPEC`` (defaults filled in)."""
+        args: dict[str, Any] = self.validate_argument_spec(self.ARGUMENT_SPEC)[1]
+        return args
+
+    @abstractmethod
+    def empty_result(self) -> Result:
+        """The result with every key the action returns, before anything was done."""
+
+    @abstractmethod
+    def act(self, call: ActionCall, result: Result) -> None:
+        """Do the action's work, filling ``result`` as it goes (see :func:`run_guarded`)."""
+
+
 def _printed_plainly(result: Result) -> Result:
     """``result`` with the texts Ansible's callbacks print raw freed of control characters (the
     rest they print as JSON, which escapes them); the data fields keep the host's text exactly."""
@@ -128,15 +213,6 @@ def _printed_plainly(result: Result) -> Result:
 def trace(action: str, message: str, *, secrets: Iterable[str], host: str | None = None) -> None:
     """Show ``message`` at -vvv, scrubbed: the only way the actions write to the display."""
     _display.vvv(printable(f"{action}: {scrubbed(message, secrets)}", lines=True), host=host)
-
-
-def controller_path(action: ActionBase, task_vars: Mapping[str, Any], path: str) -> str:
-    """``path`` on the controller; a relative one is taken from the playbook's directory."""
-    expanded = os.path.expanduser(path)
-    if not os.path.isabs(expanded):
-        base = task_vars.get("playbook_dir") or action._loader.get_basedir()
-        expanded = os.path.join(str(base), expanded)
-    return os.path.normpath(expanded)
 
 
 def folder_option(text: str, option: str = "folder") -> str:
