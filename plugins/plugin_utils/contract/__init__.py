@@ -26,10 +26,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json 
     ContractError,
     Fields,
     HostFailure,
+    LastResult,
     expect_op,
     optional_time,
+    record_json,
     response_fields,
-    time_text,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs import (
     HISTORY_LOG,
@@ -262,7 +263,7 @@ class FolderRecord:
 
 
 @dataclass(frozen=True)
-class TaskRecord:
+class TaskRecord(LastResult):
     path: str
     xml: str
     task_hash: str
@@ -274,23 +275,9 @@ class TaskRecord:
     number_of_missed_runs: int | None = None
     principal_sid: str | None = None  # the SID the host resolved the principal to; None: unresolved
 
-    @property
-    def last_result_text(self) -> str | None:
-        return None if self.last_result is None else decode_last_result(self.last_result)
-
     def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "xml": self.xml,
-            "task_hash": self.task_hash,
-            "enabled": self.enabled,
-            "state": TASK_STATES.index(self.state),
-            "last_run_time": time_text(self.last_run_time),
-            "last_result": self.last_result,
-            "next_run_time": time_text(self.next_run_time),
-            "number_of_missed_runs": self.number_of_missed_runs,
-            "principal_sid": self.principal_sid,
-        }
+        # The state travels as its number (IRegisteredTask.State), as hosts send it.
+        return record_json(self, state=TASK_STATES.index(self.state))
 
     @classmethod
     def from_json(cls, data: object, where: str) -> TaskRecord:

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import TimeFormatError, format_boundary, parse_boundary
 
-__all__ = ["ContractError", "Fields", "HostFailure", "expect_op", "optional_time", "response_fields", "time_text"]
+__all__ = ["ContractError", "Fields", "HostFailure", "LastResult", "expect_op", "optional_time", "record_json", "response_fields", "time_text"]
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _CODE_TEXT = re.compile(r"^(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<decimal>-?\d{1,10}))$")
@@ -231,6 +234,27 @@ def response_fields(data: object, op: str) -> Fields:
 
 def time_text(value: dt.datetime | None) -> str | None:
     return None if value is None else format_boundary(value)
+
+
+def record_json(record: Any, **sent_as: object) -> dict[str, object]:
+    """A record dataclass as the contract sends it: each field under its own name, in order, a
+    time as :func:`time_text`; ``sent_as`` gives the fields the contract sends in another form."""
+    return {field.name: sent_as[field.name] if field.name in sent_as else _sent(getattr(record, field.name)) for field in dataclasses.fields(record)}
+
+
+def _sent(value: object) -> object:
+    return time_text(value) if isinstance(value, dt.datetime) else value
+
+
+class LastResult:
+    """A record of a task's last run (a registered task's, a run's): its result code, and the
+    code as its words (``0x1: incorrect function``)."""
+
+    last_result: int | None
+
+    @property
+    def last_result_text(self) -> str | None:
+        return None if self.last_result is None else decode_last_result(self.last_result)
 
 
 def optional_time(fields: Fields, key: str) -> dt.datetime | None:

@@ -16,12 +16,12 @@ from xml.sax.saxutils import escape
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import (
     ContractError,
     Fields,
+    LastResult,
     expect_op,
     optional_time,
+    record_json,
     response_fields,
-    time_text,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
 __all__ = ["HISTORY_LOG", "HistoryEvent", "HistoryRequest", "HistoryResult", "RunRequest", "RunResult", "TaskRun", "history_query"]
@@ -49,7 +49,7 @@ class RunRequest:
 
 
 @dataclass(frozen=True)
-class TaskRun:
+class TaskRun(LastResult):
     path: str
     started: bool
     finished: bool = False
@@ -61,23 +61,8 @@ class TaskRun:
     message: str | None = None
     instance_id: str | None = None  # the GUID of the instance started: its events' activity_id
 
-    @property
-    def last_result_text(self) -> str | None:
-        return None if self.last_result is None else decode_last_result(self.last_result)
-
     def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "started": self.started,
-            "finished": self.finished,
-            "timed_out": self.timed_out,
-            "last_result": self.last_result,
-            "start_time": time_text(self.start_time),
-            "end_time": time_text(self.end_time),
-            "duration": self.duration,
-            "message": self.message,
-            "instance_id": self.instance_id,
-        }
+        return record_json(self)
 
     @classmethod
     def from_json(cls, data: object, where: str) -> TaskRun:
