@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
@@ -225,36 +225,41 @@ def _repeat_length(entry: Section, start: dt.datetime | None) -> dt.timedelta | 
 
 
 def _weekly(entry: Section) -> list[dict[str, object]]:
-    options = entry.child("weekly", _WEEKLY_KEYS)
-    if options is None:
-        entry.problem("weekly", f"must be a mapping such as {{days: [mon, fri], at: '02:00'}}, got {kind_of(entry.raw('weekly'))}")
+    calendar = _calendar(entry, "weekly", _WEEKLY_KEYS, "{days: [mon, fri], at: '02:00'}", "the weekdays to run on, e.g. [mon, fri]", _weekdays)
+    if calendar is None:
         return []
-    if not options.has("days"):
-        options.problem("days", "is required (the weekdays to run on, e.g. [mon, fri])")
-        return []
-    days = _weekdays(options.raw("days"), options.at("days"), options.report)
-    start = _start(options.raw("at") if options.has("at") else "00:00", options.at("at"), options.report)
-    if start is None:
-        return []
+    _options, days, start = calendar
     return [{"type": "weekly", "start_boundary": start.isoformat(), "days_of_week": days}]
 
 
 def _monthly(entry: Section) -> list[dict[str, object]]:
-    options = entry.child("monthly", _MONTHLY_KEYS)
-    if options is None:
-        entry.problem("monthly", f"must be a mapping such as {{days: [1, 15, last], at: '03:00'}}, got {kind_of(entry.raw('monthly'))}")
+    calendar = _calendar(entry, "monthly", _MONTHLY_KEYS, "{days: [1, 15, last], at: '03:00'}", "days of the month: 1..31 and/or last", _month_days)
+    if calendar is None:
         return []
-    if not options.has("days"):
-        options.problem("days", "is required (days of the month: 1..31 and/or last)")
-        return []
-    days = _month_days(options.raw("days"), options.at("days"), options.report)
-    start = _start(options.raw("at") if options.has("at") else "00:00", options.at("at"), options.report)
-    if start is None:
-        return []
+    options, days, start = calendar
     trigger: dict[str, object] = {"type": "monthly", "start_boundary": start.isoformat(), "days_of_month": days}
     if options.has("months"):
         trigger["months"] = _choices(options.raw("months"), MONTHS, _MONTH_ALIASES, options.at("months"), options.report)
     return [trigger]
+
+
+def _calendar(
+    entry: Section, form: str, keys: Collection[str], example: str, days_are: str, read_days: Callable[[object, str, Report], Sequence[object]]
+) -> tuple[Section, Sequence[object], dt.datetime] | None:
+    """The options, days and start of a ``weekly``/``monthly`` form (``days`` required, ``at``
+    midnight when left out); None, with the problems reported, when they cannot be read."""
+    options = entry.child(form, keys)
+    if options is None:
+        entry.problem(form, f"must be a mapping such as {example}, got {kind_of(entry.raw(form))}")
+        return None
+    if not options.has("days"):
+        options.problem("days", f"is required ({days_are})")
+        return None
+    days = read_days(options.raw("days"), options.at("days"), options.report)
+    start = _start(options.raw("at") if options.has("at") else "00:00", options.at("at"), options.report)
+    if start is None:
+        return None
+    return options, days, start
 
 
 def _at_boot(entry: Section) -> list[dict[str, object]]:
