@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from action_harness import Harness, daily_job
 from hardening_support import FAULTS, ROOT, SCENARIO_KINDS, fault_cases
+from support.directory_faults import FAULT_KINDS
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import CHANGE_KINDS
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import FAULT_KINDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import parse_xml
 
 OLD_SCRIPT = "@echo off\nrem stock v1\n"

@@ -24,7 +24,6 @@ in the architecture brief):
 - ``ROOT/credentials.json``: ``{SID: {"set_at": time}}`` — that a password was set for an
   account, and when. Passwords themselves are never stored, not even hashed: the directory
   host cannot check one, so it accepts any non-empty password.
-- ``ROOT/faults.json``: faults a test injects into ``apply`` (see ``_faults``).
 - ``ROOT/journal.jsonl``: one line per call (operation and counts; never a password or a
   file's content), so round trips can be counted and audited.
 
@@ -59,15 +58,17 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import AclBook, load_acl
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._apply import (
     ApplyContext,
+    Interrupt,
+    Interruption,
     apply_changes,
     checked_changes,
+    no_interruption,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import (
     HostConnectionError,
     RequestError,
     windows_error_of,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import load_faults
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._runs import (
     Runner,
     iso_seconds,
@@ -95,7 +96,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import RejectedTaskXmlError, TaskFacts, task_facts
 
-__all__ = ["DirectoryHost", "HostConnectionError", "OPERATIONS"]
+__all__ = ["DirectoryHost", "HostConnectionError", "Interrupt", "Interruption", "OPERATIONS", "RequestError"]
 
 OPERATIONS = ("read", "apply", "run", "history")
 _HOST_DEFAULTS: dict[str, Any] = {
@@ -126,21 +127,25 @@ class DirectoryHost:
     """One Windows machine kept in the folder ``root``; JSON in, JSON out (docs/host-contract.md).
 
     ``clock`` gives the current time (aware, or naive host-local); it defaults to the system
-    clock and is injected by tests so that run times are reproducible.
+    clock and is injected by tests so that run times are reproducible. ``interrupt`` says what
+    each change of an apply meets beyond what the image holds (an :class:`Interruption`: a
+    refused write, a full disk, a dropped connection...); by default nothing, as an image can
+    hold no such thing. The collection's tests drive their faults through it.
     """
 
-    def __init__(self, root: str | Path, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(self, root: str | Path, *, clock: Callable[[], dt.datetime] | None = None, interrupt: Interrupt = no_interruption) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
             raise FileNotFoundError(f"directory host root {self.root} does not exist: create it (an empty folder is an empty Windows machine)")
         self._image = Image(self.root)
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._interrupt = interrupt
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         """Serve one request; ``{"op", "failed": true, "msg"}`` when it cannot be served at all.
 
-        Raises :class:`HostConnectionError` when a fault injected the loss of the connection
-        in the middle of an ``apply``.
+        Raises :class:`HostConnectionError` when a change of an ``apply`` met the loss of the
+        connection (:attr:`Interruption.CONNECTION_LOST`).
         """
         op = request.get("op") if isinstance(request, dict) else None
         handlers = {"read": self._read, "apply": self._apply, "run": self._run, "history": self._history}
@@ -276,12 +281,8 @@ class DirectoryHost:
         host = self._host_facts()
         accounts = load_accounts(self._image.accounts_file, host["hostname"], host.get("domain"))
         state = self._settled_state()
-        faults = load_faults(self._image.faults_file)
         context = ApplyContext(self._image, accounts, iso_seconds(self._now()), state)
-        try:
-            results, lost_at, stopped = apply_changes(context, changes, passwords, faults)
-        finally:
-            faults.save()  # a fault that fired stays used up, however the apply ended
+        results, lost_at, stopped = apply_changes(context, changes, passwords, self._interrupt)
         journal: _Journal = {"op": "apply", "changes": len(changes), **_status_counts(results)}
         if lost_at is not None:
             message = (

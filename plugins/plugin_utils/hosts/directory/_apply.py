@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import errno
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -42,7 +43,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     RequestError,
     windows_error_of,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._faults import FaultBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._ledger import Transaction, Undone
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import StateBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import (
@@ -70,13 +70,36 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     check_registrable,
 )
 
-__all__ = ["ApplyContext", "apply_changes", "checked_changes"]
+__all__ = ["ApplyContext", "Interrupt", "Interruption", "apply_changes", "checked_changes", "no_interruption"]
 
 CONCURRENT = "changed concurrently, re-run"
 _SUCCEEDED = ("applied", "unchanged")
 _PASSWORD_LOGONS = ("password", "interactive_token_or_password")
 _LOGON_TYPES = ("password", "s4u", "interactive_token", "interactive_token_or_password", "service_account", "group")
 _Inject = Callable[[], None]
+
+
+class Interruption(str, enum.Enum):
+    """What a change can meet on a Windows machine that no file of the image says: a write
+    refused or failing, an account that does not resolve, a running task, a dropped connection
+    (docs/directory-host.md, "Interruptions")."""
+
+    ACCESS_DENIED = "access_denied"
+    UNKNOWN_ACCOUNT = "unknown_account"
+    DISK_FULL = "disk_full"
+    TASK_RUNNING = "task_running"
+    CONNECTION_LOST = "connection_lost"
+
+
+# Asked once for each change an apply reaches, before it is applied: what it meets, or None.
+# It may raise RequestError (the call fails, nothing applied if it is the first change) or
+# OSError (the apply stops there, as a host failing between two changes).
+Interrupt = Callable[[Mapping[str, Any]], Interruption | None]
+
+
+def no_interruption(_change: Mapping[str, Any]) -> Interruption | None:
+    """A machine on which every change meets only what its image says."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -128,7 +151,7 @@ def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], d
 
 
 def apply_changes(
-    context: ApplyContext, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook
+    context: ApplyContext, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], interrupt: Interrupt
 ) -> tuple[list[dict[str, Any]], str | None, str | None]:
     """The result of each change processed, in order; the id of the change the connection was
     lost at; and why the apply stopped before the changes that have no result (``stopped``).
@@ -141,7 +164,7 @@ def apply_changes(
     stopped: OSError | None = None
     lost_at = None
     try:
-        lost_at = _apply_in_order(call, changes, passwords, faults, results)
+        lost_at = _apply_in_order(call, changes, passwords, interrupt, results)
     except OSError as error:
         # Outside any one change (each has its own handling): as on the Windows host, what was
         # done is still reported, and why the rest was not reached (the controller counts it skipped).
@@ -154,7 +177,7 @@ def apply_changes(
 
 
 def _apply_in_order(
-    call: _Call, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], faults: FaultBook, results: list[dict[str, Any]]
+    call: _Call, changes: Sequence[dict[str, Any]], passwords: Mapping[str, str], interrupt: Interrupt, results: list[dict[str, Any]]
 ) -> str | None:
     """Append the result of each change to ``results``; the id of the change the connection was lost at."""
     succeeded: set[str] = set()
@@ -164,11 +187,11 @@ def _apply_in_order(
             # As the Windows host: skipped, and nothing said; the controller names what it required (plan._unmet).
             results.append(_result(change["id"], _Outcome("skipped", None), None))
             continue
-        fault = faults.take(change)
-        if fault == "connection_lost":
+        met = interrupt(change)
+        if met is Interruption.CONNECTION_LOST:
             return str(change["id"])
         call.transaction.begin(len(results))
-        result = _apply_one(call, change, passwords.get(change["id"]), fault)
+        result = _apply_one(call, change, passwords.get(change["id"]), met)
         results.append(result)
         if result["status"] in _SUCCEEDED:
             succeeded.add(change["id"])
@@ -186,16 +209,16 @@ def _report_undone(changes: Sequence[dict[str, Any]], results: list[dict[str, An
                 results[position] = _result(change["id"], _Outcome("failed", windows.describe(detail)), windows.code)
 
 
-def _apply_one(call: _Call, change: dict[str, Any], password: str | None, fault: str | None) -> dict[str, Any]:
+def _apply_one(call: _Call, change: dict[str, Any], password: str | None, met: Interruption | None) -> dict[str, Any]:
     handler = _HANDLERS.get(change["kind"])
     try:
         if handler is None:
             raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"unknown change kind '{change['kind']}' (known: {', '.join(_HANDLERS)})"))
-        if fault == "unknown_account":
+        if met is Interruption.UNKNOWN_ACCOUNT:
             raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"fault injected for change {change['id']}"))
-        if fault == "task_running":
+        if met is Interruption.TASK_RUNNING:
             raise ChangeFailed(SCHED_E_ALREADY_RUNNING, f"the task is running; fault injected for change {change['id']}")
-        return _result(change["id"], handler(call, change, password, _injector(fault)), None)
+        return _result(change["id"], handler(call, change, password, _injector(met)), None)
     except ChangeRefused as refusal:
         return _result(change["id"], _Outcome("refused", refusal.message), refusal.error_code)
     except RequestError as error:
@@ -218,16 +241,16 @@ def _result(change_id: str, outcome: _Outcome, error_code: int | None) -> dict[s
 
 
 class _InjectedFault(OSError):
-    """A file-system error faults.json asked for."""
+    """A file-system error an interruption brought."""
 
 
-def _injector(fault: str | None) -> _Inject:
-    """What happens at the moment a change writes: nothing, or the injected file-system error."""
+def _injector(met: Interruption | None) -> _Inject:
+    """What happens at the moment a change writes: nothing, or the file-system error it met."""
 
     def inject() -> None:
-        if fault == "access_denied":
+        if met is Interruption.ACCESS_DENIED:
             raise _InjectedFault(errno.EACCES, os.strerror(errno.EACCES))
-        if fault == "disk_full":
+        if met is Interruption.DISK_FULL:
             raise _InjectedFault(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     return inject

@@ -523,10 +523,6 @@ class Image:
         return self.root / "acl.json"
 
     @property
-    def faults_file(self) -> Path:
-        return self.root / "faults.json"
-
-    @property
     def accounts_file(self) -> Path:
         return self.root / "accounts.json"
 

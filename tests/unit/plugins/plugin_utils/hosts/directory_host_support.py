@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from host_samples import b64, register, synchro_task_xml
+from support.directory_faults import FaultyDirectoryHost
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
@@ -50,7 +51,8 @@ class Image:
 
     @property
     def host(self) -> DirectoryHost:
-        return DirectoryHost(self.root, clock=self.clock)
+        # With the faults a test writes to faults.json (support.directory_faults).
+        return FaultyDirectoryHost(self.root, clock=self.clock)
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         return self.host.call(request)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from directory_host_support import SCRIPT, SCRIPT_DIR, install_seed, new_image
 from host_samples import b64, statuses
+from support.directory_faults import FaultsFile
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import contract
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _faults as _directory_faults
 
 
 def test_a_file_that_cannot_be_read_is_reported_and_the_rest_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,14 +46,14 @@ def test_a_file_that_cannot_be_read_is_reported_and_the_rest_is_read(tmp_path: P
 
 def test_an_apply_stopped_between_changes_returns_what_was_done_and_skips_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     image = new_image(tmp_path)
-    real_take = _directory_faults.FaultBook.take
+    real_take = FaultsFile.__call__
 
-    def failing_take(self: Any, change: Any) -> str | None:
+    def failing_take(self: Any, change: Any) -> Any:
         if change["id"] == "b":
             raise OSError(5, "Access is denied", "faults.json")  # invented: the host fails between two changes
         return real_take(self, change)
 
-    monkeypatch.setattr(_directory_faults.FaultBook, "take", failing_take)
+    monkeypatch.setattr(FaultsFile, "__call__", failing_take)
     changes = [{"id": name, "kind": "create_folder", "path": f"\\{name}"} for name in ("a", "b", "c")]
 
     response = image.call({"op": "apply", "changes": changes})
