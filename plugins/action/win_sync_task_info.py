@@ -77,7 +77,8 @@ class ActionModule(HostAction):
             result["history_available"] = answer.available
             runs = {path_key(path): items for path, items in runs_from_events(answer.events).items()}
         entries = [task_entry(record, runs.get(path_key(record.path), []), _checked(definitions[record.path], state, record)) for record in records]
-        result["tasks"] = entries + [unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)]
+        entries += [unreadable_entry(record) for record in state.unreadable if _wanted(record.path, request)]
+        result["tasks"] = [entry.as_result() for entry in entries]
 
 
 def _checked(definition: TaskDefinition | None, state: ReadResult, record: TaskRecord) -> ExecutionCheck | None:

@@ -60,6 +60,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.port impo
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import is_owned
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
+    Backup,
     DesiredJob,
     JobPlan,
     JobResult,
@@ -71,6 +72,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     outcome_after_apply,
     plan,
     read_request_for,
+    script_text,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import (
     ExecutionCheck,
@@ -430,14 +432,10 @@ def _bounded(lines: list[str]) -> list[str]:
 
 
 def _script_diff(path: str, before: bytes | None, after: bytes) -> list[str]:
-    old = _text(before).splitlines() if before is not None else []
-    new = _text(after).splitlines()
+    old = script_text(before).splitlines() if before is not None else []
+    new = script_text(after).splitlines()
     header = "(new)" if before is None else path
     return list(difflib.unified_diff(old, new, fromfile=header, tofile=path, lineterm=""))
-
-
-def _text(content: bytes | None) -> str:
-    return "" if content is None else content.decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
 def _backups(the_plan: Plan, run: SyncRun) -> list[dict[str, Any]]:
@@ -449,34 +447,17 @@ def _backups(the_plan: Plan, run: SyncRun) -> list[dict[str, Any]]:
     if run.backup_dir is not None:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         folder = os.path.join(run.backup_dir, _safe(run.host_name), stamp)
-    backups = []
-    for entry in backup_entries(the_plan):
-        scripts = [
-            {"path": str(item["path"]), "content": None if item["sensitive"] else _text(_bytes(item["content"])), "sensitive": bool(item["sensitive"])}
-            for item in _list(entry["scripts"])
-        ]
-        record: dict[str, Any] = {
-            "job": entry["job"],
-            "path": entry["path"],
-            "outcome": entry["outcome"],
-            "xml": entry["xml"],
-            "scripts": scripts,
-            "files": [],
-        }
-        if folder is not None:
-            record["files"] = _write_backup(folder, str(entry["job"]), entry["xml"], _list(entry["scripts"]))
-        backups.append(record)
-    return backups
+    return [backup.as_result(_write_backup(folder, backup) if folder is not None else ()) for backup in backup_entries(the_plan)]
 
 
-def _write_backup(folder: str, job: str, xml: object, scripts: Sequence[dict[str, Any]]) -> list[str]:
+def _write_backup(folder: str, backup: Backup) -> list[str]:
     os.makedirs(folder, mode=0o700, exist_ok=True)
     written = []
-    if isinstance(xml, str):
+    if backup.xml is not None:
         # As Windows keeps it: `schtasks /create /xml <file>` registers the backup again.
-        written.append(_write(os.path.join(folder, job + ".xml"), encode_for_host(xml)))
-    for script in scripts:
-        written.append(_write(os.path.join(folder, _safe(str(script["path"]))), _bytes(script["content"])))
+        written.append(_write(os.path.join(folder, backup.job + ".xml"), encode_for_host(backup.xml)))
+    for script in backup.scripts:
+        written.append(_write(os.path.join(folder, _safe(script.path)), script.content))
     return written
 
 
@@ -492,11 +473,3 @@ def _write(path: str, content: bytes) -> str:
 def _safe(name: str) -> str:
     """A file name for a Windows path: ``D:\\Isotools\\x\\synchro.bat`` -> ``D_Isotools_x_synchro.bat``."""
     return _UNSAFE_IN_FILE_NAMES.sub("_", name).strip("_") or "_"
-
-
-def _bytes(value: object) -> bytes:
-    return value if isinstance(value, bytes) else b""
-
-
-def _list(value: object) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

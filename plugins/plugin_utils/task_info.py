@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
@@ -27,7 +28,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Spe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError, parse_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
-__all__ = ["split_task_path", "task_definition", "task_entry", "unreadable_entry"]
+__all__ = ["TaskInfoEntry", "split_task_path", "task_definition", "task_entry", "unreadable_entry"]
 
 
 def split_task_path(path: str) -> tuple[str, str]:
@@ -44,44 +45,82 @@ def task_definition(record: TaskRecord) -> TaskDefinition | None:
         return None
 
 
-def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = (), executed: ExecutionCheck | None = None) -> dict[str, Any]:
-    """One entry of ``tasks``: where the task is, whether it can be managed, its spec and state,
-    and (``executed``) what it runs that someone else may change.
+@dataclass(frozen=True)
+class TaskInfoEntry:
+    """One entry of win_sync_task_info's ``tasks``: where the task is, whether it can be managed
+    (and why not), its spec, its state as the host read it, its runs, and what it runs that
+    someone else may change (``findings``: 'privilege escalation path: ...'; ``unresolved``)."""
 
-    Keys: path, name, folder, supported, unsupported_reasons, spec, owned, password_version,
-    enabled, state, last_run_time, last_result, last_result_text, next_run_time,
-    number_of_missed_runs, history, findings ('privilege escalation path: ...'), unresolved.
-    """
+    path: str
+    name: str
+    folder: str
+    supported: bool = False
+    unsupported_reasons: tuple[str, ...] = ()
+    spec: Mapping[str, Any] | None = None  # valid win_sync_task input that changes nothing
+    owned: bool = False
+    password_version: str | None = None
+    enabled: bool | None = None
+    state: str = "unknown"
+    last_run_time: str | None = None
+    last_result: int | None = None
+    last_result_text: str | None = None
+    next_run_time: str | None = None
+    number_of_missed_runs: int | None = None
+    history: tuple[Mapping[str, Any], ...] = ()
+    findings: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+    def as_result(self) -> dict[str, Any]:
+        """The entry as the result holds it (lists, the spec as built)."""
+        return {
+            "path": self.path,
+            "name": self.name,
+            "folder": self.folder,
+            "supported": self.supported,
+            "unsupported_reasons": list(self.unsupported_reasons),
+            "spec": None if self.spec is None else dict(self.spec),
+            "owned": self.owned,
+            "password_version": self.password_version,
+            "enabled": self.enabled,
+            "state": self.state,
+            "last_run_time": self.last_run_time,
+            "last_result": self.last_result,
+            "last_result_text": self.last_result_text,
+            "next_run_time": self.next_run_time,
+            "number_of_missed_runs": self.number_of_missed_runs,
+            "history": [dict(run) for run in self.history],
+            "findings": list(self.findings),
+            "unresolved": list(self.unresolved),
+        }
+
+
+def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = (), executed: ExecutionCheck | None = None) -> TaskInfoEntry:
+    """The entry of a task the host read: its spec when the task can be managed."""
     folder, name = split_task_path(record.path)
-    entry: dict[str, Any] = {
-        "path": record.path,
-        "name": name,
-        "folder": folder,
-        "supported": False,
-        "unsupported_reasons": [],
-        "spec": None,
-        "owned": False,
-        "password_version": None,
-        "enabled": record.enabled,
-        "state": record.state,
-        "last_run_time": _time(record.last_run_time),
-        "last_result": record.last_result,
-        "last_result_text": record.last_result_text,
-        "next_run_time": _time(record.next_run_time),
-        "number_of_missed_runs": record.number_of_missed_runs,
-        "history": list(history),
-        "findings": list(executed.findings) if executed else [],
-        "unresolved": list(executed.unresolved) if executed else [],
-    }
+    entry = TaskInfoEntry(
+        path=record.path,
+        name=name,
+        folder=folder,
+        enabled=record.enabled,
+        state=record.state,
+        last_run_time=_time(record.last_run_time),
+        last_result=record.last_result,
+        last_result_text=record.last_result_text,
+        next_run_time=_time(record.next_run_time),
+        number_of_missed_runs=record.number_of_missed_runs,
+        history=tuple(history),
+        findings=executed.findings if executed else (),
+        unresolved=executed.unresolved if executed else (),
+    )
     try:
         definition = parse_xml(record.xml, name=name, folder=folder)
     except TaskXmlError as error:
-        entry["unsupported_reasons"] = [f"the task XML could not be read: {error}"]
-        return entry
+        return replace(entry, unsupported_reasons=(f"the task XML could not be read: {error}",))
     ownership = ownership_of(definition)
-    entry.update(
+    entry = replace(
+        entry,
         supported=definition.supported,
-        unsupported_reasons=list(definition.unsupported_reasons),
+        unsupported_reasons=tuple(definition.unsupported_reasons),
         owned=ownership.owned,
         password_version=ownership.password_version,
     )
@@ -92,35 +131,14 @@ def task_entry(record: TaskRecord, history: Sequence[dict[str, Any]] = (), execu
         spec["password_version"] = ownership.password_version
     reasons = _spec_problems(spec, definition)
     if reasons:
-        entry.update(supported=False, unsupported_reasons=reasons)
-    else:
-        entry["spec"] = spec
-    return entry
+        return replace(entry, supported=False, unsupported_reasons=tuple(reasons))
+    return replace(entry, spec=spec)
 
 
-def unreadable_entry(record: UnreadableTask) -> dict[str, Any]:
+def unreadable_entry(record: UnreadableTask) -> TaskInfoEntry:
     """The entry of a task the host found but could not read: reported, never fatal."""
     folder, name = split_task_path(record.path)
-    return {
-        "path": record.path,
-        "name": name,
-        "folder": folder,
-        "supported": False,
-        "unsupported_reasons": [f"the host could not read the task: {record.error}"],
-        "spec": None,
-        "owned": False,
-        "password_version": None,
-        "enabled": None,
-        "state": "unknown",
-        "last_run_time": None,
-        "last_result": None,
-        "last_result_text": None,
-        "next_run_time": None,
-        "number_of_missed_runs": None,
-        "history": [],
-        "findings": [],
-        "unresolved": [],
-    }
+    return TaskInfoEntry(path=record.path, name=name, folder=folder, unsupported_reasons=(f"the host could not read the task: {record.error}",))
 
 
 def _spec_problems(spec: dict[str, Any], definition: TaskDefinition) -> list[str]:

@@ -77,6 +77,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps imp
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
 
 __all__ = [
+    "Backup",
     "OUTCOMES",
     "Outcome",
     "PASSWORD_LOGON_TYPES",
@@ -88,11 +89,13 @@ __all__ = [
     "Plan",
     "PlanError",
     "PlanOptions",
+    "ScriptBackup",
     "ScriptDiff",
     "backup_entries",
     "outcome_after_apply",
     "plan",
     "read_request_for",
+    "script_text",
 ]
 
 # unreadable: the job's task on the host could not be read; the job is left alone (JobPlan.error).
@@ -307,24 +310,55 @@ def outcome_after_apply(plan: Plan, result: ApplyResult) -> tuple[JobResult, ...
     return tuple(outcomes)
 
 
-def backup_entries(plan: Plan) -> list[dict[str, object]]:
-    """What to keep before applying: the previous XML of each task re-registered or deleted and
-    the previous content of each script overwritten (``bytes``, and whether it is marked
-    sensitive: kept in a backup file, never returned), one entry per job."""
-    entries: list[dict[str, object]] = []
+def script_text(content: bytes | None) -> str:
+    """A script's bytes as text to show (a diff, a backup entry): UTF-8, lines ending in LF."""
+    return "" if content is None else content.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class ScriptBackup:
+    """The previous content of a script about to be overwritten."""
+
+    path: str
+    content: bytes
+    sensitive: bool  # kept in its backup file only, never shown
+
+    def as_result(self) -> dict[str, object]:
+        """As the result says it: a sensitive script's content is never there, only that it was kept."""
+        return {"path": self.path, "content": None if self.sensitive else script_text(self.content), "sensitive": self.sensitive}
+
+
+@dataclass(frozen=True)
+class Backup:
+    """What one job's apply replaces: the previous XML of its task (re-registered or deleted;
+    None when the task is not replaced) and of each script it overwrites."""
+
+    job: str
+    path: str
+    outcome: Outcome
+    xml: str | None
+    scripts: tuple[ScriptBackup, ...]
+
+    def as_result(self, files: Sequence[str] = ()) -> dict[str, object]:
+        """The entry of the result's ``backups``; ``files``: where it was written on the controller."""
+        return {
+            "job": self.job,
+            "path": self.path,
+            "outcome": self.outcome.value,
+            "xml": self.xml,
+            "scripts": [script.as_result() for script in self.scripts],
+            "files": list(files),
+        }
+
+
+def backup_entries(plan: Plan) -> list[Backup]:
+    """What to keep before applying, one entry per job that replaces anything."""
+    entries: list[Backup] = []
     for job in plan.jobs:
         task_replaced = job.xml_before is not None and (job.xml_after is not None or job.outcome in (Outcome.DELETED, Outcome.PRUNED))
-        scripts = [{"path": script.path, "content": script.before, "sensitive": script.sensitive} for script in job.scripts if script.before is not None]
+        scripts = tuple(ScriptBackup(script.path, script.before, script.sensitive) for script in job.scripts if script.before is not None)
         if task_replaced or scripts:
-            entries.append(
-                {
-                    "job": job.name,
-                    "path": job.path,
-                    "outcome": job.outcome.value,  # plain text: the entry goes into the result
-                    "xml": job.xml_before if task_replaced else None,
-                    "scripts": scripts,
-                }
-            )
+            entries.append(Backup(job.name, job.path, job.outcome, job.xml_before if task_replaced else None, scripts))
     return entries
 
 

@@ -50,6 +50,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     Plan,
     PlanError,
     PlanOptions,
+    ScriptBackup,
     backup_entries,
     outcome_after_apply,
     plan,
@@ -173,18 +174,18 @@ def test_unchanged_jobs_stay_unchanged_after_apply() -> None:
 def test_backups_hold_what_each_change_replaces() -> None:
     case, planned = _case("script_only_change")
     (entry,) = backup_entries(planned)
-    assert entry["xml"] is None  # the task itself is not replaced
-    assert entry["scripts"] == [
-        {
-            "path": "D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
-            "content": b"@echo off\r\ncd /d %~dp0\r\nsynchro.exe stock\r\n",
-            "sensitive": False,
-        }
-    ]
+    assert entry.xml is None  # the task itself is not replaced
+    assert entry.scripts == (
+        ScriptBackup(
+            path="D:\\Isotools\\Synchro_prod\\localhost\\stock\\synchro.bat",
+            content=b"@echo off\r\ncd /d %~dp0\r\nsynchro.exe stock\r\n",
+            sensitive=False,
+        ),
+    )
     case, planned = _case("absent_job")
     (entry,) = backup_entries(planned)
-    assert (entry["path"], entry["outcome"]) == ("\\Isotools\\Old Sync", "deleted")
-    assert entry["xml"] == case.host.tasks[0].xml
+    assert (entry.path, entry.outcome) == ("\\Isotools\\Old Sync", Outcome.DELETED)
+    assert entry.xml == case.host.tasks[0].xml
     planned = _case("nothing_to_do")[1]
     assert backup_entries(planned) == []
 
