@@ -323,7 +323,10 @@ jobs:
       elements: str
       sample: ['%LOCALAPPDATA%\tool.exe: %LOCALAPPDATA% is not a machine environment variable (a per-user or unknown one is not read)']
     applied:
-      description: Whether the job's changes were written to the host (false in check mode and when unchanged).
+      description:
+        - Whether every change of the job was written to the host (false in check mode and when unchanged).
+        - False too when only some were (a folder created, then its task refused); then
+          RV(jobs[].applied_changes) lists what was made, RV(jobs[].not_applied_changes) what was not and why.
       type: bool
     message:
       description: Why a change of the job was not applied (refused, failed or skipped), or why its task could not be read; else null.

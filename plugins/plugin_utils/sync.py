@@ -10,7 +10,8 @@ planned and what was applied. Keys it sets:
     jobs      one entry per job (and per pruned task): name, path, outcome, changes (one line
               per field change), script_diff (the unified diff of its scripts, bounded; a script
               marked sensitive only says it changed), findings ('privilege escalation path: ...'),
-              unresolved (what the task runs that could not be told, and why), applied (bool),
+              unresolved (what the task runs that could not be told, and why), applied (every
+              change of the job made; false when any was not),
               message (why a change was not applied), and
               after an apply, applied_changes / not_applied_changes: each host change of the
               job ('write_file D:\\...'), the ones not applied with their status and reason;
@@ -380,7 +381,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
         "script_diff": _bounded(_script_lines(job)),
         "findings": list(job.findings),
         "unresolved": list(job.unresolved),
-        "applied": bool(outcome and outcome.applied),
+        "applied": outcome is not None and outcome.all_applied,
         "message": outcome.message if outcome and outcome.message else job.error,
         "applied_changes": list(outcome.applied) if outcome else [],
         "not_applied_changes": [f"{words}: {why}" for words, why in zip(outcome.not_applied, outcome.reasons, strict=True)] if outcome else [],
@@ -389,7 +390,7 @@ def _job_entry(job: JobPlan, outcome: JobResult | None = None) -> dict[str, Any]
 
 def _summary(outcomes: Sequence[JobResult], failures: Sequence[JobResult]) -> str:
     not_applied = "; ".join(f"job '{outcome.name}': {outcome.message}" for outcome in failures)
-    applied = [f"job '{outcome.name}'" for outcome in outcomes if outcome.applied and outcome.succeeded]
+    applied = [f"job '{outcome.name}'" for outcome in outcomes if outcome.all_applied]
     partly = [f"job '{outcome.name}' ({', '.join(outcome.applied)})" for outcome in failures if outcome.applied]
     done = ", ".join(applied + partly) or "nothing"
     return f"{len(failures)} job(s) not fully applied: {not_applied}. Applied: {done}"

@@ -225,6 +225,11 @@ class JobResult:
     def succeeded(self) -> bool:
         return self.status in ("unchanged", "applied")
 
+    @property
+    def all_applied(self) -> bool:
+        """Every change of the job was made: a job partly applied is not applied (its lists say how far it got)."""
+        return self.status == "applied"
+
 
 def read_request_for(jobs: Sequence[DesiredJob], options: PlanOptions) -> ReadRequest:
     """The one read the plan needs: the managed folder (not its sub-folders), every other folder
