@@ -95,7 +95,7 @@ def _builtin(value: object) -> object:
 
 def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[dict[str, object]]:
     """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem of every job."""
-    translated, problems = translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host)
+    translated, problems = translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host, template_exists=os.path.isfile)
     if problems:
         raise AnsibleFilterError(str(JobsProblem(problems)))
     return inert(translated)
@@ -111,7 +111,7 @@ def sync_job_problems(
     job_defaults = _job_defaults(defaults, host, problems)
     if variables is not None and known is not None:
         problems += variable_problems([str(name) for name in variables], [str(name) for name in known], host)
-    return inert(problems + translate_jobs(_builtin(jobs), job_defaults, host)[1])
+    return inert(problems + translate_jobs(_builtin(jobs), job_defaults, host, template_exists=os.path.isfile)[1])
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:

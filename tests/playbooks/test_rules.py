@@ -95,6 +95,35 @@ def test_one_host_with_a_job_the_action_would_refuse_stops_the_run_before_the_go
     assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"
 
 
+def test_one_host_whose_template_is_missing_stops_the_run_before_the_good_host_is_touched(workspace: Path) -> None:
+    # The role's check looks for each job's own template where the action will take it from
+    # (shop_sync_template_dir, by default the inventory's folder): the action would refuse it
+    # only at that host's turn, after the good host was deployed.
+    templates = workspace / "templates"
+    templates.mkdir()
+    (templates / "stock.bat.j2").write_text("@echo off\r\ncall {{ sync_command }}\r\n", encoding="utf-8")
+
+    def job(template: str) -> dict[str, object]:
+        return {"name": "Synchro Stock", "sync_command": "x.exe", "script": {"template": template}, "schedule": DAILY}
+
+    hosts: dict[str, dict[str, object]] = {
+        "shopGood": {"shop_sync_jobs": [job("templates/stock.bat.j2")]},
+        "shopBad": {"shop_sync_jobs": [job("templates/stok.bat.j2")]},
+    }
+    path = inventory(workspace, hosts)
+    code, output, _recap = deploy(workspace, path)
+    assert code != 0
+    assert (
+        f"host 'shopBad', job 'Synchro Stock': script.template 'templates/stok.bat.j2' was not found: looked for '{templates / 'stok.bat.j2'}'"
+    ) in output, output
+    assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"
+
+    # With the template where the job says, both hosts are deployed.
+    (templates / "stok.bat.j2").write_text("@echo off\r\ncall {{ sync_command }}\r\n", encoding="utf-8")
+    code, output, recap = deploy(workspace, path)
+    assert code == 0 and recap["shopGood"]["changed"] > 0 and recap["shopBad"]["changed"] > 0, output
+
+
 def test_a_job_in_system32_is_left_alone_and_a_shared_folder_gets_one_acl_in_one_run(workspace: Path) -> None:
     shared = f"{ROOT}\\Synchro Stock"
     jobs = [

@@ -17,7 +17,7 @@ import difflib
 import ntpath
 import os.path
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
@@ -52,6 +52,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
     index_path,
     kind_of,
     parse_duration_text,
+    quoted,
     secret_problem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
@@ -138,11 +139,13 @@ class JobsProblem(ValueError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the sync jobs:\n" + "\n".join(self.problems))
 
 
-def translate_jobs(jobs: object, defaults: JobDefaults, host: str) -> tuple[list[dict[str, object]], list[str]]:
+def translate_jobs(jobs: object, defaults: JobDefaults, host: str, *, template_exists: Callable[[str], bool]) -> tuple[list[dict[str, object]], list[str]]:
     """The ``win_sync_jobs`` jobs for a host's ``shop_sync_jobs``, and every problem found.
 
     A problem reads ``host 'shop01', job 'Synchro Stock': schedule[0].until '25:00' is not a
-    time of day ...``. Jobs with problems are left out of the result.
+    time of day ...``. Jobs with problems are left out of the result. ``template_exists`` tells
+    whether a script template is a file on the controller (the caller's I/O, so that a job whose
+    template is missing is refused with the others, before any host is touched).
     """
     prefix = f"host '{host}'"
     if jobs is None:
@@ -156,7 +159,7 @@ def translate_jobs(jobs: object, defaults: JobDefaults, host: str) -> tuple[list
     for index, job in enumerate(jobs):
         label = _label(job, index)
         report = Report()
-        result = _translate(job, defaults, report)
+        result = _translate(job, defaults, report, template_exists)
         if result is not None:
             _check_unique(result, label, seen, report)
         problems.extend(f"{prefix}, {label}: {path}{' ' if path else ''}{message}" for path, message in report.problems)
@@ -261,7 +264,9 @@ def _check_unique(job: Mapping[str, object], label: str, seen: JobNames, report:
         report.add("working_directory", problem)
 
 
-def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, object] | None:
+def _translate(job: object, defaults: JobDefaults, report: Report, template_exists: Callable[[str], bool] | None = None) -> dict[str, object] | None:
+    """One job translated, its problems in ``report``; without ``template_exists`` a template is
+    not looked for (an adopted job keeps the host's script: it names none)."""
     if not isinstance(job, Mapping):
         report.add("", f"must be a mapping with at least a name, got {kind_of(job)}")
         return None
@@ -279,7 +284,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report) -> dict[str, 
         if working_directory:
             absent["working_directory"] = working_directory
         return absent
-    script = _script(entry, name, working_directory, defaults)
+    script = _script(entry, name, working_directory, defaults, template_exists)
     if script is not None and working_directory:
         _check_owned(entry, working_directory, str(script["name"]), defaults)
     task: dict[str, object] = {}
@@ -413,7 +418,9 @@ def _check_owned(entry: Section, working_directory: str, script_name: str, defau
         entry.problem(where, f"{problem}; a job that keeps the host's own script (no sync_command nor script) may start there")
 
 
-def _script(entry: Section, name: str, working_directory: str, defaults: JobDefaults) -> dict[str, object] | None:
+def _script(
+    entry: Section, name: str, working_directory: str, defaults: JobDefaults, template_exists: Callable[[str], bool] | None
+) -> dict[str, object] | None:
     sync_command = entry.text("sync_command", None, non_empty=True)
     options = entry.child("script", SCRIPT_KEYS)
     if entry.has("script") and options is None:
@@ -444,8 +451,8 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
             )
             return None
         template = defaults.default_template
-    elif not os.path.isabs(template) and defaults.template_dir:
-        template = os.path.join(defaults.template_dir, template)
+    elif options is not None:
+        template = _template_path(options, template, defaults, template_exists)
     variables: dict[str, object] = {
         "job_name": name,
         "working_directory": working_directory,
@@ -458,6 +465,17 @@ def _script(entry: Section, name: str, working_directory: str, defaults: JobDefa
         variables["sync_command"] = sync_command
     variables.update({str(key): value for key, value in (user_vars or {}).items()})
     return {"name": file_name, "template": template, "vars": variables, **marked}
+
+
+def _template_path(options: Section, given: str, defaults: JobDefaults, template_exists: Callable[[str], bool] | None) -> str:
+    """Where the job's own ``script.template`` is on the controller, a problem of ``options`` when
+    it is not there. A relative one is looked up in ``shop_sync_template_dir`` (the inventory's
+    folder by default); without one (outside the role) it is left to the action's search path."""
+    found = os.path.join(defaults.template_dir, given) if not os.path.isabs(given) and defaults.template_dir else given
+    if template_exists is not None and os.path.isabs(found) and not template_exists(found):
+        where = "" if found == given else f": looked for {quoted(found)} (a relative template is looked up in shop_sync_template_dir)"
+        options.problem("template", f"{quoted(given)} was not found{where}")
+    return found
 
 
 def _actions(entry: Section, working_directory: str, script: Mapping[str, object] | None, defaults: JobDefaults) -> list[dict[str, object]]:

@@ -32,6 +32,7 @@ __all__ = [
     "child_path",
     "describe",
     "printable",
+    "quoted",
     "did_you_mean",
     "index_path",
     "kind_of",
@@ -81,11 +82,17 @@ def printable(text: str, *, lines: bool = False) -> str:
     return pattern.sub(lambda match: repr(match.group())[1:-1], text)
 
 
+def quoted(text: str) -> str:
+    """``text`` in single quotes for a message, as it can be copied back (``'D:\\Isotools\\A'``
+    shows one backslash each, not JSON's two), only its control characters escaped (:func:`printable`)."""
+    return f"'{printable(text)}'"
+
+
 def describe(value: object) -> str:
     """The value as the user wrote it, for a message: ``'PT0M'``, ``11``, ``true``, ``a list``."""
     if isinstance(value, str):
         shown = value if len(value) <= _SHOWN_CHARACTERS else value[: _SHOWN_CHARACTERS - 3] + "..."
-        return f"'{printable(shown)}'"
+        return quoted(shown)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

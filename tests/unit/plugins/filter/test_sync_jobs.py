@@ -19,7 +19,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import parse_spec, spec_from_definition
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
-DEFAULTS = {"root": ROOT, "default_template": "/roles/sync_jobs/templates/synchro.bat.j2", "template_dir": "/inventory"}
+# The production inventory of examples/, with its own script template.
+INVENTORY = Path(__file__).resolve().parents[4] / "examples" / "production"
+DEFAULTS = {"root": ROOT, "default_template": "/roles/sync_jobs/templates/synchro.bat.j2", "template_dir": str(INVENTORY)}
 
 
 def translate(jobs: list[dict[str, object]], **defaults: object) -> list[dict[str, object]]:
@@ -165,10 +167,10 @@ def test_settings_merge_over_the_defaults_and_enabled_is_a_shortcut() -> None:
     [
         pytest.param({"content": "@echo off\r\nexit /b 0\r\n"}, {"name": "synchro.bat", "content": "@echo off\r\nexit /b 0\r\n"}, id="content"),
         pytest.param(
-            {"template": "templates/images.bat.j2", "name": "images.bat", "vars": {"share": "\\\\erp\\img"}},
+            {"template": "templates/synchro_images.bat.j2", "name": "images.bat", "vars": {"share": "\\\\erp\\img"}},
             {
                 "name": "images.bat",
-                "template": "/inventory/templates/images.bat.j2",
+                "template": f"{INVENTORY}/templates/synchro_images.bat.j2",
                 "vars": {
                     "job_name": "Synchro Stock",
                     "working_directory": f"{ROOT}\\Synchro Stock",
@@ -192,8 +194,33 @@ def test_a_relative_template_dir_is_taken_from_where_the_playbook_runs(tmp_path:
     # AWX runs the playbook in the project's checkout: shop_sync_template_dir: production is
     # <project>/production there, not a folder of the role or of the collection's playbooks.
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "production" / "templates").mkdir(parents=True)
+    (tmp_path / "production" / "templates" / "images.bat.j2").write_text("@echo off\n", encoding="utf-8")
     [job] = translate([{"name": "Synchro Stock", "script": {"template": "templates/images.bat.j2"}}], template_dir="production")
     assert job["script"]["template"] == f"{tmp_path}/production/templates/images.bat.j2"  # type: ignore[index]
+
+
+def test_a_missing_template_is_refused_naming_the_host_the_job_the_variable_and_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    jobs = [
+        {"name": "Synchro Stock", "script": {"template": "templates/stock.bat.j2"}},
+        {"name": "Synchro Prix", "script": {"template": "/nowhere/prix.bat.j2"}},
+        {"name": "Synchro Images", "script": {"template": "templates/synchro_images.bat.j2"}},
+    ]
+    assert sync_job_problems(jobs, host="shop01", defaults={**DEFAULTS, "template_dir": "production"}) == [
+        f"host 'shop01', job 'Synchro Stock': script.template 'templates/stock.bat.j2' was not found: looked for "
+        f"'{tmp_path}/production/templates/stock.bat.j2' (a relative template is looked up in shop_sync_template_dir)",
+        "host 'shop01', job 'Synchro Prix': script.template '/nowhere/prix.bat.j2' was not found",
+        f"host 'shop01', job 'Synchro Images': script.template 'templates/synchro_images.bat.j2' was not found: looked for "
+        f"'{tmp_path}/production/templates/synchro_images.bat.j2' (a relative template is looked up in shop_sync_template_dir)",
+    ]
+    # Where the template is, the same jobs translate; the check and the translation agree.
+    assert sync_job_problems(jobs[2:], host="shop01", defaults=DEFAULTS) == []
+    with pytest.raises(AnsibleFilterError) as raised:
+        translate(jobs[:1])
+    assert "job 'Synchro Stock': script.template 'templates/stock.bat.j2' was not found" in str(raised.value)
 
 
 def test_a_job_without_script_or_sync_command_keeps_the_hosts_script() -> None:

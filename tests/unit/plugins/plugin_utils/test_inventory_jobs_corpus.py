@@ -16,6 +16,7 @@ The figures are printed in the summary.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -59,7 +60,7 @@ def outcome(path: Path) -> Counter[str]:
         assert skipped["reasons"], skipped
         return Counter({"skipped: unsupported" if not definition.supported else "skipped: not deployable as a job": 1})  # type: ignore[attr-defined]
     [job] = adopted["jobs"]  # type: ignore[misc]
-    jobs, problems = translate_jobs([job], JobDefaults(root=ROOT), "shop01")
+    jobs, problems = translate_jobs([job], JobDefaults(root=ROOT), "shop01", template_exists=os.path.isfile)
     assert problems == []
     [translated] = jobs
     redone = parse_spec({**translated["task"], "name": translated["name"], "folder": FOLDER}).definition  # type: ignore[dict-item]

@@ -10,6 +10,7 @@ too (else the role's check lets a run start that the action stops half way, host
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def action_job(**given: Any) -> dict[str, Any]:
 
 
 def role_problems(jobs: list[dict[str, Any]]) -> list[str]:
-    return translate_jobs(jobs, DEFAULTS, "shop01")[1]
+    return translate_jobs(jobs, DEFAULTS, "shop01", template_exists=os.path.isfile)[1]
 
 
 def action_problems(jobs: list[dict[str, Any]]) -> list[str]:
@@ -154,7 +155,7 @@ def test_what_the_role_accepts_the_action_accepts_as_it_was_translated(changes: 
     def without_nones(job: dict[str, Any]) -> dict[str, Any]:
         return {key: value for key, value in job.items() if value is not None}
 
-    translated, problems = translate_jobs([without_nones(role_job(**changes))], DEFAULTS, "shop01")
+    translated, problems = translate_jobs([without_nones(role_job(**changes))], DEFAULTS, "shop01", template_exists=os.path.isfile)
     assert problems == []
 
     [desired] = desired_jobs(translated, folder="\\Isotools", secure_acl=True, render=render, root=ROOT)
@@ -169,7 +170,7 @@ def test_what_the_role_accepts_the_action_accepts_as_it_was_translated(changes: 
 
 
 def test_a_trailing_backslash_registers_the_folder_the_host_creates() -> None:
-    translated, problems = translate_jobs([role_job(working_directory=f"{ROOT}\\A\\")], DEFAULTS, "shop01")
+    translated, problems = translate_jobs([role_job(working_directory=f"{ROOT}\\A\\")], DEFAULTS, "shop01", template_exists=os.path.isfile)
     assert problems == []
     [desired] = desired_jobs(translated, folder="\\Isotools", secure_acl=True, render=render, root=ROOT)
 
@@ -185,11 +186,11 @@ ACTION_TABLE = Path(__file__).resolve().parents[2] / "hardening" / "data" / "bad
 # Where the role's words differ from the action's, and why.
 _ROLE_SAYS = {
     "script-without-content-or-template": "sync_command is required by the role's default synchro.bat",  # the role has a default template
+    # The role looks in shop_sync_template_dir (and says where), the action in its search path.
+    "template-not-found": "'missing.bat.j2' was not found: looked for",
 }
 _ROLE_DIFFERS = {
     "job-working-directory-missing": "the role's jobs are in shop_sync_root\\<name> by default",
-    # Not yet one verdict: the role's check does not open templates (only the action renders them).
-    "template-not-found": "the role does not look for templates before the action renders them",
 }
 _PRINCIPAL_WORDS = {"user": "account", "group": "account", "logon_type": "logon_type", "password": "password", "run_level": "run_level"}
 
