@@ -45,7 +45,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired im
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PlanError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import normalise_folder
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import printable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import printable, quoted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError
 
 try:
@@ -239,7 +239,7 @@ def jobs_options() -> dict[str, dict[str, Any]]:
 def owner_option(text: str) -> str:
     """The ``owner`` option: a label written into each task's ownership marker."""
     if not text.strip() or text != text.strip() or any(character < " " for character in text):
-        raise AnsibleActionFail(f"owner {text!r} must be a non-empty label without leading or trailing spaces or control characters")
+        raise AnsibleActionFail(f"owner {quoted(text)} must be a non-empty label without leading or trailing spaces or control characters")
     return text
 
 

@@ -44,6 +44,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import AccessEntry, replacers, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe, quoted
 
 __all__ = [
     "ACCOUNT_NOT_FOUND",
@@ -304,7 +305,7 @@ def _task_state(fields_: Fields) -> str:
         return TASK_STATES[value]
     if isinstance(value, str):
         return fields_.choice("state", TASK_STATES)
-    raise ContractError(f"{fields_.at('state')} must be a TASK_STATE 0-4, got {value!r}")
+    raise ContractError(f"{fields_.at('state')} must be a TASK_STATE 0-4, got {describe(value)}")
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,7 @@ class AccountRecord:
         error = ACCOUNT_NOT_FOUND if fields_.optional_bool("not_found") else fields_.optional_str("error")
         record = cls(fields_.required_str("name"), fields_.optional_str("sid"), error, fields_.optional_str("account"))
         if (record.sid is None) == (record.error is None):
-            raise ContractError(f"{where}: exactly one of sid and error must be given for account {record.name!r}")
+            raise ContractError(f"{where}: exactly one of sid and error must be given for account {quoted(record.name)}")
         return record
 
 
@@ -624,8 +625,8 @@ class Change:
         try:
             object.__setattr__(self, "kind", ChangeKind(self.kind))  # frozen: set once, here
         except ValueError:
-            raise ContractError(f"change {self.id!r}: kind {str(self.kind)!r} must be one of {', '.join(CHANGE_KINDS)}") from None
-        where = f"change {self.id!r} ({self.kind} {self.path})"
+            raise ContractError(f"change {quoted(self.id)}: kind {quoted(str(self.kind))} must be one of {', '.join(CHANGE_KINDS)}") from None
+        where = f"change {quoted(self.id)} ({self.kind} {self.path})"
         if self.kind is ChangeKind.WRITE_FILE and self.content is None:
             raise ContractError(f"{where}: content is required")
         if self.kind is ChangeKind.SET_ACL and not self.full_control:
@@ -706,7 +707,7 @@ class ApplyRequest:
         for change in self.changes:
             unknown = [required for required in change.requires if required not in ids[: ids.index(change.id)]]
             if unknown:
-                raise ContractError(f"apply request: change {change.id!r} requires {', '.join(unknown)}, which no earlier change has")
+                raise ContractError(f"apply request: change {quoted(change.id)} requires {', '.join(unknown)}, which no earlier change has")
 
     def to_json(self) -> dict[str, object]:
         """The request as sent to the host, passwords included: never log or return this."""

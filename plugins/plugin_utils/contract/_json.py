@@ -19,6 +19,7 @@ from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.results import decode_last_result
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import quoted
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import TimeFormatError, format_boundary, parse_boundary
 
 __all__ = ["ContractError", "Fields", "HostFailure", "LastResult", "expect_op", "optional_time", "record_json", "response_fields", "time_text"]
@@ -220,7 +221,7 @@ class Fields:
 
 def expect_op(fields: Fields, op: str) -> None:
     if fields.required_str("op") != op:
-        raise ContractError(f"{fields.at('op')} must be {op!r}, got {fields.required_str('op')!r}")
+        raise ContractError(f"{fields.at('op')} must be {quoted(op)}, got {quoted(fields.required_str('op'))}")
 
 
 def response_fields(data: object, op: str) -> Fields:
@@ -276,7 +277,7 @@ def _describe(value: object) -> str:
         return f"{type(value).__name__} {value!r}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {shown!r}"
+        return f"string {quoted(shown)}"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):

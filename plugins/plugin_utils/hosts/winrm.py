@@ -25,6 +25,7 @@ from ansible.errors import AnsibleConnectionFailure
 from ansible.release import __version__ as ansible_core_version
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostError, HostUnreachable
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 
 __all__ = [
     "MODULE_NAME",
@@ -239,7 +240,7 @@ def _refuse_inline_passwords(payload: Mapping[str, Any]) -> None:
     # The request JSON is module argument text, shown and logged as such: no secret may ride in it.
     for change in payload.get("changes") or ():
         if isinstance(change, Mapping) and "password" in change:
-            raise HostError(f"apply request: change {change.get('id')!r} carries a password; passwords travel only in 'passwords'")
+            raise HostError(f"apply request: change {describe(change.get('id'))} carries a password; passwords travel only in 'passwords'")
 
 
 def _response_of(op: str, result: Mapping[str, Any], passwords: Mapping[str, str]) -> dict[str, Any]:
@@ -251,7 +252,7 @@ def _response_of(op: str, result: Mapping[str, Any], passwords: Mapping[str, str
     if not isinstance(response, dict):
         raise HostError(f"win_sync_host {op}: the module returned no response ({_failure_text(result)})")
     if response.get("op") != op:
-        raise HostError(f"win_sync_host {op}: the module answered op {response.get('op')!r}")
+        raise HostError(f"win_sync_host {op}: the module answered op {describe(response.get('op'))}")
     return response
 
 

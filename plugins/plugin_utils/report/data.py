@@ -21,6 +21,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import FleetReport, HostReport
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe, quoted
 
 __all__ = ["FORMAT", "MergeError", "merge_documents", "ordered_hosts", "report_document"]
 
@@ -73,7 +74,7 @@ def merge_documents(documents: Sequence[tuple[str, object]], expect_hosts: Seque
     for name in ("enforce", "title", "limit"):
         for source, values in settings.items():
             if values[name] != first[name]:
-                raise MergeError(f"the slices differ in {name}: {first[name]!r} in {first_source}, {values[name]!r} in {source}")
+                raise MergeError(f"the slices differ in {name}: {describe(first[name])} in {first_source}, {describe(values[name])} in {source}")
     # A limited run checked part of the inventory on purpose: the rest is not missing.
     if expect_hosts is not None and first["limit"] is None:
         looked = ", ".join(source for source, _document in documents)
@@ -95,7 +96,7 @@ def _document_fields(source: str, document: object) -> dict[str, object]:
         raise MergeError(f"{source}: not the per-host results of a drift report (a JSON object is expected)")
     if document.get(_FORMAT_KEY) != FORMAT:
         found = document.get(_FORMAT_KEY)
-        raise MergeError(f"{source}: {_FORMAT_KEY} is {found!r}, this collection reads {FORMAT}: merge the slices with the collection that wrote them")
+        raise MergeError(f"{source}: {_FORMAT_KEY} is {describe(found)}, this collection reads {FORMAT}: merge the slices with the collection that wrote them")
     hints = typing.get_type_hints(FleetReport)
     fields = {name: _value(hints[name], document.get(name), f"{source}: {name}") for name in _REPORT_FIELDS}
     fields["hosts"] = document.get("hosts")
@@ -108,7 +109,7 @@ def _instant(generated: str) -> dt.datetime:
     try:
         instant = dt.datetime.fromisoformat(generated)
     except ValueError:
-        raise MergeError(f"generated {generated!r} is not an ISO 8601 time") from None
+        raise MergeError(f"generated {quoted(generated)} is not an ISO 8601 time") from None
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.timezone.utc)
 
 
@@ -157,14 +158,14 @@ def _value(hint: object, value: object, where: str) -> object:
         try:
             return hint(value)
         except ValueError:
-            raise MergeError(f"{where}: {value!r} is not one of {', '.join(str(member.value) for member in hint)}") from None
+            raise MergeError(f"{where}: {describe(value)} is not one of {', '.join(str(member.value) for member in hint)}") from None
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _load(hint, value, where)
     if hint in (str, int, bool):
         # bool is an int to Python, not to the report: a true last_result is no exit code.
         if isinstance(value, bool) is (hint is bool) and isinstance(value, hint):
             return value
-        raise MergeError(f"{where}: a {getattr(hint, '__name__', hint)} is expected, got {value!r}")
+        raise MergeError(f"{where}: a {getattr(hint, '__name__', hint)} is expected, got {describe(value)}")
     raise MergeError(f"{where}: the collection cannot read a field of type {hint}")
 
 

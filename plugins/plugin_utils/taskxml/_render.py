@@ -249,10 +249,13 @@ def _principal(writer: _Writer, root: ET.Element, principal: Principal) -> None:
     if logon_type is LogonType.GROUP and principal.group_id is None:
         raise XmlProblem(f"{path}/GroupId", "principal logon_type group needs a group (GroupId)")
     if logon_type is LogonType.SERVICE_ACCOUNT and not (principal.user_id and is_service_account(principal.user_id)):
+        # Quoted as written (not repr, which doubles the backslash of DOMAIN\svc); taskxml does
+        # not depend on spec, whose printable() would also escape control characters.
+        given = "no user" if principal.user_id is None else f"'{principal.user_id}'"
         raise XmlProblem(
             f"{path}/UserId",
             f"principal logon_type service_account needs SYSTEM, LOCAL SERVICE or NETWORK SERVICE as user "
-            f"(given {principal.user_id!r}); Task Scheduler XML cannot express it for other accounts",
+            f"(given {given}); Task Scheduler XML cannot express it for other accounts",
         )
     principals = writer.node(root, "Principals", "Principals")
     element = writer.node(principals, "Principal", path)

@@ -25,6 +25,7 @@ from hardening_support import (
     spec_through_jobs,
     spec_through_task,
 )
+from support.messages import assert_copyable
 
 SPECS = bad_specs()
 JOBS = bad_jobs()
@@ -115,6 +116,7 @@ def test_a_bad_job_is_refused_naming_the_job_and_field(harness: Harness, case: d
     named = f"{subject}: {field}" if subject and field else subject or field
     result = harness.run("win_sync_jobs", {"jobs": [*case["jobs"], WITNESS], **(case.get("options") or {})})
     assert_refused(harness, result, named, str(case["message"]), reads_host=bool(case.get("reads_host")))
+    assert_copyable(result["msg"], [case["jobs"], case.get("options")])
 
 
 def test_every_problem_of_every_bad_job_is_reported_in_one_run(harness: Harness) -> None:

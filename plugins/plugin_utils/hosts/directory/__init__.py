@@ -95,6 +95,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     scan_folder,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import RejectedTaskXmlError, TaskFacts, task_facts
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 
 __all__ = ["DirectoryHost", "HostConnectionError", "Interrupt", "Interruption", "OPERATIONS", "RequestError"]
 
@@ -152,7 +153,7 @@ class DirectoryHost:
         handler = handlers.get(op) if isinstance(op, str) else None
         with self._locked(), cached_listings():
             if handler is None:
-                response, journal = _failed(op, f"unknown operation {op!r}: use one of {', '.join(OPERATIONS)}")
+                response, journal = _failed(op, f"unknown operation {describe(op)}: use one of {', '.join(OPERATIONS)}")
             else:
                 try:
                     response, journal = handler(request)
@@ -177,7 +178,7 @@ class DirectoryHost:
         seen: set[str] = set()
         for folder in folders:
             if not isinstance(folder, dict):
-                raise RequestError(f"read: folder {folder!r} must be an object with 'path' and 'recurse'")
+                raise RequestError(f"read: folder {describe(folder)} must be an object with 'path' and 'recurse'")
             parts = parse_folder_path(folder.get("path"))
             resolved = self._image.task(parts)
             exists = not parts or (resolved.exists and resolved.path.is_dir())
@@ -317,7 +318,7 @@ class DirectoryHost:
         if not isinstance(max_events, int) or isinstance(max_events, bool) or max_events < 1:
             raise RequestError("history: 'max_events' must be a positive integer")
         if request.get("log", HISTORY_LOG) != HISTORY_LOG:
-            raise RequestError(f"history: the directory host keeps only the log '{HISTORY_LOG}', not {request.get('log')!r}")
+            raise RequestError(f"history: the directory host keeps only the log '{HISTORY_LOG}', not {describe(request.get('log'))}")
         event_ids = request.get("event_ids", [])
         if not isinstance(event_ids, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in event_ids):
             raise RequestError("history: 'event_ids' must be a list of event ids")

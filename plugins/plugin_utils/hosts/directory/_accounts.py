@@ -18,6 +18,7 @@ from pathlib import Path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import load_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 
 __all__ = ["AccountBook", "load_accounts"]
 
@@ -92,7 +93,7 @@ def load_accounts(path: Path, hostname: str, domain: str | None) -> AccountBook:
     names: dict[str, str] = {}
     for name, sid in raw.items():
         if not isinstance(sid, str) or not is_sid(sid):
-            raise RequestError(f"{path}: account '{name}' maps to {sid!r}, which is not a SID (S-1-5-21-...)")
+            raise RequestError(f"{path}: account '{name}' maps to {describe(sid)}, which is not a SID (S-1-5-21-...)")
         declared[name.strip().lower()] = "S" + sid.strip()[1:]
         names.setdefault("S" + sid.strip()[1:], name.strip())
     return AccountBook(hostname=hostname, domain=domain, declared=declared, names=names)

@@ -69,6 +69,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     RejectedTaskXmlError,
     check_registrable,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
 
 __all__ = ["ApplyContext", "Interrupt", "Interruption", "apply_changes", "checked_changes", "no_interruption"]
 
@@ -325,7 +326,7 @@ def _registration_arguments(change: dict[str, Any]) -> tuple[str | None, str | N
         return user, None
     words = {code: logon_type.value for logon_type, code in TASK_LOGON.items()}
     if isinstance(logon, bool) or logon not in words:
-        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"register_logon {logon!r} is not a TASK_LOGON_TYPE (0-6)"))
+        raise ChangeRefused(E_INVALIDARG, E_INVALIDARG.describe(f"register_logon {describe(logon)} is not a TASK_LOGON_TYPE (0-6)"))
     return user, words[logon]
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe, quoted
 
 __all__ = [
     "TASKS_DIR",
@@ -120,7 +121,7 @@ class LoadedTask:
 def parse_windows_path(text: object) -> WindowsPath:
     """``D:\\Isotools\\x`` (``/`` accepted as Windows does); relative or ``..`` paths are refused."""
     if not isinstance(text, str):
-        raise RequestError(f"file path {text!r} must be a string")
+        raise RequestError(f"file path {describe(text)} must be a string")
     match = _DRIVE.match(text.strip())
     if not match:
         raise RequestError(f"file path '{text}' must be absolute with a drive letter (e.g. D:\\Isotools\\x)")
@@ -131,14 +132,14 @@ def parse_windows_path(text: object) -> WindowsPath:
 def parse_task_path(text: object) -> tuple[str, ...]:
     """``\\Isotools\\Synchro Stock`` -> ``("Isotools", "Synchro Stock")``."""
     if not isinstance(text, str) or not text.startswith("\\") or text.endswith("\\") or "\\\\" in text:
-        raise RequestError(f"task path {text!r} must look like \\Folder\\Name (or \\Name in the root folder)")
+        raise RequestError(f"task path {describe(text)} must look like \\Folder\\Name (or \\Name in the root folder)")
     return _inside(tuple(text[1:].split("\\")), f"task path '{text}'")
 
 
 def parse_folder_path(text: object) -> tuple[str, ...]:
     """``\\`` -> ``()``; ``\\A\\B`` (or ``\\A\\B\\``) -> ``("A", "B")``."""
     if not isinstance(text, str) or not text.startswith("\\") or "\\\\" in text:
-        raise RequestError(f"task folder {text!r} must be \\ or look like \\Folder (\\A\\B when nested)")
+        raise RequestError(f"task folder {describe(text)} must be \\ or look like \\Folder (\\A\\B when nested)")
     stripped = text.strip("\\")
     return _inside(tuple(stripped.split("\\")), f"task folder '{text}'") if stripped else ()
 
@@ -157,7 +158,7 @@ def invalid_name_reason(name: str) -> str | None:
         return f"'{name}' is not a name"
     bad = sorted({character for character in name if character in _FORBIDDEN_CHARACTERS or character == "/"})
     if bad:
-        shown = " ".join(repr(character) for character in bad)
+        shown = " ".join(quoted(character) for character in bad)
         return f"'{name}' contains {shown}; names cannot contain \\ / : * ? \" < > | or control characters"
     if name[-1] in ". ":
         return f"'{name}' ends with a dot or a space, which Windows strips from names"

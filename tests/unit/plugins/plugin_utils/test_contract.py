@@ -284,7 +284,8 @@ def mutated(path: list[Any], value: Any) -> dict[str, Any]:
         (
             ["tasks", 0, "principal_sid"],
             "CONTOSO\\svc_sync",
-            "read response: tasks[0].principal_sid must be a SID (S-1-5-...) or null, got string 'CONTOSO\\\\svc_sync'",
+            # As the host sent it, to be copied: one backslash, not repr's two.
+            "read response: tasks[0].principal_sid must be a SID (S-1-5-...) or null, got string 'CONTOSO\\svc_sync'",
         ),
         (["files", 0, "content_base64"], "not base64!", "read response: files[0].content_base64 is not valid base64"),
         (["files", 0, "content_base64"], "aGVsbG8=", "read response: files[0].content_base64 does not match file_hash"),

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from support.messages import assert_copyable
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import ScriptTemplateError, desired_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import JobDefaults, translate_jobs
@@ -119,6 +120,7 @@ def test_a_bad_job_gets_the_same_verdict_from_the_role_and_the_action(changes: d
     assert action, "the action accepted it"
     assert any(phrase in problem for problem in role), role
     assert any(phrase in problem for problem in action), action
+    assert_copyable("\n".join(role + action), changes)
 
 
 TWO_JOBS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [

@@ -277,3 +277,11 @@ def test_a_read_naming_a_path_outside_the_image_fails(image: Image) -> None:
 
     assert response["failed"] is True
     assert "must not contain" in response["msg"]
+
+
+def test_a_bad_task_path_is_named_as_it_was_sent_so_that_it_can_be_copied(image: Image) -> None:
+    response = image.call({"op": "read", "tasks": ["\\Isotools\\\\Synchro Stock"]})
+
+    assert response["failed"] is True
+    # One backslash for one, not repr's two.
+    assert "task path '\\Isotools\\\\Synchro Stock' must look like \\Folder\\Name" in response["msg"], response["msg"]
