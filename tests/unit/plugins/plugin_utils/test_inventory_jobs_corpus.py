@@ -186,5 +186,5 @@ def test_a_real_task_starting_in_the_temporary_folder_is_adopted_as_its_actions_
     [action] = job["actions"]
     assert action["working_directory"] == KEPT_AS_ACTIONS[name] == definition.actions[0].working_directory  # type: ignore[union-attr]
     assert "working_directory" not in job and "command" not in job
-    [translated], problems = translate_jobs([job], JobDefaults(root=ROOT), "shop01")
+    [translated], problems = translate_jobs([job], JobDefaults(root=ROOT), "shop01", template_exists=os.path.isfile)
     assert problems == [] and translated["working_directory"] == ""  # no folder is created nor locked down for it
