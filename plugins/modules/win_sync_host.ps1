@@ -243,7 +243,7 @@ Function Find-Account {
     # Looked up as Ansible's SID utils do (ansible.windows _SecurityIdentifier.psm1,
     # Ansible.ModuleUtils.SID.psm1): ".\x" is this computer's x, and this computer's group x is
     # asked for without the computer's name, which NTAccount cannot find. `account` is the name
-    # Windows gives the SID back, with a local group again bare: the name to register.
+    # Windows gives the SID back, as it gives it.
     param ([string]$Name)
     try {
         if ($Name -match '^S-1-\d+(-\d+)+$') { $sid = [System.Security.Principal.SecurityIdentifier]::new($Name) }
@@ -256,13 +256,11 @@ Function Find-Account {
             if ($domain) { $account = [System.Security.Principal.NTAccount]::new($domain, $user) }
             $sid = $account.Translate([System.Security.Principal.SecurityIdentifier])
         }
-        $known = $null
         try { $known = $sid.Translate([System.Security.Principal.NTAccount]).Value } catch { $known = $null }  # a SID without a name
-        $computer = $env:COMPUTERNAME + '\'
-        if ($known -and $known.StartsWith($computer, 'OrdinalIgnoreCase') -and (Test-LocalGroup $known.Substring($computer.Length))) {
-            $known = $known.Substring($computer.Length)
-        }
-        @{ name = $Name; sid = $sid.Value; error = $null; account = $known }
+        # local_group: this computer has a local group of the name's last part. The controller,
+        # which has the computer's name (host.hostname, [Environment]::MachineName: the NetBIOS
+        # name Translate prefixes), registers its own local group bare (contract.AccountRecord).
+        @{ name = $Name; sid = $sid.Value; error = $null; account = $known; local_group = $known -and (Test-LocalGroup ($known.Split('\')[-1])) }
     }
     catch {
         # not_found: a name no account has (IdentityNotMappedException, Microsoft docs:

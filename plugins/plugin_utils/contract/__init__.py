@@ -437,13 +437,27 @@ class AccountRecord:
         return {**data, "not_found": True} if self.error == ACCOUNT_NOT_FOUND else data
 
     @classmethod
-    def from_json(cls, data: object, where: str) -> AccountRecord:
+    def from_json(cls, data: object, where: str, hostname: str | None = None) -> AccountRecord:
+        """``hostname``: the computer the record is of (``host.hostname`` of its read)."""
         fields_ = Fields(data, where)
         error = ACCOUNT_NOT_FOUND if fields_.optional_bool("not_found") else fields_.optional_str("error")
-        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), error, fields_.optional_str("account"))
+        account = _registered_name(fields_.optional_str("account"), fields_.optional_bool("local_group") or False, hostname)
+        record = cls(fields_.required_str("name"), fields_.optional_str("sid"), error, account)
         if (record.sid is None) == (record.error is None):
             raise ContractError(f"{where}: exactly one of sid and error must be given for account {quoted(record.name)}")
         return record
+
+
+def _registered_name(account: str | None, local_group: bool, hostname: str | None) -> str | None:
+    """The name a task is registered under: as the host names the SID back, but this computer's
+    own local group without the computer's name, which Windows looks a local group up without
+    (Ansible.ModuleUtils.SID.psm1, ansible.windows _SecurityIdentifier.psm1). ``local_group``: the
+    host has a local group of the name's last part; the domain part says whether it is this
+    computer's (``SHOP01\\Operators``) or another's of the same name (``CONTOSO\\Operators``)."""
+    if account is None or not local_group or hostname is None:
+        return account
+    domain, separator, name = account.partition("\\")
+    return name if separator and domain.casefold() == hostname.casefold() else account
 
 
 @dataclass(frozen=True)
@@ -575,14 +589,15 @@ class ReadResult:
     def from_json(cls, data: object) -> ReadResult:
         fields_ = response_fields(data, "read")
         task_items = list(fields_.items("tasks"))
+        host = HostFacts.from_json(fields_.value("host"), fields_.at("host"))
         return cls(
-            host=HostFacts.from_json(fields_.value("host"), fields_.at("host")),
+            host=host,
             folders=tuple(FolderRecord.from_json(item, where) for where, item in fields_.items("folders")),
             tasks=tuple(TaskRecord.from_json(item, where) for where, item in task_items if not _is_unreadable(item)),
             unreadable=tuple(UnreadableTask.from_json(item, where) for where, item in task_items if _is_unreadable(item)),
             files=tuple(FileRecord.from_json(item, where) for where, item in fields_.items("files")),
             directories=tuple(DirectoryRecord.from_json(item, where) for where, item in fields_.items("directories")),
-            accounts=tuple(AccountRecord.from_json(item, where) for where, item in fields_.items("accounts")),
+            accounts=tuple(AccountRecord.from_json(item, where, host.hostname) for where, item in fields_.items("accounts")),
             history=None if fields_.optional_value("history") is None else HistoryResult.from_json(fields_.value("history")),
             # Older hosts leave it out: every variable then stays unread, said as unresolved.
             environment=tuple(EnvironmentRecord.from_json(item, where) for where, item in fields_.items("environment")),

@@ -444,7 +444,8 @@ def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:
     sid = accounts.resolve(name)
     if sid is None:
         return {"name": name, "sid": None, "error": _NOT_MAPPED, "account": None, "not_found": True}
-    return {"name": name, "sid": sid, "error": None, "account": accounts.known_as(name)}
+    account, local_group = accounts.known_as(name)
+    return {"name": name, "sid": sid, "error": None, "account": account, "local_group": local_group}
 
 
 def _status_counts(results: list[dict[str, Any]]) -> dict[str, int]:

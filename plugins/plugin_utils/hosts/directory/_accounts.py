@@ -42,16 +42,21 @@ class AccountBook:
     declared: Mapping[str, str]  # lowercased name as declared -> SID
     names: Mapping[str, str] = field(default_factory=dict)  # SID -> its name as first declared
 
-    def known_as(self, name: str) -> str | None:
-        """The name Windows gives the SID of ``name`` (``SecurityIdentifier.Translate``), or None.
+    def known_as(self, name: str) -> tuple[str | None, bool]:
+        """The name Windows gives the SID of ``name`` (``SecurityIdentifier.Translate``), or None,
+        and whether it is a local group of this computer (the Windows host's ``local_group``).
 
         A declared ``.\\x`` is this computer's ``x``; a local group is declared without the
-        computer's name, as Windows looks one up (Ansible's SID utils)."""
+        computer's name, as Windows looks one up (Ansible's SID utils), and named back with it,
+        as Translate names it: the controller registers it bare again."""
         sid = self.resolve(name)
         if sid is None:
-            return None
-        given = self.names.get(sid) or _WELL_KNOWN_NAMES.get(sid) or sid
-        return f"{self.hostname}\\{given[2:]}" if given.startswith(".\\") else given
+            return None, False
+        declared = self.names.get(sid)
+        if declared is not None and "\\" not in declared and "@" not in declared:
+            return f"{self.hostname}\\{declared}", True
+        given = declared or _WELL_KNOWN_NAMES.get(sid) or sid
+        return (f"{self.hostname}\\{given[2:]}" if given.startswith(".\\") else given), False
 
     def resolve(self, name: str) -> str | None:
         """The SID of ``name`` (any spelling), or ``None`` when Windows would find no account."""

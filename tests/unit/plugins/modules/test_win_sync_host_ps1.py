@@ -91,7 +91,11 @@ RECORDS_BY_FUNCTION = {
     "Get-TaskRecord": (TaskRecord("\\T", "<Task/>", "0" * 64, True, "ready"), UnreadableTask("\\T", "corrupt")),
     "Get-FileRecord": (sent(FileRecord("D:\\f.bat", exists=False), "path", "exists", "reparse_point"),),
     "Get-DirectoryRecord": (sent(DirectoryRecord("D:\\d", exists=False), "path", "exists", "reparse_point"),),
-    "Find-Account": (AccountRecord("SYSTEM", sid="S-1-5-18", account="NT AUTHORITY\\SYSTEM"), AccountRecord("nobody", error=ACCOUNT_NOT_FOUND)),
+    # local_group: whether the host has a local group of that name; the controller trims its own (contract._registered_name).
+    "Find-Account": (
+        Wire({**AccountRecord("SYSTEM", sid="S-1-5-18", account="NT AUTHORITY\\SYSTEM").to_json(), "local_group": False}),
+        AccountRecord("nobody", error=ACCOUNT_NOT_FOUND),
+    ),
     "Get-HostFact": (HOST_WIRE, Wire(windows_version_json("10.0.20348") or {})),
     "Invoke-ReadOp": (
         ReadResult(HostFacts("SHOP01")),
@@ -114,7 +118,9 @@ RECORDS_BY_FUNCTION = {
 # file or directory record did not read, and of what a run did not reach; the words for a run
 # of a task not found or deleted while it ran; the history log's name (sent with its query); the
 # words for a change skipped for what it required; how long an apply waits for another one.
-MAX_CODE_LINES = 464
+# Then the trimming of this computer's local groups (the host says local_group, the controller
+# has the computer's name).
+MAX_CODE_LINES = 459
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -639,6 +645,17 @@ def test_history_runs_the_query_the_controller_built(script: tree_sitter.Node) -
     assert growing_event_filters(script) == []
     assert "<QueryList" not in text(script) and "<Select" not in text(script)
     assert "continue" not in text(history) and "$wanted" not in text(history)  # which events are whose: HistoryResult.from_json
+
+
+def test_the_host_reports_facts_the_controller_words_and_judges(script: tree_sitter.Node) -> None:
+    # What the controller decides from the host's facts (contract/): which name of this
+    # computer's local group is registered.
+    code = [text(node) for node in nodes(script) if node.type not in _LEAF_CONTAINERS and not node.children]
+
+    for gone in ("Substring", "StartsWith"):
+        assert gone not in code, gone
+    assert [node for node in nodes(function(script, "Find-Account"), "command_name") if text(node) == "Test-LocalGroup"]
+    assert "local_group" in {key for keys in hash_keys(function(script, "Find-Account")) for key in keys}
 
 
 def test_the_host_keeps_no_policy_the_controller_can_decide(script: tree_sitter.Node) -> None:

@@ -561,3 +561,24 @@ def test_a_change_kind_given_as_text_is_the_enum_and_goes_out_as_text() -> None:
     sent = change.to_json()["kind"]
     assert sent == "create_folder" and not isinstance(sent, ChangeKind)
     assert f"{change.kind}" == "create_folder"  # in messages, the contract's word (Python 3.12 would format by name)
+
+
+@pytest.mark.parametrize(
+    ("account", "local_group", "registered"),
+    [
+        ("SHOP01\\Sync Operators", True, "Sync Operators"),  # this computer's local group: bare
+        ("shop01\\Sync Operators", True, "Sync Operators"),  # the computer's name in any case
+        ("CONTOSO\\Sync Operators", True, "CONTOSO\\Sync Operators"),  # a domain's group of a local group's name
+        ("SHOP01\\operator", False, "SHOP01\\operator"),  # a local user keeps the computer's name
+        ("NT AUTHORITY\\SYSTEM", False, "NT AUTHORITY\\SYSTEM"),
+    ],
+)
+def test_this_computers_local_group_is_registered_without_the_computers_name(account: str, local_group: bool, registered: str) -> None:
+    # The host gives the name Windows translates the SID to and whether it has a local group of
+    # that name; the controller, which has the computer's name from the same read, decides.
+    read = {**READ_RESPONSE, "accounts": [{"name": "x", "sid": "S-1-5-21-1-2-3-1010", "error": None, "account": account, "local_group": local_group}]}
+
+    (record,) = ReadResult.from_json(read).accounts
+
+    assert READ_RESPONSE["host"]["hostname"] == "SHOP01"  # type: ignore[index]
+    assert record.account == registered
