@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE, split_task_path
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE, ApplyResult, split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import AccessEntry, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
@@ -127,6 +127,12 @@ def delete(change_id: str, path: str, expected_hash: str | None) -> dict[str, An
 def statuses(response: dict[str, Any]) -> dict[str, str]:
     """Change id -> status of an apply response."""
     return {result["id"]: result["status"] for result in response["results"]}
+
+
+def messages(response: dict[str, Any]) -> dict[str, str | None]:
+    """Change id -> message of an apply response, as the controller reads it (it words a
+    refusal the host only flags, such as "concurrent")."""
+    return {result.id: result.message for result in ApplyResult.from_json(response).results}
 
 
 def record_writers(record: Mapping[str, Any]) -> list[str]:

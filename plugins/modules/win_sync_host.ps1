@@ -43,7 +43,6 @@ $TASK_ENUM_HIDDEN = 1
 # 0x80070002 file, 0x80070003 path not found, signed as COMException.HResult holds them (Get-ErrorCode).
 $NOT_FOUND_CODES = @(-2147024894, -2147024893)
 $MAX_CONTENT_BYTES = 1048576
-$CONCURRENT = 'changed concurrently, re-run'
 $AccountCache = @{}
 
 Function Format-HostTime {
@@ -329,8 +328,10 @@ Function Invoke-ReadOp {
 }
 
 Function New-Outcome {
-    param ([string]$Status, $Message = $null, $ErrorCode = $null)
-    @{ status = $Status; message = $Message; error_code = $ErrorCode }
+    # -Concurrent: refused because what is there is no longer what the controller planned from
+    # (the hash check); the controller words it (contract.CHANGED_CONCURRENTLY).
+    param ([string]$Status, $Message = $null, $ErrorCode = $null, [switch]$Concurrent)
+    @{ status = $Status; message = $Message; error_code = $ErrorCode; concurrent = [bool]$Concurrent }
 }
 
 Function Add-TaskFolderChange {
@@ -359,7 +360,7 @@ Function Write-FileChange {
     $current = $null
     if ([System.IO.File]::Exists($path)) { $current = Get-Sha256Hex -InputObject ([System.IO.File]::ReadAllBytes($path)) }
     # null expected: the file must not exist yet; a hash: it must still be exactly that one.
-    if ([string]$Change.expected_hash -ne [string]$current) { return New-Outcome 'refused' $CONCURRENT }
+    if ([string]$Change.expected_hash -ne [string]$current) { return New-Outcome 'refused' -Concurrent }
     $bytes = [System.Convert]::FromBase64String([string]$Change.content_base64)
     $name = '.{0}.{1}' -f [System.IO.Path]::GetFileName($path), [string][Guid]::NewGuid()
     $temp = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($path), "$name.tmp")
@@ -434,7 +435,7 @@ Function Register-TaskChange {
     # password is sent, so Task Scheduler takes both from the XML's principal.
     param ($Change, $Password)
     if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath ([string]$Change.folder))) { return $refusal }
-    if (-not (Get-CurrentTask $Change).Expected) { return New-Outcome 'refused' $CONCURRENT }
+    if (-not (Get-CurrentTask $Change).Expected) { return New-Outcome 'refused' -Concurrent }
     $folder = Get-TaskFolder ([string]$Change.folder)
     if ($null -eq $folder) { return New-Outcome 'refused' "task folder '$($Change.folder)' does not exist" }
     $flags = $TASK_UPDATE
@@ -455,7 +456,7 @@ Function Remove-TaskChange {
     param ($Change)
     if ($refusal = Get-LinkRefusal $Change (Get-TaskFolderPath ([string]$Change.folder))) { return $refusal }
     $current = Get-CurrentTask $Change
-    if (-not $current.Expected) { return New-Outcome 'refused' $CONCURRENT }
+    if (-not $current.Expected) { return New-Outcome 'refused' -Concurrent }
     if ($null -eq $current.Task) { return New-Outcome 'unchanged' }
     (Get-TaskFolder ([string]$Change.folder)).DeleteTask([string]$Change.name, 0)
     New-Outcome 'applied'

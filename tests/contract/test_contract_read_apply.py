@@ -12,7 +12,7 @@ import base64
 import uuid
 
 import pytest
-from host_samples import b64, delete, record_writers, register, sha256, statuses, synchro_task_xml
+from host_samples import b64, delete, messages, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ACCOUNT_NOT_FOUND, AccountRecord, DirectoryRecord, FileRecord, ReadResult
@@ -197,7 +197,7 @@ def test_a_change_made_against_a_stale_state_is_refused(host: HostUnderTest, sta
     )
 
     assert statuses(response) == {"t": "refused", "f": "refused"}
-    assert {result["message"] for result in response["results"]} == {CONCURRENT}
+    assert set(messages(response).values()) == {CONCURRENT}
     after = read_all(host, installed)
     assert the_task(after, installed.task)["task_hash"] == installed.task_hash
     assert after["files"][0]["file_hash"] == sha256(SCRIPT)
@@ -228,7 +228,7 @@ def test_a_task_is_deleted_only_when_its_hash_still_matches(host: HostUnderTest)
     still_there = task_record(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
     right = host.call({"op": "apply", "changes": [delete("d", installed.task, installed.task_hash)]})
 
-    assert (statuses(wrong), wrong["results"][0]["message"]) == ({"d": "refused"}, CONCURRENT)
+    assert (statuses(wrong), messages(wrong)) == ({"d": "refused"}, {"d": CONCURRENT})
     assert still_there is not None
     assert statuses(right) == {"d": "applied"}
     assert host.call({"op": "read", "tasks": [installed.task]})["tasks"] == []
@@ -325,7 +325,7 @@ def test_a_registration_that_names_no_hash_never_replaces_a_task(host: HostUnder
 
     response = host.call({"op": "apply", "changes": [register("c", installed.task, other, user="SYSTEM", logon_type="service_account")]})
 
-    assert (statuses(response), response["results"][0]["message"]) == ({"c": "refused"}, CONCURRENT)
+    assert (statuses(response), messages(response)) == ({"c": "refused"}, {"c": CONCURRENT})
     assert the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)["task_hash"] == installed.task_hash
 
 

@@ -48,6 +48,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
 
 __all__ = [
     "ACCOUNT_NOT_FOUND",
+    "CHANGED_CONCURRENTLY",
     "HISTORY_LOG",
     "AccessEntry",
     "CHANGE_KINDS",
@@ -744,6 +745,11 @@ class ApplyRequest:
         )
 
 
+# The controller's words for a change refused by its hash check (what is there is no longer what
+# the plan was made from): the Windows host sends "concurrent" and no message of its own.
+CHANGED_CONCURRENTLY = "changed concurrently, re-run"
+
+
 @dataclass(frozen=True)
 class ChangeResult:
     id: str
@@ -762,7 +768,7 @@ class ChangeResult:
             data["error_code"] = self.error_code
         if self.task_hash is not None:
             data["task_hash"] = self.task_hash
-        return data
+        return {**data, "concurrent": True} if self.message == CHANGED_CONCURRENTLY else data
 
     @classmethod
     def from_json(cls, data: object, where: str) -> ChangeResult:
@@ -770,7 +776,7 @@ class ChangeResult:
         return cls(
             id=fields_.required_str("id"),
             status=fields_.choice("status", CHANGE_STATUSES),
-            message=fields_.optional_str("message"),
+            message=CHANGED_CONCURRENTLY if fields_.optional_bool("concurrent") else fields_.optional_str("message"),
             error_code=_windows_code(fields_.optional_code("error_code")),
             task_hash=fields_.optional_hash("task_hash"),
         )

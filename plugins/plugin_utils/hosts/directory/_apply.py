@@ -73,7 +73,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
 
 __all__ = ["ApplyContext", "Interrupt", "Interruption", "apply_changes", "checked_changes", "no_interruption"]
 
-CONCURRENT = "changed concurrently, re-run"
 _SUCCEEDED = ("applied", "unchanged")
 _PASSWORD_LOGONS = ("password", "interactive_token_or_password")
 _LOGON_TYPES = ("password", "s4u", "interactive_token", "interactive_token_or_password", "service_account", "group")
@@ -124,6 +123,15 @@ class _Outcome:
     status: str
     message: str | None = None
     task_hash: str | None = None
+    concurrent: bool = False  # refused by the hash check: the controller words it
+
+
+class _ChangedConcurrently(ChangeRefused):
+    """What is there is no longer what the controller planned from: refused, as the Windows host
+    refuses it, with "concurrent" and no words of the host's (contract.CHANGED_CONCURRENTLY)."""
+
+    def __init__(self) -> None:
+        super().__init__(None, "")
 
 
 def checked_changes(request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -220,6 +228,8 @@ def _apply_one(call: _Call, change: dict[str, Any], password: str | None, met: I
         if met is Interruption.TASK_RUNNING:
             raise ChangeFailed(SCHED_E_ALREADY_RUNNING, f"the task is running; fault injected for change {change['id']}")
         return _result(change["id"], handler(call, change, password, _injector(met)), None)
+    except _ChangedConcurrently:
+        return _result(change["id"], _Outcome("refused", None, concurrent=True), None)
     except ChangeRefused as refusal:
         return _result(change["id"], _Outcome("refused", refusal.message), refusal.error_code)
     except RequestError as error:
@@ -238,6 +248,8 @@ def _result(change_id: str, outcome: _Outcome, error_code: int | None) -> dict[s
     result: dict[str, Any] = {"id": change_id, "status": outcome.status, "message": outcome.message, "error_code": error_code}
     if outcome.task_hash is not None:
         result["task_hash"] = outcome.task_hash
+    if outcome.concurrent:
+        result["concurrent"] = True
     return result
 
 
@@ -495,7 +507,7 @@ def _check_hash(change: dict[str, Any], current: str | None, exists: bool, *, re
         return
     expected = change.get("expected_hash")
     if (expected is None and exists) or (expected is not None and (not exists or current != str(expected).lower())):
-        raise ChangeRefused(None, CONCURRENT)
+        raise _ChangedConcurrently
 
 
 _Handler = Callable[[_Call, dict[str, Any], str | None, _Inject], _Outcome]

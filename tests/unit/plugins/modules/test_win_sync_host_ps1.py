@@ -28,6 +28,7 @@ import yaml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ACCOUNT_NOT_FOUND,
     CHANGE_KINDS,
+    CHANGED_CONCURRENTLY,
     TASK_LOGON_NONE,
     AccountRecord,
     ApplyRequest,
@@ -119,8 +120,8 @@ RECORDS_BY_FUNCTION = {
 # of a task not found or deleted while it ran; the history log's name (sent with its query); the
 # words for a change skipped for what it required; how long an apply waits for another one.
 # Then the trimming of this computer's local groups (the host says local_group, the controller
-# has the computer's name).
-MAX_CODE_LINES = 459
+# has the computer's name), the "changed concurrently" words (the host says concurrent).
+MAX_CODE_LINES = 458
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -599,7 +600,9 @@ def test_each_change_result_has_the_keys_the_controller_reads(script: tree_sitte
     (outcome,) = hash_keys(function(script, "New-Outcome"))
     added = {text(node.children[0]).split(".")[-1] for node in nodes(script, "assignment_expression") if text(node.children[0]).lower().startswith("$outcome.")}
 
-    assert outcome | added == {item.name for item in dataclasses.fields(ChangeResult)}
+    # "concurrent" carries no field of its own: the controller turns it into its message.
+    assert outcome | added == {item.name for item in dataclasses.fields(ChangeResult)} | {"concurrent"}
+    assert set(ChangeResult("c", "refused", CHANGED_CONCURRENTLY).to_json()) <= outcome | added
 
 
 def test_register_task_gets_every_argument_in_order(script: tree_sitter.Node) -> None:
@@ -648,12 +651,13 @@ def test_history_runs_the_query_the_controller_built(script: tree_sitter.Node) -
 
 
 def test_the_host_reports_facts_the_controller_words_and_judges(script: tree_sitter.Node) -> None:
-    # What the controller decides from the host's facts (contract/): which name of this
-    # computer's local group is registered.
+    # What the controller says or decides from the host's facts (contract/): the words of a
+    # refusal by the hash check, which name of this computer's local group is registered.
     code = [text(node) for node in nodes(script) if node.type not in _LEAF_CONTAINERS and not node.children]
 
-    for gone in ("Substring", "StartsWith"):
+    for gone in ("Substring", "StartsWith", "$CONCURRENT"):
         assert gone not in code, gone
+    assert not [node for node in nodes(script, "string_literal") if "changed concurrently" in text(node)]
     assert [node for node in nodes(function(script, "Find-Account"), "command_name") if text(node) == "Test-LocalGroup"]
     assert "local_group" in {key for keys in hash_keys(function(script, "Find-Account")) for key in keys}
 

@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     ACCOUNT_NOT_FOUND,
+    CHANGED_CONCURRENTLY,
     AccountRecord,
     ApplyRequest,
     ApplyResult,
@@ -167,7 +168,7 @@ APPLY_REQUEST: dict[str, Any] = {
                 "op": "apply",
                 "results": [
                     {"id": "c1", "status": "applied", "message": None, "task_hash": TASK_HASH},
-                    {"id": "c6", "status": "refused", "message": "changed concurrently, re-run", "error_code": 5},
+                    {"id": "c6", "status": "refused", "message": "changed concurrently, re-run", "error_code": 5, "concurrent": True},
                 ],
             },
         ),
@@ -582,3 +583,13 @@ def test_this_computers_local_group_is_registered_without_the_computers_name(acc
 
     assert READ_RESPONSE["host"]["hostname"] == "SHOP01"  # type: ignore[index]
     assert record.account == registered
+
+
+def test_a_refusal_by_the_hash_check_is_worded_by_the_controller() -> None:
+    # The Windows host says "concurrent" and nothing more; a host's own text for anything else stays.
+    sent = {"op": "apply", "results": [{"id": "c", "status": "refused", "message": None, "concurrent": True}, {"id": "d", "status": "refused", "message": "x"}]}
+
+    concurrent, other = ApplyResult.from_json(sent).results
+
+    assert (concurrent.message, other.message) == (CHANGED_CONCURRENTLY, "x")
+    assert concurrent.to_json()["concurrent"] is True and "concurrent" not in other.to_json()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from directory_host_support import SCRIPT, SCRIPT_DIR, TASK, install_seed, new_image
-from host_samples import b64, register, synchro_task_xml
+from host_samples import b64, messages, register, synchro_task_xml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
@@ -35,7 +35,8 @@ def _read_then_apply(root: str, description: str, barrier: Barrier, results: Any
         register("t", TASK, xml, user="SYSTEM", logon_type="service_account", expected_hash=task_hash),
     ]
     response = host.call({"op": "apply", "changes": changes})
-    results.put((description, [(result["status"], result["message"]) for result in response["results"]]))
+    worded = messages(response)
+    results.put((description, [(result["status"], worded[result["id"]]) for result in response["results"]]))
 
 
 def test_of_two_concurrent_runs_one_applies_and_the_other_is_refused(tmp_path: Path) -> None:
@@ -73,7 +74,8 @@ def test_a_registration_without_expected_hash_creates_and_never_overwrites(tmp_p
 
     response = image.call({"op": "apply", "changes": [change]})
 
-    assert [(result["status"], result["message"]) for result in response["results"]] == [("refused", "changed concurrently, re-run")]
+    assert [(result["status"], result["message"], result["concurrent"]) for result in response["results"]] == [("refused", None, True)]
+    assert messages(response) == {"t": "changed concurrently, re-run"}
     assert image.tasks_dir("Isotools", "Synchro Stock").read_bytes() == before
 
 
