@@ -73,7 +73,7 @@ class ActionModule(HostAction):
                 result.update(failed=True, msg=f"task '{path}' would not be started: {refusal}")
             return
         call.trace(f"run {path} (wait: {args['wait']}, timeout: {args['timeout']} s)")
-        answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()))
+        answer = RunResult.from_json(host.call(RunRequest((path,), wait=args["wait"], timeout=args["timeout"]).to_json()), waited=args["wait"])
         run = answer.runs[0] if answer.runs else TaskRun(path=path, started=False, message="the host reported no run")
         result.update(run_summary(run), path=run.path, changed=run.started)
         failure = _failure(run, wait=args["wait"], timeout=args["timeout"], fail_on_error=args["fail_on_error"])

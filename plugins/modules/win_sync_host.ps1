@@ -526,20 +526,17 @@ Function Wait-TaskRun {
             $task = Get-RegisteredTask $tracker.Run.path
             $running = $null -ne $task -and @($task.GetInstances(0) | Where-Object { [Guid]$_.InstanceGuid -eq $tracker.Instance }).Count -gt 0
             if ($running) { $waiting.Add($tracker); continue }
+            # Finished: its end time says so (contract.TaskRun reads a run with one as finished).
             $run = $tracker.Run
-            $run.finished = $true
             $run.end_time = Format-HostTime ([DateTime]::Now)
             $run.duration = [Math]::Round($tracker.Clock.Elapsed.TotalSeconds, 1)
             # A task gone when its run ended leaves last_result out: the controller says so (task_runs.run_summary).
             if ($null -ne $task) { $run.last_result = $task.LastTaskResult }
         }
         $pending = $waiting
-        if ($pending.Count -eq 0) { return }
-        # Still running at the timeout: left running, and said so in the controller's words.
-        if ($clock.Elapsed.TotalSeconds -ge $Timeout) {
-            foreach ($tracker in $pending) { $tracker.Run.timed_out = $true }
-            return
-        }
+        # Still running at the timeout: left running, with no end time; the controller, which
+        # asked to wait, calls that timed out and words it (contract.RunResult, task_runs).
+        if ($pending.Count -eq 0 -or $clock.Elapsed.TotalSeconds -ge $Timeout) { return }
         Start-Sleep -Seconds 1
     }
 }
@@ -549,8 +546,9 @@ Function Invoke-RunOp {
     $runs = [System.Collections.Generic.List[object]]::new()
     $started = [System.Collections.Generic.List[object]]::new()
     foreach ($path in $Request.tasks) {
-        # What a run did not reach is left out: the contract's defaults (contract.TaskRun) say none.
-        $run = @{ path = [string]$path; started = $false }
+        # What a run did not reach is left out: the contract's defaults (contract.TaskRun) say none;
+        # a run is started when it has the instance it started (instance_id).
+        $run = @{ path = [string]$path }
         $runs.Add($run)
         $task = Get-RegisteredTask ([string]$path)
         # Not found: not started, and nothing said; the controller words it (task_runs.run_summary).
@@ -561,7 +559,6 @@ Function Invoke-RunOp {
         # "The task is disabled."), a refusal the caught message carries.
         try { $instance = $task.Run($null) }
         catch { $run.message = Get-ErrorText $_; continue }
-        $run.started = $true
         $run.start_time = Format-HostTime ([DateTime]::Now)
         $run.instance_id = [string][Guid]$instance.InstanceGuid
         $started.Add(@{ Run = $run; Instance = [Guid]$instance.InstanceGuid; Clock = [System.Diagnostics.Stopwatch]::StartNew() })

@@ -10,6 +10,7 @@ import pytest
 from host_under_test import HostUnderTest, install, the_task
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HistoryRequest, RunResult
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_runs import run_message
 
 COMPLETED = 102
 ACTION_COMPLETED = 201
@@ -75,9 +76,10 @@ def test_a_disabled_task_is_not_started(host: HostUnderTest) -> None:
 def test_a_task_that_does_not_exist_is_not_started(host: HostUnderTest) -> None:
     response = host.call({"op": "run", "tasks": [host.task("Never registered")], "wait": True, "timeout": 120})
 
-    (run,) = response["runs"]
-    assert run["started"] is False
-    assert run["message"]
+    # The Windows host only leaves it unstarted, the controller words it (task_runs.run_message).
+    (run,) = RunResult.from_json(response, waited=True).runs
+    assert run.started is False
+    assert run_message(run)
 
 
 def test_a_run_names_the_instance_its_history_events_carry(host: HostUnderTest) -> None:
@@ -109,10 +111,10 @@ def test_cmd_k_script_and_exit_reports_the_scripts_exit_code(host: HostUnderTest
     installed = install(host, script=b"@echo off\r\nrem synchro stock\r\nexit /b 3\r\n")
     host.script_exits(installed.task, 3)
 
-    (run,) = host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120})["runs"]
+    (run,) = RunResult.from_json(host.call({"op": "run", "tasks": [installed.task], "wait": True, "timeout": 120}), waited=True).runs
     task = the_task(host.call({"op": "read", "tasks": [installed.task]}), installed.task)
 
-    assert (run["finished"], run["last_result"], task["last_result"]) == (True, 3, 3)
+    assert (run.finished, run.last_result, task["last_result"]) == (True, 3, 3)
 
 
 def test_the_history_says_whether_the_event_log_is_on(host: HostUnderTest) -> None:

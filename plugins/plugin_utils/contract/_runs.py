@@ -65,19 +65,32 @@ class TaskRun(LastResult):
         return record_json(self)
 
     @classmethod
-    def from_json(cls, data: object, where: str) -> TaskRun:
+    def from_json(cls, data: object, where: str, *, waited: bool = False) -> TaskRun:
+        """``waited``: the request asked the host to wait for the run.
+
+        What the Windows host leaves to the controller is judged from what it reports: a run is
+        started when it has the instance it started, finished when it has an end time, and,
+        when the host was to wait, timed out when started and not finished (the host stops
+        waiting only when every run ended or the timeout came). A host's own flags win."""
         fields_ = Fields(data, where)
+        end_time = optional_time(fields_, "end_time")
+        instance_id = fields_.optional_str("instance_id")
+        started = fields_.optional_bool("started")
+        started = instance_id is not None if started is None else started
+        finished = fields_.optional_bool("finished")
+        finished = end_time is not None if finished is None else finished
+        timed_out = fields_.optional_bool("timed_out")
         return cls(
             path=fields_.required_str("path"),
-            started=fields_.required_bool("started"),
-            finished=fields_.optional_bool("finished") or False,
-            timed_out=fields_.optional_bool("timed_out") or False,
+            started=started,
+            finished=finished,
+            timed_out=waited and started and not finished if timed_out is None else timed_out,
             last_result=fields_.optional_code("last_result"),
             start_time=optional_time(fields_, "start_time"),
-            end_time=optional_time(fields_, "end_time"),
+            end_time=end_time,
             duration=fields_.optional_number("duration"),
             message=fields_.optional_str("message"),
-            instance_id=fields_.optional_str("instance_id"),
+            instance_id=instance_id,
         )
 
 
@@ -89,9 +102,10 @@ class RunResult:
         return {"op": "run", "runs": [run.to_json() for run in self.runs]}
 
     @classmethod
-    def from_json(cls, data: object) -> RunResult:
+    def from_json(cls, data: object, *, waited: bool = False) -> RunResult:
+        """``waited``: the request's ``wait`` (:meth:`TaskRun.from_json`)."""
         fields_ = response_fields(data, "run")
-        return cls(tuple(TaskRun.from_json(item, where) for where, item in fields_.items("runs", required=True)))
+        return cls(tuple(TaskRun.from_json(item, where, waited=waited) for where, item in fields_.items("runs", required=True)))
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -593,3 +593,24 @@ def test_a_refusal_by_the_hash_check_is_worded_by_the_controller() -> None:
 
     assert (concurrent.message, other.message) == (CHANGED_CONCURRENTLY, "x")
     assert concurrent.to_json()["concurrent"] is True and "concurrent" not in other.to_json()
+
+
+@pytest.mark.parametrize(
+    ("run", "waited", "expected"),
+    [
+        ({"instance_id": "g", "start_time": "2026-11-28T06:00:00+01:00", "end_time": "2026-11-28T06:00:12+01:00"}, True, (True, True, False)),
+        ({"instance_id": "g", "start_time": "2026-11-28T06:00:00+01:00"}, True, (True, False, True)),  # left running at the timeout
+        ({"instance_id": "g", "start_time": "2026-11-28T06:00:00+01:00"}, False, (True, False, False)),  # not waited for
+        ({}, True, (False, False, False)),  # not found
+        ({"message": "The task is disabled."}, True, (False, False, False)),
+        ({"started": True, "finished": False, "timed_out": False}, True, (True, False, False)),  # a host's own flags win
+    ],
+)
+def test_whether_a_run_started_finished_or_timed_out_is_told_from_what_the_host_reports(
+    run: dict[str, Any], waited: bool, expected: tuple[bool, bool, bool]
+) -> None:
+    # The Windows host reports the instance it started and, once the run ended, its end time;
+    # it stops waiting only when every run ended or at the timeout.
+    (parsed,) = RunResult.from_json({"op": "run", "runs": [{"path": "\\T", **run}]}, waited=waited).runs
+
+    assert (parsed.started, parsed.finished, parsed.timed_out) == expected
