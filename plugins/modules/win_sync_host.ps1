@@ -19,10 +19,10 @@ $spec = @{
         request = @{ type = 'str'; required = $true; no_log = $true }
         # A list of {id, password} rather than a dict: Ansible.Basic hides the values of no_log
         # options only when they are strings, so each password must be an option of its own.
+        # No default: the controller always sends the list (hosts/winrm.py), empty but for apply.
         passwords = @{
             type = 'list'
             elements = 'dict'
-            default = @()
             no_log = $true
             options = @{
                 id = @{ type = 'str'; required = $true }
@@ -612,7 +612,8 @@ $passwords = @{}
 foreach ($entry in $module.Params.passwords) { $passwords[[string]$entry.id] = [string]$entry.password }
 # Check mode is decided on the controller, which never sends a write then: refused, not branched.
 if ($module.CheckMode -and $op -in @('apply', 'run')) { $module.FailJson("$($op) writes and is never sent in check mode") }
-if ($passwords.Count -gt 0 -and $op -ne 'apply') { $module.FailJson("passwords are only accepted with apply, not with '$op'") }
+# Passwords come only with an apply: the controller refuses to send them with anything else
+# (hosts/winrm.py), and only an apply's register_task changes ever read them.
 
 $response = $null
 try {

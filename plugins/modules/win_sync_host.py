@@ -38,7 +38,6 @@ options:
         change. Never echoed back.
     type: list
     elements: dict
-    default: []
     suboptions:
       id:
         description:

@@ -123,8 +123,9 @@ RECORDS_BY_FUNCTION = {
 # Then the trimming of this computer's local groups (the host says local_group, the controller
 # has the computer's name), the "changed concurrently" words (the host says concurrent), whether
 # a run started, finished or timed out (told by its instance and end time and the request's
-# wait).
-MAX_CODE_LINES = 452
+# wait), the refusal of passwords outside an apply (the adapter's, hosts/winrm.py) and the
+# default of the passwords option the controller always sends.
+MAX_CODE_LINES = 450
 _LEAF_CONTAINERS = {"string_literal", "comment"}
 _EXPRESSIONS = {"array_expression", "cast_expression", "expression_with_unary_operator", "hash_literal_expression"}
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -656,7 +657,7 @@ def test_history_runs_the_query_the_controller_built(script: tree_sitter.Node) -
 def test_the_host_reports_facts_the_controller_words_and_judges(script: tree_sitter.Node) -> None:
     # What the controller says or decides from the host's facts (contract/): the words of a
     # refusal by the hash check, whether a run started, finished or timed out, which name of
-    # this computer's local group is registered.
+    # this computer's local group is registered, passwords outside an apply (hosts/winrm.py).
     code = [text(node) for node in nodes(script) if node.type not in _LEAF_CONTAINERS and not node.children]
 
     for gone in ("timed_out", "finished", "started", "Substring", "StartsWith", "$CONCURRENT"):
@@ -664,6 +665,8 @@ def test_the_host_reports_facts_the_controller_words_and_judges(script: tree_sit
     assert not [node for node in nodes(script, "string_literal") if "changed concurrently" in text(node)]
     assert [node for node in nodes(function(script, "Find-Account"), "command_name") if text(node) == "Test-LocalGroup"]
     assert "local_group" in {key for keys in hash_keys(function(script, "Find-Account")) for key in keys}
+    assert not [node for node in nodes(script, "if_statement") if "$passwords.Count" in text(node)]
+    assert "default" not in assigned(script, "$spec")["options"]["passwords"]
 
 
 def test_the_host_keeps_no_policy_the_controller_can_decide(script: tree_sitter.Node) -> None:
