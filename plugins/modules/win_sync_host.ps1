@@ -271,9 +271,11 @@ Function Find-Account {
 
 Function Test-LocalGroup {
     # Whether this computer has a local group of that name (WinNT provider, as Ansible's SID
-    # utils ask it).
+    # utils ask it). Asked of every account a read resolves (local_group), so a name the
+    # provider cannot look up (DirectoryEntry.Exists documents no failure, ADSI may still throw
+    # a COMException) is no local group: the account keeps the name Windows gave it.
     param ([string]$Name)
-    [System.DirectoryServices.DirectoryEntry]::Exists("WinNT://$env:COMPUTERNAME/$Name,group")
+    try { [System.DirectoryServices.DirectoryEntry]::Exists("WinNT://$env:COMPUTERNAME/$Name,group") } catch { $false }
 }
 
 Function Get-HostFact {

@@ -665,6 +665,9 @@ def test_the_host_reports_facts_the_controller_words_and_judges(script: tree_sit
     assert not [node for node in nodes(script, "string_literal") if "changed concurrently" in text(node)]
     assert [node for node in nodes(function(script, "Find-Account"), "command_name") if text(node) == "Test-LocalGroup"]
     assert "local_group" in {key for keys in hash_keys(function(script, "Find-Account")) for key in keys}
+    # Asked of every resolved account: a lookup ADSI cannot make never fails the account's record.
+    (exists,) = method_calls(function(script, "Test-LocalGroup"), "Exists")
+    assert any(node.type == "try_statement" for node in ancestors(exists))
     assert not [node for node in nodes(script, "if_statement") if "$passwords.Count" in text(node)]
     assert "default" not in assigned(script, "$spec")["options"]["passwords"]
 
