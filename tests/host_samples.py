@@ -33,6 +33,7 @@ def synchro_task_xml(
     working_directory: str,
     *,
     user: str = "S-1-5-18",
+    group: str | None = None,
     logon_type: str | None = None,
     enabled: bool = True,
     allow_demand_start: bool = True,
@@ -40,6 +41,8 @@ def synchro_task_xml(
     description: str = "Synchro Isotools Stock",
 ) -> str:
     logon = f"\n      <LogonType>{_LOGON_WORDS[logon_type]}</LogonType>" if logon_type in _LOGON_WORDS else ""
+    # A group principal names its group instead of a user (Task Scheduler schema: GroupId).
+    account = f"<UserId>{escape(user)}</UserId>" if group is None else f"<GroupId>{escape(group)}</GroupId>"
     return f"""<?xml version="1.0" encoding="UTF-16"?>
 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
   <RegistrationInfo>
@@ -57,7 +60,7 @@ def synchro_task_xml(
   </Triggers>
   <Principals>
     <Principal id="Author">
-      <UserId>{escape(user)}</UserId>{logon}
+      {account}{logon}
       <RunLevel>LeastPrivilege</RunLevel>
     </Principal>
   </Principals>

@@ -14,7 +14,10 @@ logons need ``SHOP_SYNC_WINRM_TEST_USER`` and ``SHOP_SYNC_WINRM_TEST_PASSWORD``,
 registration ``SHOP_SYNC_WINRM_TEST_GMSA`` (``DOMAIN\\name$``, one the host may use), the
 history's availability ``SHOP_SYNC_WINRM_HISTORY_LOG`` (``on``/``off``, as the log is set), the
 host's ``%SystemRoot%`` ``SHOP_SYNC_WINRM_SYSTEM_ROOT`` (default ``C:\\Windows``: where the
-corrupt-task test finds the file of the task it corrupts).
+corrupt-task test finds the file of the task it corrupts), the PowerShell the inventory's
+endpoint runs ``SHOP_SYNC_WINRM_POWERSHELL`` (``5.1`` or ``7``: checked when set). What a test does
+to the host beyond the contract goes through ``host.side`` (``host_sides.py``): PowerShell run
+beside the module on a real host (``powershell_from_inventory``), the image on the directory host.
 
 Every response goes through the typed contract (``contract/``) before a test sees it, so a
 host answering a malformed message fails every test.
@@ -22,6 +25,7 @@ host answering a malformed message fails every test.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -30,8 +34,9 @@ from pathlib import Path
 
 import pytest
 from host_samples import delete
+from host_sides import DirectorySide, WindowsSide
 from host_under_test import HostUnderTest
-from support.winrm_adhoc import host_from_inventory
+from support.winrm_adhoc import AdHocPowerShell, host_from_inventory, powershell_from_inventory
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
@@ -70,6 +75,7 @@ def _directory_host(tmp_path: Path) -> HostUnderTest:
         history_log=True,  # the directory host always keeps its history.jsonl
         gmsa=_DIRECTORY_GMSA,
         script_exits=script_exits,
+        side=DirectorySide(root),
     )
 
 
@@ -79,6 +85,7 @@ def _windows_host() -> Iterator[HostUnderTest]:
         pytest.skip("no real Windows host: set SHOP_SYNC_WINRM_INVENTORY to an inventory to run the contract against one")
     history_log = _history_log(os.environ.get("SHOP_SYNC_WINRM_HISTORY_LOG"))  # a typo fails before the host is touched
     windows_host = host_from_inventory(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
+    powershell = _powershell(inventory, os.environ.get("SHOP_SYNC_WINRM_HOST"))
     unique = f"t{uuid.uuid4().hex[:8]}"
     base = os.environ.get("SHOP_SYNC_WINRM_BASE_DIR", "C:\\ShopSyncContract").rstrip("\\")
     folder = os.environ.get("SHOP_SYNC_WINRM_TASK_FOLDER", "\\ShopSyncContract").rstrip("\\")
@@ -92,10 +99,16 @@ def _windows_host() -> Iterator[HostUnderTest]:
         history_log=history_log,
         gmsa=os.environ.get("SHOP_SYNC_WINRM_TEST_GMSA"),
         script_exits=lambda _task, _exit_code: None,
+        side=WindowsSide(powershell, f"{base}\\{unique}", os.environ.get("SHOP_SYNC_WINRM_POWERSHELL") or None),
         system_root=os.environ.get("SHOP_SYNC_WINRM_SYSTEM_ROOT", "C:\\Windows").rstrip("\\"),
     )
     yield under_test
     _delete_tasks_of(under_test)
+
+
+@functools.cache
+def _powershell(inventory: str, host: str | None) -> AdHocPowerShell:
+    return powershell_from_inventory(inventory, host)  # one inventory look-up for the whole session
 
 
 def _history_log(setting: str | None) -> bool | None:

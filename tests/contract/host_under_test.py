@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from host_samples import b64, register, statuses, synchro_task_xml
+from host_sides import HostSide
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import contract
 
@@ -37,6 +38,9 @@ class HostUnderTest:
     # (whose own ``exit /b`` sets it): nothing to do; the directory host runs nothing and takes
     # the code from its outcomes.json.
     script_exits: Callable[[str, int], None]
+    # What the test does to the host beyond the contract (a file held open, a junction, the
+    # event log): host_sides.py; the directory host skips what it cannot mirror.
+    side: HostSide
     # Where the host keeps the file of a task: %SystemRoot%\System32\Tasks\<folder>\<name>
     # (ROOT/C/Windows/System32/Tasks/... on the directory host).
     system_root: str = "C:\\Windows"

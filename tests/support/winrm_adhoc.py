@@ -13,6 +13,7 @@ is never on a command line nor in a file; the result is read from the ``minimal`
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -32,7 +33,15 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.winrm imp
     connection_plugin_name,
 )
 
-__all__ = ["AdHocModule", "host_from_inventory", "inventory_host", "options_from_host_vars", "parse_adhoc_output"]
+__all__ = [
+    "AdHocModule",
+    "AdHocPowerShell",
+    "host_from_inventory",
+    "inventory_host",
+    "options_from_host_vars",
+    "parse_adhoc_output",
+    "powershell_from_inventory",
+]
 
 _ARG_VARIABLE = "SHOP_SYNC_MODULE_ARG_{index}_{part}"
 # Below Linux's MAX_ARG_STRLEN (131,072 bytes for "NAME=value"): execve refuses a longer string.
@@ -47,6 +56,9 @@ _RESULT_LINE = re.compile(r"^(?P<host>\S+) \| (?P<status>SUCCESS|CHANGED|FAILED!
 # The plain minimal callback, whatever the caller's configuration says.
 _ADHOC_ENV = {"ANSIBLE_LOAD_CALLBACK_PLUGINS": "0", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
 _SHOWN_OUTPUT = 2000
+# The line an AdHocPowerShell script's value comes back on: UTF-8 JSON in base64, so that neither
+# the console's code page nor a localised message can garble it.
+_POWERSHELL_RESULT = "SHOPSYNC-RESULT:"
 
 # Connection option -> the inventory variables that set it, strongest first (as the plugins' docs list them).
 _OPTION_VARIABLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
@@ -92,6 +104,47 @@ class AdHocModule:
         except OSError as error:
             raise HostError(f"cannot run {command[0]} for {self.host}: {error}") from None
         return parse_adhoc_output(completed.stdout, completed.stderr, self.host)
+
+
+@dataclass(frozen=True)
+class AdHocPowerShell:
+    """A PowerShell script run on one host of an inventory file through ``ansible.builtin.raw``:
+    what the contract suite does on a real host that the contract has no request for (hold a file
+    open, make a junction, read the event log). Never given a secret: the script is on the
+    ``ansible`` command line."""
+
+    inventory: str
+    host: str
+
+    def __call__(self, script: str) -> Any:
+        """The value the script's last statement gives, through JSON (a hashtable: a dict)."""
+        wrapped = "\n".join(
+            (
+                "$ErrorActionPreference = 'Stop'",
+                f"$shopSyncResult = & {{\n{script}\n}}",
+                "$shopSyncJson = ConvertTo-Json -InputObject $shopSyncResult -Compress -Depth 6",
+                f"'{_POWERSHELL_RESULT}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes([string]$shopSyncJson))",
+            )
+        )
+        # Sent as base64 and run by Invoke-Expression in the connection's own PowerShell (5.1, or 7
+        # through a PowerShell.7 endpoint): raw's arguments are split as key=value and templated,
+        # which braces and quotes of a script would not survive.
+        encoded = base64.b64encode(wrapped.encode("utf-8")).decode("ascii")
+        raw = f"Invoke-Expression ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('{encoded}')))"
+        command = [_tool("ansible"), self.host, "-i", self.inventory, "-m", "ansible.builtin.raw", "-a", raw]
+        environment = {**os.environ, **_ADHOC_ENV}
+        completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+        for line in completed.stdout.splitlines():
+            if line.strip().startswith(_POWERSHELL_RESULT):
+                return json.loads(base64.b64decode(line.strip()[len(_POWERSHELL_RESULT) :]).decode("utf-8") or "null")
+        shown = (completed.stdout.strip() + "\n" + completed.stderr.strip()).strip()[-_SHOWN_OUTPUT:]
+        raise HostError(f"PowerShell on {self.host} gave no result (ansible exit status {completed.returncode}): {shown or 'no output'}")
+
+
+def powershell_from_inventory(inventory: str, host: str | None = None) -> AdHocPowerShell:
+    """PowerShell on ``host`` of an inventory file (default: its first host), as the contract suite's
+    Windows half runs it beside the module."""
+    return AdHocPowerShell(inventory, inventory_host(inventory, host)[0])
 
 
 def parse_adhoc_output(stdout: str, stderr: str, host: str) -> dict[str, Any]:
