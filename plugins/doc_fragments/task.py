@@ -241,7 +241,8 @@ options:
         description:
           - The account, as C(name), C(DOMAIN\name), C(name@domain) or a SID. C(SYSTEM),
             C(NT AUTHORITY\SYSTEM) and C(S-1-5-18) are one account (likewise LOCAL SERVICE,
-            NETWORK SERVICE). A name ending in C($) is a group managed service account (gMSA).
+            NETWORK SERVICE). A name ending in C($) is a group managed service account (gMSA), and
+            so is a SID the host names so.
           - Mutually exclusive with O(principal.group).
         type: str
       group:

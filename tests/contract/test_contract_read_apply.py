@@ -15,6 +15,7 @@ import pytest
 from host_samples import b64, delete, messages, record_writers, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_gmsa_name
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ACCOUNT_NOT_FOUND, AccountRecord, DirectoryRecord, FileRecord, ReadResult
 
 NOT_YET_RUN = 0x41303
@@ -373,6 +374,30 @@ def test_a_gmsa_registers_without_a_password(host: HostUnderTest) -> None:
     assert status == "applied"
     assert account_sid is not None
     assert principal_sid == account_sid
+
+
+def test_a_gmsa_given_by_its_sid_is_named_by_the_read_and_registers_without_a_password(host: HostUnderTest) -> None:
+    # A SID does not say it is a gMSA: the read of the SID gives the host's name for it, by
+    # which the controller tells (accounts.is_gmsa_name), and Windows registers it as by name.
+    if host.gmsa is None:
+        pytest.skip("no gMSA configured for this host (SHOP_SYNC_WINRM_TEST_GMSA)")
+    (by_name,) = host.call({"op": "read", "accounts": [host.gmsa]})["accounts"]
+    (by_sid,) = host.call({"op": "read", "accounts": [by_name["sid"]]})["accounts"]
+
+    assert (by_sid["sid"], by_sid["error"]) == (by_name["sid"], None)
+    assert is_gmsa_name(by_sid["account"])
+    status, _account_sid, principal_sid = _register_without_password(host, by_name["sid"], "password")
+    assert (status, principal_sid) == ("applied", by_name["sid"])
+
+
+def test_a_sid_no_account_has_is_read_as_that_sid_without_a_name(host: HostUnderTest) -> None:
+    # SecurityIdentifier takes any SID; only its name is missing (Translate finds none): the read
+    # keeps it, as a task may name it, and the controller compares it as that SID.
+    sid = f"S-1-5-21-1-2-3-{900000 + uuid.uuid4().int % 90000}"
+
+    (record,) = host.call({"op": "read", "accounts": [sid]})["accounts"]
+
+    assert {key: record[key] for key in ("name", "sid", "error", "account")} == {"name": sid, "sid": sid, "error": None, "account": None}
 
 
 def _register_without_password(host: HostUnderTest, user: str, logon_type: str) -> tuple[str, str | None, str | None]:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import canonical_account, is_gmsa_name, is_sid, well_known_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import (
     FieldChange,
     compare_definitions,
@@ -56,6 +56,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     LogonTrigger,
     LogonType,
+    Principal,
     SessionStateChangeTrigger,
     TaskDefinition,
     Trigger,
@@ -75,6 +76,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps imp
     PlanProblem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import gmsa_logon_problem
 
 __all__ = [
     "Backup",
@@ -406,6 +408,7 @@ class _Planner:
     def _present(self, job: DesiredJob, definition: TaskDefinition) -> JobPlan:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
+        definition = self._settled(job, definition)
         self.problems += _unreadable_files(job, self.state)
         self.problems += _missing_drives(job, self.state)
         # One task the host or the parser cannot read stops its own job, not the host's others.
@@ -529,7 +532,30 @@ class _Planner:
 
     def _needs_password(self, definition: TaskDefinition) -> bool:
         principal = definition.principal
-        return effective_logon_type(principal, self.sids) in PASSWORD_LOGON_TYPES and not principal.is_gmsa
+        return effective_logon_type(principal, self.sids) in PASSWORD_LOGON_TYPES and not self._is_gmsa(principal)
+
+    def _is_gmsa(self, principal: Principal) -> bool:
+        """A gMSA by its spelling, or by the host's name for it: a SID says nothing by itself."""
+        return principal.is_gmsa or (principal.user_id is not None and is_gmsa_name(self.state.known_as(principal.user_id)))
+
+    def _settled(self, job: DesiredJob, definition: TaskDefinition) -> TaskDefinition:
+        """The definition with the logon type the spec left to the host: a user given by a SID
+        (spec.default_logon_type) logs on as a gMSA, with a password Windows fetches, when the
+        host names it one, else with its interactive token, as the same account by name would.
+        Another logon type given for such a gMSA is refused as it is for its name, before any write."""
+        principal = definition.principal
+        if principal.user_id is None or not is_sid(principal.user_id):
+            return definition
+        if not self._is_gmsa(principal):
+            settled = principal.logon_type or LogonType.INTERACTIVE_TOKEN
+        else:
+            settled = LogonType.PASSWORD
+            if principal.logon_type is not None and principal.logon_type is not LogonType.PASSWORD:
+                account = f"'{principal.user_id}' ('{self.state.known_as(principal.user_id)}' on the host)"
+                self.problems.append(PlanProblem(job.name, "principal.logon_type", gmsa_logon_problem(f"'{principal.logon_type.value}'", account)))
+        if settled is principal.logon_type:
+            return definition
+        return dataclasses.replace(definition, principal=dataclasses.replace(principal, logon_type=settled))
 
     def _absent(self, job: DesiredJob) -> JobPlan:
         path = _job_path(job, self.options)
@@ -645,11 +671,11 @@ def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDef
     logon or session trigger's ``UserId``. ``.\\name`` in a UserId is reported refused
     (community.windows #453) and a local group is found only without the computer's name
     (Ansible's SID utils normalise so); the host's read gives its own name for each SID. A SID
-    stays a SID (the read is not asked about one): Windows takes "user name or SID" for a logon
-    trigger's UserId (Microsoft docs: LogonTrigger.UserId) as for a principal."""
+    stays a SID as written (the read's name for it serves the comparison): Windows takes "user
+    name or SID" for a logon trigger's UserId (Microsoft docs: LogonTrigger.UserId) as for a principal."""
     principal = definition.principal
-    user_id = None if principal.user_id is None else state.known_as(principal.user_id)
-    group_id = None if principal.group_id is None else state.known_as(principal.group_id)
+    user_id = None if principal.user_id is None else _host_name(principal.user_id, state)
+    group_id = None if principal.group_id is None else _host_name(principal.group_id, state)
     triggers = tuple(_trigger_as_the_host_names(trigger, state) for trigger in definition.triggers)
     if (user_id, group_id, triggers) == (principal.user_id, principal.group_id, definition.triggers):
         return definition
@@ -659,8 +685,13 @@ def _as_the_host_names(definition: TaskDefinition, state: ReadResult) -> TaskDef
 def _trigger_as_the_host_names(trigger: Trigger, state: ReadResult) -> Trigger:
     if not isinstance(trigger, (LogonTrigger, SessionStateChangeTrigger)) or trigger.user_id is None:
         return trigger
-    known = state.known_as(trigger.user_id)
+    known = _host_name(trigger.user_id, state)
     return trigger if known == trigger.user_id else dataclasses.replace(trigger, user_id=known)
+
+
+def _host_name(account: str, state: ReadResult) -> str:
+    """The name to register ``account`` under: the host's own name for it; a SID stays as written."""
+    return account if is_sid(account) else state.known_as(account)
 
 
 def _written_paths(job: DesiredJob) -> list[str]:
@@ -741,8 +772,9 @@ def _accounts_named(job: DesiredJob) -> list[str]:
 
 
 def _resolves_locally(name: str) -> bool:
-    """SIDs and well-known accounts need no host to resolve them."""
-    return canonical_account(name).startswith("S-")
+    """Well-known accounts need no host to resolve them. Any other SID is asked about too: only
+    the host's name for it says whether it is a gMSA, and which name a task it runs may hold."""
+    return well_known_sid(name) is not None
 
 
 def _job_path(job: DesiredJob, options: PlanOptions) -> str:

@@ -25,6 +25,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._principal import (
     PRINCIPAL_KEYS,
+    gmsa_logon_problem,
     principal_spec,
     read_principal,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "Problem",
     "SpecError",
     "TaskSpec",
+    "gmsa_logon_problem",
     "parse_duration_text",
     "parse_spec",
     "parse_time_of_day",

@@ -7,12 +7,12 @@ Private to :mod:`spec`. The password is read here but never enters the model or 
 
 from __future__ import annotations
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account, is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 
-__all__ = ["PRINCIPAL_KEYS", "default_logon_type", "principal_spec", "read_principal"]
+__all__ = ["PRINCIPAL_KEYS", "default_logon_type", "gmsa_logon_problem", "principal_spec", "read_principal"]
 
 PRINCIPAL_KEYS = ("user", "group", "logon_type", "password", "run_level", "display_name")
 _LOGON_TYPES = tuple(item.value for item in LogonType)
@@ -31,7 +31,10 @@ _WHY_NO_PASSWORD = {
 
 
 def default_logon_type(user: str | None, group: str | None) -> LogonType | None:
-    """The logon type a spec gets when it names none (``None``: no account named either)."""
+    """The logon type a spec gets when it names none; ``None``: no account named either, or a
+    user given by a SID, which does not say whether it is a gMSA: the plan settles that one from
+    the host's read (a gMSA logs on with a password Windows fetches, any other account with its
+    interactive token, as for a name)."""
     if group is not None:
         return LogonType.GROUP
     if user is None:
@@ -40,7 +43,17 @@ def default_logon_type(user: str | None, group: str | None) -> LogonType | None:
         return LogonType.SERVICE_ACCOUNT
     if Principal(user_id=user).is_gmsa:
         return LogonType.PASSWORD
+    if is_sid(user):
+        return None
     return LogonType.INTERACTIVE_TOKEN
+
+
+def gmsa_logon_problem(given: str, account: str) -> str:
+    """Why a logon type other than ``password`` is refused for the gMSA ``account`` (described)."""
+    return (
+        f"{given} does not apply to the group managed service account {account}: a gMSA runs with "
+        "logon_type password and no password (Windows fetches it from Active Directory)"
+    )
 
 
 def read_principal(section: Section | None) -> tuple[Principal, str | None]:
@@ -97,11 +110,7 @@ def _check_logon_type(section: Section, principal: Principal) -> None:
             f"{given} does not apply to {describe(user)}: service accounts have no password; use service_account (the default for them)",
         )
     elif principal.is_gmsa and logon_type is not LogonType.PASSWORD:
-        section.problem(
-            "logon_type",
-            f"{given} does not apply to the group managed service account {describe(user)}: a gMSA runs with "
-            "logon_type password and no password (Windows fetches it from Active Directory)",
-        )
+        section.problem("logon_type", gmsa_logon_problem(given, describe(user)))
 
 
 def _check_password(section: Section, principal: Principal) -> None:

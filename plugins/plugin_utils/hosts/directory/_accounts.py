@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, is_sid
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import WELL_KNOWN_SIDS, is_gmsa_name, is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import load_json
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import describe
@@ -57,6 +57,12 @@ class AccountBook:
             return f"{self.hostname}\\{declared}", True
         given = declared or _WELL_KNOWN_NAMES.get(sid) or sid
         return (f"{self.hostname}\\{given[2:]}" if given.startswith(".\\") else given), False
+
+    def is_gmsa(self, name: str) -> bool:
+        """Whether ``name`` is a group managed service account: by its spelling, or by the name
+        its SID is known as (a gMSA given by its SID), as Windows knows the account whatever names it."""
+        known = self.known_as(name)
+        return is_gmsa_name(name) or (known is not None and is_gmsa_name(known))
 
     def resolve(self, name: str) -> str | None:
         """The SID of ``name`` (any spelling), or ``None`` when Windows would find no account."""

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS, is_gmsa_name
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import SERVICE_ACCOUNT_SIDS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TASK_LOGON, TASK_LOGON_NONE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._accounts import AccountBook
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import hardened_entry
@@ -372,7 +372,7 @@ def _registration_account(context: ApplyContext, change: dict[str, Any], user: s
     sid = None if user is None else context.accounts.resolve(user)
     if user is not None and sid is None:
         raise ChangeRefused(E_NONE_MAPPED, E_NONE_MAPPED.describe(f"account '{user}' given for task {path}"))
-    gmsa = bool(user and is_gmsa_name(user))
+    gmsa = bool(user and context.accounts.is_gmsa(user))
     takes_password = logon_type in _PASSWORD_LOGONS and not gmsa
     if password and not takes_password:
         why = "a group managed service account has no password" if gmsa else f"logon type {logon_type} takes none"

@@ -371,17 +371,19 @@ def test_a_logon_triggers_user_is_registered_as_the_host_names_it_and_reads_back
 
 
 def test_a_logon_triggers_sid_is_registered_as_given() -> None:
-    # Windows takes "user name or SID" for a logon trigger's UserId (LogonTrigger.UserId), and the
-    # read is not asked about a SID: it stays as written, as a principal's SID does.
+    # Windows takes "user name or SID" for a logon trigger's UserId (LogonTrigger.UserId): it stays
+    # as written, as a principal's SID does. The read is asked about it all the same, for the
+    # host's name for it, which a task may hold instead (compared by SID).
     sid = "S-1-5-21-1-2-3-1001"
     definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), triggers=(LogonTrigger(user_id=sid),))
-    state = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),))
+    accounts = (AccountRecord(sid, sid=sid, account="CONTOSO\\operator"),)
+    state = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),), accounts=accounts)
 
     result = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
 
     (change,) = [change for change in result.changes if change.kind == "register_task"]
     assert parse_xml(change.xml or "", name="A", folder="\\Isotools").triggers[0].user_id == sid  # type: ignore[union-attr]
-    assert read_request_for([DesiredJob("A", definition=definition)], PlanOptions("\\Isotools")).accounts == ()
+    assert read_request_for([DesiredJob("A", definition=definition)], PlanOptions("\\Isotools")).accounts == (sid,)
 
 
 def test_a_script_the_host_could_not_read_stops_the_plan_with_the_hosts_reason() -> None:
@@ -491,3 +493,46 @@ def test_outcomes_read_as_the_result_words() -> None:
     assert tuple(outcome.value for outcome in Outcome) == OUTCOMES
     assert "created" in CHANGING and "unchanged" not in CHANGING  # the result's text compares as the enum
     assert f"{Outcome.TAKEN_OVER}" == "taken_over"  # in messages, the word (Python 3.12 would format by name)
+
+
+GMSA_SID = "S-1-5-21-3623811015-3361044348-30300820-2201"  # invented, as the other SIDs here
+
+
+def _gmsa_state(*tasks: TaskRecord) -> ReadResult:
+    """A host whose read names the SID a gMSA: only that name tells it is one."""
+    accounts = (AccountRecord(GMSA_SID, sid=GMSA_SID, account="CONTOSO\\gmsa_sync$"),)
+    return ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),), tasks=tasks, accounts=accounts)
+
+
+def test_a_gmsa_given_by_its_sid_sends_no_password_and_keeps_no_password_version() -> None:
+    # The role gives an account "auto" logon_type password and shop_sync_default_password unless its
+    # name says gMSA; by its SID only the host's read says so. Windows fetches a gMSA's password:
+    # none is sent, and no password version is marked, so a version bump registers nothing again.
+    principal = Principal(user_id=GMSA_SID, logon_type=LogonType.PASSWORD)
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), principal=principal)
+    job = DesiredJob("A", definition=definition, password="not-for-a-gmsa", password_version="2")
+
+    first = plan([job], _gmsa_state(), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (change,) = [change for change in first.changes if change.kind == "register_task"]
+    assert first.passwords == {}
+    assert (change.user, change.logon_type) == (GMSA_SID, LogonType.PASSWORD)
+    registered = parse_xml(change.xml or "", name="A", folder="\\Isotools")
+    assert (registered.principal.user_id, registered.principal.logon_type) == (GMSA_SID, LogonType.PASSWORD)
+    read_back = TaskRecord("\\Isotools\\A", change.xml or "", sha256_hex((change.xml or "").encode()), True, "ready", principal_sid=GMSA_SID)
+    bumped = dataclasses.replace(job, password_version="3")
+    assert plan([bumped], _gmsa_state(read_back), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml).changes == ()
+
+
+def test_a_sid_the_host_does_not_name_a_gmsa_keeps_its_interactive_token_logon() -> None:
+    # The spec leaves a SID's logon type to the host's read; any account but a gMSA gets the
+    # default a name gets: its interactive token (logon_type interactive_token).
+    sid = "S-1-5-21-3623811015-3361044348-30300820-1104"
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), principal=Principal(user_id=sid))
+    state = ReadResult(HostFacts("SHOP01"), folders=(FolderRecord("\\Isotools", True),), accounts=(AccountRecord(sid, sid=sid, account="CONTOSO\\svc_sync"),))
+
+    result = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    (change,) = [change for change in result.changes if change.kind == "register_task"]
+    assert change.logon_type is LogonType.INTERACTIVE_TOKEN
+    assert parse_xml(change.xml or "", name="A", folder="\\Isotools").principal.logon_type is LogonType.INTERACTIVE_TOKEN

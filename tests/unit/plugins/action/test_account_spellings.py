@@ -1,0 +1,86 @@
+# Copyright: (c) 2026, Isotools shop_sync developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One account, any spelling: a gMSA through win_sync_task, against a directory host on disk.
+
+The accounts are invented (the corpus of ``../shared/task-xml`` has no gMSA): a gMSA and a user
+of the host's domain CONTOSO, declared in the image's ``accounts.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness
+
+GMSA = "CONTOSO\\gmsa_sync$"
+GMSA_SID = "S-1-5-21-3623811015-3361044348-30300820-2201"
+GMSA_SPELLINGS = (GMSA, "gmsa_sync$@contoso.example", GMSA_SID)
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Harness:
+    harness = Harness.create(tmp_path)
+    harness.write_json("accounts.json", {SVC_SYNC: SVC_SYNC_SID, GMSA: GMSA_SID})
+    return harness
+
+
+def task(principal: dict[str, Any], triggers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "name": "Synchro Stock",
+        "folder": "\\Isotools",
+        "actions": [{"command": "C:\\Windows\\System32\\cmd.exe", "arguments": "/c synchro.bat"}],
+        "triggers": triggers or [{"type": "daily", "at": "06:00"}],
+        "principal": principal,
+    }
+
+
+def registered_logon_type(harness: Harness) -> str:
+    xml = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
+    found = re.search(r"<LogonType>(\w+)</LogonType>", xml)
+    return found.group(1) if found else "(absent)"
+
+
+@pytest.mark.parametrize("spelled", GMSA_SPELLINGS)
+def test_a_gmsa_is_registered_with_a_password_logon_and_no_password_whatever_its_spelling(harness: Harness, spelled: str) -> None:
+    # A gMSA runs "whether the user is logged on or not" with a password Windows fetches from
+    # Active Directory: LogonType Password and none sent. Its SID says nothing of that by
+    # itself; the host's read names the account, and the name says it is a gMSA.
+    created = harness.run("win_sync_task", task({"user": spelled}))
+
+    assert created["changed"] is True, created
+    assert created["outcome"] == "created"
+    assert registered_logon_type(harness) == "Password"
+    assert not (harness.root / "credentials.json").exists() or GMSA_SID not in (harness.root / "credentials.json").read_text(encoding="utf-8")
+
+    harness.forget_journal()
+    again = harness.run("win_sync_task", task({"user": spelled}))
+    assert (again["changed"], again["changes"]) == (False, [])
+    assert harness.ops() == ["read"]
+
+
+@pytest.mark.parametrize("first", GMSA_SPELLINGS)
+@pytest.mark.parametrize("then", GMSA_SPELLINGS)
+def test_a_gmsa_spelt_otherwise_is_no_change(harness: Harness, first: str, then: str) -> None:
+    harness.run("win_sync_task", task({"user": first}))
+
+    again = harness.run("win_sync_task", task({"user": then}))
+
+    assert (again["changed"], again["changes"]) == (False, []), again
+
+
+@pytest.mark.parametrize("logon_type", ["interactive_token", "s4u"])
+def test_a_gmsa_given_by_its_sid_refuses_another_logon_type_as_its_name_does(harness: Harness, logon_type: str) -> None:
+    # By name the spec refuses it; by SID only the host's read can tell, still before any write.
+    by_name = harness.run("win_sync_task", task({"user": GMSA, "logon_type": logon_type}))
+    harness.forget_journal()
+
+    by_sid = harness.run("win_sync_task", task({"user": GMSA_SID, "logon_type": logon_type}))
+
+    assert by_name["failed"] is True and by_sid["failed"] is True, by_sid
+    assert "group managed service account" in by_name["msg"] and "group managed service account" in by_sid["msg"]
+    assert GMSA in by_sid["msg"] and "principal.logon_type" in by_sid["msg"]
+    assert harness.ops() == ["read"]
+    assert not harness.task_file("\\Isotools", "Synchro Stock").exists()
