@@ -207,7 +207,8 @@ def _taken_over(job: JobPlan, run: SyncRun) -> str:
 def read_more(host: HostCaller, state: ReadResult, asked: ReadRequest, needed: Callable[[ReadResult], ReadRequest], trace: Trace) -> ReadResult:
     """``state`` completed by at most :data:`FOLLOW_UP_READS` more reads of what ``needed`` says
     the reads so far lack (what the tasks run: a hand-made task's program, a PATH entry, a
-    variable's folder), which the first read could not know. What a host was asked and did not
+    variable's folder; the accounts a task's logon triggers name as the host spells them), which
+    the first read could not know. What a host was asked and did not
     answer is not asked again: it stays unread, and is judged so. The follow-up reads ask for no
     file's content: a path a hand-made task names may be any file of the host."""
     for _round in range(FOLLOW_UP_READS):
@@ -215,7 +216,10 @@ def read_more(host: HostCaller, state: ReadResult, asked: ReadRequest, needed: C
         if more.empty:
             break
         asked = _merged_requests(asked, more)
-        trace(f"read again: {len(more.files)} file(s), {len(more.directories)} folder(s), {len(more.environment)} variable(s) that tasks run from")
+        trace(
+            f"read again: {len(more.files)} file(s), {len(more.directories)} folder(s), {len(more.environment)} variable(s) that tasks run from, "
+            f"{len(more.accounts)} account(s) their triggers name"
+        )
         # Only the security of what the tasks run is judged: no file's content is brought back.
         state = state.merged(ReadResult.from_json(host.call(dataclasses.replace(more, file_content=False).to_json())))
     return state
@@ -330,9 +334,11 @@ def _not_in(request: ReadRequest, asked: ReadRequest) -> ReadRequest:
     files = {path_key(path) for path in asked.files}
     directories = {path_key(path) for path in asked.directories}
     variables = {name.upper() for name in asked.environment}
+    accounts = {path_key(name) for name in asked.accounts}
     return ReadRequest(
         files=tuple(path for path in request.files if path_key(path) not in files),
         directories=tuple(path for path in request.directories if path_key(path) not in directories),
+        accounts=tuple(name for name in request.accounts if path_key(name) not in accounts),
         environment=tuple(name for name in request.environment if name.upper() not in variables),
     )
 
@@ -347,6 +353,7 @@ def _merged_requests(*requests: ReadRequest) -> ReadRequest:
     return ReadRequest(
         files=once([path for request in requests for path in request.files]),
         directories=once([path for request in requests for path in request.directories]),
+        accounts=once([name for request in requests for name in request.accounts]),
         environment=once([name for request in requests for name in request.environment]),
     )
 

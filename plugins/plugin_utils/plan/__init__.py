@@ -284,7 +284,7 @@ def plan(
         jobs=tuple(job_plans),
         passwords=dict(planner.passwords),
         warnings=tuple(planner.warnings),
-        unread=unread(planner.runs, state),
+        unread=dataclasses.replace(unread(planner.runs, state), accounts=_unique(planner.unread_accounts)),
     )
 
 
@@ -398,6 +398,7 @@ class _Planner:
         self.problems: list[PlanProblem] = []
         self.warnings: list[str] = []
         self.runs: list[ExecutionPaths] = []  # what each present job's task runs, as this read tells
+        self.unread_accounts: list[str] = []  # the host tasks' trigger users this read has not resolved
 
     def job(self, job: DesiredJob) -> JobPlan:
         # _check_jobs has refused a present job without a definition.
@@ -423,6 +424,7 @@ class _Planner:
                 actual = self._parse(record)
             except ValueError as error:
                 return _unreadable(job, record.path, str(error), xml=record.xml)
+            self.unread_accounts += _unread_trigger_users(actual, self.sids)
             task_changes = self._task_changes(job, definition, actual, _with_principal_sid(self.sids, actual, record))
             self.problems += self._other_owner(job, path, actual)
             # A declared task without the marker (made by hand, adopted) is taken over even when
@@ -692,6 +694,15 @@ def _trigger_as_the_host_names(trigger: Trigger, state: ReadResult) -> Trigger:
 def _host_name(account: str, state: ReadResult) -> str:
     """The name to register ``account`` under: the host's own name for it; a SID stays as written."""
     return account if is_sid(account) else state.known_as(account)
+
+
+def _unread_trigger_users(actual: TaskDefinition, sids: Mapping[str, str]) -> list[str]:
+    """The users the host's task names in its logon and session triggers, spelt as the host
+    holds them, that no read has resolved yet (neither as asked nor as a host's name given back):
+    a follow-up read's accounts, so that they are compared by SID as the job's own spellings are
+    (the principal comes with principal_sid)."""
+    users = [trigger.user_id for trigger in actual.triggers if isinstance(trigger, (LogonTrigger, SessionStateChangeTrigger)) and trigger.user_id]
+    return [user for user in users if canonical_account(user, sids).startswith("name:")]
 
 
 def _written_paths(job: DesiredJob) -> list[str]:

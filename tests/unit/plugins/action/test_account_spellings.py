@@ -1,9 +1,11 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One account, any spelling: a gMSA through win_sync_task, against a directory host on disk.
+"""One account, any spelling: a gMSA and a logon trigger's user through win_sync_task, against
+a directory host on disk.
 
-The accounts are invented (the corpus of ``../shared/task-xml`` has no gMSA): a gMSA and a user
-of the host's domain CONTOSO, declared in the image's ``accounts.json``.
+The accounts are invented (the corpus of ``../shared/task-xml`` has no gMSA and no logon trigger
+naming a user): a gMSA and a user of the host's domain CONTOSO, declared in the image's
+``accounts.json``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness
 GMSA = "CONTOSO\\gmsa_sync$"
 GMSA_SID = "S-1-5-21-3623811015-3361044348-30300820-2201"
 GMSA_SPELLINGS = (GMSA, "gmsa_sync$@contoso.example", GMSA_SID)
+USER_SPELLINGS = (SVC_SYNC, "svc_sync@contoso.example", SVC_SYNC_SID)
 
 
 @pytest.fixture
@@ -84,3 +87,40 @@ def test_a_gmsa_given_by_its_sid_refuses_another_logon_type_as_its_name_does(har
     assert GMSA in by_sid["msg"] and "principal.logon_type" in by_sid["msg"]
     assert harness.ops() == ["read"]
     assert not harness.task_file("\\Isotools", "Synchro Stock").exists()
+
+
+@pytest.mark.parametrize("trigger_type", ["logon", "session_state_change"])
+@pytest.mark.parametrize("on_host", USER_SPELLINGS)
+@pytest.mark.parametrize("desired", USER_SPELLINGS)
+def test_a_logon_triggers_user_compares_by_sid_whatever_either_side_spells(harness: Harness, trigger_type: str, on_host: str, desired: str) -> None:
+    # The host may hold the trigger's UserId in any spelling (a task registered with a SID, an
+    # XML edited by hand): each side is resolved to its SID through the host's read, as the
+    # principal is through principal_sid.
+    trigger: dict[str, Any] = {"type": trigger_type, "user": on_host}
+    if trigger_type == "session_state_change":
+        trigger["state_change"] = "session_unlock"
+    harness.run("win_sync_task", task({"user": "SYSTEM"}, [trigger]))
+    stored = harness.task_file("\\Isotools", "Synchro Stock")
+    xml = stored.read_bytes().decode("utf-16")
+    # Whatever the registration made of the spelling, the host now holds it as on_host.
+    xml = re.sub(r"(<(?:LogonTrigger|SessionStateChangeTrigger)>.*?<UserId>)[^<]*(</UserId>)", lambda found: found[1] + on_host + found[2], xml, flags=re.S)
+    harness.put_task("\\Isotools", "Synchro Stock", xml.lstrip("\ufeff"))
+    harness.forget_journal()
+
+    again = harness.run("win_sync_task", task({"user": "SYSTEM"}, [{**trigger, "user": desired}]))
+
+    assert (again["changed"], again["changes"]) == (False, []), again
+    # The read resolves the job's spelling, and gives back the host's name for it; only another
+    # spelling on the host (here the UPN) is asked about once more, in a follow-up read.
+    follow_up = on_host == USER_SPELLINGS[1] and desired != on_host
+    assert harness.ops() == (["read", "read"] if follow_up else ["read"])
+
+
+def test_a_logon_trigger_for_another_user_is_still_a_change(harness: Harness) -> None:
+    # The SIDs differ: the comparison by SID does not make every account equal.
+    harness.run("win_sync_task", task({"user": "SYSTEM"}, [{"type": "logon", "user": SVC_SYNC_SID}]))
+
+    again = harness.run("win_sync_task", task({"user": "SYSTEM"}, [{"type": "logon", "user": GMSA_SID}]))
+
+    assert again["changed"] is True
+    assert [change for change in again["changes"] if "user" in change], again["changes"]
