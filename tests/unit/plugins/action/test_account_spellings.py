@@ -10,6 +10,7 @@ naming a user): a gMSA and a user of the host's domain CONTOSO, declared in the 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,13 @@ from typing import Any
 import pytest
 from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import JobDefaults, translate_jobs
+
 GMSA = "CONTOSO\\gmsa_sync$"
 GMSA_SID = "S-1-5-21-3623811015-3361044348-30300820-2201"
 GMSA_SPELLINGS = (GMSA, "gmsa_sync$@contoso.example", GMSA_SID)
 USER_SPELLINGS = (SVC_SYNC, "svc_sync@contoso.example", SVC_SYNC_SID)
+DEFAULT_PASSWORD = "Zq8!shop-sync-default-secret"  # invented, as a vault would give it
 
 
 @pytest.fixture
@@ -72,6 +76,30 @@ def test_a_gmsa_spelt_otherwise_is_no_change(harness: Harness, first: str, then:
     again = harness.run("win_sync_task", task({"user": then}))
 
     assert (again["changed"], again["changes"]) == (False, []), again
+
+
+def role_jobs(account: str, password_version: str) -> list[dict[str, Any]]:
+    """The role's translation of one job run by ``account``, with shop_sync_default_password set."""
+    inventory = [{"name": "Synchro Stock", "working_directory": "D:\\Isotools\\stock", "schedule": [{"daily": "06:00"}], "account": account}]
+    jobs, problems = translate_jobs(inventory, JobDefaults(root="D:\\Isotools", password=DEFAULT_PASSWORD, password_version=password_version), "shop01")
+    assert problems == []
+    return jobs
+
+
+@pytest.mark.parametrize("spelled", GMSA_SPELLINGS)
+def test_the_roles_default_password_is_never_sent_for_a_gmsa_whatever_its_spelling(harness: Harness, spelled: str) -> None:
+    # The role gives a named account's "auto" logon the default password unless its name says gMSA:
+    # by its SID, only the host's read says so. No password is sent (Windows fetches a gMSA's), and
+    # a password version bump registers nothing again.
+    created = harness.run("win_sync_jobs", {"jobs": role_jobs(spelled, "2026-11")})
+
+    assert created.get("failed") is not True, created
+    assert registered_logon_type(harness) == "Password"
+    assert DEFAULT_PASSWORD not in json.dumps(created)
+    credentials = harness.root / "credentials.json"
+    assert not credentials.exists() or GMSA_SID not in credentials.read_text(encoding="utf-8")
+    again = harness.run("win_sync_jobs", {"jobs": role_jobs(GMSA_SPELLINGS[(GMSA_SPELLINGS.index(spelled) + 1) % 3], "2027-05")})
+    assert again["changed"] is False, again
 
 
 @pytest.mark.parametrize("logon_type", ["interactive_token", "s4u"])
