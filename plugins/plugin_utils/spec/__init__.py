@@ -44,6 +44,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names impo
     normalise_folder,
     working_directory_problem,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
@@ -75,19 +76,9 @@ __all__ = [
 
 MAX_ACTIONS = 32
 UNNAMED = "<unnamed>"
-TOP_KEYS = (
-    "name",
-    "folder",
-    "description",
-    "author",
-    "documentation",
-    "actions",
-    "triggers",
-    "principal",
-    "settings",
-    "password_version",
-)
-ACTION_KEYS = ("command", "arguments", "working_directory", "id")
+# The option names are the task options' table's (spec/options.py).
+TOP_KEYS = keys_at("")
+ACTION_KEYS = keys_at("actions")
 _REGISTRATION_KEYS = ("description", "author", "documentation")
 # Names other tools give an action's parts, answered with ours.
 _ACTION_SYNONYMS = {

@@ -10,11 +10,12 @@ from __future__ import annotations
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account, is_sid
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 
 __all__ = ["PRINCIPAL_KEYS", "default_logon_type", "gmsa_logon_problem", "principal_spec", "read_principal"]
 
-PRINCIPAL_KEYS = ("user", "group", "logon_type", "password", "run_level", "display_name")
+PRINCIPAL_KEYS = keys_at("principal")
 _LOGON_TYPES = tuple(item.value for item in LogonType)
 _RUN_LEVELS = tuple(item.value for item in RunLevel)
 # The XML's own words are accepted too (RunLevel LeastPrivilege / HighestAvailable).

@@ -21,6 +21,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     RestartOnFailure,
     Settings,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import COMPATIBILITY_VERSIONS, keys_at, option_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
@@ -35,39 +36,13 @@ __all__ = [
     "settings_spec",
 ]
 
-BOOLEAN_SETTINGS = (
-    "disallow_start_if_on_batteries",
-    "stop_if_going_on_batteries",
-    "allow_hard_terminate",
-    "start_when_available",
-    "run_only_if_network_available",
-    "allow_demand_start",
-    "enabled",
-    "hidden",
-    "run_only_if_idle",
-    "wake_to_run",
-    "disallow_start_on_remote_app_session",
-    "use_unified_scheduling_engine",
-    "volatile",
-)
-SETTINGS_KEYS = (
-    "multiple_instances",
-    *BOOLEAN_SETTINGS,
-    "network_profile",
-    "idle_settings",
-    "execution_time_limit",
-    "priority",
-    "delete_expired_task_after",
-    "restart_on_failure",
-    "maintenance",
-    "compatibility",
-)
-NETWORK_KEYS = ("name", "id")
-IDLE_KEYS = ("duration", "wait_timeout", "stop_on_idle_end", "restart_on_idle")
-RESTART_KEYS = ("interval", "count")
-MAINTENANCE_KEYS = ("period", "deadline", "exclusive")
-# The Windows release that introduced each Task/@version, as a user thinks of it.
-COMPATIBILITY_VERSIONS = {"vista": "1.2", "win7": "1.3", "win8": "1.4", "win10": "1.6"}
+# The option names are those of the task options' table.
+BOOLEAN_SETTINGS = tuple(option.name for option in option_at("settings").suboptions if option.type == "bool")
+SETTINGS_KEYS = keys_at("settings")
+NETWORK_KEYS = keys_at("settings.network_profile")
+IDLE_KEYS = keys_at("settings.idle_settings")
+RESTART_KEYS = keys_at("settings.restart_on_failure")
+MAINTENANCE_KEYS = keys_at("settings.maintenance")
 _VERSION_NAMES = {version: name for name, version in COMPATIBILITY_VERSIONS.items()}
 _MULTIPLE_INSTANCES = tuple(item.value for item in MultipleInstances)
 _RESTART_INTERVAL_MIN = dt.timedelta(minutes=1)

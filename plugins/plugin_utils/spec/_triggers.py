@@ -17,6 +17,7 @@ from typing import Any
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._events import subscription_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at, option_at, trigger_keys
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Section,
     check_unique_ids,
@@ -45,35 +46,12 @@ __all__ = [
 MAX_TRIGGERS = 48
 REPETITION_MIN = dt.timedelta(minutes=1)
 REPETITION_MAX = dt.timedelta(days=31)
-CALENDAR_TYPES = ("once", "daily", "weekly", "monthly", "monthly_dow")
-DELAY_TYPES = ("boot", "logon", "registration", "session_state_change", "event")
-COMMON_TRIGGER_KEYS = (
-    "type",
-    "id",
-    "enabled",
-    "start_boundary",
-    "end_boundary",
-    "execution_time_limit",
-    "repetition",
-    "every",
-    "until",
-    "for",
-)
-_CALENDAR_KEYS = ("at", "random_delay")
-TRIGGER_KEYS: dict[str, tuple[str, ...]] = {
-    "once": _CALENDAR_KEYS,
-    "daily": (*_CALENDAR_KEYS, "days_interval"),
-    "weekly": (*_CALENDAR_KEYS, "weeks_interval", "days_of_week"),
-    "monthly": (*_CALENDAR_KEYS, "months", "days_of_month"),
-    "monthly_dow": (*_CALENDAR_KEYS, "months", "weeks", "days_of_week"),
-    "boot": ("delay",),
-    "logon": ("delay", "user"),
-    "idle": (),
-    "registration": ("delay",),
-    "session_state_change": ("delay", "user", "state_change"),
-    "event": ("delay", "subscription", "value_queries"),
-}
-REPETITION_KEYS = ("interval", "duration", "stop_at_duration_end")
+# Which keys a trigger takes, by type, is the task options' table's: calendar triggers are
+# those that take random_delay, event-like ones those that take delay.
+CALENDAR_TYPES = option_at("triggers.random_delay").trigger_types
+DELAY_TYPES = option_at("triggers.delay").trigger_types
+COMMON_TRIGGER_KEYS, TRIGGER_KEYS = trigger_keys()
+REPETITION_KEYS = keys_at("triggers.repetition")
 ALL_TRIGGER_KEYS = frozenset(COMMON_TRIGGER_KEYS).union(*TRIGGER_KEYS.values())
 # The XML calls a once trigger a TimeTrigger.
 _TYPE_ALIASES = {"time": "once"}

@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What users read about the spec stays true: the doc fragment and docs/task-options.md."""
+"""What users read about the spec stays true: the task options' table, the doc fragment and
+docs/task-options.md (which tests/tools/test_render_options.py checks are written from the table)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,8 @@ from shared_data import REPO
 
 from ansible_collections.isotools.shop_sync.plugins.doc_fragments.task import ModuleDocFragment
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import ACTION_KEYS, TOP_KEYS, parse_spec, spec_from_definition
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import _settings as _spec_settings
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import _triggers as _spec_triggers
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._principal import PRINCIPAL_KEYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec, spec_from_definition
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import TASK_OPTIONS, Option, option_at
 
 CMD = "C:\\Windows\\System32\\cmd.exe"
 OPTIONS: dict[str, Any] = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
@@ -31,43 +30,124 @@ def _documented(path: str) -> dict[str, Any]:
     return options
 
 
-@pytest.mark.parametrize(
-    ("path", "keys"),
-    [
-        ("", TOP_KEYS),
-        ("actions", ACTION_KEYS),
-        ("triggers", _spec_triggers.ALL_TRIGGER_KEYS),
-        ("triggers.repetition", _spec_triggers.REPETITION_KEYS),
-        ("principal", PRINCIPAL_KEYS),
-        ("settings", _spec_settings.SETTINGS_KEYS),
-        ("settings.network_profile", _spec_settings.NETWORK_KEYS),
-        ("settings.idle_settings", _spec_settings.IDLE_KEYS),
-        ("settings.restart_on_failure", _spec_settings.RESTART_KEYS),
-        ("settings.maintenance", _spec_settings.MAINTENANCE_KEYS),
-    ],
-)
-def test_doc_fragment_documents_exactly_the_options_the_spec_reads(path: str, keys: object) -> None:
-    assert set(_documented(path)) == set(keys)  # type: ignore[call-overload]
+# A valid trigger of each type, and the mappings a section needs to be read at all.
+_TRIGGERS: dict[str, dict[str, object]] = {
+    "once": {"at": "06:00"},
+    "daily": {"at": "06:00"},
+    "weekly": {"at": "06:00", "days_of_week": ["mon"]},
+    "monthly": {"at": "06:00", "days_of_month": [1]},
+    "monthly_dow": {"at": "06:00", "weeks": [1], "days_of_week": ["mon"]},
+    "boot": {},
+    "logon": {},
+    "idle": {},
+    "registration": {},
+    "session_state_change": {"state_change": "session_lock"},
+    "event": {"subscription": '<QueryList><Query Id="0" Path="System"><Select Path="System">*</Select></Query></QueryList>'},
+}
+_SECTIONS: dict[str, dict[str, object]] = {
+    "triggers.repetition": {"interval": "15m"},
+    "principal": {"user": "ISOTOOLS\\svc_sync", "logon_type": "password"},
+    "settings.restart_on_failure": {"interval": "5m", "count": 3},
+    "settings.maintenance": {"period": "P1D"},
+}
+# A value of the wrong kind for each option type.
+_WRONG = {"str": ["x"], "int": "ten", "bool": "maybe", "dict": "x", "list": "x"}
 
 
-@pytest.mark.parametrize(
-    ("path", "key", "values"),
-    [
-        ("triggers", "type", tuple(model.TRIGGER_TYPES)),
-        ("triggers", "state_change", tuple(item.value for item in model.SessionStateChange)),
-        ("principal", "logon_type", tuple(item.value for item in model.LogonType)),
-        ("principal", "run_level", tuple(item.value for item in model.RunLevel)),
-        ("settings", "multiple_instances", tuple(item.value for item in model.MultipleInstances)),
-        ("settings", "compatibility", tuple(_spec_settings.COMPATIBILITY_VERSIONS)),
-    ],
-)
-def test_doc_fragment_choices_are_the_spec_words(path: str, key: str, values: tuple[str, ...]) -> None:
-    assert tuple(_documented(path)[key]["choices"]) == values
+def _walk(options: tuple[Option, ...], parent: str = "") -> list[tuple[str, Option]]:
+    found: list[tuple[str, Option]] = []
+    for option in options:
+        path = f"{parent}.{option.name}" if parent else option.name
+        found += [(path, option), *_walk(option.suboptions, path)]
+    return found
+
+
+TABLE = _walk(TASK_OPTIONS)
+SECTION_PATHS = ["", *(path for path, option in TABLE if option.suboptions)]
+
+
+def _with(path: str, value: object, trigger_type: str = "daily") -> tuple[dict[str, Any], str]:
+    """A valid spec with ``value`` at the table's ``path``, and the field its messages name."""
+    spec: dict[str, Any] = {"name": "Synchro Stock", "actions": [{"command": CMD}]}
+    *parents, key = path.split(".")
+    if parents and parents[0] == "triggers":
+        spec["triggers"] = [{"type": trigger_type, **_TRIGGERS[trigger_type]}]
+    node: dict[str, Any] = spec
+    field = ""
+    for depth, name in enumerate(parents):
+        field = f"{field}.{name}" if field else name
+        child = node.get(name) or dict(_SECTIONS.get(".".join(parents[: depth + 1]), {}))
+        node[name] = child
+        if isinstance(child, list):
+            node, field = child[0], f"{field}[0]"
+        else:
+            node = child
+    node[key] = value
+    if key == "start_boundary":
+        node.pop("at", None)  # one start, given once
+    return spec, f"{field}.{key}" if field else key
+
+
+def _problems(spec: dict[str, Any], field: str) -> list[str]:
+    try:
+        parse_spec(spec)
+    except SpecError as error:
+        return [problem.message for problem in error.problems if problem.field == field]
+    return []
+
+
+def test_the_specs_the_checks_below_start_from_are_valid() -> None:
+    assert set(_TRIGGERS) == set(option_at("triggers.type").choices)
+    for trigger_type in _TRIGGERS:
+        for section, given in _SECTIONS.items():
+            key, value = next(iter(given.items()))
+            spec, _field = _with(f"{section}.{key}", value, trigger_type)
+            parse_spec(spec)
+
+
+@pytest.mark.parametrize(("path", "option"), TABLE, ids=[path for path, _option in TABLE])
+def test_every_option_of_the_table_is_read_by_the_spec(path: str, option: Option) -> None:
+    """A value of the wrong kind is refused at that option, as a bad value, not an unknown key."""
+    spec, field = _with(path, _WRONG[option.type], option.trigger_types[0] if option.trigger_types else "daily")
+    problems = _problems(spec, field)
+    assert problems, f"{field} {_WRONG[option.type]!r} is not refused"
+    assert not [message for message in problems if "not a known option" in message or "is not an option of" in message]
+
+
+@pytest.mark.parametrize("section", SECTION_PATHS, ids=[path or "top" for path in SECTION_PATHS])
+def test_the_spec_takes_no_option_the_table_does_not_list(section: str) -> None:
+    """Every option name of the table, put where the table does not list it, is refused there."""
+    listed = {option.name for option in (option_at(section).suboptions if section else TASK_OPTIONS)}
+    for name in sorted({option.name for _path, option in TABLE} - listed):
+        spec, field = _with(f"{section}.{name}" if section else name, "x")
+        assert _problems(spec, field), f"{field} is taken, but the table does not list it"
+
+
+def test_a_trigger_takes_the_options_of_its_type_only() -> None:
+    for path, option in TABLE:
+        if path.count(".") != 1 or not path.startswith("triggers.") or not option.trigger_types:
+            continue
+        for trigger_type in _TRIGGERS:
+            spec, field = _with(path, _WRONG[option.type], trigger_type)
+            not_of_its_type = [message for message in _problems(spec, field) if "is not an option of" in message]
+            assert bool(not_of_its_type) == (trigger_type not in option.trigger_types), (field, trigger_type)
+
+
+CHOICES = [(path, option, choice) for path, option in TABLE for choice in option.choices]
+
+
+@pytest.mark.parametrize(("path", "option", "choice"), CHOICES, ids=[f"{path}={choice}" for path, _option, choice in CHOICES])
+def test_every_word_of_the_table_is_a_word_of_the_spec(path: str, option: Option, choice: str) -> None:
+    trigger_type = option.trigger_types[0] if option.trigger_types else "daily"
+    spec, field = _with(path, choice, trigger_type)
+    assert not [message for message in _problems(spec, field) if "is not one of" in message]
+    wrong, field = _with(path, "no_such_word", trigger_type)
+    assert any("is not one of" in message for message in _problems(wrong, field))
 
 
 def test_documented_defaults_are_what_an_omitted_option_means() -> None:
     """Spelling out every documented default changes nothing."""
-    daily_keys = {*_spec_triggers.COMMON_TRIGGER_KEYS, *_spec_triggers.TRIGGER_KEYS["daily"]}
+    daily_keys = {option.name for option in option_at("triggers").suboptions if not option.trigger_types or "daily" in option.trigger_types}
     trigger_defaults = {key: option["default"] for key, option in _documented("triggers").items() if "default" in option and key in daily_keys}
     repetition_defaults = {key: option["default"] for key, option in _documented("triggers.repetition").items() if "default" in option}
     settings_defaults = {key: option["default"] for key, option in _documented("settings").items() if "default" in option}
