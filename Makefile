@@ -39,7 +39,7 @@ help:
 	@echo "make molecule   molecule test --all in each scenario directory"
 	@echo "make windows-acceptance INVENTORY=...  contract suite + integration targets on one host, reports in build/acceptance"
 	@echo "make bench      pytest-benchmark on tests/bench (not part of test)"
-	@echo "make docs       regenerate docs/reference from the plugins' and role's documentation"
+	@echo "make docs       regenerate the task options' docs from their table, then docs/reference from the plugins' and role's documentation"
 	@echo "make venv       create/update .venv from requirements-dev.txt (the legs' venvs: make cores)"
 	@echo "make clean      remove build/ and tool caches; distclean also removes .venv and .venv-core*"
 
@@ -109,6 +109,7 @@ molecule: venv
 	@tests/tools/molecule.sh
 
 docs: venv
+	"$(VENV_PYTHON)" tests/tools/render_options.py
 	"$(VENV_PYTHON)" tests/tools/render_reference.py
 
 # The acceptance run on one host (docs/testing-windows.md): INVENTORY unset, the directory host.

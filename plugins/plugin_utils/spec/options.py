@@ -448,12 +448,14 @@ TASK_OPTIONS: tuple[Option, ...] = (
                 "str",
                 description=(
                     "The account, as C(name), C(DOMAIN\\name), C(name@domain) or a SID. C(SYSTEM), C(NT AUTHORITY\\SYSTEM) and C(S-1-5-18) are one "
-                    "account (likewise LOCAL SERVICE, NETWORK SERVICE). A name ending in C($) is a group managed service account (gMSA).",
+                    "account (likewise LOCAL SERVICE, NETWORK SERVICE). A name ending in C($) is a group managed service account (gMSA), "
+                    "and so is a SID the host names so.",
                     "Mutually exclusive with O(principal.group).",
                 ),
                 summary=(
                     "`name`, `DOMAIN\\name`, `name@domain` or a SID. `SYSTEM`, `NT AUTHORITY\\SYSTEM` and `S-1-5-18` are one account (likewise "
-                    "LOCAL SERVICE `S-1-5-19`, NETWORK SERVICE `S-1-5-20`). A name ending in `$` is a group managed service account (gMSA)."
+                    "LOCAL SERVICE `S-1-5-19`, NETWORK SERVICE `S-1-5-20`). A name ending in `$` is a group managed service account (gMSA), "
+                    "and so is a SID the host names so (its read gives the name)."
                 ),
             ),
             Option(
