@@ -159,7 +159,9 @@ def test_every_mistake_of_the_role_variables_is_named_in_one_run_before_any_host
             "shop_sync_log_keep": "ten",
             "shop_sync_folder": "Isotools/Prod",
             "shop_sync_script_name": "NUL.bat",
-            "shop_sync_jobs": [{"name": "Synchro Stock", "sync_command": "x.exe", "bogus_key": 1, "settings": {"priority": 11}, "schedule": DAILY}],
+            "shop_sync_jobs": [
+                {"name": "Synchro Stock", "sync_command": "x.exe", "bogus_key": 1, "settings": {"priority": 11, "wake_to_rn": True}, "schedule": DAILY}
+            ],
         },
     }
     code, output, _recap = deploy(workspace, inventory(workspace, hosts))
@@ -172,6 +174,8 @@ def test_every_mistake_of_the_role_variables_is_named_in_one_run_before_any_host
         "host 'shopB': shop_sync_script_name 'NUL.bat' is the device NUL",
         "host 'shopB', job 'Synchro Stock': bogus_key is not a known option",
         "host 'shopB', job 'Synchro Stock': settings.priority 11 must be between 0 and 10",
+        # The role's argument spec lists the settings too; the job's own check, in the user's words, comes first.
+        "host 'shopB', job 'Synchro Stock': settings.wake_to_rn is not a known option (did you mean wake_to_run?)",
     ):
         assert message in output, output
     assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"
