@@ -444,7 +444,8 @@ def _account_record(name: str, accounts: AccountBook) -> dict[str, Any]:
     if is_sid(name):
         # As the Windows host's Find-Account: a SecurityIdentifier is made of any SID, and only
         # its name may be missing (Translate throws for a SID no account has).
-        return {"name": name, "sid": "S" + name.strip()[1:], "error": None, "account": accounts.known_as(name)}
+        account, local_group = accounts.known_as(name)
+        return {"name": name, "sid": "S" + name.strip()[1:], "error": None, "account": account, "local_group": local_group}
     sid = accounts.resolve(name)
     if sid is None:
         return {"name": name, "sid": None, "error": _NOT_MAPPED, "account": None, "not_found": True}
