@@ -36,9 +36,8 @@ import pytest
 from host_samples import delete
 from host_sides import DirectorySide, WindowsSide
 from host_under_test import HostUnderTest
+from support.directory_faults import FaultyDirectoryHost
 from support.winrm_adhoc import AdHocPowerShell, host_from_inventory, powershell_from_inventory
-
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 
 # The directory host's own account for password logons; it accepts any non-empty password.
 _DIRECTORY_USER = "SHOPSYNC\\svc_contract"
@@ -60,7 +59,8 @@ def _directory_host(tmp_path: Path) -> HostUnderTest:
     root = tmp_path / "image"
     (root / "D").mkdir(parents=True)
     (root / "accounts.json").write_text(json.dumps({_DIRECTORY_USER: _DIRECTORY_USER_SID, _DIRECTORY_GMSA: _DIRECTORY_GMSA_SID}), encoding="utf-8")
-    directory_host = DirectoryHost(root)
+    # The faults of its faults.json (what host_sides.DirectorySide plants), as the tests' directory hosts.
+    directory_host = FaultyDirectoryHost(root)
 
     def script_exits(task: str, exit_code: int) -> None:
         (root / "outcomes.json").write_text(json.dumps({task: {"exit_code": exit_code}}), encoding="utf-8")

@@ -17,8 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from host_samples import b64, register, sha256, statuses, synchro_task_xml
+from host_samples import b64, messages, register, sha256, statuses, synchro_task_xml
 from host_under_test import SCRIPT, HostUnderTest, install, read_all, task_record, the_task
+
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import ReadResult
 
 CONCURRENT = "changed concurrently, re-run"
 # Ansible.Basic's stand-in for a no_log option's value in "Invoked with" (Ansible.Basic.cs).
@@ -35,12 +37,15 @@ def test_a_local_user_typed_dot_and_a_local_group_typed_with_the_host_register_a
     installed = install(host)
     with host.side.local_accounts() as (user, group):
         hostname = host.call({"op": "read"})["host"]["hostname"]
-        user_record, group_record = host.call({"op": "read", "accounts": [f".\\{user}", f"{hostname}\\{group}"]})["accounts"]
-        assert (user_record["error"], group_record["error"]) == (None, None), (user_record, group_record)
-        assert user_record["account"].lower() == f"{hostname}\\{user}".lower()
-        assert group_record["account"].lower() == group.lower()  # a local group, named without the computer
+        # As the controller reads them (AccountRecord): the host flags its local group, and the
+        # controller names it without the computer.
+        read = ReadResult.from_json(host.call({"op": "read", "accounts": [f".\\{user}", f"{hostname}\\{group}"]}))
+        user_record, group_record = read.accounts
+        assert (user_record.error, group_record.error) == (None, None), (user_record, group_record)
+        assert (user_record.account or "").lower() == f"{hostname}\\{user}".lower()
+        assert (group_record.account or "").lower() == group.lower()  # a local group, named without the computer
         as_user, as_group = host.task("As a local user"), host.task("As a local group")
-        user_name, group_name = user_record["account"], group_record["account"]
+        user_name, group_name = user_record.account, group_record.account
         user_xml = synchro_task_xml(installed.directory, user=user_name, logon_type="s4u")
         group_xml = synchro_task_xml(installed.directory, group=group_name)
 
@@ -56,8 +61,8 @@ def test_a_local_user_typed_dot_and_a_local_group_typed_with_the_host_register_a
         read = host.call({"op": "read", "tasks": [as_user, as_group]})
 
     assert statuses(response) == {"u": "applied", "g": "applied"}, response["results"]
-    assert the_task(read, as_user)["principal_sid"] == user_record["sid"]
-    assert the_task(read, as_group)["principal_sid"] == group_record["sid"]
+    assert the_task(read, as_user)["principal_sid"] == user_record.sid
+    assert the_task(read, as_group)["principal_sid"] == group_record.sid
 
 
 # --- item 4: FIPS ---------------------------------------------------------------------------------
@@ -169,11 +174,11 @@ def test_two_applies_at_once_creating_one_task_register_it_once_and_refuse_the_o
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         responses = list(pool.map(apply, ["first apply", "second apply"]))
-    by_status = {statuses(response)["r"]: response["results"][0] for response in responses}
+    by_status = {statuses(response)["r"]: response for response in responses}
 
     assert sorted(by_status) == ["applied", "refused"], responses
-    assert by_status["refused"]["message"] == CONCURRENT
-    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["task_hash"] == by_status["applied"]["task_hash"]
+    assert messages(by_status["refused"]) == {"r": CONCURRENT}
+    assert the_task(host.call({"op": "read", "tasks": [path]}), path)["task_hash"] == by_status["applied"]["results"][0]["task_hash"]
 
 
 # --- item 8: a file another process holds ---------------------------------------------------------

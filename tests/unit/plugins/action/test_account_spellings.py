@@ -11,6 +11,7 @@ naming a user): a gMSA and a user of the host's domain CONTOSO, declared in the 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,9 @@ def test_a_gmsa_spelt_otherwise_is_no_change(harness: Harness, first: str, then:
 def role_jobs(account: str, password_version: str) -> list[dict[str, Any]]:
     """The role's translation of one job run by ``account``, with shop_sync_default_password set."""
     inventory = [{"name": "Synchro Stock", "working_directory": "D:\\Isotools\\stock", "schedule": [{"daily": "06:00"}], "account": account}]
-    jobs, problems = translate_jobs(inventory, JobDefaults(root="D:\\Isotools", password=DEFAULT_PASSWORD, password_version=password_version), "shop01")
+    jobs, problems = translate_jobs(
+        inventory, JobDefaults(root="D:\\Isotools", password=DEFAULT_PASSWORD, password_version=password_version), "shop01", template_exists=os.path.isfile
+    )
     assert problems == []
     return jobs
 
