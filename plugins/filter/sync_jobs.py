@@ -93,9 +93,13 @@ def _builtin(value: object) -> object:
     return value
 
 
-def to_sync_jobs(jobs: object, host: str = "", defaults: object = None) -> list[dict[str, object]]:
-    """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem of every job."""
-    translated, problems = translate_jobs(_builtin(jobs), _job_defaults(defaults, host), host, template_exists=os.path.isfile)
+def to_sync_jobs(
+    jobs: object, host: str = "", defaults: object = None, variables: Sequence[str] | None = None, known: Sequence[str] | None = None
+) -> list[dict[str, object]]:
+    """The ``win_sync_jobs`` jobs for ``jobs``; fails listing every problem :func:`sync_job_problems`
+    lists. The role's check is this one call per host, kept as a fact, so that a host's jobs are
+    translated once per run."""
+    translated, problems = _checked(jobs, host, defaults, variables, known)
     if problems:
         raise AnsibleFilterError(str(JobsProblem(problems)))
     return inert(translated)
@@ -107,11 +111,19 @@ def sync_job_problems(
     """Every problem of ``jobs``, each naming the host, the job and the field (empty: all good);
     with ``variables`` (the host's ``shop_sync_*`` names) and ``known`` (the role's), also a
     misspelt variable and a host that declares no jobs."""
+    return inert(_checked(jobs, host, defaults, variables, known)[1])
+
+
+def _checked(
+    jobs: object, host: str, defaults: object, variables: Sequence[str] | None, known: Sequence[str] | None
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The translated jobs and every problem of the defaults, the variables and the jobs."""
     problems: list[str] = []
     job_defaults = _job_defaults(defaults, host, problems)
     if variables is not None and known is not None:
         problems += variable_problems([str(name) for name in variables], [str(name) for name in known], host)
-    return inert(problems + translate_jobs(_builtin(jobs), job_defaults, host, template_exists=os.path.isfile)[1])
+    translated, job_problems = translate_jobs(_builtin(jobs), job_defaults, host, template_exists=os.path.isfile)
+    return translated, problems + job_problems
 
 
 def to_inventory_jobs(tasks: object, root: str = "", folder: str = "\\Isotools") -> dict[str, object]:

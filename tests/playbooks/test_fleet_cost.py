@@ -8,11 +8,15 @@ over 100 hosts. That is too slow and noisy for ``make test``, so here the tasks 
 a task added per host (a set_fact, an include, a second check) fails this test, and whoever adds
 one decides with the bench whether the fleet can afford it, then updates the budget here and in
 docs/reliability.md ("Fleet cost"). A run_once task costs once, whatever the fleet: listed apart.
+The jobs of each host are translated once per run (the check's translation is the fact the
+host's one read uses): a second translation, in a task's message or a role variable templated
+where it is used, fails the count here.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -76,3 +80,18 @@ def test_a_clean_drift_runs_its_budget_of_tasks_per_host_and_reads_each_host_onc
     assert per_host == dict.fromkeys(HOSTS, DRIFT_PER_HOST), f"a task more or less per host (docs/reliability.md, Fleet cost): {per_host}"
     assert once == DRIFT_ONCE
     assert {host: tuple(journal(fleet, host)[before[host] :]) for host in HOSTS} == dict.fromkeys(HOSTS, ("read",))
+
+
+def translations(base: Path, name: str, *options: str) -> Counter[str]:
+    """How many times each host's jobs were translated in one run of playbook ``name``."""
+    counted = base / f"{name}-translations.txt"
+    counted.unlink(missing_ok=True)
+    counting = {"ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS), "ANSIBLE_CALLBACKS_ENABLED": "translate_count", "SHOP_SYNC_TRANSLATE_COUNT": str(counted)}
+    code, output, _recap = run(base, playbook(name), *options, inventory=base / "inventory.json", environment=counting)
+    assert code == 0, output[-6000:]
+    return Counter(counted.read_text(encoding="utf-8").split())
+
+
+def test_each_host_s_jobs_are_translated_once_per_deploy_and_per_drift(fleet: Path) -> None:
+    assert translations(fleet, "deploy") == dict.fromkeys(HOSTS, 1)
+    assert translations(fleet, "drift", "-e", f"shop_sync_report_dir={fleet / 'report'}") == dict.fromkeys(HOSTS, 1)

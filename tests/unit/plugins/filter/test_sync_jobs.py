@@ -371,9 +371,10 @@ def test_a_log_number_that_is_not_a_number_is_refused_as_written(defaults: dict[
     # Listed with the jobs' own problems (every problem at once), and fatal to the translation.
     problems = sync_job_problems([{"name": "Synchro Stock", "settings": {"priority": 11}}], host="shop01", defaults={**DEFAULTS, **defaults})
     assert problems == [expected, "host 'shop01', job 'Synchro Stock': settings.priority 11 must be between 0 and 10"]
+    # The translation fails with the same list: the role's check is the translation.
     with pytest.raises(AnsibleFilterError) as raised:
-        to_sync_jobs([{"name": "Synchro Stock", "sync_command": "x.exe"}], host="shop01", defaults={**DEFAULTS, **defaults})
-    assert str(raised.value) == expected
+        to_sync_jobs([{"name": "Synchro Stock", "settings": {"priority": 11}}], host="shop01", defaults={**DEFAULTS, **defaults})
+    assert str(raised.value) == f"2 problems in the sync jobs:\n{problems[0]}\n{problems[1]}"
 
 
 def test_every_problem_of_every_job_is_listed_at_once_and_the_filter_fails() -> None:

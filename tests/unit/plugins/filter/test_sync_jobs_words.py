@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems, to_sync_jobs
 
 ROOT = "D:\\Isotools\\Synchro_prod"
 JOB = {"name": "Synchro Stock", "schedule": [{"daily": "02:00"}]}
@@ -44,6 +47,17 @@ def test_a_misspelt_variable_is_named_with_the_likely_one_and_no_jobs_is_said() 
         "host 'shop01': shop_sync_job is not a variable of the role: did you mean shop_sync_jobs?",
         "host 'shop01': shop_sync_jobs is not set, so no job is declared: list the host's jobs (shop_sync_jobs: [] for none)",
     ]
+
+
+def test_the_translation_fails_on_the_misspelt_variable_the_problems_name() -> None:
+    # The role's check is the translation (one call per host): what sync_job_problems lists, the
+    # translation refuses, in the same words.
+    variables = ["shop_sync_jobs", "shop_sync_job", "shop_sync_root"]
+    [expected] = sync_job_problems([JOB], host="shop01", defaults={"root": ROOT}, variables=variables, known=KNOWN)
+    with pytest.raises(AnsibleFilterError) as raised:
+        to_sync_jobs([JOB], host="shop01", defaults={"root": ROOT}, variables=variables, known=KNOWN)
+    assert str(raised.value) == f"1 problem in the sync jobs:\n{expected}"
+    assert to_sync_jobs([JOB], host="shop01", defaults={"root": ROOT}, variables=["shop_sync_jobs"], known=KNOWN)[0]["name"] == "Synchro Stock"
 
 
 def test_a_helper_variable_of_the_inventory_is_its_own_business() -> None:
