@@ -133,8 +133,10 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     planned: list[tuple[ReadResult, Plan]] = []
 
     def plan_for(current: ReadResult) -> Plan:
+        # A plan after a follow-up read keeps the XML the one before rendered: once per run.
+        earlier = planned[-1][1].rendered if planned else None
         try:
-            return plan(jobs, current, run.options, render=render_xml, parse=_parse, check_mode=run.check_mode)
+            return plan(jobs, current, run.options, render=render_xml, parse=_parse, check_mode=run.check_mode, rendered=earlier)
         except PlanError as error:
             # Named as the inventory's own errors are: the host, the job, the field.
             raise PlanError(error.problems, host=run.host_name) from None

@@ -201,6 +201,10 @@ class Plan:
     # What the jobs' tasks run that the read did not bring (a PATH search, a variable's folder):
     # the follow-up read's request; empty when the read was enough.
     unread: ReadRequest = field(default_factory=ReadRequest)
+    # The XML of each task this plan registers, by task path, with the definition it was rendered
+    # from: planning the same jobs again after a follow-up read (plan's ``rendered``) renders
+    # each job's task once per run, not once per read.
+    rendered: Mapping[str, tuple[TaskDefinition, str]] = field(default_factory=dict, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -264,16 +268,21 @@ def plan(
     render: Render,
     parse: Parse,
     check_mode: bool = False,
+    rendered: Mapping[str, tuple[TaskDefinition, str]] | None = None,
 ) -> Plan:
     """The changes that make the host match ``jobs``; raises :class:`PlanError` when it cannot.
 
     ``check_mode``: nothing will be applied, so a hand-made password task the job would take over
     without its password is that job's finding (outcome ``needs_password``), not a host-wide error.
+    ``rendered``: an earlier plan's :attr:`Plan.rendered` for the same run; a task whose
+    definition is unchanged keeps that XML instead of being rendered again.
     """
     problems = _check_jobs(jobs, options)
     if problems:
         raise PlanError(problems)
-    planner = _Planner(state, options, render, parse, folder_accounts([job for job in jobs if job.state == "present"]), check_mode=check_mode)
+    planner = _Planner(
+        state, options, render, parse, folder_accounts([job for job in jobs if job.state == "present"]), check_mode=check_mode, rendered=rendered or {}
+    )
     job_plans = [planner.job(job) for job in jobs]
     if options.prune:
         job_plans += planner.prune({path_key(_job_path(job, options)) for job in jobs})
@@ -285,6 +294,7 @@ def plan(
         passwords=dict(planner.passwords),
         warnings=tuple(planner.warnings),
         unread=dataclasses.replace(unread(planner.runs, state), accounts=_unique(planner.unread_accounts)),
+        rendered=planner.rendered,
     )
 
 
@@ -384,7 +394,15 @@ def _with_principal_sid(sids: Mapping[str, str], actual: TaskDefinition, record:
 
 class _Planner:
     def __init__(
-        self, state: ReadResult, options: PlanOptions, render: Render, parse: Parse, shared: Mapping[str, tuple[str, ...]], *, check_mode: bool = False
+        self,
+        state: ReadResult,
+        options: PlanOptions,
+        render: Render,
+        parse: Parse,
+        shared: Mapping[str, tuple[str, ...]],
+        *,
+        check_mode: bool = False,
+        rendered: Mapping[str, tuple[TaskDefinition, str]],
     ) -> None:
         self.state = state
         self.check_mode = check_mode
@@ -392,6 +410,8 @@ class _Planner:
         self.options = options
         self.render = render
         self.parse = parse
+        self.earlier = rendered  # an earlier plan's XML of the same run, by task path
+        self.rendered: dict[str, tuple[TaskDefinition, str]] = {}
         self.sids = state.sids()
         self.changes = ChangeList()
         self.passwords: dict[str, str] = {}
@@ -612,11 +632,18 @@ class _Planner:
         return [self.changes.add_once(ChangeKind.CREATE_FOLDER, folder).id]
 
     def _render(self, job: DesiredJob, definition: TaskDefinition) -> str:
-        try:
-            return self.render(definition)
-        except ValueError as error:
-            self.problems.append(PlanProblem(job.name, "task", f"cannot be written as Task Scheduler XML: {error}"))
-            return ""
+        key = path_key(definition.path)
+        earlier = self.earlier.get(key)
+        if earlier is not None and earlier[0] == definition:
+            xml = earlier[1]
+        else:
+            try:
+                xml = self.render(definition)
+            except ValueError as error:
+                self.problems.append(PlanProblem(job.name, "task", f"cannot be written as Task Scheduler XML: {error}"))
+                return ""
+        self.rendered[key] = (definition, xml)
+        return xml
 
     def _parse(self, record: TaskRecord) -> TaskDefinition:
         """The host's task as a definition; raises ValueError when it cannot be read."""

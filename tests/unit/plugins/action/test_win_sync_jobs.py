@@ -14,6 +14,8 @@ import pytest
 from action_harness import SVC_SYNC, Harness, daily_job
 from host_samples import synchro_task_xml
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils import sync as sync_module
+
 ROOT = "D:\\Isotools\\Synchro_prod\\localhost"
 
 
@@ -308,3 +310,25 @@ def test_a_long_script_diff_is_bounded_in_the_result(harness: Harness) -> None:
     assert len(shown) == 61 and shown[-1].startswith("[... ") and "more line(s) not shown" in shown[-1]
     assert all(len(line) <= 206 for line in shown)
     assert len(result["diff"][0]["prepared"].splitlines()) > 100  # --diff shows it whole
+
+
+def test_a_job_s_task_xml_is_rendered_once_in_a_run_of_three_reads(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A task left in the folder runs a program through a variable the first read does not ask
+    # for: the host is read three times (the variable, then its folder) and the jobs planned after
+    # each read. The XML registered is the one rendered after the first: a task's XML is rendered
+    # once per run, not once per read.
+    harness.write_json("environment.json", {"ToolHome": "D:\\Tools"})
+    other = daily_job("Synchro Other", f"{ROOT}\\other", actions=[{"command": "%ToolHome%\\x.exe"}])
+    assert harness.run("win_sync_jobs", {"jobs": [other, daily_job("Synchro Stock", f"{ROOT}\\stock")]})["changed"] is True
+    harness.forget_journal()
+    rendered: list[str] = []
+    render = sync_module.render_xml
+    monkeypatch.setattr(sync_module, "render_xml", lambda definition: rendered.append(definition.path) or render(definition))
+
+    result = harness.run("win_sync_jobs", {"jobs": [daily_job("Synchro Stock", f"{ROOT}\\stock", at="07:00")]}, diff=True)
+
+    assert harness.ops() == ["read", "read", "read", "apply"]
+    assert [(job["name"], job["outcome"]) for job in result["jobs"]] == [("Synchro Stock", "updated")]
+    assert rendered == ["\\Isotools\\Synchro Stock"]
+    registered = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
+    assert "T07:00:00" in registered and registered.replace("\r\n", "\n") == result["diff"][0]["after"]

@@ -303,6 +303,29 @@ def test_prune_deletes_only_owned_undeclared_tasks_directly_in_the_managed_folde
     assert all(change.expected_hash == hashes[path_key(change.path)] for change in result.changes if change.kind == "delete_task")
 
 
+def test_a_plan_keeps_an_earlier_plan_s_xml_only_for_the_same_definition() -> None:
+    # sync plans again after each follow-up read, passing the earlier plan's XML: a definition
+    # unchanged since is not rendered again, one that changed is, so the XML registered is always
+    # the definition's own.
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
+    state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
+    rendered: list[TaskDefinition] = []
+
+    def counting(given: TaskDefinition) -> str:
+        rendered.append(given)
+        return render_xml(given)
+
+    first = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=counting, parse=parse_xml)
+    again = plan([DesiredJob("A", definition=definition)], state, PlanOptions("\\Isotools"), render=counting, parse=parse_xml, rendered=first.rendered)
+    assert len(rendered) == 1 and again.changes == first.changes and again.rendered == first.rendered
+
+    other = dataclasses.replace(definition, actions=(ExecAction(command="y.exe"),))
+    changed = plan([DesiredJob("A", definition=other)], state, PlanOptions("\\Isotools"), render=counting, parse=parse_xml, rendered=first.rendered)
+    assert len(rendered) == 2
+    [register] = [change for change in changed.changes if change.kind == "register_task"]
+    assert parse_xml(register.xml or "", name="A", folder="\\Isotools").actions == (ExecAction(command="y.exe"),)
+
+
 def test_a_task_that_cannot_be_rendered_is_a_plan_error() -> None:
     definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),))
     state = ReadResult(HostFacts("h"), folders=(FolderRecord("\\Isotools", True),))
