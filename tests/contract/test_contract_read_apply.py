@@ -204,6 +204,29 @@ def test_a_change_made_against_a_stale_state_is_refused(host: HostUnderTest, sta
     assert after["files"][0]["file_hash"] == sha256(SCRIPT)
 
 
+def test_a_change_that_omits_its_expected_hash_is_one_whose_target_must_not_exist(host: HostUnderTest) -> None:
+    # The controller always sends expected_hash (Change.to_json); left out, it reads as null on
+    # both hosts, "must not exist yet", never as "no check": an existing script or task is kept.
+    installed = install(host)
+
+    response = host.call(
+        {
+            "op": "apply",
+            "changes": [
+                {"id": "f", "kind": "write_file", "path": installed.script, "content_base64": b64(b"rem other\r\n")},
+                {"id": "d", "kind": "delete_task", "path": installed.task, "folder": host.folder, "name": "Synchro Stock"},
+            ],
+            "lock_seconds": 300,
+        }
+    )
+
+    assert statuses(response) == {"f": "refused", "d": "refused"}
+    assert set(messages(response).values()) == {CONCURRENT}
+    after = read_all(host, installed)
+    assert the_task(after, installed.task)["task_hash"] == installed.task_hash
+    assert after["files"][0]["file_hash"] == sha256(SCRIPT)
+
+
 def test_a_change_whose_requirement_was_not_applied_is_skipped(host: HostUnderTest) -> None:
     installed = install(host)
     other = host.task("Synchro Prix")

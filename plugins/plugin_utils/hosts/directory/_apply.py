@@ -311,7 +311,7 @@ def _register_task(call: _Call, change: dict[str, Any], password: str | None, in
     previous = task.path.read_bytes() if task.exists else None
     # As the Windows host registers: TASK_CREATE unless a hash names the task to update
     # (TASK_UPDATE), so a change without one never replaces a task.
-    _check_hash(change, _task_hash(task) if task.exists else None, task.exists, required=True)
+    _check_hash(change, _task_hash(task) if task.exists else None, task.exists)
     # Read before anything is written, so that a broken file refuses the change untouched.
     credentials = call.transaction.credentials() if password else None
     created = make_dirs(task.path.parent)
@@ -501,10 +501,10 @@ def _valid_names(parts: tuple[str, ...], change: dict[str, Any]) -> tuple[str, .
     return parts
 
 
-def _check_hash(change: dict[str, Any], current: str | None, exists: bool, *, required: bool = False) -> None:
-    """``expected_hash``: absent, no check (``required``: as null); ``null``, must not exist; a hash, must still match."""
-    if "expected_hash" not in change and not required:
-        return
+def _check_hash(change: dict[str, Any], current: str | None, exists: bool) -> None:
+    """``expected_hash``: ``null`` or absent, must not exist (as the Windows host reads an absent
+    one: ``$null``); a hash, must still match. Absent is never "no check": nothing is overwritten
+    on a change that does not say what it expects."""
     expected = change.get("expected_hash")
     if (expected is None and exists) or (expected is not None and (not exists or current != str(expected).lower())):
         raise _ChangedConcurrently

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from directory_host_support import SCRIPT, SCRIPT_DIR, TASK, Image, install_seed, new_image, seed_changes, snapshot
-from host_samples import b64, record_writers, register, statuses, synchro_task_xml
+from directory_host_support import SCRIPT, SCRIPT_BYTES, SCRIPT_DIR, TASK, Image, install_seed, new_image, seed_changes, snapshot
+from host_samples import b64, record_writers, register, sha256, statuses, synchro_task_xml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _apply as _directory_apply
@@ -66,6 +66,7 @@ def job_changes(count: int) -> list[dict[str, Any]]:
                 "kind": "write_file",
                 "path": directory + "\\synchro.bat",
                 "content_base64": b64(b"@echo off\r\n"),
+                "expected_hash": None,
                 "requires": [f"a{number}"],
             },
             register(
@@ -109,7 +110,7 @@ def test_a_bookkeeping_file_that_cannot_be_written_undoes_the_changes_from_its_f
     assert writers(image, SCRIPT_DIR) == [DEFAULT_WRITERS]
     monkeypatch.undo()
     rerun = seed_changes()
-    del rerun[2]["expected_hash"]  # the script is there now, with this content
+    rerun[2]["expected_hash"] = sha256(SCRIPT_BYTES)  # the script is there now, with this content
     assert statuses(image.call({"op": "apply", "changes": rerun})) == {
         "c1": "unchanged",
         "c2": "unchanged",
@@ -156,9 +157,10 @@ def test_names_created_in_a_call_are_matched_case_insensitively_later_in_the_sam
     changes = [
         {"id": "dir", "kind": "create_directory", "path": "D:\\Isotools\\Jobs"},
         {"id": "same dir", "kind": "create_directory", "path": "d:\\ISOTOOLS\\jobs"},
-        {"id": "script", "kind": "write_file", "path": "D:\\isotools\\JOBS\\synchro.bat", "content_base64": b64(b"@echo off\r\n")},
+        {"id": "script", "kind": "write_file", "path": "D:\\isotools\\JOBS\\synchro.bat", "content_base64": b64(b"@echo off\r\n"), "expected_hash": None},
         register("first", "\\Isotools\\Job", xml, user="SYSTEM", logon_type="service_account"),
-        {"id": "delete", "kind": "delete_task", "path": "\\ISOTOOLS\\JOB"},
+        # The hash "first" registers: the XML's text as the host gives it back.
+        {"id": "delete", "kind": "delete_task", "path": "\\ISOTOOLS\\JOB", "expected_hash": sha256(xml.encode("utf-8"))},
         register("second", "\\isotools\\job", xml, user="SYSTEM", logon_type="service_account"),
     ]
 
