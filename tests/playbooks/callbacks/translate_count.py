@@ -28,11 +28,11 @@ description:
 
 def _counting(translate: Any) -> Any:
     @functools.wraps(translate)
-    def counted(jobs: object, defaults: object, host: str) -> Any:
+    def counted(jobs: object, defaults: object, host: str, **options: Any) -> Any:
         # One write a call, appended: the forked workers share the file, not this process's memory.
         with open(os.environ["SHOP_SYNC_TRANSLATE_COUNT"], "a", encoding="utf-8") as stream:
             stream.write(f"{host}\n")
-        return translate(jobs, defaults, host)
+        return translate(jobs, defaults, host, **options)
 
     return counted
 
