@@ -61,7 +61,7 @@ class AccountBook:
     def is_gmsa(self, name: str) -> bool:
         """Whether ``name`` is a group managed service account: by its spelling, or by the name
         its SID is known as (a gMSA given by its SID), as Windows knows the account whatever names it."""
-        known, _ = self.known_as(name)
+        known = self.known_as(name)[0]
         return is_gmsa_name(name) or (known is not None and is_gmsa_name(known))
 
     def resolve(self, name: str) -> str | None:
