@@ -54,6 +54,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     ReadResult,
     TaskRecord,
     path_key,
+    split_task_path,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.freshness import check_freshness, freshness_history_request, last_success
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
@@ -82,7 +83,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_
     reported_check,
     unread,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.task_info import split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 

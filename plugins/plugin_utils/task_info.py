@@ -14,13 +14,12 @@ parsed is reported the same way, never fatal.
 from __future__ import annotations
 
 import datetime as dt
-import ntpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import compare_definitions
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TaskRecord, UnreadableTask
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import TaskRecord, UnreadableTask, split_task_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import TaskDefinition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import ownership_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionCheck
@@ -28,12 +27,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Spe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import TaskXmlError, parse_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary
 
-__all__ = ["TaskInfoEntry", "split_task_path", "task_definition", "task_entry", "unreadable_entry"]
-
-
-def split_task_path(path: str) -> tuple[str, str]:
-    """``\\Isotools\\Stock`` -> (``\\Isotools``, ``Stock``); ``\\Stock`` -> (``\\``, ``Stock``)."""
-    return ntpath.dirname(path) or "\\", ntpath.basename(path)
+__all__ = ["TaskInfoEntry", "task_definition", "task_entry", "unreadable_entry"]
 
 
 def task_definition(record: TaskRecord) -> TaskDefinition | None:

@@ -40,6 +40,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs 
     RunRequest,
     RunResult,
     TaskRun,
+    history_query,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract.file_access import AccessEntry, replacers, writers
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
@@ -85,6 +86,7 @@ __all__ = [
     "path_key",
     "sha256_hex",
     "split_task_path",
+    "history_query",
     "windows_version_json",
 ]
 

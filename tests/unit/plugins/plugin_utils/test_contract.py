@@ -33,10 +33,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     RunRequest,
     RunResult,
     TaskRecord,
+    history_query,
     sha256_hex,
+    split_task_path,
     windows_version_json,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._runs import history_query
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType
 
 SCRIPT = b"@echo off\r\ncall synchro.exe stock\r\n"
@@ -614,3 +615,12 @@ def test_whether_a_run_started_finished_or_timed_out_is_told_from_what_the_host_
     (parsed,) = RunResult.from_json({"op": "run", "runs": [{"path": "\\T", **run}]}, waited=waited).runs
 
     assert (parsed.started, parsed.finished, parsed.timed_out) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "split"),
+    [("\\Name", ("\\", "Name")), ("\\Isotools\\Synchro Stock", ("\\Isotools", "Synchro Stock")), ("\\A\\B\\Name", ("\\A\\B", "Name"))],
+)
+def test_a_task_path_splits_into_the_folder_and_the_name_the_host_registers_it_under(path: str, split: tuple[str, str]) -> None:
+    # One rule for the actions, the info entries and the Windows host's RegisterTask arguments.
+    assert split_task_path(path) == split
