@@ -53,7 +53,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
 __all__ = [
     "DEFAULT_COMMAND",
     "DEFAULT_SCRIPT_NAME",
-    "JOB_KEYS",
+    "MODULE_JOB_KEYS",
     "SCRIPT_KEYS",
     "ScriptTemplateError",
     "TemplateRender",
@@ -62,7 +62,7 @@ __all__ = [
     "script_bytes",
 ]
 
-JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
+MODULE_JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
     "name": "is set by the job's name: remove it from task",
@@ -166,7 +166,7 @@ def _job(job: object, index: int, context: _Context) -> tuple[DesiredJob | None,
     label = _label(name) if name == given_name else name
     report = Report()
     entry = Section(job, "", report)
-    entry.check_keys(JOB_KEYS)
+    entry.check_keys(MODULE_JOB_KEYS)
     entry.text("name", "", required=True, non_empty=True)
     if name == given_name:
         problem = name_problem(name)

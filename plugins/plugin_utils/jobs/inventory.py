@@ -59,9 +59,9 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import
 
 __all__ = [
     "DEFAULT_COMMAND",
-    "JOB_KEYS",
+    "INVENTORY_JOB_KEYS",
     "SCRIPT_KEYS",
-    "LOGON_TYPES",
+    "INVENTORY_LOGON_TYPES",
     "JobDefaults",
     "JobsProblem",
     "translate_jobs",
@@ -69,7 +69,7 @@ __all__ = [
     "adopt_tasks",
 ]
 
-JOB_KEYS = (
+INVENTORY_JOB_KEYS = (
     "name",
     "state",
     "description",
@@ -94,7 +94,7 @@ JOB_KEYS = (
     "max_age",
 )
 # "auto": the seed's "run whether the user is logged on or not" (see _principal), else the spec's.
-LOGON_TYPES = ("auto", *(item.value for item in LogonType))
+INVENTORY_LOGON_TYPES = ("auto", *(item.value for item in LogonType))
 _PASSWORD_LOGONS = frozenset(item.value for item in PASSWORD_LOGON_TYPES)
 _RUN_LEVELS = tuple(item.value for item in RunLevel)
 _PRINCIPAL_FIELDS = {
@@ -229,8 +229,8 @@ def _defaults_problems(defaults: JobDefaults, prefix: str) -> list[str]:
             parse_duration_text(defaults.max_age)
         except ValueError as error:
             problems.append(f"{prefix}: shop_sync_default_max_age {error}")
-    if defaults.logon_type not in LOGON_TYPES:
-        problems.append(f"{prefix}: shop_sync_default_logon_type {describe(defaults.logon_type)} is not one of {', '.join(LOGON_TYPES)}")
+    if defaults.logon_type not in INVENTORY_LOGON_TYPES:
+        problems.append(f"{prefix}: shop_sync_default_logon_type {describe(defaults.logon_type)} is not one of {', '.join(INVENTORY_LOGON_TYPES)}")
     return problems
 
 
@@ -271,7 +271,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report, template_exis
         report.add("", f"must be a mapping with at least a name, got {kind_of(job)}")
         return None
     entry = Section(job, "", report)
-    entry.check_keys(JOB_KEYS)
+    entry.check_keys(INVENTORY_JOB_KEYS)
     name = entry.text("name", "", required=True, non_empty=True)
     if name:
         problem = name_problem(name)
@@ -498,7 +498,7 @@ def _actions(entry: Section, working_directory: str, script: Mapping[str, object
 
 def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
     account = entry.text("account", defaults.account, non_empty=True)
-    logon_type = entry.choice("logon_type", LOGON_TYPES, defaults.logon_type)
+    logon_type = entry.choice("logon_type", INVENTORY_LOGON_TYPES, defaults.logon_type)
     if logon_type == "auto":
         # The seed's "run whether the user is logged on or not": a stored password for a named
         # account; Windows' own choice for service accounts and gMSAs.

@@ -54,7 +54,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     task_facts,
 )
 
-__all__ = ["Outcome", "Runner", "load_outcomes", "read_history", "iso_seconds"]
+__all__ = ["RunOutcome", "Runner", "load_outcomes", "read_history", "iso_seconds"]
 
 _DEFAULT_OUTCOME_SECONDS = 0.1
 _NOT_RECOGNIZED_EXIT_CODE = 1
@@ -64,22 +64,22 @@ _VARIABLE = re.compile("|".join(re.escape(name) for name in _KNOWN_VARIABLES), r
 
 
 @dataclass(frozen=True)
-class Outcome:
+class RunOutcome:
     exit_code: int = 0
     duration: float = _DEFAULT_OUTCOME_SECONDS
 
 
-def load_outcomes(path: Path) -> dict[str, Outcome]:
+def load_outcomes(path: Path) -> dict[str, RunOutcome]:
     raw = load_json(path, {})
     if not isinstance(raw, dict):
         raise RequestError(f"{path} must be a JSON object mapping task paths to outcomes")
-    outcomes: dict[str, Outcome] = {}
+    outcomes: dict[str, RunOutcome] = {}
     for task, value in raw.items():
         exit_code = value.get("exit_code", 0) if isinstance(value, dict) else None
         duration = value.get("duration", _DEFAULT_OUTCOME_SECONDS) if isinstance(value, dict) else None
         if not isinstance(exit_code, int) or not isinstance(duration, (int, float)) or duration < 0:
             raise RequestError(f'{path}: outcome of \'{task}\' must be {{"exit_code": int, "duration": seconds >= 0}}')
-        outcomes[str(task).lower()] = Outcome(exit_code & 0xFFFFFFFF, float(duration))
+        outcomes[str(task).lower()] = RunOutcome(exit_code & 0xFFFFFFFF, float(duration))
     return outcomes
 
 
@@ -91,7 +91,7 @@ def iso_seconds(moment: dt.datetime) -> str:
 class Runner:
     """Starts tasks and completes runs at ``now``, collecting the events they log."""
 
-    def __init__(self, image: Image, state: StateBook, outcomes: Mapping[str, Outcome], now: dt.datetime) -> None:
+    def __init__(self, image: Image, state: StateBook, outcomes: Mapping[str, RunOutcome], now: dt.datetime) -> None:
         self._image = image
         self._state = state
         self._outcomes = outcomes
@@ -204,7 +204,7 @@ class Runner:
             return E_DIRECTORY
         return None if resolved is not None and resolved.exists and resolved.path.is_dir() else E_DIRECTORY
 
-    def _outcome(self, shown: str, action: ExecFacts | None) -> Outcome:
+    def _outcome(self, shown: str, action: ExecFacts | None) -> RunOutcome:
         script = _script_of(action)
         if script is not None and "%" not in script:
             try:
@@ -212,8 +212,8 @@ class Runner:
             except RequestError:
                 resolved = None
             if resolved is None or not (resolved.exists and resolved.path.is_file()):
-                return Outcome(_NOT_RECOGNIZED_EXIT_CODE, _DEFAULT_OUTCOME_SECONDS)
-        return self._outcomes.get(shown.lower(), Outcome())
+                return RunOutcome(_NOT_RECOGNIZED_EXIT_CODE, _DEFAULT_OUTCOME_SECONDS)
+        return self._outcomes.get(shown.lower(), RunOutcome())
 
     def _log(self, shown: str, moment: dt.datetime, event_id: int, result: int | None, activity: str, message: str) -> None:
         event = {"path": shown, "time": iso_seconds(moment), "event_id": event_id, "result_code": result, "activity_id": activity}

@@ -26,12 +26,12 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import NAMESPACE
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml.safe_xml import MissingDefusedXml, UnsafeXmlError, parse_untrusted
 
-__all__ = ["RejectedTaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable", "LOGON_TYPES"]
+__all__ = ["RejectedTaskXmlError", "ExecFacts", "TaskFacts", "task_facts", "check_registrable"]
 
 _NS = "{" + NAMESPACE + "}"
 _DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 # Principal/LogonType as written in XML -> the contract's logon_type.
-LOGON_TYPES = {
+_LOGON_TYPES = {
     "Password": "password",
     "S4U": "s4u",
     "InteractiveToken": "interactive_token",
@@ -76,7 +76,7 @@ def _facts(root: Element) -> TaskFacts:
     settings = root.find(_NS + "Settings")
     principal = _principal(root)
     logon_text = _text(principal, "LogonType")
-    if logon_text is not None and logon_text not in LOGON_TYPES:
+    if logon_text is not None and logon_text not in _LOGON_TYPES:
         raise RejectedTaskXmlError(SCHED_E_INVALIDVALUE, f"Principal/LogonType '{logon_text}'")
     return TaskFacts(
         enabled=_boolean(settings, "Enabled", default=True),
@@ -84,7 +84,7 @@ def _facts(root: Element) -> TaskFacts:
         exec_action=_first_exec(root),
         user_id=_text(principal, "UserId"),
         group_id=_text(principal, "GroupId"),
-        logon_type=None if logon_text is None else LOGON_TYPES[logon_text],
+        logon_type=None if logon_text is None else _LOGON_TYPES[logon_text],
     )
 
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from action_harness import ACTIONS, Harness
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import JOB_KEYS, SCRIPT_KEYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import MODULE_JOB_KEYS, SCRIPT_KEYS
 
 REPO = Path(__file__).resolve().parents[4]
 MODULES = REPO / "plugins" / "modules"
@@ -70,7 +70,7 @@ def test_the_docs_have_examples_and_return_values(module: str) -> None:
 
 def test_job_suboptions_are_the_keys_the_action_reads() -> None:
     jobs = documented_options("win_sync_jobs")["jobs"]["suboptions"]
-    assert tuple(jobs) == JOB_KEYS
+    assert tuple(jobs) == MODULE_JOB_KEYS
     assert tuple(jobs["script"]["suboptions"]) == SCRIPT_KEYS
 
 
