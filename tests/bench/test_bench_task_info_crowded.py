@@ -14,18 +14,13 @@ from __future__ import annotations
 
 import codecs
 import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import pytest
 from host_samples import synchro_task_xml
-
-# The actions run through the action tests' harness (a real directory host on disk).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "action"))
-from action_harness import Harness
+from support.action_harness import Harness  # the actions on a real directory host on disk
 
 TASK_COUNT = int(os.environ.get("SHOP_SYNC_BENCH_TASKS", "50000"))
 HOSTILE_EVERY = 1000  # one hostile file per thousand tasks

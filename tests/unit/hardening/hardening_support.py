@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from action_harness import SVC_SYNC, SVC_SYNC_SID
 from host_samples import WINDOWS_TEMP_ACL
 from hostile_text import TEMPLATED_FIELDS
+from support.action_harness import SVC_SYNC, SVC_SYNC_SID
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS
 

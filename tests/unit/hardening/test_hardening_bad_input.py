@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import (
     WORKING_DIRECTORY,
     bad_jobs,
@@ -25,6 +24,7 @@ from hardening_support import (
     spec_through_jobs,
     spec_through_task,
 )
+from support.action_harness import Harness, daily_job
 from support.messages import assert_copyable
 
 SPECS = bad_specs()

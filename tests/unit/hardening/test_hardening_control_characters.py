@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import CONTROL_CHARACTERS, CONTROL_OUTPUTS, ROOT
 from host_samples import synchro_task_xml
+from support.action_harness import Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import to_inventory_jobs, to_inventory_yaml
 

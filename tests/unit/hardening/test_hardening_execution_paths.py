@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import EXECUTION_CASES, REPORTED_OUTPUTS, ROOT, SEARCH_CASES
+from support.action_harness import Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import FleetReport, host_report, render_junit, render_markdown, summary_lines
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report.html import render_html

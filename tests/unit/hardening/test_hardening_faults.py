@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import FAULTS, ROOT, SCENARIO_KINDS, fault_cases
+from support.action_harness import Harness, daily_job
 from support.directory_faults import FAULT_KINDS
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import CHANGE_KINDS

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 from hardening_support import HOST_TEXTS, ROOT, TEMPLAR_PATHS
 from hostile_text import BASE_ACCOUNT, HOSTILE_NAME, hostile_task_xml
+from support.action_harness import Harness
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import to_inventory_jobs, to_inventory_yaml, to_sync_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml

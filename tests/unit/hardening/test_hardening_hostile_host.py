@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import HOSTILE_TASKS, ROOT
 from host_samples import synchro_task_xml
+from support.action_harness import Harness, daily_job
 
 LEAKED = "contents-of-a-secret-file-0xC0FFEE"  # what an expanded external entity would show
 OWNED = synchro_task_xml(ROOT + "\\hostile")  # carries the ownership marker

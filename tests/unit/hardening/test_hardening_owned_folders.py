@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import NEVER_OWNED, ROOT
 from shared_data import CORPUS, require
+from support.action_harness import Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import to_inventory_jobs, to_sync_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import HostFacts, ReadResult

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import PRUNE_OWNERS, ROOT
+from support.action_harness import Harness, daily_job
 
 XML = """<?xml version="1.0" encoding="UTF-16"?>
 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
-from action_harness import SVC_SYNC, Harness, daily_job
 from hardening_support import ROOT, UNQUOTED_PASSWORDS
+from support.action_harness import SVC_SYNC, Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.filter.sync_jobs import sync_job_problems
 

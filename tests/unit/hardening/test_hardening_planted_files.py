@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import NON_REGULAR_TASKS, PLANTED_LINKS, ROOT
+from support.action_harness import Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from action_harness import Harness, daily_job
 from hardening_support import PRUNE_EXAMPLES, ROOT
 from host_samples import synchro_task_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.action_harness import Harness, daily_job
 
 MANAGED = "\\Isotools"
 FOLDERS = (MANAGED, "\\Isotools\\Sub", "\\Isotools\\Sub\\Deep", "\\IsotoolsOld", "\\Other", "\\")

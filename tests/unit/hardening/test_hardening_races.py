@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from hardening_support import RACE_ROUNDS, RACE_VARIANTS, ROOT
+from support.action_harness import Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions import select
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness, daily_job
 from hardening_support import ACL_PRINCIPALS, GMSA, GMSA_SID, OWNER_CASES, WORKING_DIRECTORY
 from host_samples import record_writers
+from support.action_harness import SVC_SYNC, SVC_SYNC_SID, Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
 

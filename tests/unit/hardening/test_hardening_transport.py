@@ -17,8 +17,8 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
-from action_harness import SVC_SYNC, build_action
 from hardening_support import TRANSPORTS
+from support.action_harness import SVC_SYNC, build_action
 
 PASSWORD = "Tr4nsp0rt-S3cret!2026"
 WORKING_DIRECTORY = "D:\\Isotools\\Synchro_prod\\shop01\\stock"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import SVC_SYNC, SVC_SYNC_SID, Harness
+from support.action_harness import SVC_SYNC, SVC_SYNC_SID, Harness
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import JobDefaults, translate_jobs
 

@@ -12,8 +12,8 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
-from action_harness import SVC_SYNC, Harness, build_action, daily_job
 from ansible.utils.display import Display
+from support.action_harness import SVC_SYNC, Harness, build_action, daily_job
 
 PASSWORD = "Sup3r$ecret-Sync!2026"
 ROOT = "D:\\Isotools\\Synchro_prod\\localhost"

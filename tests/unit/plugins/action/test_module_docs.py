@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from action_harness import ACTIONS, Harness
+from support.action_harness import ACTIONS, Harness
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import MODULE_JOB_KEYS, SCRIPT_KEYS
 

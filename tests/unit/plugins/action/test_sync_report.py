@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
 from ansible.errors import AnsibleActionFail
 from host_samples import synchro_task_xml
+from support.action_harness import Harness, daily_job
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"
 

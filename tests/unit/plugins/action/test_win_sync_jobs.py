@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import SVC_SYNC, Harness, daily_job
 from host_samples import synchro_task_xml
+from support.action_harness import SVC_SYNC, Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import sync as sync_module
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, daily_job
+from support.action_harness import Harness, daily_job
 
 ROOT = "D:\\Isotools\\Synchro_prod"
 WITNESS = daily_job("Synchro Witness", ROOT + "\\witness")

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import SVC_SYNC, Harness, daily_job
 from host_samples import synchro_task_xml
+from support.action_harness import SVC_SYNC, Harness, daily_job
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
     AccountRecord,
@@ -31,7 +31,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     TaskRecord,
     UnreadableTask,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory.image import SNAPSHOT_FILE, snapshot_of, write_image
 
 ROOT = "D:\\Isotools\\Synchro_prod\\shop01"

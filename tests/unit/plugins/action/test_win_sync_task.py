@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from action_harness import Harness, build_action
 from host_samples import synchro_task_xml
+from support.action_harness import Harness, build_action
 
 STOCK: dict[str, Any] = {
     "name": "Synchro Stock",

@@ -10,9 +10,9 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
-from action_harness import Harness, build_action, daily_job
 from host_samples import synchro_task_xml
 from shared_data import CORPUS, require
+from support.action_harness import Harness, build_action, daily_job
 
 ROOT = "D:\\Isotools\\Synchro_prod\\localhost"
 RECORDED = Path(__file__).parent.parent / "plugin_utils" / "hosts" / "data"

@@ -9,7 +9,7 @@ from pathlib import Path
 from unittest.mock import MagicMock
 
 import pytest
-from action_harness import Harness, build_action, daily_job
+from support.action_harness import Harness, build_action, daily_job
 
 ROOT = "D:\\Isotools\\Synchro_prod\\localhost"
 RECORDED = Path(__file__).parent.parent / "plugin_utils" / "hosts" / "data"

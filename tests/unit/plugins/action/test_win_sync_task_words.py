@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from action_harness import Harness
+from support.action_harness import Harness
 
 
 def test_a_setting_given_at_the_top_gets_the_hint_win_sync_jobs_gives(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ from unittest.mock import MagicMock
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.task import Task
 from ansible.template import Templar
-from support.directory_faults import faulty_hosts
 
 from ansible_collections.isotools.shop_sync.plugins.action import (
     sync_report,
@@ -31,6 +30,7 @@ from ansible_collections.isotools.shop_sync.plugins.action import (
     win_sync_task_info,
     win_sync_task_run,
 )
+from support.directory_faults import faulty_hosts
 
 ACTIONS: dict[str, ModuleType] = {
     "sync_report": sync_report,
