@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from host_samples import b64, register, synchro_task_xml
 from support.directory_faults import FaultyDirectoryHost
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import DirectoryHost, Interrupt, Interruption
 
 START = dt.datetime(2026, 11, 27, 5, 0, tzinfo=dt.timezone.utc)
 SVC_SYNC = "CONTOSO\\svc_sync"
@@ -57,6 +58,10 @@ class Image:
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         return self.host.call(request)
 
+    def call_with(self, interrupt: Interrupt, request: dict[str, Any]) -> dict[str, Any]:
+        """``request`` served by a host whose applies ask ``interrupt`` before each change."""
+        return DirectoryHost(self.root, clock=self.clock, interrupt=interrupt).call(request)
+
     def tasks_dir(self, *names: str) -> Path:
         return self.root.joinpath(*TASKS, *names)
 
@@ -66,6 +71,33 @@ class Image:
     def journal(self) -> list[dict[str, Any]]:
         path = self.root / "journal.jsonl"
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+@dataclass
+class Obstacle:
+    """An ``interrupt`` that meets nothing, but puts a directory where the image's bookkeeping
+    file ``name`` is when change ``at`` comes up: the call has read the file by then, and the
+    write that ends it fails for real (a file cannot be moved over a directory: EISDIR, which
+    the host reports as Windows refuses it, access denied). ``clear()`` puts the file back."""
+
+    root: Path
+    name: str
+    at: str
+    _kept: bytes | None = None
+
+    def __call__(self, change: Mapping[str, Any]) -> Interruption | None:
+        if change["id"] == self.at:
+            path = self.root / self.name
+            self._kept = path.read_bytes() if path.exists() else None
+            path.unlink(missing_ok=True)
+            path.mkdir()
+        return None
+
+    def clear(self) -> None:
+        path = self.root / self.name
+        path.rmdir()  # FileNotFoundError when change ``at`` never came up
+        if self._kept is not None:
+            path.write_bytes(self._kept)
 
 
 def new_image(tmp_path: Path) -> Image:

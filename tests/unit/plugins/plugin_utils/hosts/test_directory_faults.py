@@ -5,17 +5,15 @@ nothing half-written), the later ones go on — or, when the connection is lost,
 
 from __future__ import annotations
 
-import errno
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from directory_host_support import SCRIPT, SCRIPT_DIR, SVC_SYNC, TASK, Image, install_seed, new_image, seed_changes, snapshot
+from directory_host_support import SCRIPT, SCRIPT_DIR, SVC_SYNC, TASK, Image, Obstacle, install_seed, new_image, seed_changes, snapshot
 from host_samples import record_writers, register, statuses, synchro_task_xml
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import HostConnectionError
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory import _apply as _directory_apply
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.errors import HostUnreachable
 
 
@@ -184,19 +182,23 @@ def test_a_broken_faults_file_fails_the_apply_and_says_why(image: Image, faults:
     assert not image.tasks_dir().exists()
 
 
-def test_a_registration_whose_bookkeeping_cannot_be_written_is_undone(image: Image, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_registration_whose_bookkeeping_cannot_be_written_is_undone(image: Image) -> None:
     install_seed(image)
     before = snapshot(image.root)
-
-    def disk_full(*_args: object, **_kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(_directory_apply, "save_json", disk_full)  # credentials.json, written after the task
     xml = synchro_task_xml(SCRIPT_DIR, user=SVC_SYNC, logon_type="password")
-    change = register("t", "\\Isotools\\Nested\\With Password", xml, user=SVC_SYNC, logon_type="password")
+    changes = [
+        register("t", "\\Isotools\\Nested\\With Password", xml, user=SVC_SYNC, logon_type="password"),
+        {"id": "later", "kind": "create_directory", "path": "D:\\Isotools\\Later"},
+    ]
+    # "t" reads credentials.json; it is written when the call ends, and by then it cannot be.
+    blocked = Obstacle(image.root, "credentials.json", at="later")
 
-    response = image.call({"op": "apply", "changes": [change], "passwords": {"t": "a password"}})
+    response = image.call_with(blocked, {"op": "apply", "changes": changes, "passwords": {"t": "a password"}})
 
-    assert (statuses(response), response["results"][0]["error_code"]) == ({"t": "failed"}, 0x80070070)
+    blocked.clear()
+    assert statuses(response) == {"t": "failed", "later": "failed"}  # undone from the first change that edited it on
+    assert response["results"][0]["error_code"] == 0x80070005
+    assert "undone because credentials.json could not be written" in response["results"][0]["message"]
     assert snapshot(image.root) == before
     assert not image.tasks_dir("Isotools", "Nested").exists()
+    assert not (image.root / "D/Isotools/Later").exists()
