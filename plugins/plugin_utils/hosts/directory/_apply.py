@@ -63,7 +63,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory
     parse_windows_path,
     remove_dirs,
     remove_file,
-    save_json,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._xml import (
     RejectedTaskXmlError,
@@ -179,8 +178,7 @@ def apply_changes(
         # done is still reported, and why the rest was not reached (the controller counts it skipped).
         stopped = error
     finally:
-        # Passed in, so that every write of an apply goes through this module's save_json.
-        undone = call.transaction.commit(save_json, len(results))
+        undone = call.transaction.commit(len(results))
         _report_undone(changes, results, undone)
     return results, lost_at, None if stopped is None else windows_error_of(stopped).describe("the apply stopped")
 

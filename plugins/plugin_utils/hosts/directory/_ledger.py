@@ -21,11 +21,9 @@ from typing import Any
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._acl import load_acl
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._errors import RequestError
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._state import StateBook
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import Image, load_json
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.hosts.directory._store import Image, load_json, save_json
 
 __all__ = ["Ledger", "Transaction", "Undone"]
-
-_Save = Callable[[Path, Any], None]
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ class Transaction:
             self._credentials = Ledger(path, held, self._current_position)
         return self._credentials
 
-    def commit(self, save: _Save, processed: int) -> list[Undone]:
+    def commit(self, processed: int) -> list[Undone]:
         """Write the edited files; the changes undone because one could not be written.
 
         An ``OSError`` escapes only when an undo fails, or when a file written here must be put
@@ -137,7 +135,7 @@ class Transaction:
                 if content == ledger.on_disk:
                     continue
                 try:
-                    save(ledger.path, content)
+                    save_json(ledger.path, content)
                 except OSError as error:
                     first = ledger.first_edit(kept)
                     if first is None:
