@@ -124,6 +124,20 @@ options:
           - Where the job's script logs on the host (C(D:\Isotools\stock\synchro.log)), returned
             as RV(jobs[].log) for reports; the role sets it for its templated C(synchro.bat).
         type: str
+      password_origin:
+        description:
+          - Where C(task.principal.password) comes from. V(job), written for this job; V(default), a
+            password given to every job that logs on with one (the role passes its
+            C(shop_sync_default_password) so).
+          - It matters for an account given by its SID that the host names a group managed service
+            account (gMSA), which has no password to give (Windows fetches it from Active Directory).
+            A V(job) password for it is refused before anything is written; a V(default) one is not
+            sent. A gMSA's name (C(DOMAIN\name$)) is refused a password either way, before the host
+            is contacted.
+          - Only with C(task.principal.password).
+        type: str
+        choices: [job, default]
+        default: job
   folder:
     description:
       - The Task Scheduler folder of the jobs' tasks, created when missing.

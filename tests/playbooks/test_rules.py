@@ -179,3 +179,31 @@ def test_every_mistake_of_the_role_variables_is_named_in_one_run_before_any_host
     ):
         assert message in output, output
     assert [journal(workspace, host) for host in hosts] == [[], []], "a host was contacted"
+
+
+GMSA, GMSA_SID = "CONTOSO\\gmsa_sync$", "S-1-5-21-3623811015-3361044348-30300820-2201"  # invented, as SVC_SID
+
+
+def test_a_password_written_for_a_gmsa_given_by_its_sid_is_refused_while_the_default_password_is_not_sent(workspace: Path) -> None:
+    # By its SID only the host's read names the account a gMSA, which has no password to give: the
+    # password an inventory wrote on the job is refused before the host is written; the role's
+    # shop_sync_default_password, given to every job, is not sent and the job is deployed.
+    written, default = "Yw3!written-for-this-job", "Zq8!shop-sync-default-secret"  # invented
+    job = {"name": "Synchro Stock", "account": GMSA_SID, "sync_command": "x.exe", "schedule": DAILY}
+    hosts: dict[str, dict[str, object]] = {
+        "shopWritten": {"shop_sync_jobs": [{**job, "password": written}]},
+        "shopDefault": {"shop_sync_default_password": default, "shop_sync_jobs": [job]},
+    }
+    path = inventory(workspace, hosts)
+    for host in hosts:
+        empty_image(workspace / host, {"svc_sync": SVC_SID, GMSA: GMSA_SID})
+
+    code, output, _recap = run(workspace, playbook("deploy"), inventory=path, secrets=[written, default])
+
+    assert code != 0
+    assert f"host 'shopWritten', job 'Synchro Stock': principal.password: cannot be used for '{GMSA_SID}'" in output, output
+    assert "a group managed service account has no password to give" in output and "the job's password" in output, output
+    assert journal(workspace, "shopWritten") == ["read"]
+    assert journal(workspace, "shopDefault") == ["read", "apply"]
+    tasks = workspace / "shopDefault" / "C" / "Windows" / "System32" / "Tasks" / "Isotools"
+    assert "<LogonType>Password</LogonType>" in (tasks / "Synchro Stock").read_bytes().decode("utf-16")

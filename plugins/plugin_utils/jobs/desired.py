@@ -39,7 +39,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules impo
     script_source,
     written_folder_problem,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import DesiredFile, DesiredJob, PasswordOrigin
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Problem, SpecError, TaskSpec, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
     name_problem,
@@ -62,7 +62,8 @@ __all__ = [
     "script_bytes",
 ]
 
-MODULE_JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log")
+MODULE_JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log", "password_origin")
+_PASSWORD_ORIGINS = tuple(origin.value for origin in PasswordOrigin)
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
     "name": "is set by the job's name: remove it from task",
@@ -194,12 +195,16 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
     if files and not_owned:
         entry.problem("working_directory", f"{not_owned}; a job that keeps the host's own script (no script) may start there")
     task_spec, problems = _task(entry, name, label, context.folder, working_directory, files)
+    origin = PasswordOrigin(entry.choice("password_origin", _PASSWORD_ORIGINS, PasswordOrigin.JOB.value))
     if task_spec is None or files is None:
         return None, problems
+    if entry.has("password_origin") and task_spec.password is None:
+        entry.problem("password_origin", "says where task.principal.password comes from, which is not given")
     job = DesiredJob(
         name=name,
         definition=task_spec.definition,
         password=task_spec.password,
+        password_origin=origin,
         password_version=task_spec.password_version,
         files=files,
         directories=(working_directory,) if working_directory and not not_owned else (),

@@ -39,7 +39,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.schedule i
     triggers_to_schedule,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES, PasswordOrigin
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
     name_problem,
@@ -298,7 +298,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report, template_exis
     triggers.extend(_raw_list(entry, "triggers", "[{type: daily, at: '02:00'}]"))
     if triggers:
         task["triggers"] = triggers
-    task["principal"] = _principal(entry, defaults)
+    task["principal"], password_from_default = _principal(entry, defaults)
     settings = _settings(entry, defaults)
     if settings:
         task["settings"] = settings
@@ -310,6 +310,10 @@ def _translate(job: object, defaults: JobDefaults, report: Report, template_exis
     if name:
         _check_task(task, name, from_schedule, entry)
     result: dict[str, object] = {"name": name, "state": "present", "working_directory": working_directory, "task": task}
+    if password_from_default:
+        # Not the user's word about this account: where the host names it a gMSA, it is not sent
+        # (a password written on the job is refused there).
+        result["password_origin"] = PasswordOrigin.DEFAULT.value
     if script is not None:
         result["script"] = script
     max_age = _max_age(entry, defaults)
@@ -496,7 +500,8 @@ def _actions(entry: Section, working_directory: str, script: Mapping[str, object
     return [action]
 
 
-def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
+def _principal(entry: Section, defaults: JobDefaults) -> tuple[dict[str, object], bool]:
+    """The job's task principal, and whether its password is shop_sync_default_password."""
     account = entry.text("account", defaults.account, non_empty=True)
     logon_type = entry.choice("logon_type", INVENTORY_LOGON_TYPES, defaults.logon_type)
     if logon_type == "auto":
@@ -507,7 +512,9 @@ def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
     if logon_type and logon_type != "group":
         principal["logon_type"] = logon_type
     password = entry.secret("password")
-    if password is None and not entry.has("password") and logon_type in _PASSWORD_LOGONS and not _is_gmsa(account) and isinstance(defaults.password, str):
+    # shop_sync_default_password goes to a password logon that gives none of its own, never to a gMSA's name.
+    from_default = not entry.has("password") and logon_type in _PASSWORD_LOGONS and not _is_gmsa(account) and isinstance(defaults.password, str)
+    if from_default:
         password = defaults.password
     if password is not None:
         principal["password"] = password
@@ -517,7 +524,7 @@ def _principal(entry: Section, defaults: JobDefaults) -> dict[str, object]:
     display_name = entry.text("account_display_name", None)
     if display_name is not None:
         principal["display_name"] = display_name
-    return principal
+    return principal, from_default
 
 
 def _settings(entry: Section, defaults: JobDefaults) -> dict[str, object]:

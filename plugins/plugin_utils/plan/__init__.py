@@ -73,10 +73,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan._steps imp
     ChangeList,
     DesiredFile,
     DesiredJob,
+    PasswordOrigin,
     PlanProblem,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_paths import ExecutionPaths, check_execution, execution_paths, unread
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import gmsa_logon_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import gmsa_logon_problem, gmsa_password_problem
 
 __all__ = [
     "Backup",
@@ -88,6 +89,7 @@ __all__ = [
     "DesiredJob",
     "JobPlan",
     "JobResult",
+    "PasswordOrigin",
     "Plan",
     "PlanError",
     "PlanOptions",
@@ -430,6 +432,7 @@ class _Planner:
         path = definition.path
         self.problems += _unresolved_accounts(job, self.state)
         definition = self._settled(job, definition)
+        self.problems += self._password_for_a_gmsa(job, definition.principal)
         self.problems += _unreadable_files(job, self.state)
         self.problems += _missing_drives(job, self.state)
         # One task the host or the parser cannot read stops its own job, not the host's others.
@@ -573,11 +576,25 @@ class _Planner:
         else:
             settled = LogonType.PASSWORD
             if principal.logon_type is not None and principal.logon_type is not LogonType.PASSWORD:
-                account = f"'{principal.user_id}' ('{self.state.known_as(principal.user_id)}' on the host)"
+                account = self._named_on_the_host(principal.user_id)
                 self.problems.append(PlanProblem(job.name, "principal.logon_type", gmsa_logon_problem(f"'{principal.logon_type.value}'", account)))
         if settled is principal.logon_type:
             return definition
         return dataclasses.replace(definition, principal=dataclasses.replace(principal, logon_type=settled))
+
+    def _password_for_a_gmsa(self, job: DesiredJob, principal: Principal) -> list[PlanProblem]:
+        """A password written for the job of an account the host names a gMSA is refused, as the
+        spec refuses it for a gMSA's name (a SID does not say, so only this read can): the user
+        said the account has a password, which a gMSA has not. One given to every job
+        (PasswordOrigin.DEFAULT, the role's shop_sync_default_password) is simply not sent."""
+        if job.password is None or job.password_origin is not PasswordOrigin.JOB or principal.user_id is None or not self._is_gmsa(principal):
+            return []
+        problem = gmsa_password_problem(self._named_on_the_host(principal.user_id))
+        return [PlanProblem(job.name, "principal.password", f"{problem} (the role: the job's password)")]
+
+    def _named_on_the_host(self, account: str) -> str:
+        """``account`` as written and as the host's read names it, for a message."""
+        return f"'{account}' ('{self.state.known_as(account)}' on the host)"
 
     def _absent(self, job: DesiredJob) -> JobPlan:
         path = _job_path(job, self.options)

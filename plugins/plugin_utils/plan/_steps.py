@@ -9,13 +9,14 @@ Private to :mod:`plan`, which exports :class:`DesiredJob` and :class:`DesiredFil
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import Change, ChangeKind, path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, TaskDefinition
 
-__all__ = ["ChangeList", "DesiredFile", "DesiredJob", "PlanProblem"]
+__all__ = ["ChangeList", "DesiredFile", "DesiredJob", "PasswordOrigin", "PlanProblem"]
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,24 @@ class DesiredFile:
     sensitive: bool = False
 
 
+class PasswordOrigin(str, enum.Enum):
+    """Where a job's password comes from: a gMSA named only by the host's read (a SID) refuses
+    a password written for the job, and is simply not sent one given to every job."""
+
+    JOB = "job"  # written for this job (task.principal.password, the role job's password)
+    DEFAULT = "default"  # given to every job that logs on with a password (shop_sync_default_password)
+
+    def __str__(self) -> str:  # the option's word, on every Python (3.12 formats enums by name)
+        return self.value
+
+
 @dataclass(frozen=True)
 class DesiredJob:
     name: str
     state: str = "present"  # 'present' | 'absent'
     definition: TaskDefinition | None = None  # required when present
     password: str | None = field(default=None, repr=False)
+    password_origin: PasswordOrigin = PasswordOrigin.JOB
     password_version: str | None = None
     files: tuple[DesiredFile, ...] = ()
     directories: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._principal import (
     PRINCIPAL_KEYS,
     gmsa_logon_problem,
+    gmsa_password_problem,
     principal_spec,
     read_principal,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "SpecError",
     "TaskSpec",
     "gmsa_logon_problem",
+    "gmsa_password_problem",
     "parse_duration_text",
     "parse_spec",
     "parse_time_of_day",

@@ -13,7 +13,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names impo
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 
-__all__ = ["PRINCIPAL_KEYS", "default_logon_type", "gmsa_logon_problem", "principal_spec", "read_principal"]
+__all__ = ["PRINCIPAL_KEYS", "default_logon_type", "gmsa_logon_problem", "gmsa_password_problem", "principal_spec", "read_principal"]
 
 PRINCIPAL_KEYS = keys_at("principal")
 _LOGON_TYPES = tuple(item.value for item in LogonType)
@@ -55,6 +55,11 @@ def gmsa_logon_problem(given: str, account: str) -> str:
         f"{given} does not apply to the group managed service account {account}: a gMSA runs with "
         "logon_type password and no password (Windows fetches it from Active Directory)"
     )
+
+
+def gmsa_password_problem(account: str) -> str:
+    """Why a password is refused for the gMSA ``account`` (described), never quoting it."""
+    return f"cannot be used for {account}: a group managed service account has no password to give (Windows fetches it from Active Directory); remove it"
 
 
 def read_principal(section: Section | None) -> tuple[Principal, str | None]:
@@ -118,10 +123,11 @@ def _check_password(section: Section, principal: Principal) -> None:
     """Refuse a password where Windows would not use it; never quote the password itself."""
     logon_type = principal.logon_type
     if principal.is_gmsa:
-        reason = "a group managed service account has no password to give (Windows fetches it from Active Directory); remove it"
-    elif logon_type in _STORES_PASSWORD:
+        section.problem("password", gmsa_password_problem(describe(principal.user_id)))
         return
-    elif logon_type is None:
+    if logon_type in _STORES_PASSWORD:
+        return
+    if logon_type is None:
         reason = "a password is only stored with logon_type password (run whether the user is logged on or not)"
     else:
         reason = _WHY_NO_PASSWORD[logon_type]

@@ -24,7 +24,7 @@ from hardening_support import (
     spec_through_jobs,
     spec_through_task,
 )
-from support.action_harness import Harness, daily_job
+from support.action_harness import SVC_SYNC, SVC_SYNC_SID, Harness, daily_job
 from support.messages import assert_copyable
 
 SPECS = bad_specs()
@@ -112,6 +112,7 @@ def test_a_bad_task_spec_is_refused_by_win_sync_task_naming_the_task_and_field(h
 def test_a_bad_job_is_refused_naming_the_job_and_field(harness: Harness, case: dict[str, Any]) -> None:
     for name, text in (case.get("templates") or {}).items():
         (harness.playbook_dir / "templates" / name).write_text(text, encoding="utf-8")
+    harness.write_json("accounts.json", {SVC_SYNC: SVC_SYNC_SID, **(case.get("accounts") or {})})
     subject, field = case["subject"], case["field"]
     named = f"{subject}: {field}" if subject and field else subject or field
     result = harness.run("win_sync_jobs", {"jobs": [*case["jobs"], WITNESS], **(case.get("options") or {})})

@@ -155,3 +155,83 @@ def test_a_logon_trigger_for_another_user_is_still_a_change(harness: Harness) ->
 
     assert again["changed"] is True
     assert [change for change in again["changes"] if "user" in change], again["changes"]
+
+
+WRITTEN_PASSWORD = "Yw3!written-for-this-job"  # invented: a password the user wrote on one job
+# Spelt as a gMSA (the spec refuses a password before any host is read), and by its SID (only the
+# host's read names it a gMSA: the plan refuses it, after the one read and before any write).
+REFUSED_AT = {GMSA: "check", "gmsa_sync$@contoso.example": "check", "gmsa_sync$": "check", GMSA_SID: "plan"}
+
+
+def password_job(principal: dict[str, Any], **job: Any) -> dict[str, Any]:
+    """A win_sync_jobs job run by ``principal``."""
+    spec = {"triggers": [{"type": "daily", "at": "06:00"}], "principal": principal}
+    return {"name": "Synchro Stock", "working_directory": "D:\\Isotools\\stock", "script": {"content": "@echo off\n"}, "task": spec, **job}
+
+
+def assert_refused_before_any_write(harness: Harness, message: str, stage: str) -> None:
+    assert "group managed service account has no password to give" in message, message
+    assert WRITTEN_PASSWORD not in message
+    assert harness.ops() == (["read"] if stage == "plan" else [])
+    assert not harness.task_file("\\Isotools", "Synchro Stock").exists()
+    assert not harness.windows_path("D:\\Isotools\\stock").exists()
+
+
+@pytest.mark.parametrize(("spelled", "stage"), REFUSED_AT.items())
+def test_a_password_written_for_a_gmsa_is_refused_by_win_sync_task_whatever_its_spelling(harness: Harness, spelled: str, stage: str) -> None:
+    result = harness.run("win_sync_task", task({"user": spelled, "logon_type": "password", "password": WRITTEN_PASSWORD}))
+
+    assert result.get("failed") is True, result
+    named = "host 'shop01', job 'Synchro Stock': principal.password" if stage == "plan" else "task 'Synchro Stock': principal.password"
+    assert named in result["msg"], result["msg"]
+    assert_refused_before_any_write(harness, result["msg"], stage)
+
+
+@pytest.mark.parametrize(("spelled", "stage"), REFUSED_AT.items())
+def test_a_password_written_for_a_gmsa_is_refused_by_win_sync_jobs_whatever_its_spelling(harness: Harness, spelled: str, stage: str) -> None:
+    principal = {"user": spelled, "logon_type": "password", "password": WRITTEN_PASSWORD}
+
+    result = harness.run("win_sync_jobs", {"jobs": [password_job(principal)]})
+
+    assert result.get("failed") is True, result
+    named = "host 'shop01', job 'Synchro Stock': principal.password" if stage == "plan" else "job 'Synchro Stock': task.principal.password"
+    assert named in result["msg"], result["msg"]
+    assert_refused_before_any_write(harness, result["msg"], stage)
+
+
+@pytest.mark.parametrize(("spelled", "stage"), REFUSED_AT.items())
+def test_a_password_written_on_a_role_job_for_a_gmsa_is_refused_whatever_its_spelling(harness: Harness, spelled: str, stage: str) -> None:
+    # The default password is given to every job; one the inventory wrote on this job is the
+    # user's word that the account has one, which a gMSA has not: refused, not dropped.
+    inventory = [{"name": "Synchro Stock", "working_directory": "D:\\Isotools\\stock", "schedule": [{"daily": "06:00"}], "account": spelled}]
+    inventory[0]["password"] = WRITTEN_PASSWORD
+    defaults = JobDefaults(root="D:\\Isotools", password=DEFAULT_PASSWORD)
+    jobs, problems = translate_jobs(inventory, defaults, "shop01", template_exists=os.path.isfile)
+
+    if stage == "check":
+        assert jobs == []
+        message = "\n".join(problems)
+        assert "host 'shop01', job 'Synchro Stock': password cannot be used" in message, message
+    else:
+        assert problems == []
+        result = harness.run("win_sync_jobs", {"jobs": jobs})
+        assert result.get("failed") is True, result
+        message = result["msg"]
+        assert "host 'shop01', job 'Synchro Stock': principal.password" in message and "the job's password" in message, message
+    assert DEFAULT_PASSWORD not in message
+    assert_refused_before_any_write(harness, message, stage)
+
+
+def test_a_default_password_given_to_a_win_sync_jobs_job_is_not_sent_for_a_gmsa_given_by_its_sid(harness: Harness) -> None:
+    # What the role does with shop_sync_default_password, said to the module: a password given to
+    # every job is not the user's word about this account, and Windows fetches a gMSA's own.
+    principal = {"user": GMSA_SID, "logon_type": "password", "password": DEFAULT_PASSWORD}
+
+    created = harness.run("win_sync_jobs", {"jobs": [password_job(principal, password_origin="default")]})
+
+    assert created.get("failed") is not True, created
+    assert [job["outcome"] for job in created["jobs"]] == ["created"]
+    assert registered_logon_type(harness) == "Password"
+    credentials = harness.root / "credentials.json"
+    assert not credentials.exists() or GMSA_SID not in credentials.read_text(encoding="utf-8")
+    assert DEFAULT_PASSWORD not in json.dumps(created)

@@ -193,6 +193,9 @@ _ROLE_SAYS = {
 }
 _ROLE_DIFFERS = {
     "job-working-directory-missing": "the role's jobs are in shop_sync_root\\<name> by default",
+    # The role says it itself, for a job given shop_sync_default_password.
+    "job-password-origin-typo": "the role's jobs have no password_origin: the role sets it",
+    "job-password-origin-without-password": "the role's jobs have no password_origin: the role sets it",
 }
 _PRINCIPAL_WORDS = {"user": "account", "group": "account", "logon_type": "logon_type", "password": "password", "run_level": "run_level"}
 

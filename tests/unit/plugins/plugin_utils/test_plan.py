@@ -47,6 +47,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import (
     DesiredFile,
     DesiredJob,
     Outcome,
+    PasswordOrigin,
     Plan,
     PlanError,
     PlanOptions,
@@ -530,10 +531,10 @@ def _gmsa_state(*tasks: TaskRecord) -> ReadResult:
 def test_a_gmsa_given_by_its_sid_sends_no_password_and_keeps_no_password_version() -> None:
     # The role gives an account "auto" logon_type password and shop_sync_default_password unless its
     # name says gMSA; by its SID only the host's read says so. Windows fetches a gMSA's password:
-    # none is sent, and no password version is marked, so a version bump registers nothing again.
+    # the default is not sent, and no password version is marked, so a version bump registers nothing again.
     principal = Principal(user_id=GMSA_SID, logon_type=LogonType.PASSWORD)
     definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), principal=principal)
-    job = DesiredJob("A", definition=definition, password="not-for-a-gmsa", password_version="2")
+    job = DesiredJob("A", definition=definition, password="not-for-a-gmsa", password_origin=PasswordOrigin.DEFAULT, password_version="2")
 
     first = plan([job], _gmsa_state(), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
 
@@ -545,6 +546,21 @@ def test_a_gmsa_given_by_its_sid_sends_no_password_and_keeps_no_password_version
     read_back = TaskRecord("\\Isotools\\A", change.xml or "", sha256_hex((change.xml or "").encode()), True, "ready", principal_sid=GMSA_SID)
     bumped = dataclasses.replace(job, password_version="3")
     assert plan([bumped], _gmsa_state(read_back), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml).changes == ()
+
+
+def test_a_password_written_for_a_gmsa_given_by_its_sid_is_refused_before_any_change() -> None:
+    # Written for the job, a password says the account has one: a gMSA has none, by its name
+    # (the spec refuses it) or by the host's name for its SID (only the plan can tell).
+    principal = Principal(user_id=GMSA_SID, logon_type=LogonType.PASSWORD)
+    definition = TaskDefinition(name="A", folder="\\Isotools", actions=(ExecAction(command="x.exe"),), principal=principal)
+    job = DesiredJob("A", definition=definition, password="not-for-a-gmsa")
+
+    with pytest.raises(PlanError) as refused:
+        plan([job], _gmsa_state(), PlanOptions("\\Isotools"), render=render_xml, parse=parse_xml)
+
+    assert (refused.value.job, refused.value.field) == ("A", "principal.password")
+    assert f"'{GMSA_SID}' ('CONTOSO\\gmsa_sync$' on the host)" in str(refused.value)
+    assert "not-for-a-gmsa" not in str(refused.value)
 
 
 def test_a_sid_the_host_does_not_name_a_gmsa_keeps_its_interactive_token_logon() -> None:
