@@ -34,6 +34,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules impo
     SHORTEST_MAX_AGE,
     JobNames,
     job_folder,
+    misplaced_key_hints,
     owned_root_problem,
     script_name_problem,
     script_source,
@@ -64,6 +65,8 @@ __all__ = [
 
 MODULE_JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log", "password_origin")
 _PASSWORD_ORIGINS = tuple(origin.value for origin in PasswordOrigin)
+# A task option written on the job, not under task: (command belongs under task (task.actions[0].command)).
+_MISPLACED_KEYS = misplaced_key_hints(MODULE_JOB_KEYS, under="task")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
     "name": "is set by the job's name: remove it from task",
@@ -167,7 +170,7 @@ def _job(job: object, index: int, context: _Context) -> tuple[DesiredJob | None,
     label = _label(name) if name == given_name else name
     report = Report()
     entry = Section(job, "", report)
-    entry.check_keys(MODULE_JOB_KEYS)
+    entry.check_keys(MODULE_JOB_KEYS, _MISPLACED_KEYS)
     entry.text("name", "", required=True, non_empty=True)
     if name == given_name:
         problem = name_problem(name)

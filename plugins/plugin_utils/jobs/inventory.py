@@ -29,6 +29,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules impo
     SHORTEST_MAX_AGE,
     JobNames,
     job_folder,
+    misplaced_key_hints,
     owned_root_problem,
     script_name_problem,
     script_source,
@@ -106,6 +107,19 @@ _PRINCIPAL_FIELDS = {
     "display_name": "account_display_name",
 }
 _MOST_LOGS_KEPT = 99
+_ACCOUNT_WORDS = tuple(dict.fromkeys(_PRINCIPAL_FIELDS.values()))
+# A task option written as win_sync_jobs takes it: the role's job says its task's options itself,
+# the principal's in words of its own.
+_MISPLACED_KEYS = {
+    **misplaced_key_hints(
+        INVENTORY_JOB_KEYS,
+        said_as={
+            "principal": f"{', '.join(_ACCOUNT_WORDS[:-1])} and {_ACCOUNT_WORDS[-1]}",
+            **{f"principal.{key}": word for key, word in _PRINCIPAL_FIELDS.items()},
+        },
+    ),
+    "task": "is said on the job itself (schedule or triggers, command or actions, account, settings, ...): the role's jobs have no task",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,7 +285,7 @@ def _translate(job: object, defaults: JobDefaults, report: Report, template_exis
         report.add("", f"must be a mapping with at least a name, got {kind_of(job)}")
         return None
     entry = Section(job, "", report)
-    entry.check_keys(INVENTORY_JOB_KEYS)
+    entry.check_keys(INVENTORY_JOB_KEYS, _MISPLACED_KEYS)
     name = entry.text("name", "", required=True, non_empty=True)
     if name:
         problem = name_problem(name)

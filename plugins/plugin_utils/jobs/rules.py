@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.owned_folders import owned_folder_problem, root_problem
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import OPTION_PLACES
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import windows_path_problem, working_directory_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe, kind_of
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.windows_paths import component_problem, is_drive_path, path_length_problem
@@ -31,6 +32,7 @@ __all__ = [
     "JobNames",
     "ScriptSource",
     "job_folder",
+    "misplaced_key_hints",
     "owned_root_problem",
     "script_name_problem",
     "script_source",
@@ -64,6 +66,34 @@ def job_folder(path: str) -> tuple[str, str | None]:
     if problem:
         return "", problem
     return (path.rstrip("\\") if len(path) > 3 else path), None
+
+
+# A job's own name and the module's folder (shop_sync_folder) name its task: never a task option of the job.
+_NAMED_BY_THE_JOB = frozenset({"name", "folder"})
+
+
+def misplaced_key_hints(known: Collection[str], *, under: str | None = None, said_as: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Where each option of a task written on a job, and not one of the job's ``known`` keys,
+    belongs: the messages of :meth:`Section.check_keys` for the job.
+
+    ``under``: the job key holding its task's options (win_sync_jobs' ``task``: ``command belongs
+    under task (task.actions[0].command)``); ``None``: the job says its task's options itself (the
+    role's: ``priority belongs under settings (settings.priority)``, as a task spec says it).
+    ``said_as``: the job's own words for an option it says otherwise, by its place (the role's
+    ``account`` for ``principal.user``).
+    """
+    hints: dict[str, str] = {}
+    for key, place in OPTION_PLACES.items():
+        if key in known or key in _NAMED_BY_THE_JOB:
+            continue
+        own = (said_as or {}).get(place.path)
+        if own is not None:
+            hints[key] = f"is said as {own} here"
+        elif under is not None:
+            hints[key] = f"belongs under {under} ({under}.{place.path})"
+        elif place.section:
+            hints[key] = f"belongs {place.section} ({place.path})"
+    return hints
 
 
 def owned_root_problem(root: str) -> str | None:

@@ -63,8 +63,10 @@ __all__ = [
     "ACTION_KEYS",
     "AT_ANCHOR_DATE",
     "MAX_ACTIONS",
+    "OPTION_PLACES",
     "TOP_KEYS",
     "UNNAMED",
+    "OptionPlace",
     "Problem",
     "SpecError",
     "TaskSpec",
@@ -175,20 +177,39 @@ def parse_spec(options: Mapping[str, object], *, task_label: str | None = None) 
     return TaskSpec(definition=definition, password=password, password_version=password_version)
 
 
-def _misplaced_keys() -> dict[str, str]:
-    """Messages for top-level keys that belong to a section, and for the reserved ``source``.
+@dataclass(frozen=True)
+class OptionPlace:
+    """Where an option of a task spec goes: ``settings.priority``, said ``under settings``."""
 
-    Where a key exists in several sections (``enabled``, ``id``), the later, likelier one wins.
+    path: str  # 'settings.priority', 'actions[0].command'; a top-level option: its own name
+    section: str = ""  # how the message says its section ('under settings'); '' at the top level
+
+
+def _option_places() -> dict[str, OptionPlace]:
+    """Every option of a task spec and its place, for the hint given where it is written elsewhere.
+
+    Where a key exists in several sections (``enabled``, ``id``), the later, likelier one wins;
+    a top-level option wins over all.
     """
-    messages: dict[str, str] = {}
+    places: dict[str, OptionPlace] = {}
     for key in sorted(ALL_TRIGGER_KEYS):
-        messages[key] = f"belongs to a trigger (triggers[0].{key})"
+        places[key] = OptionPlace(f"triggers[0].{key}", "to a trigger")
     for key in ACTION_KEYS:
-        messages[key] = f"belongs to an action (actions[0].{key})"
+        places[key] = OptionPlace(f"actions[0].{key}", "to an action")
     for key in SETTINGS_KEYS:
-        messages[key] = f"belongs under settings (settings.{key})"
+        places[key] = OptionPlace(f"settings.{key}", "under settings")
     for key in PRINCIPAL_KEYS:
-        messages[key] = f"belongs under principal (principal.{key})"
+        places[key] = OptionPlace(f"principal.{key}", "under principal")
+    places.update({key: OptionPlace(key) for key in TOP_KEYS})
+    return places
+
+
+OPTION_PLACES: Mapping[str, OptionPlace] = _option_places()
+
+
+def _misplaced_keys() -> dict[str, str]:
+    """Messages for top-level keys that belong to a section, and for the reserved ``source``."""
+    messages = {key: f"belongs {place.section} ({place.path})" for key, place in OPTION_PLACES.items() if place.section}
     messages["source"] = "is reserved for the ownership marker: the collection writes RegistrationInfo/Source itself to recognise the tasks it owns"
     return messages
 

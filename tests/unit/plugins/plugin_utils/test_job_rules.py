@@ -141,6 +141,36 @@ def test_two_jobs_in_each_others_way_get_the_same_verdict(first: dict[str, Any],
     assert any(phrase in problem for problem in action), action
 
 
+# A task option written on the job itself: (key, value, what win_sync_jobs says, what the role
+# says). None: that job takes the key there (the role's job says its task's options itself).
+MISPLACED: list[tuple[str, object, str | None, str | None]] = [
+    ("command", "D:\\Isotools\\sync.exe", "belongs under task (task.actions[0].command)", None),
+    ("arguments", "/c synchro.bat", "belongs under task (task.actions[0].arguments)", None),
+    ("id", "main", "belongs under task (task.actions[0].id)", "belongs to an action (actions[0].id)"),
+    ("triggers", [{"type": "daily", "at": "03:00"}], "belongs under task (task.triggers)", None),
+    ("at", "03:00", "belongs under task (task.triggers[0].at)", "belongs to a trigger (triggers[0].at)"),
+    ("priority", 5, "belongs under task (task.settings.priority)", "belongs under settings (settings.priority)"),
+    ("principal", {"user": "SYSTEM"}, "belongs under task (task.principal)", "is said as account, logon_type, password, run_level and account_display_name"),
+    ("user", "SYSTEM", "belongs under task (task.principal.user)", "is said as account"),
+    ("display_name", "Sync", "belongs under task (task.principal.display_name)", "is said as account_display_name"),
+    ("description", "Stock", "belongs under task (task.description)", None),
+    ("password_version", "2026-11", "belongs under task (task.password_version)", None),
+    ("task", {"settings": {"priority": 5}}, None, "is said on the job itself"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "action_says", "role_says"), MISPLACED, ids=[case[0] for case in MISPLACED])
+def test_a_task_option_written_on_the_job_is_named_with_where_it_belongs(key: str, value: object, action_says: str | None, role_says: str | None) -> None:
+    role = role_problems([role_job(**{key: value})])
+    action = action_problems([action_job(**{key: value})])
+
+    for problems, says, subject in ((role, role_says, "host 'shop01', job 'Synchro Stock'"), (action, action_says, "job 'Synchro Stock'")):
+        if says is None:
+            assert problems == [], problems
+        else:
+            assert any(problem.startswith(f"{subject}: {key} {says}") for problem in problems), problems
+
+
 GOOD_JOBS: list[tuple[str, dict[str, Any]]] = [
     ("as it is", {}),
     ("a trailing backslash", {"working_directory": f"{ROOT}\\stock\\"}),
@@ -190,6 +220,7 @@ _ROLE_SAYS = {
     "script-without-content-or-template": "sync_command is required by the role's default synchro.bat",  # the role has a default template
     # The role looks in shop_sync_template_dir (and says where), the action in its search path.
     "template-not-found": "'missing.bat.j2' was not found: looked for",
+    "job-task-option-on-the-job": "priority belongs under settings (settings.priority)",  # the role's job has no task
 }
 _ROLE_DIFFERS = {
     "job-working-directory-missing": "the role's jobs are in shop_sync_root\\<name> by default",
