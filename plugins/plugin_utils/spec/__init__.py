@@ -50,9 +50,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
     AT_ANCHOR_DATE,
     Report,
     Section,
-    check_unique_ids,
     describe,
-    index_path,
     kind_of,
     parse_duration_text,
     parse_time_of_day,
@@ -237,24 +235,12 @@ def _read_folder(root: Section) -> str:
 
 
 def _read_actions(root: Section) -> tuple[ExecAction, ...]:
-    items = root.sequence("actions", _EXAMPLE_ACTIONS)
     if not root.has("actions"):
         root.problem("actions", f"is required: at least one program to run (e.g. actions: {_EXAMPLE_ACTIONS})")
-    elif not items and isinstance(root.raw("actions"), (list, tuple)):
+    elif isinstance(root.raw("actions"), (list, tuple)) and not root.raw("actions"):
         root.problem("actions", f"must have at least one action (e.g. {_EXAMPLE_ACTIONS})")
-    if len(items) > MAX_ACTIONS:
-        root.problem("actions", f"has {len(items)} actions; Task Scheduler allows at most {MAX_ACTIONS}")
-    actions: list[ExecAction] = []
-    for index, item in enumerate(items):
-        path = index_path(root.at("actions"), index)
-        if not isinstance(item, Mapping):
-            root.report.add(path, f"must be a mapping with a command (e.g. {{command: 'C:\\Windows\\System32\\cmd.exe'}}), got {kind_of(item)}")
-            continue
-        action = _read_action(Section(item, path, root.report))
-        if action is not None:
-            actions.append(action)
-    check_unique_ids(items, root.at("actions"), root.report)
-    return tuple(actions)
+    needs = "a command (e.g. {command: 'C:\\Windows\\System32\\cmd.exe'})"
+    return tuple(root.mappings("actions", _read_action, limit=MAX_ACTIONS, example=_EXAMPLE_ACTIONS, needs=needs))
 
 
 def _read_action(section: Section) -> ExecAction | None:

@@ -20,7 +20,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names impo
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at, option_at, trigger_keys
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Section,
-    check_unique_ids,
     describe,
     index_path,
     kind_of,
@@ -63,20 +62,8 @@ _LAST = "last"
 
 def read_triggers(root: Section) -> tuple[model.Trigger, ...]:
     """``root['triggers']`` as model triggers, in the order given (the order has no meaning)."""
-    items = root.sequence("triggers", "[{type: daily, at: '06:00'}]")
-    if len(items) > MAX_TRIGGERS:
-        root.problem("triggers", f"has {len(items)} triggers; Task Scheduler allows at most {MAX_TRIGGERS}")
-    triggers: list[model.Trigger] = []
-    for index, item in enumerate(items):
-        path = index_path(root.at("triggers"), index)
-        if not isinstance(item, Mapping):
-            root.report.add(path, f"must be a mapping with a type (e.g. {{type: daily, at: '06:00'}}), got {kind_of(item)}")
-            continue
-        trigger = _read_trigger(Section(item, path, root.report))
-        if trigger is not None:
-            triggers.append(trigger)
-    check_unique_ids(items, root.at("triggers"), root.report)
-    return tuple(triggers)
+    needs = "a type (e.g. {type: daily, at: '06:00'})"
+    return tuple(root.mappings("triggers", _read_trigger, limit=MAX_TRIGGERS, example="[{type: daily, at: '06:00'}]", needs=needs))
 
 
 def _read_trigger(section: Section) -> model.Trigger | None:

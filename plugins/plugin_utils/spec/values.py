@@ -28,7 +28,6 @@ __all__ = [
     "AT_ANCHOR_DATE",
     "Report",
     "Section",
-    "check_unique_ids",
     "child_path",
     "describe",
     "printable",
@@ -440,6 +439,28 @@ class Section:
         self.problem(key, f"must be a list, got {kind_of(value)} (write e.g. {example})")
         return []
 
+    def mappings(self, key: str, read: Callable[[Section], _V | None], *, limit: int, example: str, needs: str) -> list[_V]:
+        """The list of mappings under ``key`` (``actions``, ``triggers``), each read by ``read`` at
+        its index (``triggers[1]``), in order, those ``read`` returns ``None`` for left out.
+
+        More than ``limit`` items, an item that is not a mapping (``needs`` says what one has, with
+        an example) and an ``id`` used twice are problems; ``example`` shows the whole list.
+        """
+        items = self.sequence(key, example)
+        if len(items) > limit:
+            self.problem(key, f"has {len(items)} {key}; Task Scheduler allows at most {limit}")
+        values: list[_V] = []
+        for index, item in enumerate(items):
+            path = index_path(self.at(key), index)
+            if not isinstance(item, Mapping):
+                self.report.add(path, f"must be a mapping with {needs}, got {kind_of(item)}")
+                continue
+            value = read(Section(item, path, self.report))
+            if value is not None:
+                values.append(value)
+        _check_unique_ids(items, self.at(key), self.report)
+        return values
+
     def convert(self, key: str, converter: Callable[[object], _V], default: _T) -> _V | _T:
         """``converter(value)``; a ``ValueError`` it raises becomes this key's problem."""
         value = self.data.get(key)
@@ -452,7 +473,7 @@ class Section:
             return default
 
 
-def check_unique_ids(items: Sequence[object], path: str, report: Report) -> None:
+def _check_unique_ids(items: Sequence[object], path: str, report: Report) -> None:
     """Report each ``id`` already used by an earlier item of the same list (``actions``, ``triggers``)."""
     first_use: dict[str, int] = {}
     for index, item in enumerate(items):

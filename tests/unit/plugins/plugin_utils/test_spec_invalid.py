@@ -110,3 +110,21 @@ def test_problem_without_a_field_reads_as_a_sentence() -> None:
 def test_a_spec_error_needs_a_problem() -> None:
     with pytest.raises(ValueError, match="at least one problem"):
         raise SpecError(())
+
+
+def test_actions_and_triggers_are_read_alike_each_item_named_by_its_index() -> None:
+    # Over the limit, an item that is not a mapping and an id used twice, in both lists: every
+    # problem is said, in order, and the item's problems do not stop the items after it.
+    spec = {
+        "name": "Synchro Stock",
+        "actions": ["cmd.exe", {**SEED_ACTION, "id": "sync"}, {**SEED_ACTION, "id": "sync"}, *[SEED_ACTION] * 30],
+        "triggers": ["daily", {"type": "boot", "id": "start"}, {"type": "boot", "id": "start"}, *[{"type": "boot"}] * 46],
+    }
+    assert [(problem.field, problem.message) for problem in _refusal(spec).problems] == [
+        ("actions", "has 33 actions; Task Scheduler allows at most 32"),
+        ("actions[0]", "must be a mapping with a command (e.g. {command: 'C:\\Windows\\System32\\cmd.exe'}), got a string"),
+        ("actions[2].id", "'sync' is already the id of actions[1]"),
+        ("triggers", "has 49 triggers; Task Scheduler allows at most 48"),
+        ("triggers[0]", "must be a mapping with a type (e.g. {type: daily, at: '06:00'}), got a string"),
+        ("triggers[2].id", "'start' is already the id of triggers[1]"),
+    ]
