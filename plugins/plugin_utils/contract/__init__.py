@@ -19,8 +19,9 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar, overload
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract._json import (
     ContractError,
@@ -502,6 +503,48 @@ def _is_unreadable(item: object) -> bool:
     return isinstance(item, Mapping) and item.get("error") is not None
 
 
+_R = TypeVar("_R")
+
+
+class _Lookup(Generic[_R]):
+    """One kind of record of a read found by its path, case ignored (:class:`ReadResult`'s
+    ``task(path)``, ``folder(path)``, ...); the first record wins when two share a path.
+
+    The kind's table is built once per read, on first use: a plan of 500 jobs looks up
+    thousands of paths, and a linear scan each time would make it quadratic.
+    """
+
+    def __init__(self, records: Callable[[ReadResult], tuple[_R, ...]], key: Callable[[_R], str]) -> None:
+        self._records = records
+        self._key = key
+        self._name = ""
+
+    def __set_name__(self, owner: type[ReadResult], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, read: None, owner: type[ReadResult]) -> _Lookup[_R]: ...
+
+    @overload
+    def __get__(self, read: ReadResult, owner: type[ReadResult]) -> Callable[[str], _R | None]: ...
+
+    def __get__(self, read: ReadResult | None, owner: type[ReadResult]) -> _Lookup[_R] | Callable[[str], _R | None]:
+        if read is None:
+            return self
+        table = self._table(read)
+        return lambda path: table.get(path_key(path))
+
+    def _table(self, read: ReadResult) -> dict[str, _R]:
+        # Kept beside the frozen read's fields (not one of them: no part of its equality or JSON).
+        tables: dict[str, dict[str, _R]] = read.__dict__.setdefault("_indexes", {})
+        if self._name not in tables:
+            table: dict[str, _R] = {}
+            for record in self._records(read):
+                table.setdefault(path_key(self._key(record)), record)
+            tables[self._name] = table
+        return tables[self._name]
+
+
 @dataclass(frozen=True)
 class ReadResult:
     host: HostFacts
@@ -514,36 +557,13 @@ class ReadResult:
     history: HistoryResult | None = None  # when the request asked for it
     environment: tuple[EnvironmentRecord, ...] = ()
 
-    def folder(self, path: str) -> FolderRecord | None:
-        return self._index("folders").get(path_key(path))  # type: ignore[return-value]
-
-    def task(self, path: str) -> TaskRecord | None:
-        return self._index("tasks").get(path_key(path))  # type: ignore[return-value]
-
-    def unreadable_task(self, path: str) -> UnreadableTask | None:
-        return self._index("unreadable").get(path_key(path))  # type: ignore[return-value]
-
-    def file(self, path: str) -> FileRecord | None:
-        return self._index("files").get(path_key(path))  # type: ignore[return-value]
-
-    def directory(self, path: str) -> DirectoryRecord | None:
-        return self._index("directories").get(path_key(path))  # type: ignore[return-value]
-
-    def account(self, name: str) -> AccountRecord | None:
-        return self._index("accounts").get(path_key(name))  # type: ignore[return-value]
-
-    def _index(self, kind: str) -> dict[str, object]:
-        """Case-insensitive lookup table per record kind, built once: a plan of 500 jobs looks
-        up thousands of paths, and a linear scan each time would make it quadratic."""
-        cache: dict[str, dict[str, object]] = self.__dict__.setdefault("_indexes", {})
-        if kind not in cache:
-            records: tuple[object, ...] = getattr(self, kind)
-            table: dict[str, object] = {}
-            for record in records:
-                key = path_key(record.name if isinstance(record, AccountRecord) else record.path)  # type: ignore[attr-defined]
-                table.setdefault(key, record)
-            cache[kind] = table
-        return cache[kind]
+    # read.task(path): the record at that path (an account: of that name), in any case, or None.
+    folder = _Lookup(lambda read: read.folders, lambda record: record.path)
+    task = _Lookup(lambda read: read.tasks, lambda record: record.path)
+    unreadable_task = _Lookup(lambda read: read.unreadable, lambda record: record.path)
+    file = _Lookup(lambda read: read.files, lambda record: record.path)
+    directory = _Lookup(lambda read: read.directories, lambda record: record.path)
+    account = _Lookup(lambda read: read.accounts, lambda record: record.name)
 
     def variables(self) -> dict[str, str | None]:
         """The machine environment variables read, by upper-case name (Windows ignores case);

@@ -33,6 +33,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import
     RunRequest,
     RunResult,
     TaskRecord,
+    UnreadableTask,
     history_query,
     sha256_hex,
     split_task_path,
@@ -243,6 +244,23 @@ def test_read_result_decodes_values_and_finds_records_whatever_the_case() -> Non
     assert result.folder("\\isotools") is not None
     assert result.sids() == {"svc_sync": "S-1-5-21-1-2-3-1104", "CONTOSO\\svc_sync": "S-1-5-21-1-2-3-1104"}  # as asked and as the host names it
     assert result.task("\\Isotools\\Other") is None
+
+
+def test_each_kind_of_record_is_found_by_its_path_or_name_in_any_case_and_again_after_a_merge() -> None:
+    first, second = FileRecord("D:\\Isotools\\a.bat", exists=True), FileRecord("d:\\isotools\\A.BAT", exists=False)
+    read = ReadResult(
+        HostFacts("SHOP01"),
+        files=(first, second),
+        accounts=(AccountRecord("svc_sync", sid="S-1-5-21-1-2-3-1104", account="CONTOSO\\svc_sync"),),
+        unreadable=(UnreadableTask("\\Isotools\\Broken", "not XML"),),
+    )
+    assert read.file("D:\\ISOTOOLS\\A.bat") is first  # two spellings of one path: the first read wins
+    assert read.account("SVC_SYNC") is read.accounts[0] and read.known_as("Svc_Sync") == "CONTOSO\\svc_sync"
+    assert read.unreadable_task("\\isotools\\broken") is read.unreadable[0] and read.task("\\Isotools\\Broken") is None
+    assert read.account("S-1-5-21-1-2-3-1104") is None and read.directory("D:\\Isotools\\a.bat") is None  # by name; of its kind
+    later = FileRecord("D:\\Isotools\\b.bat", exists=True)
+    assert read.file(later.path) is None
+    assert read.merged(ReadResult(HostFacts("SHOP01"), files=(later,))).file("d:\\isotools\\B.bat") is later
 
 
 def mutated(path: list[Any], value: Any) -> dict[str, Any]:
