@@ -15,6 +15,7 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option, owner_option
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import task_job
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
@@ -50,8 +51,12 @@ class ActionModule(HostAction):
         args = call.args
         job, folder = _job(args)
         owner = owner_option(args["owner"])
+        rendered = {}
         if job.definition is not None:
-            result["xml"] = render_xml(mark(job.definition, password_version=job.password_version, owner=owner))
+            # Rendered once: the plan registers this XML for a task to change (it renders only a definition it alters).
+            marked = mark(job.definition, password_version=job.password_version, owner=owner)
+            result["xml"] = render_xml(marked)
+            rendered[path_key(marked.path)] = (marked, result["xml"])
         host = call.host()
         run = SyncRun(
             PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
@@ -61,7 +66,7 @@ class ActionModule(HostAction):
         )
         synced = empty_sync_result()
         try:
-            the_plan = sync(host, [job], run, synced, call.trace)
+            the_plan = sync(host, [job], run, synced, call.trace, rendered=rendered)
         finally:
             _reshape(synced, result)
         planned = the_plan.jobs[0]

@@ -203,7 +203,7 @@ class Plan:
     # What the jobs' tasks run that the read did not bring (a PATH search, a variable's folder):
     # the follow-up read's request; empty when the read was enough.
     unread: ReadRequest = field(default_factory=ReadRequest)
-    # The XML of each task this plan registers, by task path, with the definition it was rendered
+    # The XML of each task this plan registers, by task path (path_key), with the definition it was rendered
     # from: planning the same jobs again after a follow-up read (plan's ``rendered``) renders
     # each job's task once per run, not once per read.
     rendered: Mapping[str, tuple[TaskDefinition, str]] = field(default_factory=dict, repr=False)

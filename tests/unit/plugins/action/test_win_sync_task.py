@@ -11,6 +11,9 @@ import pytest
 from host_samples import synchro_task_xml
 from support.action_harness import Harness, build_action
 
+from ansible_collections.isotools.shop_sync.plugins.action import win_sync_task as action_module
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils import sync as sync_module
+
 STOCK: dict[str, Any] = {
     "name": "Synchro Stock",
     "folder": "\\Isotools",
@@ -151,3 +154,20 @@ def test_winrm_is_the_default_and_refuses_a_local_connection(harness: Harness) -
     assert result["failed"] is True
     assert "shop_sync_backend is winrm (the default when unset) but the host's connection is local" in result["msg"]
     assert harness.ops() == []
+
+
+def test_a_changed_task_s_xml_is_rendered_once_in_a_run(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The module returns the XML it registers (xml) and registers it: one rendering serves both.
+    harness.run("win_sync_task", STOCK)
+    rendered: list[str] = []
+    for module in (action_module, sync_module):
+        render = module.render_xml
+        monkeypatch.setattr(module, "render_xml", lambda definition, render=render: rendered.append(definition.path) or render(definition))
+    later = {**STOCK, "triggers": [{"type": "daily", "at": "07:00", "every": "15m", "until": "22:00"}]}
+
+    result = harness.run("win_sync_task", later)
+
+    assert result["outcome"] == "updated"
+    assert rendered == ["\\Isotools\\Synchro Stock"]
+    registered = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
+    assert "T07:00:00" in result["xml"] and registered.replace("\r\n", "\n") == result["xml"]
