@@ -61,6 +61,9 @@ def build_action(
     task.check_mode = check_mode
     task.diff = diff
     task.async_val = 0
+    # A task whose failure is its own (neither ignore_errors nor failed_when), as by default.
+    task.ignore_errors = False
+    task.failed_when = []
     task.get_search_path.return_value = [str(playbook_dir)]
     if connection is None:
         connection = MagicMock()

@@ -20,10 +20,13 @@ Whatever happens, every string of the result is scrubbed of the passwords found 
 arguments before it leaves the action, what Ansible prints as it is (``msg``, ``warnings``, the
 ``diff`` texts, the -vvv traces) has its control characters shown escaped (``\\x1b``), and the result is handed back :func:`inert`: it holds text
 read from the host (task names, descriptions, arguments), which must never become a template.
+A failure's ``msg`` is also shown once as it is, where Ansible shows it only as JSON (its two
+backslashes for one of a Windows path cannot be copied back): :func:`run_guarded`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import traceback
 from abc import abstractmethod
@@ -97,11 +100,13 @@ def scrubbed(value: Any, secrets: Iterable[str]) -> Any:
     return remove_values(value, hidden)
 
 
-def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iterable[str]) -> Result:
-    """Run ``body(result)`` and return ``result``, failed or not, scrubbed of ``secrets``.
+def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iterable[str], action: ActionBase, name: str, host: str) -> Result:
+    """Run ``body(result)`` for the task of ``action`` on ``host`` and return ``result``, failed or
+    not, scrubbed of ``secrets``.
 
     ``result`` must already hold every key the action returns; ``body`` updates it as it goes,
-    so what it learnt before a failure (a plan, per-job outcomes) is still reported.
+    so what it learnt before a failure (a plan, per-job outcomes) is still reported. A failed
+    result's ``msg``, scrubbed, is shown once as it is (:func:`_show_failure`).
     """
     secrets = tuple(secrets)
     try:
@@ -116,7 +121,10 @@ def run_guarded(result: Result, body: Callable[[Result], None], *, secrets: Iter
         result["failed"] = True
         result["msg"] = f"{type(error).__name__}: {_message(error)}"
         result["exception"] = traceback.format_exc()
-    return inert(_printed_plainly(scrubbed(result, secrets)))
+    shown = inert(_printed_plainly(scrubbed(result, secrets)))
+    if shown.get("failed") and isinstance(shown.get("msg"), str) and not _failure_overridden(action):
+        _show_failure(name, shown["msg"], host)
+    return shown
 
 
 @dataclass(frozen=True)
@@ -180,7 +188,7 @@ class HostAction(ActionBase):
             super(HostAction, self).run(tmp, variables)
             self.act(ActionCall(self, variables, self.arguments(), secrets), result)
 
-        return run_guarded(self.empty_result(), body, secrets=secrets)
+        return run_guarded(self.empty_result(), body, secrets=secrets, action=self, name=self.NAME, host=host_label(variables))
 
     def arguments(self) -> dict[str, Any]:
         """The task's arguments, validated against ``ARGUMENT_SPEC`` (defaults filled in)."""
@@ -211,8 +219,41 @@ def _printed_plainly(result: Result) -> Result:
 
 
 def trace(action: str, message: str, *, secrets: Iterable[str], host: str | None = None) -> None:
-    """Show ``message`` at -vvv, scrubbed: the only way the actions write to the display."""
+    """Show ``message`` at -vvv, scrubbed: with :func:`_show_failure`, the only ways the actions
+    write to the display."""
     _display.vvv(printable(f"{action}: {scrubbed(message, secrets)}", lines=True), host=host)
+
+
+def _core_shows_failures() -> bool:
+    """Whether ansible-core's callbacks show a failed action's ``msg`` as it is themselves.
+
+    From 2.19 on, a failed result becomes an error of its own (``ansible._internal._errors``,
+    new in 2.19) that the default callback prints before the result's JSON, as
+    ``[ERROR]: Task failed: Action failed: <msg>``, even under ``no_log``; 2.17 and 2.18 print only
+    the JSON (the feature, not the version, decides: DEVELOPERS.md, "ansible-core legs").
+    """
+    try:
+        return importlib.util.find_spec("ansible._internal._errors") is not None
+    except ModuleNotFoundError:  # no ansible._internal at all (before 2.19)
+        return False
+
+
+_CORE_SHOWS_FAILURES = _core_shows_failures()
+
+
+def _failure_overridden(action: ActionBase) -> bool:
+    """Whether the task's own words decide its failure (``ignore_errors``, ``failed_when``): then
+    it is no error to show. ``ignore_errors`` is templated by the time the action runs;
+    ``failed_when`` holds the task's conditions, judged after it."""
+    task = action._task
+    return bool(task.ignore_errors) or bool(task.failed_when)
+
+
+def _show_failure(action: str, msg: str, host: str) -> None:
+    """Show a failed result's ``msg`` (scrubbed and printable already) once, as it is, on a core
+    whose callback shows it only as JSON. Unwrapped: Display would break a path across lines."""
+    if not _CORE_SHOWS_FAILURES:
+        _display.error(f"[{host}] {action}: {msg}", wrap_text=False)
 
 
 def folder_option(text: str, option: str = "folder") -> str:
