@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Host text as data, never a template: :func:`inert`, alone.
+"""Host text as data, never a template: :func:`inert`, and :func:`plain`, what it can be given.
 
 Apart from :mod:`support` (which re-exports it) so that the role's filters, which need
 only this, do not import the actions' error handling and the task XML: every task of a play runs
@@ -10,6 +10,7 @@ in a new worker process, which imports its filters afresh, once per host (docs/r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar, cast
 
 from ansible.utils.unsafe_proxy import wrap_var
@@ -28,3 +29,16 @@ def inert(value: _Value) -> _Value:
     ``wrap_var`` there only removes that trust.
     """
     return cast(_Value, wrap_var(value))
+
+
+def plain(value: object) -> object:
+    """``value`` in plain dicts and lists, for a result :func:`inert` can mark. ansible-core 2.19+
+    hands a filter (and an action's ``raw`` option) lazy containers, which cannot be built from
+    outside: ``wrap_var`` rebuilds each sequence by its type, so a list passed through from the
+    input (a raw trigger's ``days_of_week``) failed with "Direct construction of lazy containers
+    is not supported"."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value

@@ -6,7 +6,9 @@ The role ``isotools.shop_sync.sync_jobs`` lets the inventory say a job in a pers
 a name, a schedule in plain words, a run-as account, a sync command; everything else follows
 from the role's defaults. :func:`translate_jobs` turns that into the jobs of ``win_sync_jobs``
 (each with its task spec and its script), collecting every problem of every job with the host,
-the job and the field, so a bad inventory is refused before any host is touched.
+the job and the field, so a bad inventory is refused before any host is touched;
+:func:`resolve_jobs` is that translation with the role's defaults and variables as the role has
+them, the one check of the role (its action ``sync_jobs_check``) and of the filters alike.
 :func:`adopt_tasks` goes the other way for adoption: existing tasks (``win_sync_task_info``)
 become inventory jobs ready for review. Pure functions, no I/O.
 """
@@ -18,7 +20,7 @@ import ntpath
 import os.path
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules import (
@@ -55,6 +57,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values imp
     parse_duration_text,
     quoted,
     secret_problem,
+    to_int,
 )
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
@@ -64,7 +67,9 @@ __all__ = [
     "SCRIPT_KEYS",
     "INVENTORY_LOGON_TYPES",
     "JobDefaults",
+    "DefaultsError",
     "JobsProblem",
+    "resolve_jobs",
     "translate_jobs",
     "variable_problems",
     "adopt_tasks",
@@ -151,6 +156,83 @@ class JobsProblem(ValueError):
         self.problems = tuple(problems)
         count = len(self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the sync jobs:\n" + "\n".join(self.problems))
+
+
+class DefaultsError(ValueError):
+    """The defaults given to :func:`resolve_jobs` are not the role's: the caller's mistake."""
+
+
+# The defaults that are whole numbers, and the role variable each comes from.
+_WHOLE_NUMBERS = {"log_keep": "shop_sync_log_keep", "log_max_kb": "shop_sync_log_max_kb"}
+_DEFAULT_FIELDS = tuple(item.name for item in fields(JobDefaults))
+
+
+def resolve_jobs(
+    jobs: object,
+    defaults: object,
+    host: str,
+    *,
+    variables: Sequence[str] | None = None,
+    known: Sequence[str] | None = None,
+    prune: bool = False,
+    template_exists: Callable[[str], bool],
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The translated jobs of a host and every problem of its defaults, variables and jobs.
+
+    ``defaults`` are the role's (the keys of :class:`JobDefaults`, as the role's variables give
+    them); ``variables`` (the host's ``shop_sync_*`` names) with ``known`` (the role's) also name a
+    misspelt variable and a host that declares no jobs; with ``prune``, a host without jobs is
+    refused, since prune would delete every task the collection registered in its folder (an
+    inventory mistake that left the host without its jobs). Raises :class:`DefaultsError` for
+    ``defaults`` that are not the role's (a caller's mistake, not the inventory's).
+    """
+    problems: list[str] = []
+    job_defaults = _job_defaults(defaults, host, problems)
+    if variables is not None and known is not None:
+        problems += variable_problems([str(name) for name in variables], [str(name) for name in known], host)
+    translated, job_problems = translate_jobs(jobs, job_defaults, host, template_exists=template_exists)
+    problems += job_problems
+    if prune and (jobs is None or jobs == []):
+        problems.append(
+            f"host '{host}': shop_sync_jobs is empty and shop_sync_prune is true, which would delete every task this collection registered in"
+            f" {job_defaults.folder}: list the jobs to remove with state: absent, or set shop_sync_prune: false"
+        )
+    return translated, problems
+
+
+def _job_defaults(defaults: object, host: str, problems: list[str]) -> JobDefaults:
+    """The defaults; a number that is not one is added to ``problems`` (and its default used),
+    so that the jobs are still checked: every problem at once."""
+    if defaults is None:
+        return JobDefaults()
+    if not isinstance(defaults, Mapping):
+        raise DefaultsError(f"defaults must be a mapping of {', '.join(_DEFAULT_FIELDS)}")
+    unknown = sorted(str(key) for key in defaults if key not in _DEFAULT_FIELDS)
+    if unknown:
+        raise DefaultsError(f"defaults has unknown keys {', '.join(unknown)}; known: {', '.join(_DEFAULT_FIELDS)}")
+    given = {str(key): value for key, value in defaults.items() if value is not None}
+    # The role passes "no default password" as None; on cores without native types (before
+    # 2.19) that arrives as '', which would be given to every password logon as its password.
+    if given.get("password") == "":
+        del given["password"]
+    if "settings" in given and not isinstance(given["settings"], Mapping):
+        raise DefaultsError("defaults.settings (shop_sync_default_settings) must be a mapping of task settings")
+    for key, variable in _WHOLE_NUMBERS.items():
+        if key in given:
+            # The role templates "{{ sync_jobs_log_keep }}": an int on ansible-core 2.19+, but text on
+            # 2.17/2.18, which have no native Jinja types; to_int takes both, and nothing else.
+            try:
+                given[key] = to_int(given[key])
+            except ValueError:
+                problems.append(f"host '{host}': {variable} must be a whole number, got {describe(given.pop(key))}")
+    if given.get("template_dir"):
+        # A relative shop_sync_template_dir is a folder of the inventory repository, taken from
+        # where ansible-playbook runs: the project's checkout under AWX (ansible-runner runs a
+        # playbook there; AWX's inventory is a generated script elsewhere), the repository's
+        # root on a workstation. Left relative, the template search path would take it from the
+        # role's and the playbook's folders instead.
+        given["template_dir"] = os.path.abspath(os.path.expanduser(str(given["template_dir"])))
+    return JobDefaults(**given)
 
 
 def translate_jobs(jobs: object, defaults: JobDefaults, host: str, *, template_exists: Callable[[str], bool]) -> tuple[list[dict[str, object]], list[str]]:

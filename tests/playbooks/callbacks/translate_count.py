@@ -4,7 +4,7 @@
 
 A callback is loaded in ansible-playbook's own process before any task runs, and each task's
 worker is forked from it: wrapping the core's ``translate_jobs`` here counts every translation,
-whichever process or filter makes it. Each call appends its host to the file
+whichever process, action or filter makes it. Each call appends its host to the file
 ``SHOP_SYNC_TRANSLATE_COUNT`` names, one line a call. Enabled with ``ANSIBLE_CALLBACK_PLUGINS``
 (this folder) and ``ANSIBLE_CALLBACKS_ENABLED=translate_count``.
 """
@@ -45,11 +45,8 @@ class CallbackModule(CallbackBase):
 
     def __init__(self) -> None:
         super().__init__()
-        # Imported here, where the collection loader is in place; the filter module took its own
-        # name for the function when imported, so both names are replaced.
-        from ansible_collections.isotools.shop_sync.plugins.filter import sync_jobs
+        # Imported here, where the collection loader is in place. Every caller (the role's check
+        # action, the filters) reaches it through resolve_jobs, which looks it up in its module.
         from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs import inventory
 
-        counted = _counting(inventory.translate_jobs)
-        inventory.translate_jobs = counted
-        sync_jobs.translate_jobs = counted  # type: ignore[attr-defined]
+        inventory.translate_jobs = _counting(inventory.translate_jobs)
