@@ -99,7 +99,7 @@ def test_a_bad_inventory_stops_the_play_before_any_host_is_touched(workspace: Pa
     for message in (
         "host 'shopD': shop_sync_log_keep must be a whole number, got 'ten'",
         "host 'shopB', job 'Synchro Stock': schedule[0].daily '25:00' is not a time of day",
-        "host 'shopB', job 'SYNCHRO STOCK': working_directory 'Synchro\\\\stock' must be an absolute folder",
+        "host 'shopB', job 'SYNCHRO STOCK': working_directory 'Synchro\\stock' must be an absolute folder",
         "host 'shopB', job 'SYNCHRO STOCK': name is also the name of job 'Synchro Stock'",
         "host 'shopB', job 'Synchro Prix': color is not a known option",
         "host 'shopC': shop_sync_jobs is empty and shop_sync_prune is true",

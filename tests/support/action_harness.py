@@ -23,6 +23,7 @@ from ansible.playbook.task import Task
 from ansible.template import Templar
 
 from ansible_collections.isotools.shop_sync.plugins.action import (
+    sync_jobs_check,
     sync_report,
     win_sync_jobs,
     win_sync_snapshot,
@@ -33,6 +34,7 @@ from ansible_collections.isotools.shop_sync.plugins.action import (
 from support.directory_faults import faulty_hosts
 
 ACTIONS: dict[str, ModuleType] = {
+    "sync_jobs_check": sync_jobs_check,
     "sync_report": sync_report,
     "win_sync_task": win_sync_task,
     "win_sync_jobs": win_sync_jobs,
