@@ -40,8 +40,9 @@ options:
     type: str
   actions:
     description:
-      - The programs the task starts, in order (at most 32). The order matters.
+      - The programs the task starts, in order, at least one. The order matters.
       - Only C(Exec) actions (start a program) are supported.
+      - At most 32 (Task Scheduler's limit).
     type: list
     elements: dict
     required: true
@@ -72,12 +73,13 @@ options:
         type: str
   triggers:
     description:
-      - When the task starts (at most 48). The triggers form a set; their order does not matter.
+      - When the task starts. The triggers form a set; their order does not matter.
       - Without triggers the task only runs on demand.
       - Calendar triggers (V(once), V(daily), V(weekly), V(monthly), V(monthly_dow)) need a start, O(triggers[].at)
         or O(triggers[].start_boundary).
       - Durations are written C(15m), C(1h30m), C(2d), C(90s), C(1w) or in ISO 8601 (C(PT15M), C(P1D));
         a bare number is refused because it could mean minutes or seconds.
+      - At most 48 (Task Scheduler's limit).
     type: list
     elements: dict
     suboptions:
@@ -148,7 +150,8 @@ options:
         suboptions:
           interval:
             description:
-              - Time between two starts, from C(PT1M) to C(P31D).
+              - Time between two starts.
+              - From V(PT1M) to V(P31D).
             type: str
             required: true
           duration:
@@ -162,7 +165,8 @@ options:
             default: false
       every:
         description:
-          - Friendly O(triggers[].repetition.interval), for example C(15m); C(1m) to C(31d).
+          - Friendly O(triggers[].repetition.interval), for example C(15m).
+          - From V(PT1M) to V(P31D).
         type: str
       until:
         description:
@@ -177,12 +181,14 @@ options:
         type: str
       days_interval:
         description:
-          - V(daily) triggers run every this many days, 1 to 365.
+          - V(daily) triggers run every this many days.
+          - From V(1) to V(365).
         type: int
         default: 1
       weeks_interval:
         description:
-          - V(weekly) triggers run every this many weeks, 1 to 52.
+          - V(weekly) triggers run every this many weeks.
+          - From V(1) to V(52).
         type: int
         default: 1
       days_of_week:
@@ -392,8 +398,9 @@ options:
         default: P3D
       priority:
         description:
-          - Priority of the task's process, 0 (highest) to 10 (lowest); 7 is Windows' default for background
-            tasks.
+          - Priority of the task's process, the lowest number the highest priority; 7 is Windows' default
+            for background tasks.
+          - From V(0) to V(10).
         type: int
         default: 7
       delete_expired_task_after:
@@ -408,12 +415,14 @@ options:
         suboptions:
           interval:
             description:
-              - Time between restarts, from C(1m) to C(31d).
+              - Time between restarts.
+              - From V(PT1M) to V(P31D).
             type: str
             required: true
           count:
             description:
-              - How many restarts to attempt, 1 to 999.
+              - How many restarts to attempt.
+              - From V(1) to V(999).
             type: int
             required: true
       disallow_start_on_remote_app_session:
@@ -438,13 +447,15 @@ options:
         suboptions:
           period:
             description:
-              - How often the task must run during regular maintenance, at least C(P1D).
+              - How often the task must run during regular maintenance.
+              - At least V(P1D).
             type: str
             required: true
           deadline:
             description:
               - Run during emergency maintenance when the task has not run for this long; longer than
                 O(settings.maintenance.period).
+              - At least V(P1D).
             type: str
           exclusive:
             description:

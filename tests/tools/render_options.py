@@ -19,6 +19,7 @@ differs; tests/tools/test_render_options.py does the same in ``make unit``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,7 +33,8 @@ COLLECTIONS = REPO / "build" / "collections"
 if str(COLLECTIONS) not in sys.path:  # the working tree as ansible_collections.isotools.shop_sync (make venv links it)
     sys.path.insert(0, str(COLLECTIONS))
 
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import TASK_OPTIONS, Option, option_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import TASK_OPTIONS, Bound, Option, option_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 __all__ = ["FRAGMENT", "GeneratedRegionError", "ROLE_SPECS", "TASK_OPTIONS_PAGE", "main", "rendered_files"]
 
@@ -80,6 +82,25 @@ def _yaml(data: object, indent: int) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
+# -- the range of an option, as its messages say it --------------------------------------------
+
+
+def _bound(bound: Bound) -> str:
+    """A limit as the readers' messages write it (``PT1M``, ``10``)."""
+    return format_duration(bound) if isinstance(bound, dt.timedelta) else str(bound)
+
+
+def _range_words(option: Option, value: Callable[[str], str]) -> str:
+    """``From V(0) to V(10)``, ``At least V(P1D)``, ``At most 32``: the option's range, ``""`` without one."""
+    if option.type == "list":
+        return "" if option.high is None else f"At most {option.high} (Task Scheduler's limit)"
+    if option.low is not None and option.high is not None:
+        return f"From {value(_bound(option.low))} to {value(_bound(option.high))}"
+    if option.low is not None:
+        return f"At least {value(_bound(option.low))}"
+    return "" if option.high is None else f"At most {value(_bound(option.high))}"
+
+
 # -- the Ansible documentation of an option --------------------------------------------------
 
 
@@ -91,6 +112,9 @@ def _doc_option(option: Option, *, role: bool) -> dict[str, Any]:
     the role passes on. So the role lists the words in the description instead.
     """
     description = list(option.description)
+    limits = _range_words(option, lambda text: f"V({text})")
+    if limits:
+        description.append(limits + ".")
     if role and option.choices:
         description.append(f"One of {', '.join(f'V({choice})' for choice in option.choices)} (letter case, C(_) and C(-) do not matter).")
     doc: dict[str, Any] = {"description": description, "type": option.type}
@@ -168,11 +192,22 @@ def _default_cell(option: Option) -> str:
     return "" if option.default is None else _value(option.default)
 
 
-def _meaning(option: Option) -> str:
+def _meaning(option: Option, *, with_suboptions: bool = False) -> str:
+    """The cell of an option: its summary, its words, its range, and with ``with_suboptions`` (a
+    mapping whose options have no rows of their own) the ranges of its options."""
     if not option.summary:
         raise GeneratedRegionError(f"{_SOURCE}: option {option.name} has no summary for docs/task-options.md")
     words = f"; one of {', '.join(_value(choice) for choice in option.choices)}" if option.choices and not option.choice_summaries else ""
+    limits = _in_a_cell(option)
+    words += f"; {limits}" if limits else ""
+    children = [f"`{child.name}` {_in_a_cell(child)}" for child in option.suboptions if with_suboptions and _in_a_cell(child)]
+    words += f"; {', '.join(children)}" if children else ""
     return option.summary + words
+
+
+def _in_a_cell(option: Option) -> str:
+    words = _range_words(option, _value)
+    return words[:1].lower() + words[1:]
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -181,8 +216,9 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _options_table(options: Iterable[Option]) -> str:
-    return _table(("option", "default", "meaning"), ((f"`{option.name}`", _default_cell(option), _meaning(option)) for option in options))
+def _options_table(options: Iterable[Option], *, with_suboptions: bool = True) -> str:
+    rows = ((f"`{option.name}`", _default_cell(option), _meaning(option, with_suboptions=with_suboptions)) for option in options)
+    return _table(("option", "default", "meaning"), rows)
 
 
 def _trigger_types_table() -> str:
@@ -200,7 +236,7 @@ def _trigger_types_table() -> str:
 
 def _typed_trigger_options_table() -> str:
     options = [option for option in option_at("triggers").suboptions if option.trigger_types]
-    rows = ((f"`{option.name}`", ", ".join(option.trigger_types), _default_cell(option), _meaning(option)) for option in options)
+    rows = ((f"`{option.name}`", ", ".join(option.trigger_types), _default_cell(option), _meaning(option, with_suboptions=True)) for option in options)
     return _table(("option", "triggers", "default", "meaning"), rows)
 
 
@@ -209,7 +245,7 @@ def _at_any_indent(render: Callable[[], str]) -> Callable[[str], str]:
 
 
 _PAGE_TABLES: Mapping[str, Callable[[], str]] = {
-    "top level": lambda: _options_table(TASK_OPTIONS),
+    "top level": lambda: _options_table(TASK_OPTIONS, with_suboptions=False),  # each section has its table
     "actions": lambda: _options_table(option_at("actions").suboptions),
     "trigger options": lambda: _options_table(option for option in option_at("triggers").suboptions if not option.trigger_types),
     "trigger types": _trigger_types_table,

@@ -41,6 +41,23 @@ def test_a_change_to_the_table_makes_every_generated_file_stale(monkeypatch: pyt
     assert _stale() == ["docs/task-options.md", "plugins/doc_fragments/task.py", "roles/sync_jobs/meta/argument_specs.yml"]
 
 
+def test_a_range_of_the_table_is_what_every_generated_file_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = options.option_at("settings")
+    priority = options.option_at("settings.priority")
+    narrower = dataclasses.replace(priority, high=9)
+    table = tuple(
+        dataclasses.replace(option, suboptions=tuple(narrower if child is priority else child for child in option.suboptions)) if option is settings else option
+        for option in options.TASK_OPTIONS
+    )
+    monkeypatch.setattr(options, "TASK_OPTIONS", table)
+    monkeypatch.setattr(render_options, "TASK_OPTIONS", table)
+
+    assert _stale() == ["docs/task-options.md", "plugins/doc_fragments/task.py", "roles/sync_jobs/meta/argument_specs.yml"]
+    assert "- From V(0) to V(9).\n" in render_options.render_fragment()
+    page = render_options.render_page(render_options.TASK_OPTIONS_PAGE.read_text(encoding="utf-8"))
+    assert "| `priority` | `7` | the lowest number the highest priority; from `0` to `9` |" in page
+
+
 def test_the_fragment_documents_the_table() -> None:
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
 

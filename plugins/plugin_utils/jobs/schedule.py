@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
@@ -92,8 +93,8 @@ _MONTHLY_KEYS = ("days", "at", "months")
 _DAY_ALIASES = {day[:3]: day for day in WEEKDAYS}
 _MONTH_ALIASES = {month[:3]: month for month in MONTHS}
 _DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?$")
-_SHORTEST_REPEAT = dt.timedelta(minutes=1)
-_LONGEST_REPEAT = dt.timedelta(days=31)
+# An entry's every is its trigger's: the range is the task options' table's.
+_SHORTEST_REPEAT, _LONGEST_REPEAT = duration_range("triggers.every")
 _ONE_DAY = dt.timedelta(days=1)
 _ONE_SECOND = dt.timedelta(seconds=1)
 

@@ -45,7 +45,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names impo
     normalise_folder,
     working_directory_problem,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at, most_items
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
@@ -76,7 +76,7 @@ __all__ = [
     "spec_from_definition",
 ]
 
-MAX_ACTIONS = 32
+MAX_ACTIONS = most_items("actions")
 UNNAMED = "<unnamed>"
 # The option names are the task options' table's (spec/options.py).
 TOP_KEYS = keys_at("")

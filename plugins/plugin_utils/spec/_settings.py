@@ -8,7 +8,6 @@ the canonical spec lists only the keys whose value differs from it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import replace
 from typing import Any
@@ -21,7 +20,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import (
     RestartOnFailure,
     Settings,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import COMPATIBILITY_VERSIONS, keys_at, option_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import COMPATIBILITY_VERSIONS, duration_range, int_range, keys_at, option_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import Section, describe
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
@@ -45,11 +44,9 @@ RESTART_KEYS = keys_at("settings.restart_on_failure")
 MAINTENANCE_KEYS = keys_at("settings.maintenance")
 _VERSION_NAMES = {version: name for name, version in COMPATIBILITY_VERSIONS.items()}
 _MULTIPLE_INSTANCES = tuple(item.value for item in MultipleInstances)
-_RESTART_INTERVAL_MIN = dt.timedelta(minutes=1)
-_RESTART_INTERVAL_MAX = dt.timedelta(days=31)
-_MAINTENANCE_MIN = dt.timedelta(days=1)
 _GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?$")
 _DEFAULTS = Settings()
+_RESTART_LOW, _RESTART_HIGH = duration_range("settings.restart_on_failure.interval")
 
 
 def read_settings(section: Section | None) -> Settings:
@@ -61,7 +58,7 @@ def read_settings(section: Section | None) -> Settings:
     changes.update(
         multiple_instances=MultipleInstances(multiple),
         execution_time_limit=section.duration("execution_time_limit", _DEFAULTS.execution_time_limit),
-        priority=section.integer("priority", 0, 10, _DEFAULTS.priority),
+        priority=section.integer("priority", *int_range("settings.priority"), _DEFAULTS.priority),
         delete_expired_task_after=section.duration("delete_expired_task_after", None),
         network_settings=_read_network(section),
         idle_settings=_read_idle(section),
@@ -102,8 +99,8 @@ def _read_restart(settings: Section) -> RestartOnFailure | None:
     for key in RESTART_KEYS:
         if not section.has(key):
             section.problem(key, "is required (e.g. restart_on_failure: {interval: 5m, count: 3})")
-    interval = section.duration("interval", None, low=_RESTART_INTERVAL_MIN, high=_RESTART_INTERVAL_MAX)
-    count = section.integer("count", 1, 999, None)
+    interval = section.duration("interval", None, low=_RESTART_LOW, high=_RESTART_HIGH)
+    count = section.integer("count", *int_range("settings.restart_on_failure.count"), None)
     if interval is None or count is None:
         return None
     return RestartOnFailure(interval=interval, count=count)
@@ -115,8 +112,8 @@ def _read_maintenance(settings: Section) -> MaintenanceSettings | None:
         return None
     if not section.has("period"):
         section.problem("period", "is required (how often the task must run during automatic maintenance, at least P1D)")
-    period = section.duration("period", None, low=_MAINTENANCE_MIN)
-    deadline = section.duration("deadline", None, low=_MAINTENANCE_MIN)
+    period = section.duration("period", None, low=duration_range("settings.maintenance.period")[0])
+    deadline = section.duration("deadline", None, low=duration_range("settings.maintenance.deadline")[0])
     if period is not None and deadline is not None and deadline <= period:
         section.problem("deadline", f"{describe(section.raw('deadline'))} must be longer than the period {format_duration(period)}")
     exclusive = section.flag("exclusive", False)

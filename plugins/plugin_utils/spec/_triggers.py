@@ -17,7 +17,7 @@ from typing import Any
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec._events import subscription_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import account_problem
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import keys_at, option_at, trigger_keys
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, int_range, keys_at, most_items, option_at, trigger_keys
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Section,
     describe,
@@ -42,9 +42,8 @@ __all__ = [
     "trigger_spec",
 ]
 
-MAX_TRIGGERS = 48
-REPETITION_MIN = dt.timedelta(minutes=1)
-REPETITION_MAX = dt.timedelta(days=31)
+MAX_TRIGGERS = most_items("triggers")
+REPETITION_MIN, REPETITION_MAX = duration_range("triggers.repetition.interval")
 # Which keys a trigger takes, by type, is the task options' table's: calendar triggers are
 # those that take random_delay, event-like ones those that take delay.
 CALENDAR_TYPES = option_at("triggers.random_delay").trigger_types
@@ -288,10 +287,10 @@ def _read_calendar(section: Section, type_name: str) -> model.Trigger:
     if type_name == "once":
         return model.TimeTrigger(random_delay=random_delay)
     if type_name == "daily":
-        return model.DailyTrigger(days_interval=section.integer("days_interval", 1, 365, 1), random_delay=random_delay)
+        return model.DailyTrigger(days_interval=section.integer("days_interval", *int_range("triggers.days_interval"), 1), random_delay=random_delay)
     if type_name == "weekly":
         return model.WeeklyTrigger(
-            weeks_interval=section.integer("weeks_interval", 1, 52, 1),
+            weeks_interval=section.integer("weeks_interval", *int_range("triggers.weeks_interval"), 1),
             days_of_week=_read_weekdays(section, type_name),
             random_delay=random_delay,
         )

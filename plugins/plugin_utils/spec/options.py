@@ -7,7 +7,10 @@ types take which key), and ``make docs`` (``tests/tools/render_options.py``) wri
 doc fragment ``plugins/doc_fragments/task.py``, the task options of the role's
 ``meta/argument_specs.yml`` and the tables of ``docs/task-options.md``; a test fails when one
 of them differs from what the table gives. Defaults and choices come from :mod:`model`, which
-the readers use too, so a default is written once. Adding a setting: the model, the XML
+the readers use too, so a default is written once. A range (``low``, ``high``: priority 0 to 10,
+at most 48 triggers) is the table's alone: the readers check it (:func:`int_range`,
+:func:`duration_range`, :func:`most_items`) and the generated docs state it, so a description
+never repeats it. Adding a setting: the model, the XML
 (``taskxml``), its reader in ``spec``, and its row here.
 
 ``description`` is the documentation (Ansible markup: C(), O(), V()), ``summary`` the
@@ -17,6 +20,7 @@ Markdown cell of the page's table.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import KW_ONLY, dataclass
 from enum import Enum
 from typing import Literal
@@ -27,14 +31,21 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import
 __all__ = [
     "COMPATIBILITY_VERSIONS",
     "TASK_OPTIONS",
+    "Bound",
     "Option",
     "OptionType",
+    "duration_range",
+    "int_range",
     "keys_at",
+    "most_items",
     "option_at",
     "trigger_keys",
 ]
 
 OptionType = Literal["str", "int", "bool", "list", "dict", "raw"]
+# A limit of an option: a number for an ``int`` option and a list's length, a duration for a
+# ``str`` option that takes one.
+Bound = int | dt.timedelta
 
 
 @dataclass(frozen=True)
@@ -55,11 +66,27 @@ class Option:
     # A trigger's option: the types that take it; empty, every type.
     trigger_types: tuple[str, ...] = ()
     suboptions: tuple[Option, ...] = ()
+    # The range the readers check and the docs state: the least and the most value of an ``int``,
+    # the shortest and the longest duration of a ``str`` duration, the most items of a ``list``.
+    low: Bound | None = None
+    high: Bound | None = None
+
+    def __post_init__(self) -> None:
+        kinds = {"int": int, "list": int, "str": dt.timedelta}
+        for bound in (self.low, self.high):
+            if bound is not None and (self.type not in kinds or not isinstance(bound, kinds[self.type]) or isinstance(bound, bool)):
+                raise TypeError(f"option {self.name} ({self.type}) cannot have the bound {bound!r}")
+        if self.type == "list" and self.low is not None:
+            raise TypeError(f"option {self.name}: a list's fewest items are said by required, not low")
 
 
 # The Windows release that introduced each Task/@version, as a user thinks of it.
 COMPATIBILITY_VERSIONS = {"vista": "1.2", "win7": "1.3", "win8": "1.4", "win10": "1.6"}
 _SETTINGS = model.Settings()
+# A repetition's interval, as Task Scheduler takes it (RepetitionType/Interval); every says it too.
+_REPEAT_LOW, _REPEAT_HIGH = dt.timedelta(minutes=1), dt.timedelta(days=31)
+# Regular maintenance runs at most daily (MaintenanceSettings/Period).
+_MAINTENANCE_LOW = dt.timedelta(days=1)
 _IDLE = model.IdleSettings()
 
 
@@ -125,12 +152,13 @@ TASK_OPTIONS: tuple[Option, ...] = (
         "actions",
         "list",
         description=(
-            "The programs the task starts, in order (at most 32). The order matters.",
+            "The programs the task starts, in order, at least one. The order matters.",
             "Only C(Exec) actions (start a program) are supported.",
         ),
-        summary="1 to 32 programs, run in order ([Actions](#actions)).",
+        summary="the programs, run in order, at least one ([Actions](#actions))",
         elements="dict",
         required=True,
+        high=32,
         suboptions=(
             Option(
                 "command",
@@ -179,14 +207,15 @@ TASK_OPTIONS: tuple[Option, ...] = (
         "triggers",
         "list",
         description=(
-            "When the task starts (at most 48). The triggers form a set; their order does not matter.",
+            "When the task starts. The triggers form a set; their order does not matter.",
             "Without triggers the task only runs on demand.",
             "Calendar triggers (V(once), V(daily), V(weekly), V(monthly), V(monthly_dow)) need a start, O(triggers[].at) or O(triggers[].start_boundary).",
             "Durations are written C(15m), C(1h30m), C(2d), C(90s), C(1w) or in ISO 8601 (C(PT15M), C(P1D)); a bare number is refused because it "
             "could mean minutes or seconds.",
         ),
-        summary="0 to 48 triggers; a set (order has no meaning). Without triggers the task runs on demand only ([Triggers](#triggers)).",
+        summary="a set (order has no meaning); without triggers the task runs on demand only ([Triggers](#triggers))",
         elements="dict",
+        high=48,
         suboptions=(
             Option(
                 "type",
@@ -302,8 +331,10 @@ TASK_OPTIONS: tuple[Option, ...] = (
                     Option(
                         "interval",
                         "str",
-                        description=("Time between two starts, from C(PT1M) to C(P31D).",),
+                        description=("Time between two starts.",),
                         required=True,
+                        low=_REPEAT_LOW,
+                        high=_REPEAT_HIGH,
                     ),
                     Option(
                         "duration",
@@ -321,8 +352,10 @@ TASK_OPTIONS: tuple[Option, ...] = (
             Option(
                 "every",
                 "str",
-                description=("Friendly O(triggers[].repetition.interval), for example C(15m); C(1m) to C(31d).",),
-                summary="friendly `repetition.interval` (`15m`), 1m..31d",
+                description=("Friendly O(triggers[].repetition.interval), for example C(15m).",),
+                summary="friendly `repetition.interval` (`15m`)",
+                low=_REPEAT_LOW,
+                high=_REPEAT_HIGH,
             ),
             Option(
                 "until",
@@ -343,17 +376,21 @@ TASK_OPTIONS: tuple[Option, ...] = (
             Option(
                 "days_interval",
                 "int",
-                description=("V(daily) triggers run every this many days, 1 to 365.",),
-                summary="every this many days, 1..365",
+                description=("V(daily) triggers run every this many days.",),
+                summary="every this many days",
                 default=model.DailyTrigger().days_interval,
+                low=1,
+                high=365,
                 trigger_types=("daily",),
             ),
             Option(
                 "weeks_interval",
                 "int",
-                description=("V(weekly) triggers run every this many weeks, 1 to 52.",),
-                summary="every this many weeks, 1..52",
+                description=("V(weekly) triggers run every this many weeks.",),
+                summary="every this many weeks",
                 default=model.WeeklyTrigger().weeks_interval,
+                low=1,
+                high=52,
                 trigger_types=("weekly",),
             ),
             Option(
@@ -657,9 +694,11 @@ TASK_OPTIONS: tuple[Option, ...] = (
             Option(
                 "priority",
                 "int",
-                description=("Priority of the task's process, 0 (highest) to 10 (lowest); 7 is Windows' default for background tasks.",),
-                summary="0 (highest) to 10 (lowest)",
+                description=("Priority of the task's process, the lowest number the highest priority; 7 is Windows' default for background tasks.",),
+                summary="the lowest number the highest priority",
                 default=_SETTINGS.priority,
+                low=0,
+                high=10,
             ),
             Option(
                 "delete_expired_task_after",
@@ -671,19 +710,23 @@ TASK_OPTIONS: tuple[Option, ...] = (
                 "restart_on_failure",
                 "dict",
                 description=("Restart the task when it fails.",),
-                summary="`{interval: 1m..31d, count: 1..999}`, both required",
+                summary="`{interval, count}`, both required",
                 suboptions=(
                     Option(
                         "interval",
                         "str",
-                        description=("Time between restarts, from C(1m) to C(31d).",),
+                        description=("Time between restarts.",),
                         required=True,
+                        low=dt.timedelta(minutes=1),
+                        high=dt.timedelta(days=31),
                     ),
                     Option(
                         "count",
                         "int",
-                        description=("How many restarts to attempt, 1 to 999.",),
+                        description=("How many restarts to attempt.",),
                         required=True,
+                        low=1,
+                        high=999,
                     ),
                 ),
             ),
@@ -712,18 +755,20 @@ TASK_OPTIONS: tuple[Option, ...] = (
                 "maintenance",
                 "dict",
                 description=("Run the task during Windows automatic maintenance (Windows 8 and later).",),
-                summary="`{period: >= P1D (required), deadline: > period, exclusive: false}` (automatic maintenance)",
+                summary="`{period (required), deadline: > period, exclusive: false}` (automatic maintenance)",
                 suboptions=(
                     Option(
                         "period",
                         "str",
-                        description=("How often the task must run during regular maintenance, at least C(P1D).",),
+                        description=("How often the task must run during regular maintenance.",),
                         required=True,
+                        low=_MAINTENANCE_LOW,
                     ),
                     Option(
                         "deadline",
                         "str",
                         description=("Run during emergency maintenance when the task has not run for this long; longer than O(settings.maintenance.period).",),
+                        low=_MAINTENANCE_LOW,
                     ),
                     Option(
                         "exclusive",
@@ -776,6 +821,30 @@ def option_at(path: str) -> Option:
     if found is None:
         raise KeyError("no task option at an empty path")
     return found
+
+
+def int_range(path: str) -> tuple[int, int]:
+    """The least and the most value of the ``int`` option at ``path``, as the readers check it."""
+    option = option_at(path)
+    if not isinstance(option.low, int) or not isinstance(option.high, int):
+        raise TypeError(f"task option {path} has no range of whole numbers")
+    return option.low, option.high
+
+
+def duration_range(path: str) -> tuple[dt.timedelta | None, dt.timedelta | None]:
+    """The shortest and the longest duration the option at ``path`` takes (``None``: no limit)."""
+    option = option_at(path)
+    if isinstance(option.low, int) or isinstance(option.high, int):
+        raise TypeError(f"task option {path} is no duration")
+    return option.low, option.high
+
+
+def most_items(path: str) -> int:
+    """How many items the list option at ``path`` takes at most (Task Scheduler's limit)."""
+    option = option_at(path)
+    if option.type != "list" or not isinstance(option.high, int):
+        raise TypeError(f"task option {path} is no list with a limit")
+    return option.high
 
 
 def keys_at(path: str) -> tuple[str, ...]:

@@ -5,6 +5,8 @@ docs/task-options.md (which tests/tools/test_render_options.py checks are writte
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
@@ -16,6 +18,7 @@ from ansible_collections.isotools.shop_sync.plugins.doc_fragments.task import Mo
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec, spec_from_definition
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import TASK_OPTIONS, Option, option_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 CMD = "C:\\Windows\\System32\\cmd.exe"
 OPTIONS: dict[str, Any] = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
@@ -143,6 +146,48 @@ def test_every_word_of_the_table_is_a_word_of_the_spec(path: str, option: Option
     assert not [message for message in _problems(spec, field) if "is not one of" in message]
     wrong, field = _with(path, "no_such_word", trigger_type)
     assert any("is not one of" in message for message in _problems(wrong, field))
+
+
+RANGED = [(path, option) for path, option in TABLE if option.low is not None or option.high is not None]
+_ACTION = {"command": CMD}
+_TRIGGER = {"type": "daily", "at": "06:00"}
+
+
+def _range_problems(path: str, option: Option, value: object) -> list[str]:
+    if option.type == "list":
+        assert isinstance(value, int)
+        spec, field = _with(path, [dict(_ACTION if path == "actions" else _TRIGGER) for _item in range(value)])
+        return [message for message in _problems(spec, field) if "allows at most" in message]
+    given = format_duration(value) if isinstance(value, dt.timedelta) else value
+    spec, field = _with(path, given, option.trigger_types[0] if option.trigger_types else "daily")
+    return [message for message in _problems(spec, field) if "must be between" in message or "must be at least" in message]
+
+
+def _expected(option: Option) -> str:
+    if option.type == "list":
+        return f"allows at most {option.high}"
+    words = [format_duration(bound) if isinstance(bound, dt.timedelta) else str(bound) for bound in (option.low, option.high)]
+    return f"must be between {words[0]} and {words[1]}" if option.high is not None else f"must be at least {words[0]}"
+
+
+@pytest.mark.parametrize(("path", "option"), RANGED, ids=[path for path, _option in RANGED])
+def test_the_spec_takes_the_range_of_the_table_and_no_more(path: str, option: Option) -> None:
+    """Each limit of the table is taken, a step beyond it refused with the table's words."""
+    step: int | dt.timedelta = dt.timedelta(seconds=1) if isinstance(option.low or option.high, dt.timedelta) else 1
+    for bound, beyond in ((option.low, -1), (option.high, 1)):
+        if bound is None:
+            continue
+        assert not _range_problems(path, option, bound), f"{path} {bound} is the table's limit, and refused"
+        problems = _range_problems(path, option, bound + beyond * step)  # type: ignore[operator]
+        assert problems and all(_expected(option) in message for message in problems), (path, problems)
+
+
+def test_a_range_fits_its_option() -> None:
+    priority = option_at("settings.priority")
+    with pytest.raises(TypeError, match=r"priority \(int\) cannot have the bound"):
+        dataclasses.replace(priority, high=dt.timedelta(days=1))
+    with pytest.raises(TypeError, match=r"hidden \(bool\) cannot have the bound"):
+        dataclasses.replace(option_at("settings.hidden"), low=0)
 
 
 def test_documented_defaults_are_what_an_omitted_option_means() -> None:
