@@ -35,17 +35,17 @@ options:
     type: list
     elements: dict
     required: true
+    # BEGIN generated: jobs (by tests/tools/render_options.py, make docs, from plugins/plugin_utils/jobs/options.py): do not edit
     suboptions:
       name:
         description:
-          - The job's name, which is the task's name in O(folder) (case-insensitive, unique among
-            the jobs).
+          - The job's name, which is the task's name in O(folder) (case-insensitive, unique among the jobs).
         type: str
         required: true
       state:
         description:
-          - V(present) ensures the job's directory, script and task; V(absent) deletes the task if
-            this collection registered it (the directory and script are left in place).
+          - V(present) ensures the job's directory, script and task; V(absent) deletes the task if this collection
+            registered it (the directory and script are left in place).
         type: str
         choices: [present, absent]
         default: present
@@ -53,23 +53,22 @@ options:
         description:
           - The job's folder on the host, an absolute path on a drive (C(D:\Isotools\Synchro_prod\stock)).
           - Created when missing; the script is written there and the task starts in it.
-          - Created, written and locked down (O(secure_acl)) only when it is a folder the collection
-            owns - under O(root) when given - and never a drive root, the Windows directory,
-            Program Files, ProgramData, Users (a profile) or anything under them. A job with
-            O(jobs[].script) in any other folder is refused before the host is contacted; a job
-            without one may start there, and that folder is compared but never created or changed.
-          - Required when O(jobs[].state=present), unless the job has no O(jobs[].script) and its
-            O(jobs[].task) gives its own C(actions); such a job may have no folder (its task starts
-            where its actions say).
+          - Created, written and locked down (O(secure_acl)) only when it is a folder the collection owns
+            - under O(root) when given - and never a drive root, the Windows directory, Program Files, ProgramData,
+            Users (a profile) or anything under them. A job with O(jobs[].script) in any other folder is refused
+            before the host is contacted; a job without one may start there, and that folder is compared but
+            never created or changed.
+          - Required when O(jobs[].state=present), unless the job has no O(jobs[].script) and its O(jobs[].task)
+            gives its own C(actions); such a job may have no folder (its task starts where its actions say).
         type: str
       script:
         description:
-          - The script the task runs, written to O(jobs[].working_directory). Leave it out to keep
-            whatever script the host has.
+          - The script the task runs, written to O(jobs[].working_directory). Leave it out to keep whatever
+            script the host has.
           - Exactly one of O(jobs[].script.content) and O(jobs[].script.template) is required.
-          - Scripts are written in UTF-8 without a byte order mark. C(.bat) and C(.cmd) scripts get
-            Windows (CRLF) line ends, whatever the template or content has, since C(cmd.exe)
-            misreads a batch file with bare LF line ends.
+          - Scripts are written in UTF-8 without a byte order mark. C(.bat) and C(.cmd) scripts get Windows
+            (CRLF) line ends, whatever the template or content has, since C(cmd.exe) misreads a batch file
+            with bare LF line ends.
         type: dict
         suboptions:
           name:
@@ -84,11 +83,10 @@ options:
           template:
             description:
               - A Jinja2 template on the controller, rendered there and written as the script.
-              - Found like the template module finds its C(src), through the C(templates/) folders
-                of the role and the playbook; an absolute path is used as it is.
-              - The template sees the play's variables, the variables of O(jobs[].script.vars),
-                and the whole job (O(jobs[]) entry, password left out) as C(job) and
-                C(shop_sync_job).
+              - Found like the template module finds its C(src), through the C(templates/) folders of the
+                role and the playbook; an absolute path is used as it is.
+              - The template sees the play's variables, the variables of O(jobs[].script.vars), and the whole
+                job (O(jobs[]) entry, password left out) as C(job) and C(shop_sync_job).
             type: str
           vars:
             description:
@@ -96,48 +94,48 @@ options:
             type: dict
           sensitive:
             description:
-              - C(true) never shows the script's content - no changed lines in RV(jobs[].script_diff)
-                or the C(--diff) output, only that it changed (its hash).
+              - C(true) never shows the script's content - no changed lines in RV(jobs[].script_diff) or the
+                C(--diff) output, only that it changed (its hash).
             type: bool
             default: false
       task:
         description:
-          - The job's task, with the options of M(isotools.shop_sync.win_sync_task) (see there, or
-            C(docs/task-options.md)); C(description), C(author), C(documentation), C(actions),
-            C(triggers), C(principal), C(settings), C(password_version).
+          - The job's task, with the options of M(isotools.shop_sync.win_sync_task) (see there, or C(docs/task-options.md));
+            C(description), C(author), C(documentation), C(actions), C(triggers), C(principal), C(settings),
+            C(password_version).
           - C(name) and C(folder) are not given here; they are O(jobs[].name) and O(folder).
-          - C(actions) defaults to the seed procedure's one action, C(C:\Windows\System32\cmd.exe
-            /c <script name>) started in O(jobs[].working_directory).
+          - C(actions) defaults to the seed procedure's one action, C(C:\Windows\System32\cmd.exe /c <script
+            name>) started in O(jobs[].working_directory).
           - C(principal.password) is never returned, shown in a diff, logged or written.
         type: dict
         default: {}
       max_age:
         description:
-          - How long after its last successful run (its action exited 0) the job counts as stale,
-            a duration (C(1h), C(90m), C(PT1H)), at least a minute. Given, the one read also asks
-            the host for the task's action-completed history events and RV(jobs[].freshness) says
-            whether the job is fresh, stale, never succeeded, or unknown (the host's task history
-            is disabled and the last run did not succeed). Nothing is changed because of it.
+          - How long after its last successful run (its action exited 0) the job counts as stale, a duration
+            (C(1h), C(90m), C(PT1H)). Given, the one read also asks the host for the task's action-completed
+            history events and RV(jobs[].freshness) says whether the job is fresh, stale, never succeeded,
+            or unknown (the host's task history is disabled and the last run did not succeed). Nothing is
+            changed because of it.
+          - At least V(PT1M).
         type: str
       log:
         description:
-          - Where the job's script logs on the host (C(D:\Isotools\stock\synchro.log)), returned
-            as RV(jobs[].log) for reports; the role sets it for its templated C(synchro.bat).
+          - Where the job's script logs on the host (C(D:\Isotools\stock\synchro.log)), returned as RV(jobs[].log)
+            for reports; the role sets it for its templated C(synchro.bat).
         type: str
       password_origin:
         description:
-          - Where C(task.principal.password) comes from. V(job), written for this job; V(default), a
-            password given to every job that logs on with one (the role passes its
-            C(shop_sync_default_password) so).
-          - It matters for an account given by its SID that the host names a group managed service
-            account (gMSA), which has no password to give (Windows fetches it from Active Directory).
-            A V(job) password for it is refused before anything is written; a V(default) one is not
-            sent. A gMSA's name (C(DOMAIN\name$)) is refused a password either way, before the host
-            is contacted.
+          - Where C(task.principal.password) comes from. V(job), written for this job; V(default), a password
+            given to every job that logs on with one (the role passes its C(shop_sync_default_password) so).
+          - It matters for an account given by its SID that the host names a group managed service account
+            (gMSA), which has no password to give (Windows fetches it from Active Directory). A V(job) password
+            for it is refused before anything is written; a V(default) one is not sent. A gMSA's name (C(DOMAIN\name$))
+            is refused a password either way, before the host is contacted.
           - Only with C(task.principal.password).
         type: str
         choices: [job, default]
         default: job
+    # END generated: jobs
   folder:
     description:
       - The Task Scheduler folder of the jobs' tasks, created when missing.

@@ -1,13 +1,17 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write what documents the task options from their one table, ``plugins/plugin_utils/spec/options.py``.
+"""Write what documents the task options and a job's options from their tables,
+``plugins/plugin_utils/spec/options.py`` and ``plugins/plugin_utils/jobs/options.py``.
 
 - ``plugins/doc_fragments/task.py``, the doc fragment of win_sync_task and win_sync_jobs, whole
   (validate-modules and ansible-doc read a fragment as a static string, so it is written, not built
   at import);
-- the task options of the role's ``meta/argument_specs.yml`` (a job's ``actions``, ``triggers``,
-  ``settings``, and ``shop_sync_default_settings``), between ``# BEGIN generated: <name>`` and
+- the options of the role's ``meta/argument_specs.yml``: a job of ``shop_sync_jobs`` (its task
+  options, ``actions``, ``triggers``, ``settings``, the task table's), and
+  ``shop_sync_default_settings``, between ``# BEGIN generated: <name>`` and
   ``# END generated: <name>`` comments;
+- the options of a job of ``win_sync_jobs`` (``plugins/modules/win_sync_jobs.py``, its ``jobs``
+  option's suboptions), between the same comments in its DOCUMENTATION;
 - the tables of ``docs/task-options.md``, between ``<!-- BEGIN generated: <name> ... -->`` and
   ``<!-- END generated: <name> -->``; the prose around them is written by hand.
 
@@ -33,15 +37,18 @@ COLLECTIONS = REPO / "build" / "collections"
 if str(COLLECTIONS) not in sys.path:  # the working tree as ansible_collections.isotools.shop_sync (make venv links it)
     sys.path.insert(0, str(COLLECTIONS))
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs import options as job_options
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import TASK_OPTIONS, Bound, Option, option_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
-__all__ = ["FRAGMENT", "GeneratedRegionError", "ROLE_SPECS", "TASK_OPTIONS_PAGE", "main", "rendered_files"]
+__all__ = ["FRAGMENT", "GeneratedRegionError", "JOBS_MODULE", "ROLE_SPECS", "TASK_OPTIONS_PAGE", "main", "rendered_files"]
 
 FRAGMENT = REPO / "plugins" / "doc_fragments" / "task.py"
 ROLE_SPECS = REPO / "roles" / "sync_jobs" / "meta" / "argument_specs.yml"
 TASK_OPTIONS_PAGE = REPO / "docs" / "task-options.md"
+JOBS_MODULE = REPO / "plugins" / "modules" / "win_sync_jobs.py"
 _SOURCE = "plugins/plugin_utils/spec/options.py"
+_JOB_SOURCE = "plugins/plugin_utils/jobs/options.py"
 _TOOL = "tests/tools/render_options.py"
 
 _FRAGMENT_TEMPLATE = '''# Copyright: (c) 2026, Isotools shop_sync developers
@@ -154,27 +161,38 @@ def _replace_region(text: str, markers: tuple[str, str], render: Callable[[str],
     return text[: match.start("body")] + render(match["indent"]) + text[match.end("body") :]
 
 
-def _role_region(path: str) -> Callable[[str], str]:
+def _options_region(options: Callable[[], Iterable[Option]], *, role: bool) -> Callable[[str], str]:
+    """The ``options`` (a role's) or ``suboptions`` (a module's) of a mapping, at the marker's indent."""
+
     def render(indent: str) -> str:
-        return _yaml({"options": _doc_option(option_at(path), role=True)["options"]}, len(indent))
+        key = "options" if role else "suboptions"
+        return _yaml({key: {option.name: _doc_option(option, role=role) for option in options()}}, len(indent))
 
     return render
 
 
-# A job's task options, and the settings every job gets.
-_ROLE_REGIONS = {
-    "job actions": "actions",
-    "job triggers": "triggers",
-    "job settings": "settings",
-    "shop_sync_default_settings": "settings",
+# A job of shop_sync_jobs, and the settings every job gets. Looked up when rendered, so that a
+# test may change a table.
+_ROLE_REGIONS: Mapping[str, Callable[[], Iterable[Option]]] = {
+    "shop_sync_jobs": lambda: job_options.INVENTORY_JOB_OPTIONS,
+    "shop_sync_default_settings": lambda: option_at("settings").suboptions,
 }
 
 
 def render_role_specs(text: str) -> str:
-    for name, path in _ROLE_REGIONS.items():
+    for name, options in _ROLE_REGIONS.items():
         markers = (f"# BEGIN generated: {name}", f"# END generated: {name}")
-        text = _replace_region(text, markers, _role_region(path), ROLE_SPECS)
+        text = _replace_region(text, markers, _options_region(options, role=True), ROLE_SPECS)
     return text
+
+
+def render_jobs_module(text: str) -> str:
+    """win_sync_jobs with the suboptions of its ``jobs`` option from the module's job table."""
+    markers = ("# BEGIN generated: jobs", "# END generated: jobs")
+    rendered = _replace_region(text, markers, _options_region(lambda: job_options.MODULE_JOB_OPTIONS, role=False), JOBS_MODULE)
+    if rendered.count('"""') != text.count('"""'):
+        raise GeneratedRegionError(f'{_JOB_SOURCE}: a description holds """, which would end the module\'s DOCUMENTATION')
+    return rendered
 
 
 # -- the tables of docs/task-options.md --------------------------------------------------------
@@ -270,6 +288,7 @@ def rendered_files() -> dict[Path, str]:
     return {
         FRAGMENT: render_fragment(),
         ROLE_SPECS: render_role_specs(ROLE_SPECS.read_text(encoding="utf-8")),
+        JOBS_MODULE: render_jobs_module(JOBS_MODULE.read_text(encoding="utf-8")),
         TASK_OPTIONS_PAGE: render_page(TASK_OPTIONS_PAGE.read_text(encoding="utf-8")),
     }
 
@@ -290,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if stale else 0
     for path in stale:
         path.write_text(files[path], encoding="utf-8")
-    print(f"render_options: {len(stale)} of {len(files)} files rewritten from {_SOURCE}")
+    print(f"render_options: {len(stale)} of {len(files)} files rewritten from {_SOURCE} and {_JOB_SOURCE}")
     return 0
 
 

@@ -1,7 +1,9 @@
 # Copyright: (c) 2026, Isotools shop_sync developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The doc fragment, the role's task options and the tables of docs/task-options.md are what the
-task options' table (plugins/plugin_utils/spec/options.py) gives: `make docs` writes them."""
+task options' table (plugins/plugin_utils/spec/options.py) gives, and a job's options in the role's
+argument specs and in win_sync_jobs' docs what the job tables (plugins/plugin_utils/jobs/options.py)
+give: `make docs` writes them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.isotools.shop_sync.plugins.doc_fragments.task import ModuleDocFragment
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs import options as job_options
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import MODULE_JOB_KEYS
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import INVENTORY_JOB_KEYS, JobDefaults, translate_jobs
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import options, parse_spec
 
 
@@ -56,6 +61,46 @@ def test_a_range_of_the_table_is_what_every_generated_file_says(monkeypatch: pyt
     assert "- From V(0) to V(9).\n" in render_options.render_fragment()
     page = render_options.render_page(render_options.TASK_OPTIONS_PAGE.read_text(encoding="utf-8"))
     assert "| `priority` | `7` | the lowest number the highest priority; from `0` to `9` |" in page
+
+
+@pytest.mark.parametrize(
+    ("table", "generated"),
+    [("INVENTORY_JOB_OPTIONS", "roles/sync_jobs/meta/argument_specs.yml"), ("MODULE_JOB_OPTIONS", "plugins/modules/win_sync_jobs.py")],
+)
+def test_a_change_to_a_job_table_makes_its_reader_s_docs_stale(monkeypatch: pytest.MonkeyPatch, table: str, generated: str) -> None:
+    rows = getattr(job_options, table)
+    max_age = next(option for option in rows if option.name == "max_age")
+    changed = tuple(dataclasses.replace(option, description=("Changed.",)) if option is max_age else option for option in rows)
+    monkeypatch.setattr(job_options, table, changed)
+
+    assert _stale() == [generated]
+
+
+def _role_job_options() -> dict[str, dict[str, object]]:
+    specs = yaml.safe_load(render_options.ROLE_SPECS.read_text(encoding="utf-8"))["argument_specs"]["main"]["options"]
+    return specs["shop_sync_jobs"]["options"]  # type: ignore[no-any-return]
+
+
+def test_the_role_documents_a_job_as_the_role_reads_it() -> None:
+    documented = _role_job_options()
+
+    assert tuple(documented) == INVENTORY_JOB_KEYS
+    # The role's check matches words as the spec does (ignoring case, _ and -): Ansible's exact
+    # choices would refuse what the check takes, so the words are in the description.
+    assert "choices" not in documented["logon_type"]
+    assert "V(auto)" in documented["logon_type"]["description"][-1]  # type: ignore[index]
+    assert documented["password"]["no_log"] is True
+    assert documented["max_age"]["description"][-1] == "At least V(PT1M)."  # type: ignore[index]
+
+
+def test_win_sync_jobs_documents_a_job_as_it_reads_it() -> None:
+    text = render_options.JOBS_MODULE.read_text(encoding="utf-8")
+    documentation = yaml.safe_load(text.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])
+    jobs = documentation["options"]["jobs"]["suboptions"]
+
+    assert tuple(jobs) == MODULE_JOB_KEYS
+    assert jobs["state"]["choices"] == ["present", "absent"]
+    assert jobs["task"]["default"] == {}
 
 
 def test_the_fragment_documents_the_table() -> None:
@@ -116,3 +161,14 @@ def test_the_role_takes_the_task_options_as_the_spec_takes_them() -> None:
 
     assert _role_errors(task) == []
     assert _role_errors({"settings": {"priorty": 5}}) != []
+
+
+def test_the_role_takes_a_job_s_words_as_its_check_takes_them() -> None:
+    """``logon_type: Password`` is the role's check's ``password``: Ansible's validation, which
+    runs first through the role's main, must not refuse it for its letter case."""
+    job = {"state": "Present", "logon_type": "Password", "run_level": "HIGHEST", "account": "svc_sync", "sync_command": "sync.exe"}
+    translated, problems = translate_jobs([{"name": "stock", **job}], JobDefaults(root="D:\\Isotools"), "shop01", template_exists=lambda _path: True)
+
+    assert problems == []
+    assert translated[0]["task"]["principal"] == {"user": "svc_sync", "logon_type": "password", "run_level": "highest"}  # type: ignore[index]
+    assert _role_errors(job) == []

@@ -26,12 +26,11 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import
     SYSTEM_SID,
     canonical_account,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.options import MODULE_JOB_OPTIONS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules import (
     DEFAULT_COMMAND,
     DEFAULT_SCRIPT_NAME,
     JOB_STATES,
-    SCRIPT_KEYS,
-    SHORTEST_MAX_AGE,
     JobNames,
     job_folder,
     misplaced_key_hints,
@@ -45,6 +44,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import Pro
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
     name_problem,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, keys_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Report,
     Section,
@@ -63,7 +63,10 @@ __all__ = [
     "script_bytes",
 ]
 
-MODULE_JOB_KEYS = ("name", "state", "working_directory", "script", "task", "max_age", "log", "password_origin")
+# The keys and ranges of a job are those of the job options' table (jobs.options).
+MODULE_JOB_KEYS = keys_at("", MODULE_JOB_OPTIONS)
+SCRIPT_KEYS = keys_at("script", MODULE_JOB_OPTIONS)
+_SHORTEST_MAX_AGE = duration_range("max_age", MODULE_JOB_OPTIONS)[0]
 _PASSWORD_ORIGINS = tuple(origin.value for origin in PasswordOrigin)
 # A task option written on the job, not under task: (command belongs under task (task.actions[0].command)).
 _MISPLACED_KEYS = misplaced_key_hints(MODULE_JOB_KEYS, under="task")
@@ -213,7 +216,7 @@ def _build(entry: Section, state: str, name: str, label: str, context: _Context)
         directories=(working_directory,) if working_directory and not not_owned else (),
         acl_sids=_acl_accounts(task_spec) if context.secure_acl else (),
         owned_root=context.root or working_directory,
-        max_age=entry.duration("max_age", None, low=SHORTEST_MAX_AGE),
+        max_age=entry.duration("max_age", None, low=_SHORTEST_MAX_AGE),
         log=entry.text("log", None, non_empty=True),
     )
     return job, problems

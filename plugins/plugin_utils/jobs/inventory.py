@@ -23,12 +23,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.accounts import is_service_account
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.options import INVENTORY_JOB_OPTIONS, INVENTORY_LOGON_TYPES
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.rules import (
     DEFAULT_COMMAND,
     DEFAULT_SCRIPT_NAME,
     JOB_STATES,
-    SCRIPT_KEYS,
-    SHORTEST_MAX_AGE,
     JobNames,
     job_folder,
     misplaced_key_hints,
@@ -41,13 +40,14 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.schedule i
     schedule_to_triggers,
     triggers_to_schedule,
 )
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import LogonType, Principal, RunLevel
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import Principal
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import PASSWORD_LOGON_TYPES, PasswordOrigin
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import SpecError, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import (
     name_problem,
     normalise_folder,
 )
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, keys_at, option_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     Report,
     Section,
@@ -64,7 +64,6 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import
 __all__ = [
     "DEFAULT_COMMAND",
     "INVENTORY_JOB_KEYS",
-    "SCRIPT_KEYS",
     "INVENTORY_LOGON_TYPES",
     "JobDefaults",
     "DefaultsError",
@@ -75,34 +74,12 @@ __all__ = [
     "adopt_tasks",
 ]
 
-INVENTORY_JOB_KEYS = (
-    "name",
-    "state",
-    "description",
-    "author",
-    "documentation",
-    "working_directory",
-    "sync_command",
-    "script",
-    "command",
-    "arguments",
-    "actions",
-    "schedule",
-    "triggers",
-    "account",
-    "account_display_name",
-    "logon_type",
-    "password",
-    "password_version",
-    "run_level",
-    "enabled",
-    "settings",
-    "max_age",
-)
-# "auto": the seed's "run whether the user is logged on or not" (see _principal), else the spec's.
-INVENTORY_LOGON_TYPES = ("auto", *(item.value for item in LogonType))
+# The keys, words and ranges of a job are those of the job options' table (jobs.options).
+INVENTORY_JOB_KEYS = keys_at("", INVENTORY_JOB_OPTIONS)
+_SCRIPT_KEYS = keys_at("script", INVENTORY_JOB_OPTIONS)
 _PASSWORD_LOGONS = frozenset(item.value for item in PASSWORD_LOGON_TYPES)
-_RUN_LEVELS = tuple(item.value for item in RunLevel)
+_RUN_LEVELS = option_at("run_level", INVENTORY_JOB_OPTIONS).choices
+_SHORTEST_MAX_AGE = duration_range("max_age", INVENTORY_JOB_OPTIONS)[0]
 _PRINCIPAL_FIELDS = {
     "user": "account",
     "group": "account",
@@ -337,7 +314,7 @@ def _default_max_age(defaults: JobDefaults) -> object:
 def _max_age(entry: Section, defaults: JobDefaults) -> str | None:
     """The job's freshness limit in ISO 8601 (``PT1H``), its own or shop_sync_default_max_age."""
     if entry.has("max_age"):
-        value = entry.duration("max_age", None, low=SHORTEST_MAX_AGE)
+        value = entry.duration("max_age", None, low=_SHORTEST_MAX_AGE)
     else:
         try:
             given = _default_max_age(defaults)
@@ -522,7 +499,7 @@ def _script(
     entry: Section, name: str, working_directory: str, defaults: JobDefaults, template_exists: Callable[[str], bool] | None
 ) -> dict[str, object] | None:
     sync_command = entry.text("sync_command", None, non_empty=True)
-    options = entry.child("script", SCRIPT_KEYS)
+    options = entry.child("script", _SCRIPT_KEYS)
     if entry.has("script") and options is None:
         return None
     if options is None and sync_command is None:

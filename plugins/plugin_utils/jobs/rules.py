@@ -27,7 +27,6 @@ __all__ = [
     "DEFAULT_COMMAND",
     "DEFAULT_SCRIPT_NAME",
     "JOB_STATES",
-    "SCRIPT_KEYS",
     "SHORTEST_MAX_AGE",
     "JobNames",
     "ScriptSource",
@@ -44,7 +43,6 @@ __all__ = [
 DEFAULT_COMMAND = "C:\\Windows\\System32\\cmd.exe"
 DEFAULT_SCRIPT_NAME = "synchro.bat"
 JOB_STATES = ("present", "absent")
-SCRIPT_KEYS = ("name", "content", "template", "vars", "sensitive")
 # A freshness limit (max_age) shorter than a minute would call every job stale between two reads.
 SHORTEST_MAX_AGE = dt.timedelta(minutes=1)
 

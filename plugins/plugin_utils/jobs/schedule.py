@@ -49,8 +49,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.options import INVENTORY_JOB_OPTIONS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, keys_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
@@ -79,6 +80,8 @@ __all__ = [
 
 SCHEDULE_KINDS = ("daily", "every", "weekly", "monthly", "at_boot", "once")
 
+# Which keys an entry takes by its kind is this module's rule; the keys, and the ranges, are the
+# job options' table's (jobs.options), whose rows say every key of an entry.
 _COMMON_KEYS = ("enabled",)
 _KEYS_BY_KIND: dict[str, tuple[str, ...]] = {
     "daily": ("daily", "random_delay"),
@@ -88,13 +91,13 @@ _KEYS_BY_KIND: dict[str, tuple[str, ...]] = {
     "at_boot": ("at_boot", "delay"),
     "once": ("once", "random_delay"),
 }
-_WEEKLY_KEYS = ("days", "at")
-_MONTHLY_KEYS = ("days", "at", "months")
+_WEEKLY_KEYS = keys_at("schedule.weekly", INVENTORY_JOB_OPTIONS)
+_MONTHLY_KEYS = keys_at("schedule.monthly", INVENTORY_JOB_OPTIONS)
 _DAY_ALIASES = {day[:3]: day for day in WEEKDAYS}
 _MONTH_ALIASES = {month[:3]: month for month in MONTHS}
 _DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?$")
-# An entry's every is its trigger's: the range is the task options' table's.
-_SHORTEST_REPEAT, _LONGEST_REPEAT = duration_range("triggers.every")
+_SHORTEST_REPEAT, _LONGEST_REPEAT = duration_range("schedule.every", INVENTORY_JOB_OPTIONS)
+_SHORTEST_FOR = duration_range("schedule.for", INVENTORY_JOB_OPTIONS)[0]
 _ONE_DAY = dt.timedelta(days=1)
 _ONE_SECOND = dt.timedelta(seconds=1)
 
@@ -207,7 +210,7 @@ def _clock(start: dt.datetime) -> str:
 
 def _repeat_length(entry: Section, start: dt.datetime | None) -> dt.timedelta | None:
     if entry.has("for"):
-        return entry.duration("for", None, low=_SHORTEST_REPEAT)
+        return entry.duration("for", None, low=_SHORTEST_FOR)
     if not entry.has("until"):
         return None
     try:

@@ -50,7 +50,7 @@ Bound = int | dt.timedelta
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a task spec, as Ansible documents options (plus the page's summary)."""
+    """One option of a task spec (or of a job, :mod:`jobs.options`), as Ansible documents options (plus the page's summary)."""
 
     name: str
     type: OptionType
@@ -59,7 +59,7 @@ class Option:
     summary: str = ""
     elements: OptionType | None = None
     required: bool = False
-    default: str | int | bool | None = None  # None: no default (an omitted option is absent)
+    default: str | int | bool | dict[str, object] | None = None  # None: no default (an omitted option is absent)
     choices: tuple[str, ...] = ()
     choice_summaries: tuple[tuple[str, str], ...] = ()  # (choice, what it means), for the page's table
     no_log: bool = False
@@ -810,46 +810,47 @@ TASK_OPTIONS: tuple[Option, ...] = (
 )
 
 
-def option_at(path: str) -> Option:
-    """The option at a dotted path: ``settings``, ``settings.maintenance``, ``triggers.repetition``."""
-    options, found = TASK_OPTIONS, None
+def option_at(path: str, table: tuple[Option, ...] | None = None) -> Option:
+    """The option at a dotted path of ``table`` (the task options' by default): ``settings``,
+    ``settings.maintenance``, ``triggers.repetition``."""
+    options, found = TASK_OPTIONS if table is None else table, None
     for name in path.split("."):
         found = next((option for option in options if option.name == name), None)
         if found is None:
-            raise KeyError(f"no task option {path}")
+            raise KeyError(f"no option {path}")
         options = found.suboptions
     if found is None:
-        raise KeyError("no task option at an empty path")
+        raise KeyError("no option at an empty path")
     return found
 
 
-def int_range(path: str) -> tuple[int, int]:
+def int_range(path: str, table: tuple[Option, ...] | None = None) -> tuple[int, int]:
     """The least and the most value of the ``int`` option at ``path``, as the readers check it."""
-    option = option_at(path)
+    option = option_at(path, table)
     if not isinstance(option.low, int) or not isinstance(option.high, int):
-        raise TypeError(f"task option {path} has no range of whole numbers")
+        raise TypeError(f"option {path} has no range of whole numbers")
     return option.low, option.high
 
 
-def duration_range(path: str) -> tuple[dt.timedelta | None, dt.timedelta | None]:
+def duration_range(path: str, table: tuple[Option, ...] | None = None) -> tuple[dt.timedelta | None, dt.timedelta | None]:
     """The shortest and the longest duration the option at ``path`` takes (``None``: no limit)."""
-    option = option_at(path)
+    option = option_at(path, table)
     if isinstance(option.low, int) or isinstance(option.high, int):
-        raise TypeError(f"task option {path} is no duration")
+        raise TypeError(f"option {path} is no duration")
     return option.low, option.high
 
 
-def most_items(path: str) -> int:
+def most_items(path: str, table: tuple[Option, ...] | None = None) -> int:
     """How many items the list option at ``path`` takes at most (Task Scheduler's limit)."""
-    option = option_at(path)
+    option = option_at(path, table)
     if option.type != "list" or not isinstance(option.high, int):
-        raise TypeError(f"task option {path} is no list with a limit")
+        raise TypeError(f"option {path} is no list with a limit")
     return option.high
 
 
-def keys_at(path: str) -> tuple[str, ...]:
-    """The option names of the spec's mapping at ``path`` (``""``: the top level), in table order."""
-    options = option_at(path).suboptions if path else TASK_OPTIONS
+def keys_at(path: str, table: tuple[Option, ...] | None = None) -> tuple[str, ...]:
+    """The option names of the mapping at ``path`` of ``table`` (``""``: the top level), in table order."""
+    options = option_at(path, table).suboptions if path else (TASK_OPTIONS if table is None else table)
     return tuple(option.name for option in options)
 
 
