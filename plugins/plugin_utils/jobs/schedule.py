@@ -51,7 +51,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.options import INVENTORY_JOB_OPTIONS
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.model import MONTHS, WEEKDAYS
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, keys_at
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.options import duration_range, keys_at, option_at
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.values import (
     AT_ANCHOR_DATE,
     Report,
@@ -161,7 +161,7 @@ def _daily(entry: Section) -> list[dict[str, object]]:
 def _every(entry: Section) -> list[dict[str, object]]:
     mark = entry.report.mark()
     interval = entry.duration("every", None, low=_SHORTEST_REPEAT, high=_LONGEST_REPEAT)
-    start = _start(entry.raw("from") if entry.has("from") else "00:00", entry.at("from"), entry.report)
+    start = _start(entry.raw("from") if entry.has("from") else _default_time("schedule.from"), entry.at("from"), entry.report)
     if entry.has("until") and entry.has("for"):
         entry.problem("for", "cannot be given with until (until is a time of day, for a duration)")
         return []
@@ -247,6 +247,14 @@ def _monthly(entry: Section) -> list[dict[str, object]]:
     return [trigger]
 
 
+def _default_time(path: str) -> str:
+    """The time of day an entry starts at when it does not say (the table's default, midnight)."""
+    default = option_at(path, INVENTORY_JOB_OPTIONS).default
+    if not isinstance(default, str):
+        raise TypeError(f"job option {path} has no time of day as its default")
+    return default
+
+
 def _calendar(
     entry: Section, form: str, keys: Collection[str], example: str, days_are: str, read_days: Callable[[object, str, Report], Sequence[object]]
 ) -> tuple[Section, Sequence[object], dt.datetime] | None:
@@ -260,7 +268,7 @@ def _calendar(
         options.problem("days", f"is required ({days_are})")
         return None
     days = read_days(options.raw("days"), options.at("days"), options.report)
-    start = _start(options.raw("at") if options.has("at") else "00:00", options.at("at"), options.report)
+    start = _start(options.raw("at") if options.has("at") else _default_time(f"schedule.{form}.at"), options.at("at"), options.report)
     if start is None:
         return None
     return options, days, start
