@@ -26,6 +26,7 @@ from enum import Enum
 from typing import Literal
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils import model
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import MAX_NAME_LENGTH
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_duration
 
 __all__ = [
@@ -108,12 +109,12 @@ TASK_OPTIONS: tuple[Option, ...] = (
         "str",
         description=(
             "Name of the task, as shown in Task Scheduler (for example C(Synchro Stock)).",
-            '1 to 238 characters; none of C(\\ / : * ? " < > |); not C(.) or C(..), not a Windows device name such as C(CON) or C(NUL), and no '
+            f'1 to {MAX_NAME_LENGTH} characters; none of C(\\ / : * ? " < > |); not C(.) or C(..), not a Windows device name such as C(CON) or C(NUL), and no '
             "leading or trailing space or trailing dot.",
             "Task names are case-insensitive on Windows.",
         ),
         summary=(
-            '1 to 238 characters; none of `\\ / : * ? " < > \\|`; not `.` or `..` nor a device name (`CON`, `NUL`, `COM1`...); no '
+            f'1 to {MAX_NAME_LENGTH} characters; none of `\\ / : * ? " < > \\|`; not `.` or `..` nor a device name (`CON`, `NUL`, `COM1`...); no '
             "leading/trailing space, no trailing dot. Case-insensitive on Windows."
         ),
         required=True,
