@@ -47,6 +47,7 @@ _MULTIPLE_INSTANCES = tuple(item.value for item in MultipleInstances)
 _GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?$")
 _DEFAULTS = Settings()
 _RESTART_LOW, _RESTART_HIGH = duration_range("settings.restart_on_failure.interval")
+_PERIOD_LOW = duration_range("settings.maintenance.period")[0]
 
 
 def read_settings(section: Section | None) -> Settings:
@@ -111,8 +112,9 @@ def _read_maintenance(settings: Section) -> MaintenanceSettings | None:
     if section is None:
         return None
     if not section.has("period"):
-        section.problem("period", "is required (how often the task must run during automatic maintenance, at least P1D)")
-    period = section.duration("period", None, low=duration_range("settings.maintenance.period")[0])
+        at_least = f", at least {format_duration(_PERIOD_LOW)}" if _PERIOD_LOW is not None else ""
+        section.problem("period", f"is required (how often the task must run during automatic maintenance{at_least})")
+    period = section.duration("period", None, low=_PERIOD_LOW)
     deadline = section.duration("deadline", None, low=duration_range("settings.maintenance.deadline")[0])
     if period is not None and deadline is not None and deadline <= period:
         section.problem("deadline", f"{describe(section.raw('deadline'))} must be longer than the period {format_duration(period)}")
