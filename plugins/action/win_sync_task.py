@@ -15,10 +15,8 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import ActionCall, HostAction, Result, folder_option, owner_option
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import path_key
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.desired import task_job
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.ownership import mark
-from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, PlanOptions
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan import UPDATE_PASSWORD_CHOICES, DesiredJob, JobPlan, PlanOptions
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec import TOP_KEYS, parse_spec
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.spec.names import name_problem
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.sync import SyncRun, empty_sync_result, sync
@@ -51,12 +49,6 @@ class ActionModule(HostAction):
         args = call.args
         job, folder = _job(args)
         owner = owner_option(args["owner"])
-        rendered = {}
-        if job.definition is not None:
-            # Rendered once: the plan registers this XML for a task to change (it renders only a definition it alters).
-            marked = mark(job.definition, password_version=job.password_version, owner=owner)
-            result["xml"] = render_xml(marked)
-            rendered[path_key(marked.path)] = (marked, result["xml"])
         host = call.host()
         run = SyncRun(
             PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
@@ -66,13 +58,24 @@ class ActionModule(HostAction):
         )
         synced = empty_sync_result()
         try:
-            the_plan = sync(host, [job], run, synced, call.trace, rendered=rendered)
+            the_plan = sync(host, [job], run, synced, call.trace)
         finally:
             _reshape(synced, result)
         planned = the_plan.jobs[0]
         result["path"] = planned.path
+        result["xml"] = _registered_xml(planned)
         if planned.changed:
             result["previous_xml"] = planned.xml_before
+
+
+def _registered_xml(planned: JobPlan) -> str | None:
+    """The XML of the task as the plan registers it (or would, in check mode): the plan's own
+    rendering for a task it registers, else its definition rendered here, once. Never the options
+    as written: the plan names the accounts as the host does and drops a password version from a
+    logon that stores no password."""
+    if planned.xml_after is not None or planned.registered is None:
+        return planned.xml_after
+    return render_xml(planned.registered)
 
 
 def _refuse_misplaced(given: Mapping[str, Any]) -> None:

@@ -148,8 +148,11 @@ changes:
   sample: ['triggers[0]: daily at 06:00 -> daily at 07:00']
 xml:
   description:
-    - The task XML this module registers for these options (it holds no password).
-  returned: when O(state=present) and the options are valid
+    - The task XML as this module registers it (it holds no password); in check mode, as it would register it;
+      for a task left unchanged, the XML it matches. Accounts are named as the host names them, and the
+      password version is kept only for a logon that stores a password.
+  returned: when O(state=present) and the task could be planned (null when the plan fails, or when the task
+    on the host cannot be read or cannot be taken over without its password)
   type: str
 previous_xml:
   description:

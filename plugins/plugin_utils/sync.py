@@ -119,19 +119,9 @@ def empty_sync_result() -> dict[str, Any]:
     return {"changed": False, "jobs": [], "diff": [], "warnings": [], "backups": [], "unlisted": []}
 
 
-def sync(
-    host: HostCaller,
-    jobs: Sequence[DesiredJob],
-    run: SyncRun,
-    result: dict[str, Any],
-    trace: Trace,
-    *,
-    rendered: Mapping[str, tuple[TaskDefinition, str]] | None = None,
-) -> Plan:
+def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dict[str, Any], trace: Trace) -> Plan:
     """Read ``host``, plan ``jobs`` against it and apply the plan unless in check mode.
 
-    ``rendered``: task XML the caller has rendered already (as :attr:`plan.Plan.rendered`), which
-    the plan takes for a task of that same definition rather than rendering it again.
     Raises :class:`plan.PlanError` (nothing written) when the jobs cannot be applied to this host.
     """
     request = read_request_for(jobs, run.options)
@@ -144,7 +134,7 @@ def sync(
 
     def plan_for(current: ReadResult) -> Plan:
         # A plan after a follow-up read keeps the XML the one before rendered: once per run.
-        earlier = planned[-1][1].rendered if planned else rendered
+        earlier = planned[-1][1].rendered if planned else None
         try:
             return plan(jobs, current, run.options, render=render_xml, parse=_parse, check_mode=run.check_mode, rendered=earlier)
         except PlanError as error:

@@ -181,6 +181,10 @@ class JobPlan:
     change_ids: tuple[str, ...] = ()  # the host changes this job needs, shared ones included
     xml_before: str | None = None  # the task on the host, when there is one
     xml_after: str | None = None  # the XML registered by this plan; None when not (re)registered
+    # The definition registering the task writes, whether or not this plan must (its accounts as the
+    # host names them, the owner's mark): what the task is on the host once the plan is applied.
+    # None for an absent job and one the plan leaves alone (unreadable, needs_password).
+    registered: TaskDefinition | None = None
     scripts: tuple[ScriptDiff, ...] = ()  # scripts written by this plan, with their previous content
     warnings: tuple[str, ...] = ()
     # 'privilege escalation path: ...': what the task runs that someone else may change, and the
@@ -475,10 +479,10 @@ class _Planner:
         names = {**ACCOUNT_WORDS, **({canonical_account(run_as, self.sids): run_as} if run_as else {})}
         executed = check_execution(runs, self.state, run_as, owned=lambda path: _owned(path, own), names=names)
         change_ids += files.change_ids
+        registered = mark(_as_the_host_names(definition, self.state), password_version=self._password_version(job, definition), owner=self.options.owner)
         xml_after = None
         if must_register:
-            registered = _as_the_host_names(definition, self.state)
-            xml_after = self._render(job, mark(registered, password_version=self._password_version(job, definition), owner=self.options.owner))
+            xml_after = self._render(job, registered)
             change_ids.append(self._register(job, registered, xml_after, record, requires=change_ids, take_over=take_over))
         changes = (*task_changes, *files.changes)
         return JobPlan(
@@ -489,6 +493,7 @@ class _Planner:
             change_ids=tuple(change_ids),
             xml_before=record.xml if record is not None else None,
             xml_after=xml_after,
+            registered=registered,
             scripts=files.scripts,
             findings=executed.findings,
             unresolved=executed.unresolved,

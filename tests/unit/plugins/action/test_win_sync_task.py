@@ -171,3 +171,47 @@ def test_a_changed_task_s_xml_is_rendered_once_in_a_run(harness: Harness, monkey
     assert rendered == ["\\Isotools\\Synchro Stock"]
     registered = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16")
     assert "T07:00:00" in result["xml"] and registered.replace("\r\n", "\n") == result["xml"]
+
+
+GMSA = "CONTOSO\\gmsa_sync$"  # invented, declared in the image's accounts.json as the host's domain account
+GMSA_SID = "S-1-5-21-3623811015-3361044348-30300820-2201"
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # SYSTEM stores no password: the plan registers no password version in the owner's mark.
+        {**STOCK, "password_version": "2"},
+        # The host names the account CONTOSO\gmsa_sync$: the task is registered under that name.
+        {**STOCK, "principal": {"user": "gmsa_sync$@contoso.example"}},
+        # A SID says nothing of its logon: the host names it a gMSA, registered with LogonType Password.
+        {**STOCK, "principal": {"user": GMSA_SID}},
+    ],
+    ids=["system-password-version", "gmsa-by-upn", "gmsa-by-sid"],
+)
+@pytest.mark.parametrize("check_mode", [False, True], ids=["deploy", "check"])
+def test_the_xml_returned_is_the_one_registered(harness: Harness, task: dict[str, Any], check_mode: bool) -> None:
+    harness.write_json("accounts.json", {GMSA: GMSA_SID})
+    planned = harness.run("win_sync_task", task, check_mode=check_mode)
+    if check_mode:
+        assert not harness.task_file("\\Isotools", "Synchro Stock").exists()
+        created = harness.run("win_sync_task", task)
+    else:
+        created = planned
+    registered = harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16").replace("\r\n", "\n")
+
+    assert created["outcome"] == "created", created
+    assert planned["xml"] == registered
+
+    again = harness.run("win_sync_task", task, check_mode=check_mode)
+    assert (again["changed"], again["changes"]) == (False, []), again
+    assert again["xml"] == registered
+
+
+def test_a_task_left_alone_returns_no_xml(harness: Harness) -> None:
+    # The host's task cannot be read: the job leaves it as it is, and no XML claims otherwise.
+    harness.put_task("\\Isotools", "Synchro Stock", "not XML")
+    result = harness.run("win_sync_task", STOCK)
+    assert result["failed"] is True and result["outcome"] == "unreadable", result
+    assert result["xml"] is None
+    assert harness.task_file("\\Isotools", "Synchro Stock").read_bytes().decode("utf-16").lstrip("\ufeff") == "not XML"
