@@ -68,8 +68,9 @@ MODULE_JOB_KEYS = keys_at("", MODULE_JOB_OPTIONS)
 SCRIPT_KEYS = keys_at("script", MODULE_JOB_OPTIONS)
 _SHORTEST_MAX_AGE = duration_range("max_age", MODULE_JOB_OPTIONS)[0]
 _PASSWORD_ORIGINS = tuple(origin.value for origin in PasswordOrigin)
-# A task option written on the job, not under task: (command belongs under task (task.actions[0].command)).
-_MISPLACED_KEYS = misplaced_key_hints(MODULE_JOB_KEYS, under="task")
+# A task option written on the job, not under task (command belongs under task (task.actions[0].command)),
+# the role's schedule, and the module's folder.
+_MISPLACED_KEYS = misplaced_key_hints(MODULE_JOB_KEYS, under="task", folder="an option of win_sync_jobs")
 # The job sets these itself; a task spec that repeats them would be ambiguous.
 _SET_BY_JOB = {
     "name": "is set by the job's name: remove it from task",

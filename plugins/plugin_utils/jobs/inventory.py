@@ -95,6 +95,7 @@ _ACCOUNT_WORDS = tuple(dict.fromkeys(_PRINCIPAL_FIELDS.values()))
 _MISPLACED_KEYS = {
     **misplaced_key_hints(
         INVENTORY_JOB_KEYS,
+        folder="the variable shop_sync_folder",
         said_as={
             "principal": f"{', '.join(_ACCOUNT_WORDS[:-1])} and {_ACCOUNT_WORDS[-1]}",
             **{f"principal.{key}": word for key, word in _PRINCIPAL_FIELDS.items()},

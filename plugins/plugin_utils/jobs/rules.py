@@ -66,17 +66,23 @@ def job_folder(path: str) -> tuple[str, str | None]:
     return (path.rstrip("\\") if len(path) > 3 else path), None
 
 
-# A job's own name and the module's folder (shop_sync_folder) name its task: never a task option of the job.
+# A job's own name and the jobs' folder name its task: never a task option of the job.
 _NAMED_BY_THE_JOB = frozenset({"name", "folder"})
+# The role's words for a task option, by the option's place, which a job of win_sync_jobs says
+# under its task in the task's own words (the role's schedule is its triggers in plain words).
+_ROLE_WORDS = {"schedule": "triggers"}
 
 
-def misplaced_key_hints(known: Collection[str], *, under: str | None = None, said_as: Mapping[str, str] | None = None) -> dict[str, str]:
+def misplaced_key_hints(known: Collection[str], *, folder: str, under: str | None = None, said_as: Mapping[str, str] | None = None) -> dict[str, str]:
     """Where each option of a task written on a job, and not one of the job's ``known`` keys,
     belongs: the messages of :meth:`Section.check_keys` for the job.
 
+    ``folder``: where the folder of all the jobs' tasks is said (win_sync_jobs: ``an option of
+    win_sync_jobs``; the role: ``the variable shop_sync_folder``), never on a job.
     ``under``: the job key holding its task's options (win_sync_jobs' ``task``: ``command belongs
-    under task (task.actions[0].command)``); ``None``: the job says its task's options itself (the
-    role's: ``priority belongs under settings (settings.priority)``, as a task spec says it).
+    under task (task.actions[0].command)``, and the role's words there: ``schedule is said as
+    task.triggers here``); ``None``: the job says its task's options itself (the role's:
+    ``priority belongs under settings (settings.priority)``, as a task spec says it).
     ``said_as``: the job's own words for an option it says otherwise, by its place (the role's
     ``account`` for ``principal.user``).
     """
@@ -91,6 +97,10 @@ def misplaced_key_hints(known: Collection[str], *, under: str | None = None, sai
             hints[key] = f"belongs under {under} ({under}.{place.path})"
         elif place.section:
             hints[key] = f"belongs {place.section} ({place.path})"
+    if under is not None:
+        hints.update({word: f"is said as {under}.{path} here ({word} is the role's word)" for word, path in _ROLE_WORDS.items() if word not in known})
+    if "folder" not in known:
+        hints["folder"] = f"is {folder}, not of a job (the Task Scheduler folder of all the jobs' tasks)"
     return hints
 
 

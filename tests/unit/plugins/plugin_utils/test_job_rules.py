@@ -141,7 +141,7 @@ def test_two_jobs_in_each_others_way_get_the_same_verdict(first: dict[str, Any],
     assert any(phrase in problem for problem in action), action
 
 
-# A task option written on the job itself: (key, value, what win_sync_jobs says, what the role
+# A task option, or a word of the other way, written on the job itself: (key, value, what win_sync_jobs says, what the role
 # says). None: that job takes the key there (the role's job says its task's options itself).
 MISPLACED: list[tuple[str, object, str | None, str | None]] = [
     ("command", "D:\\Isotools\\sync.exe", "belongs under task (task.actions[0].command)", None),
@@ -156,6 +156,13 @@ MISPLACED: list[tuple[str, object, str | None, str | None]] = [
     ("description", "Stock", "belongs under task (task.description)", None),
     ("password_version", "2026-11", "belongs under task (task.password_version)", None),
     ("task", {"settings": {"priority": 5}}, None, "is said on the job itself"),
+    ("schedule", [{"daily": "03:00"}], "is said as task.triggers here (schedule is the role's word)", None),
+    (
+        "folder",
+        "\\Isotools",
+        "is an option of win_sync_jobs, not of a job (the Task Scheduler folder of all the jobs' tasks)",
+        "is the variable shop_sync_folder, not of a job (the Task Scheduler folder of all the jobs' tasks)",
+    ),
 ]
 
 
