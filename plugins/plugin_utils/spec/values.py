@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reading one value of a task spec: scalar conversions, friendly times, and problem collection.
 
-Private to :mod:`spec`. Converters are pure functions that raise :class:`ValueError` whose text
+Shared, not private: :mod:`spec`'s readers and :mod:`jobs` read and check with it, and the
+other parts word the values they show with its :func:`describe`, :func:`quoted` and
+:func:`printable`. Converters are pure functions that raise :class:`ValueError` whose text
 starts with the value as the user gave it (or with "must ..." when the type is wrong), so that
 ``field + " " + text`` reads as one sentence. :class:`Section` reads a mapping of the spec at a
 path and records every problem in a shared :class:`Report` instead of stopping at the first.
