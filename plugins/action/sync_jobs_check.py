@@ -15,6 +15,7 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.controller import working_directory_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.inert import plain
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.select import host_label
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import Result, inert, passwords_in, run_guarded
@@ -53,6 +54,7 @@ class ActionModule(ActionBase):
                     known=args["known"],
                     prune=args["prune"],
                     template_exists=os.path.isfile,
+                    absolute_path=working_directory_path,
                 )
             except DefaultsError as error:
                 raise AnsibleActionFail(str(error)) from None

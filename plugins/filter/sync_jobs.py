@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.controller import working_directory_path
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.inert import inert, plain
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.inventory_yaml import render_inventory_yaml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.jobs.inventory import DefaultsError, JobsProblem, adopt_tasks, resolve_jobs
@@ -49,7 +50,7 @@ def _checked(
 ) -> tuple[list[dict[str, object]], list[str]]:
     """The translated jobs and every problem of the defaults, the variables and the jobs."""
     try:
-        return resolve_jobs(plain(jobs), defaults, host, variables=variables, known=known, template_exists=os.path.isfile)
+        return resolve_jobs(plain(jobs), defaults, host, variables=variables, known=known, template_exists=os.path.isfile, absolute_path=working_directory_path)
     except DefaultsError as error:
         raise AnsibleFilterError(str(error)) from None
 

@@ -3,7 +3,8 @@
 """What the action plugins share, between Ansible and the core.
 
 ``select`` picks the host a task runs against from its inventory variables, ``support`` is the
-``run()`` they share (``HostAction``) and turns arguments and errors into Ansible's terms, and
-``inert`` keeps host text away from the templar.
+``run()`` they share (``HostAction``) and turns arguments and errors into Ansible's terms,
+``inert`` keeps host text away from the templar, and ``controller`` is the controller's files
+the core asks for (a path from where ansible-playbook runs).
 The use case they call is ``plugin_utils/sync.py``; the host itself is ``hosts/``.
 """

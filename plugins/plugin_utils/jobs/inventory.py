@@ -154,6 +154,7 @@ def resolve_jobs(
     known: Sequence[str] | None = None,
     prune: bool = False,
     template_exists: Callable[[str], bool],
+    absolute_path: Callable[[str], str],
 ) -> tuple[list[dict[str, object]], list[str]]:
     """The translated jobs of a host and every problem of its defaults, variables and jobs.
 
@@ -163,9 +164,12 @@ def resolve_jobs(
     refused, since prune would delete every task the collection registered in its folder (an
     inventory mistake that left the host without its jobs). Raises :class:`DefaultsError` for
     ``defaults`` that are not the role's (a caller's mistake, not the inventory's).
+    ``template_exists`` and ``absolute_path`` are the caller's I/O on the controller: whether a
+    template is a file (:func:`translate_jobs`), and a relative ``template_dir`` made absolute
+    (the filters and the role's check take it from where ansible-playbook runs).
     """
     problems: list[str] = []
-    job_defaults = _job_defaults(defaults, host, problems)
+    job_defaults = _job_defaults(defaults, host, problems, absolute_path)
     if variables is not None and known is not None:
         problems += variable_problems([str(name) for name in variables], [str(name) for name in known], host)
     translated, job_problems = translate_jobs(jobs, job_defaults, host, template_exists=template_exists)
@@ -178,9 +182,10 @@ def resolve_jobs(
     return translated, problems
 
 
-def _job_defaults(defaults: object, host: str, problems: list[str]) -> JobDefaults:
-    """The defaults; a number that is not one is added to ``problems`` (and its default used),
-    so that the jobs are still checked: every problem at once."""
+def _job_defaults(defaults: object, host: str, problems: list[str], absolute_path: Callable[[str], str]) -> JobDefaults:
+    """The defaults, ``template_dir`` made absolute by ``absolute_path``; a number that is not
+    one is added to ``problems`` (and its default used), so that the jobs are still checked:
+    every problem at once."""
     if defaults is None:
         return JobDefaults()
     if not isinstance(defaults, Mapping):
@@ -204,12 +209,9 @@ def _job_defaults(defaults: object, host: str, problems: list[str]) -> JobDefaul
             except ValueError:
                 problems.append(f"host '{host}': {variable} must be a whole number, got {describe(given.pop(key))}")
     if given.get("template_dir"):
-        # A relative shop_sync_template_dir is a folder of the inventory repository, taken from
-        # where ansible-playbook runs: the project's checkout under AWX (ansible-runner runs a
-        # playbook there; AWX's inventory is a generated script elsewhere), the repository's
-        # root on a workstation. Left relative, the template search path would take it from the
-        # role's and the playbook's folders instead.
-        given["template_dir"] = os.path.abspath(os.path.expanduser(str(given["template_dir"])))
+        # Left relative, the template search path would take it from the role's and the
+        # playbook's folders instead of the inventory's.
+        given["template_dir"] = absolute_path(str(given["template_dir"]))
     return JobDefaults(**given)
 
 

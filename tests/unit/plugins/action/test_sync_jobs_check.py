@@ -86,3 +86,15 @@ def test_defaults_that_are_not_the_role_s_are_refused(tmp_path: Path) -> None:
     result = check(tmp_path, [STOCK], defaults={"roots": ROOT})
     assert result["failed"] is True and result["msg"].startswith("defaults has unknown keys roots"), result
     assert "exception" not in result
+
+
+def test_a_relative_template_dir_is_taken_from_where_the_playbook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the filters take it (tests/unit/plugins/filter/test_sync_jobs.py): under AWX the playbook
+    # runs in the project's checkout, and shop_sync_template_dir: production is <project>/production.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "production" / "templates").mkdir(parents=True)
+    (tmp_path / "production" / "templates" / "images.bat.j2").write_text("@echo off\n", encoding="utf-8")
+    job = {**STOCK, "script": {"template": "templates/images.bat.j2"}}
+    result = check(tmp_path / "playbooks", [job], defaults={"root": ROOT, "template_dir": "production"})
+    assert not result.get("failed"), result
+    assert result["jobs"][0]["script"]["template"] == f"{tmp_path}/production/templates/images.bat.j2"
