@@ -8,8 +8,10 @@ contacted; the rest is :func:`plugin_utils.sync.sync`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.controller import BackupFolder
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import (
     ActionCall,
     HostAction,
@@ -49,10 +51,11 @@ class ActionModule(HostAction):
         backup_dir = args["backup_dir"]
         run = SyncRun(
             PlanOptions(folder, prune=args["prune"], update_password=args["update_password"], secure_acl=args["secure_acl"], owner=owner_option(args["owner"])),
+            now=dt.datetime.now(dt.timezone.utc),
             check_mode=call.check_mode,
             diff=call.diff,
             backup=args["backup"],
-            backup_dir=call.controller_path(backup_dir) if args["backup"] and backup_dir else None,
+            backup_files=BackupFolder(call.controller_path(backup_dir)) if args["backup"] and backup_dir else None,
             host_name=call.host_name,
         )
         sync(host, jobs, run, result, call.trace)

@@ -9,6 +9,7 @@ job's result.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +53,7 @@ class ActionModule(HostAction):
         host = call.host()
         run = SyncRun(
             PlanOptions(folder, update_password=args["update_password"], secure_acl=False, owner=owner),
+            now=dt.datetime.now(dt.timezone.utc),
             check_mode=call.check_mode,
             diff=call.diff,
             host_name=call.host_name,

@@ -37,11 +37,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.compare import change_lines
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.contract import (
@@ -86,7 +85,7 @@ from ansible_collections.isotools.shop_sync.plugins.plugin_utils.plan.execution_
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.taskxml import encode_for_host, parse_xml, render_xml
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.timeutil import format_boundary, format_duration
 
-__all__ = ["FOLLOW_UP_READS", "SyncRun", "empty_sync_result", "read_more", "sync"]
+__all__ = ["FOLLOW_UP_READS", "BackupFiles", "SyncRun", "empty_sync_result", "read_more", "sync"]
 
 Trace = Callable[[str], None]
 # Reads after the first one, for what the tasks run that it could not know (a hand-made task's
@@ -102,15 +101,24 @@ _MOST_LINE_CHARS = 200
 _WOULD = {Outcome.CREATED: "would create", Outcome.UPDATED: "would update", Outcome.DELETED: "would delete", Outcome.PRUNED: "would prune"}
 
 
+class BackupFiles(Protocol):
+    """Where a run writes its backups, the caller's I/O (``actions.controller.BackupFolder``, a
+    folder on the controller): the run names each file, the folder keeps it."""
+
+    def write(self, name: Sequence[str], content: bytes) -> str:
+        """``content`` as the file ``name`` (its folders, then its file name); the path written."""
+
+
 @dataclass(frozen=True)
 class SyncRun:
-    """How this run goes: planning options, check/diff mode and where backups are kept."""
+    """How this run goes: planning options, when it runs, check/diff mode and where backups are kept."""
 
     options: PlanOptions
+    now: dt.datetime  # the controller's clock (aware), read by the caller: freshness, backup folders
     check_mode: bool = False
     diff: bool = False
     backup: bool = False
-    backup_dir: str | None = None  # controller folder; None: backups are only returned
+    backup_files: BackupFiles | None = None  # None: backups are only returned
     host_name: str = "localhost"
 
 
@@ -157,7 +165,7 @@ def sync(host: HostCaller, jobs: Sequence[DesiredJob], run: SyncRun, result: dic
     ]
     result["jobs"] = [_job_entry(job) for job in the_plan.jobs]
     runtime = {path_key(record.path): record for record in state.tasks}
-    watch = _Watch({job.name.casefold(): job for job in jobs}, state, dt.datetime.now(dt.timezone.utc))
+    watch = _Watch({job.name.casefold(): job for job in jobs}, state, run.now)
     result["jobs"] = [{**entry, **_runtime(runtime.get(path_key(entry["path"]))), **watch.entry(entry, runtime)} for entry in result["jobs"]]
     result["unlisted"] = _unlisted(state, the_plan, run.options.folder)
     if run.diff:
@@ -449,35 +457,24 @@ def _script_diff(path: str, before: bytes | None, after: bytes) -> list[str]:
 
 
 def _backups(the_plan: Plan, run: SyncRun) -> list[dict[str, Any]]:
-    """What is about to be replaced, returned and (with ``backup_dir``) written to disk first.
+    """What is about to be replaced, returned and (with ``backup_files``) written first, each
+    run's files in ``<host>/<UTC time of the run>/``.
 
     A script marked sensitive is kept in its backup file only: the result (which -v prints, a
     registered variable or a report may carry on) says it was kept, never what it held."""
-    folder = None
-    if run.backup_dir is not None:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-        folder = os.path.join(run.backup_dir, _safe(run.host_name), stamp)
-    return [backup.as_result(_write_backup(folder, backup) if folder is not None else ()) for backup in backup_entries(the_plan)]
+    files = run.backup_files
+    folder = (_safe(run.host_name), run.now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ"))
+    return [backup.as_result(_write_backup(files, folder, backup) if files is not None else ()) for backup in backup_entries(the_plan)]
 
 
-def _write_backup(folder: str, backup: Backup) -> list[str]:
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+def _write_backup(files: BackupFiles, folder: tuple[str, ...], backup: Backup) -> list[str]:
     written = []
     if backup.xml is not None:
         # As Windows keeps it: `schtasks /create /xml <file>` registers the backup again.
-        written.append(_write(os.path.join(folder, backup.job + ".xml"), encode_for_host(backup.xml)))
+        written.append(files.write((*folder, backup.job + ".xml"), encode_for_host(backup.xml)))
     for script in backup.scripts:
-        written.append(_write(os.path.join(folder, _safe(script.path)), script.content))
+        written.append(files.write((*folder, _safe(script.path)), script.content))
     return written
-
-
-def _write(path: str, content: bytes) -> str:
-    # Readable by the controller's user only, whatever the umask: a backup holds what a
-    # sensitive script must not show, and the previous task's XML. The folder is 0o700 too.
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
-        stream.write(content)
-    os.chmod(path, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
-    return path
 
 
 def _safe(name: str) -> str:
