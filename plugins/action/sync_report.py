@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +21,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.validation import check_type_list
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.controller import write_atomically
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.actions.support import inert
 from ansible_collections.isotools.shop_sync.plugins.plugin_utils.report import (
     FailOn,
@@ -114,7 +114,7 @@ class ActionModule(ActionBase):
         try:
             os.makedirs(dest, exist_ok=True)
             for kind, text in contents.items():
-                _write_atomically(files[kind], text)
+                write_atomically(files[kind], text.encode("utf-8"), mode=0o644)
         except OSError as error:
             raise AnsibleActionFail(f"the report could not be written to {dest}: {error}") from None
         result["msg"] = f"report written to {files['html']}"
@@ -179,18 +179,3 @@ def report_folder(dest: str, limit: str | None, generated: dt.datetime) -> str:
     if limit is None:
         return full
     return os.path.join(os.path.dirname(full), "limited", generated.strftime("%Y%m%dT%H%M%SZ"))
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Readers see the old file or the new one, never half of one."""
-    directory = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".sync_report.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

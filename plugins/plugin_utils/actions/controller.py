@@ -11,10 +11,11 @@ A path taken from the playbook's directory is :func:`plugin_utils.actions.select
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["BackupFolder", "working_directory_path"]
+__all__ = ["BackupFolder", "working_directory_path", "write_atomically"]
 
 
 def working_directory_path(path: str) -> str:
@@ -24,6 +25,22 @@ def working_directory_path(path: str) -> str:
     # playbook there; AWX's inventory is a generated script elsewhere), the repository's
     # root on a workstation.
     return os.path.abspath(os.path.expanduser(path))
+
+
+def write_atomically(path: str, content: bytes, *, mode: int) -> None:
+    """``content`` as the file ``path`` with ``mode``: readers see the earlier file or the new one,
+    never half of one, and a write that fails (a full disk) leaves the earlier file as it was."""
+    # mkstemp's file is the controller user's only (0o600) until it is whole, whatever the umask.
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,5 @@ class BackupFolder:
         # Readable by the controller's user only, whatever the umask: a backup holds what a
         # sensitive script must not show, and the previous task's XML. Its folder is 0o700 too.
         os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-        with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
-            stream.write(content)
-        os.chmod(target, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
+        write_atomically(target, content, mode=0o600)
         return target
