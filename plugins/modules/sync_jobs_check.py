@@ -99,23 +99,12 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - isotools.shop_sync.controller
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
       - Nothing is written, in check mode or not.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
-    details:
-      - Runs on the controller only; it never contacts the host it runs for.
 notes:
   - RV(jobs) carries the passwords, so run the task with C(no_log), which hides its result but
     not the problems it lists; register it rather than keep it as a fact, which a fact cache

@@ -143,23 +143,12 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - isotools.shop_sync.controller
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
       - In check mode nothing is written; the counts are returned.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
-    details:
-      - Runs on the controller only; it never contacts the host it runs for.
 notes:
   - A last result counts as a failed run unless it is C(0) (success), C(0x41300) (ready),
     C(0x41301) (running), C(0x41303) (not yet run) or C(0x41325) (queued).
