@@ -22,7 +22,8 @@ description:
     this collection registered in its folder (an inventory mistake that left the host without
     its jobs).
   - This is the role's check, the first task of each of its entry points; its registered
-    RV(jobs) are the role's C(sync_jobs_resolved).
+    result is the role's C(sync_jobs_checked), whose RV(jobs) the role's later tasks use; a
+    registered result is the host's for the rest of the run, in later plays and in C(hostvars) too.
 options:
   jobs:
     description:

@@ -167,7 +167,7 @@ EXAMPLES = r"""
 - name: Compare a host with the inventory (its one read)
   isotools.shop_sync.win_sync_jobs:
     folder: '\Isotools'
-    jobs: "{{ sync_jobs_resolved }}"
+    jobs: "{{ sync_jobs_checked.jobs }}"
   check_mode: true
   # A host that fails or cannot be reached is reported, not dropped.
   ignore_errors: true

@@ -83,7 +83,7 @@ EXAMPLES = r"""
   isotools.shop_sync.win_sync_snapshot:
     folder: '\Isotools'
     root: 'D:\Isotools\Synchro_prod\shop01'
-    jobs: "{{ sync_jobs_resolved }}"
+    jobs: "{{ sync_jobs_checked.jobs }}"
     dest: "/srv/snapshots/{{ inventory_hostname }}"
   delegate_to: localhost
   register: snapshot

@@ -60,9 +60,7 @@ def host_vars(inventory: str) -> dict[str, dict[str, Any]]:
         found = {**role_defaults, **variables.get_vars(host=host), "role_path": str(ROLE), "playbook_dir": str(REPO / "playbooks")}
         found.update(role_vars)
         templar = Templar(loader=loader, variables=found)
-        # sync_jobs_resolved is the result of the role's check (a task), which this bare Templar
-        # has not run: the tests call the filter of the same translation themselves.
-        wanted = [key for key in found if key.startswith(("shop_sync_", "sync_jobs_", "ansible_", "vault_")) and key != "sync_jobs_resolved"]
+        wanted = [key for key in found if key.startswith(("shop_sync_", "sync_jobs_", "ansible_", "vault_"))]
         hosts[host.name] = {key: templar.template(trust_as_template(f"{{{{ {key} }}}}")) for key in wanted}
     return hosts
 

@@ -48,8 +48,8 @@ def test_the_jobs_are_the_filter_s_translation_passwords_kept_and_host_text_unsa
     assert result["jobs"] == to_sync_jobs(jobs, host="shop01", defaults={"root": ROOT})
     assert result["jobs"][1]["task"]["principal"]["password"] == PASSWORD
     # ...and the inventory's text as data, never a template, when a later task uses the jobs.
-    later = Templar(loader=DataLoader(), variables={"sync_jobs_resolved": result["jobs"]})
-    assert later.template(trust_as_template("{{ sync_jobs_resolved[1].task.description }}")) == "{{ lookup('pipe', 'id') }}"
+    later = Templar(loader=DataLoader(), variables={"sync_jobs_checked": result})
+    assert later.template(trust_as_template("{{ sync_jobs_checked.jobs[1].task.description }}")) == "{{ lookup('pipe', 'id') }}"
 
 
 def test_every_problem_is_listed_once_as_written_and_no_password(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
