@@ -108,8 +108,9 @@ attributes:
       - Nothing is written, in check mode or not.
 notes:
   - RV(jobs) carries the passwords, so run the task with C(no_log), which hides its result but
-    not the problems it lists; register it rather than keep it as a fact, which a fact cache
-    could write to disk.
+    not the problems it lists, and register it. RV(jobs) is a key of the result, not of
+    C(ansible_facts), since the facts an action other than C(set_fact) returns go to the fact cache,
+    which may write them to disk.
   - A script template a job names is looked for on the controller, so that a missing one is
     refused with the other problems, before any host is touched.
 seealso:
