@@ -63,9 +63,10 @@ def build_action(
     task.check_mode = check_mode
     task.diff = diff
     task.async_val = 0
-    # A task whose failure is its own (neither ignore_errors nor failed_when), as by default.
+    # A task whose failure is its own (neither ignore_errors, failed_when nor until), as by default.
     task.ignore_errors = False
     task.failed_when = []
+    task.until = []
     task.get_search_path.return_value = [str(playbook_dir)]
     if connection is None:
         connection = MagicMock()

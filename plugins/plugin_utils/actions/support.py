@@ -242,11 +242,13 @@ _CORE_SHOWS_FAILURES = _core_shows_failures()
 
 
 def _failure_overridden(action: ActionBase) -> bool:
-    """Whether the task's own words decide its failure (``ignore_errors``, ``failed_when``): then
-    it is no error to show. ``ignore_errors`` is templated by the time the action runs;
-    ``failed_when`` holds the task's conditions, judged after it."""
+    """Whether the task's own words decide its failure (``ignore_errors``, ``failed_when``,
+    ``until``): then it is no error to show. ``ignore_errors`` is templated by the time the action
+    runs; ``failed_when`` holds the task's conditions, judged after it; with ``until`` the action
+    runs once per attempt and cannot tell its last one, so a failure it showed could be followed
+    by an attempt that succeeds (the core shows the last attempt's result as JSON)."""
     task = action._task
-    return bool(task.ignore_errors) or bool(task.failed_when)
+    return bool(task.ignore_errors) or bool(task.failed_when) or bool(task.until)
 
 
 def _show_failure(action: str, msg: str, host: str) -> None:

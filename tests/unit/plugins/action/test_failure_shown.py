@@ -68,7 +68,11 @@ def test_a_failure_is_shown_once_as_written_naming_the_host_and_never_the_passwo
 
 
 @pytest.mark.usefixtures("core_shows_no_failure")
-@pytest.mark.parametrize("overridden", [{"ignore_errors": True}, {"failed_when": ["result.msg is not search('dot')"]}], ids=["ignore_errors", "failed_when"])
+@pytest.mark.parametrize(
+    "overridden",
+    [{"ignore_errors": True}, {"failed_when": ["result.msg is not search('dot')"]}, {"until": ["result is succeeded"], "retries": 3}],
+    ids=["ignore_errors", "failed_when", "until"],
+)
 def test_a_failure_the_task_overrides_is_not_shown(harness: Harness, capsys: pytest.CaptureFixture[str], overridden: dict[str, Any]) -> None:
     failed(harness, f"{ROOT}\\overridden {next(iter(overridden))}.", **overridden)
     assert capsys.readouterr().err == ""
