@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
@@ -253,9 +254,11 @@ def _failure_overridden(action: ActionBase) -> bool:
 
 def _show_failure(action: str, msg: str, host: str) -> None:
     """Show a failed result's ``msg`` (scrubbed and printable already) once, as it is, on a core
-    whose callback shows it only as JSON. Unwrapped: Display would break a path across lines."""
+    whose callback shows it only as JSON. Unwrapped: Display would break a path across lines.
+    Displayed, not Display.error, which on those cores shows a text once per run: a later task
+    failing alike would get no plain line."""
     if not _CORE_SHOWS_FAILURES:
-        _display.error(f"[{host}] {action}: {msg}", wrap_text=False)
+        _display.display(f"ERROR! [{host}] {action}: {msg}", color=C.COLOR_ERROR, stderr=True)
 
 
 def folder_option(text: str, option: str = "folder") -> str:

@@ -82,3 +82,13 @@ def test_a_failure_the_core_shows_itself_is_not_shown_twice(harness: Harness, ca
     monkeypatch.setattr(support, "_CORE_SHOWS_FAILURES", True)
     failed(harness, f"{ROOT}\\shown by the core.")
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.usefixtures("core_shows_no_failure")
+def test_the_same_failure_of_two_tasks_is_shown_for_each(harness: Harness, capsys: pytest.CaptureFixture[str]) -> None:
+    # ansible-core 2.17's Display.error shows a text once per run: a later task failing alike
+    # would get no plain line.
+    first = failed(harness, f"{ROOT}\\the same twice.")
+    second = failed(harness, f"{ROOT}\\the same twice.")
+    assert first["msg"] == second["msg"]
+    assert capsys.readouterr().err.count(first["msg"]) == 2
