@@ -44,6 +44,13 @@ class ActionModule(ActionBase):
 
         def body(result: Result) -> None:
             super(ActionModule, self).run(tmp, variables)
+            # Safe by construction: the jobs this returns keep their passwords (for
+            # win_sync_jobs), which any callback would print at -v unless the task hides them.
+            # The play context holds the no_log the task runs with (its own, or the run's).
+            if not (self._task.no_log or self._play_context.no_log):
+                raise AnsibleActionFail(
+                    f"host '{host}': {self.NAME} returns the jobs with their passwords, so it runs only with no_log: true; add no_log: true to the task"
+                )
             args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             try:
                 jobs, problems = resolve_jobs(

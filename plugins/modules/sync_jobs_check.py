@@ -107,7 +107,8 @@ attributes:
     details:
       - Nothing is written, in check mode or not.
 notes:
-  - RV(jobs) carries the passwords, so run the task with C(no_log), which hides its result but
+  - RV(jobs) carries the passwords, so the task must run with C(no_log) (a task without it is
+    refused, naming the host, before any job is read), which hides its result but
     not the problems it lists, and register it. RV(jobs) is a key of the result, not of
     C(ansible_facts), since the facts an action other than C(set_fact) returns go to the fact cache,
     which may write them to disk.

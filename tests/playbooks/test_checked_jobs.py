@@ -68,3 +68,16 @@ def test_later_plays_read_the_checks_jobs_and_a_stale_fact_is_not_deployed(shop:
     assert code == 0, output
     assert recap["shop1"]["failed"] == 0
     assert shop.joinpath("shop1", *TASKS, "Synchro Stock").is_file(), output
+
+
+def test_a_check_without_no_log_never_shows_the_password_at_v(shop: Path) -> None:
+    password = "n0t-At-V:D:\\Temp"
+    job = {"name": "Synchro Prix", "account": "svc_sync", "password": password, "sync_command": "x.exe", "schedule": [{"daily": "03:00"}]}
+    task = {
+        "name": "A check without no_log",
+        "isotools.shop_sync.sync_jobs_check": {"jobs": [job], "defaults": {"root": "D:\\Isotools"}},
+        "register": "checked",
+    }
+    (shop / "loud.yml").write_text(yaml.safe_dump([{"name": "Loud", "hosts": "shop1", "gather_facts": False, "tasks": [task]}]), encoding="utf-8")
+    code, output, _recap = run(shop, str(shop / "loud.yml"), "-v", inventory=shop / "inventory.json", secrets=[password])
+    assert code != 0 and "host 'shop1': " in output and "no_log: true" in output, output

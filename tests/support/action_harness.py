@@ -54,6 +54,7 @@ def build_action(
     playbook_dir: Path,
     check_mode: bool = False,
     diff: bool = False,
+    no_log: bool = False,
     connection: Any = None,
 ) -> Any:
     """The action plugin ``name`` for a task with ``args``, as the task executor builds it."""
@@ -62,6 +63,7 @@ def build_action(
     task.action = f"isotools.shop_sync.{name}"
     task.check_mode = check_mode
     task.diff = diff
+    task.no_log = no_log
     task.async_val = 0
     # A task whose failure is its own (neither ignore_errors, failed_when nor until), as by default.
     task.ignore_errors = False
@@ -74,6 +76,7 @@ def build_action(
     play_context = MagicMock()
     play_context.check_mode = check_mode
     play_context.diff = diff
+    play_context.no_log = no_log
     loader = DataLoader()
     loader.set_basedir(str(playbook_dir))
     templar = Templar(loader=loader)

@@ -32,9 +32,9 @@ STOCK = {"name": "Synchro Stock", "sync_command": "D:\\Isotools\\bin\\IsoSync.ex
 PRIX = {"name": "Synchro Prix", "account": "svc_sync", "password": PASSWORD, "sync_command": "x.exe", "schedule": [{"daily": "03:00"}]}
 
 
-def check(tmp_path: Path, jobs: object, **args: Any) -> dict[str, Any]:
+def check(tmp_path: Path, jobs: object, *, no_log: bool = True, **args: Any) -> dict[str, Any]:
     options = {"jobs": jobs, "defaults": {"root": ROOT}, "variables": ["shop_sync_jobs", "shop_sync_root"], "known": KNOWN, **args}
-    action = build_action("sync_jobs_check", options, playbook_dir=tmp_path)
+    action = build_action("sync_jobs_check", options, playbook_dir=tmp_path, no_log=no_log)
     result: dict[str, Any] = action.run(task_vars={"inventory_hostname": "shop01"})
     return result
 
@@ -98,3 +98,11 @@ def test_a_relative_template_dir_is_taken_from_where_the_playbook_runs(tmp_path:
     result = check(tmp_path / "playbooks", [job], defaults={"root": ROOT, "template_dir": "production"})
     assert not result.get("failed"), result
     assert result["jobs"][0]["script"]["template"] == f"{tmp_path}/production/templates/images.bat.j2"
+
+
+def test_a_check_without_no_log_is_refused_naming_the_host_and_never_the_password(tmp_path: Path) -> None:
+    # Its result carries the passwords, which ansible-playbook -v would print.
+    result = check(tmp_path, [STOCK, PRIX], no_log=False)
+    assert result["failed"] is True and result["jobs"] == []
+    assert result["msg"].startswith("host 'shop01': ") and "no_log: true" in result["msg"], result
+    assert PASSWORD not in json.dumps(result)
