@@ -96,7 +96,7 @@ def misplaced_key_hints(known: Collection[str], *, folder: str, under: str | Non
         elif under is not None:
             hints[key] = f"belongs under {under} ({under}.{place.path})"
         elif place.section:
-            hints[key] = f"belongs {place.section} ({place.path})"
+            hints[key] = place.hint
     if under is not None:
         hints.update({word: f"is said as {under}.{path} here ({word} is the role's word)" for word, path in _ROLE_WORDS.items() if word not in known})
     if "folder" not in known:

@@ -182,6 +182,11 @@ class OptionPlace:
     path: str  # 'settings.priority', 'actions[0].command'; a top-level option: its own name
     section: str = ""  # how the message says its section ('under settings'); '' at the top level
 
+    @property
+    def hint(self) -> str:
+        """Where an option written outside its section belongs, as every message says it."""
+        return f"belongs {self.section} ({self.path})"
+
 
 def _option_places() -> dict[str, OptionPlace]:
     """Every option of a task spec and its place, for the hint given where it is written elsewhere.
@@ -207,7 +212,7 @@ OPTION_PLACES: Mapping[str, OptionPlace] = _option_places()
 
 def _misplaced_keys() -> dict[str, str]:
     """Messages for top-level keys that belong to a section, and for the reserved ``source``."""
-    messages = {key: f"belongs {place.section} ({place.path})" for key, place in OPTION_PLACES.items() if place.section}
+    messages = {key: place.hint for key, place in OPTION_PLACES.items() if place.section}
     messages["source"] = "is reserved for the ownership marker: the collection writes RegistrationInfo/Source itself to recognise the tasks it owns"
     return messages
 
